@@ -1,0 +1,48 @@
+import { describeQuery, type EmailQuery } from './email-query.js'
+import { MailwrightError } from './mailwright-error.js'
+import { formatNearMisses, type NearMiss } from './near-miss.js'
+
+/**
+ * A wait ended before enough matching emails arrived. `nearMisses` lists what did arrive: for this
+ * address (with why each did not match) and for other addresses that would have matched.
+ *
+ * @example
+ * try { await inbox.waitForEmail({ subject: /Verify/ }, { timeout: 2000 }) }
+ * catch (e) { if (e instanceof EmailTimeoutError) console.log(e.nearMisses) }
+ */
+export class EmailTimeoutError extends MailwrightError {
+  readonly address: string
+  readonly query: EmailQuery
+  readonly timeoutMs: number
+  readonly expected: number
+  readonly received: number
+  readonly nearMisses: readonly NearMiss[]
+
+  constructor(details: {
+    address: string
+    query: EmailQuery
+    timeoutMs: number
+    expected: number
+    received: number
+    nearMisses: readonly NearMiss[]
+  }) {
+    const what =
+      details.expected === 1
+        ? `No email matching ${describeQuery(details.query)}`
+        : `Only ${details.received} of ${details.expected} emails matching ${describeQuery(details.query)}`
+    const misses = formatNearMisses(details.nearMisses)
+    const advice = misses
+      ? 'Check the address the application sent to and the query, or raise { timeout }.'
+      : 'Nothing at all arrived for this address, and nothing matching went elsewhere: check that the application under test sends to this inbox server (its SMTP host and port) and to this address, or raise { timeout }.'
+    super(
+      'EMAIL_TIMEOUT',
+      `${what} arrived at ${details.address} within ${details.timeoutMs} ms.\n${misses ? `\n${misses}\n` : ''}\n${advice}`,
+    )
+    this.address = details.address
+    this.query = details.query
+    this.timeoutMs = details.timeoutMs
+    this.expected = details.expected
+    this.received = details.received
+    this.nearMisses = details.nearMisses
+  }
+}

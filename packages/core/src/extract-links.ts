@@ -1,0 +1,62 @@
+import { Parser } from 'htmlparser2'
+import type { EmailLink } from './captured-email.js'
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/
+
+/**
+ * Every link of an email: `<a href>` anchors of the HTML part with their visible text, then URLs written
+ * in the text part that no anchor already links to (mailparser derives the text from the HTML when there is
+ * no text part, so those would only repeat the anchors). Duplicates are listed once.
+ *
+ * @example
+ * extractLinks({ html: '<a href="https://x.test/v">Verify</a>' })
+ * // [{ href: 'https://x.test/v', text: 'Verify', source: 'html' }]
+ */
+export function extractLinks(parts: { html?: string; text?: string }): EmailLink[] {
+  const links: EmailLink[] = []
+  const seen = new Set<string>()
+  const add = (link: EmailLink) => {
+    const key = `${link.source}\u0000${link.href}\u0000${link.text}`
+    if (seen.has(key)) return
+    seen.add(key)
+    links.push(link)
+  }
+  if (parts.html) {
+    let open: { href: string; text: string } | undefined
+    const parser = new Parser(
+      {
+        onopentag(name, attributes) {
+          if (name !== 'a') return
+          if (open) add(finish(open))
+          open = attributes.href === undefined ? undefined : { href: attributes.href.trim(), text: '' }
+        },
+        ontext(text) {
+          if (open) open.text += text
+        },
+        onclosetag(name) {
+          if (name === 'a' && open) {
+            add(finish(open))
+            open = undefined
+          }
+        },
+      },
+      { decodeEntities: true },
+    )
+    parser.write(parts.html)
+    parser.end()
+    if (open) add(finish(open))
+  }
+  if (parts.text) {
+    for (const match of parts.text.matchAll(URL_IN_TEXT)) {
+      const href = match[0].replace(TRAILING_PUNCTUATION, '')
+      if (links.some((l) => l.source === 'html' && l.href === href)) continue
+      add({ href, text: href, source: 'text' })
+    }
+  }
+  return links
+}
+
+function finish(open: { href: string; text: string }): EmailLink {
+  return { href: open.href, text: open.text.replace(/\s+/g, ' ').trim(), source: 'html' }
+}

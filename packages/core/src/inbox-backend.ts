@@ -1,0 +1,36 @@
+import type { CapturedEmail } from './captured-email.js'
+import type { EmailQuery } from './email-query.js'
+import type { NearMiss } from './near-miss.js'
+
+/** One wait, as a back end receives it. */
+export interface WaitRequest {
+  address: string
+  query: EmailQuery
+  count: number
+  timeoutMs: number
+  /** Ids an earlier wait on this inbox already returned: they neither count nor resolve the wait. */
+  exclude: readonly string[]
+  /** Emails to other addresses before this instant are not reported as near misses. */
+  notBefore: Date
+}
+
+/** What a wait came to: the emails, or a timeout with what arrived instead. */
+export type WaitResult =
+  | { status: 'ok'; emails: CapturedEmail[] }
+  | { status: 'timeout'; received: number; nearMisses: NearMiss[] }
+
+/**
+ * What an inbox back end provides; {@link inboxFromBackend} turns it into the {@link Inbox} contract, so
+ * the bookkeeping (emails handed out once, timeouts, disposal) is written once for every back end.
+ *
+ * @example
+ * const inbox = inboxFromBackend('a+1@inbox.test', myBackend)
+ */
+export interface InboxBackend {
+  /** Resolve as soon as `count` matching emails exist (pushed, never polled), or at the timeout. */
+  wait(request: WaitRequest, signal: AbortSignal): Promise<WaitResult>
+  /** Matching emails for the address, now, in arrival order. */
+  list(address: string, query: EmailQuery): Promise<CapturedEmail[]>
+  /** Called once when the inbox is disposed. */
+  release?(address: string): Promise<void>
+}

@@ -1,0 +1,44 @@
+export {
+  CapturedEmail,
+  type CapturedEmailFields,
+  type EmailAddress,
+  type EmailAttachment,
+  type EmailEnvelope,
+  type EmailHeader,
+  type EmailLink,
+  type EmailSummary,
+} from './captured-email.js'
+export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
+export { type EmailJson, emailFromJson, emailToJson } from './email-json.js'
+export {
+  describeQuery,
+  type EmailQuery,
+  explainMismatch,
+  type QueryTarget,
+  queryNeedsBody,
+  type SerializedEmailQuery,
+  type SerializedTextMatcher,
+  serializeQuery,
+  type TextMatcher,
+  validateQuery,
+} from './email-query.js'
+export { EmailTimeoutError } from './email-timeout-error.js'
+export { type CodeOptions, DEFAULT_CODE_KEYWORDS, DEFAULT_CODE_PATTERN, extractCodes } from './extract-codes.js'
+export { extractLinks } from './extract-links.js'
+export {
+  DEFAULT_NO_EMAIL_WINDOW,
+  DEFAULT_WAIT_TIMEOUT,
+  type ExpectNoEmailOptions,
+  type Inbox,
+  type WaitOptions,
+} from './inbox.js'
+export type { InboxBackend, WaitRequest, WaitResult } from './inbox-backend.js'
+export { InboxDisposedError } from './inbox-disposed-error.js'
+export { type InboxFromBackendOptions, inboxFromBackend } from './inbox-from-backend.js'
+export { InboxServerError } from './inbox-server-error.js'
+export { InvalidArgumentError } from './invalid-argument-error.js'
+export { MailwrightError } from './mailwright-error.js'
+export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
+export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
+export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
+export { UnexpectedEmailError } from './unexpected-email-error.js'

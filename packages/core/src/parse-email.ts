@@ -1,0 +1,146 @@
+import { simpleParser } from 'mailparser'
+import {
+  CapturedEmail,
+  type EmailAttachment,
+  type EmailEnvelope,
+  type EmailHeader,
+  type EmailSummary,
+} from './captured-email.js'
+import { type CodeOptions, extractCodes } from './extract-codes.js'
+import { extractLinks } from './extract-links.js'
+import { addressesOf, headerValue, parseHeaders } from './parse-headers.js'
+
+/** Where an email came from: what the capture knows besides the bytes. */
+export interface EmailMeta {
+  id: string
+  envelope: EmailEnvelope
+  receivedAt: Date
+  /** Problems the capture already noticed (for example bare line endings it was told to accept). */
+  warnings?: readonly string[]
+}
+
+/** Options of {@link parseEmail}. */
+export interface ParseEmailOptions {
+  codes?: CodeOptions
+}
+
+/**
+ * The header-level view of an email: addresses, subject and headers, without parsing the body. Used to
+ * route and match queries before (or instead of) a full parse.
+ *
+ * @example
+ * const summary = summarizeEmail(raw, { id: '1', envelope, receivedAt: new Date() })
+ * summary.subject
+ */
+export function summarizeEmail(raw: Buffer, meta: EmailMeta): EmailSummary & { warnings: string[] } {
+  const parsed = parseHeaders(raw)
+  return {
+    ...headerFields(parsed.headers, raw, meta),
+    warnings: [...(meta.warnings ?? []), ...parsed.warnings],
+  }
+}
+
+/**
+ * Parses a raw email into a {@link CapturedEmail}: decoded headers, bodies, attachments, links and
+ * one-time codes. Malformed MIME never throws: the email keeps its raw bytes and says what was wrong in
+ * `warnings`.
+ *
+ * @example
+ * const email = await parseEmail(readFileSync('welcome.eml'), {
+ *   id: '1', envelope: { mailFrom: 'a@x.test', rcptTo: ['b@y.test'] }, receivedAt: new Date(),
+ * })
+ * email.links.map((l) => l.href)
+ */
+export async function parseEmail(
+  raw: Buffer,
+  meta: EmailMeta,
+  options: ParseEmailOptions = {},
+): Promise<CapturedEmail> {
+  const headerPart = parseHeaders(raw)
+  const warnings = [...(meta.warnings ?? []), ...headerPart.warnings, ...boundaryWarnings(headerPart.headers, raw)]
+  const base = headerFields(headerPart.headers, raw, meta)
+  let text: string | undefined
+  let html: string | undefined
+  let attachments: EmailAttachment[] = []
+  let otp: string | undefined
+  try {
+    const mail = await simpleParser(raw, {
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      keepCidLinks: true,
+    })
+    text = mail.text
+    html = typeof mail.html === 'string' ? mail.html : undefined
+    otp = mail.otp?.code
+    if (mail.textConversionError) warnings.push(`HTML could not be converted to text: ${mail.textConversionError.message}`)
+    attachments = mail.attachments.map((a) => {
+      const content = a.content
+      return {
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.size ?? content.length,
+        inline: a.contentDisposition === 'inline' || Boolean(a.related),
+        cid: a.cid,
+        content: () => content,
+      }
+    })
+  } catch (error) {
+    warnings.push(`body could not be parsed (${(error as Error).message}); headers and raw bytes are kept`)
+  }
+  const dateHeader = headerValue(headerPart.headers, 'date')
+  let date: Date | undefined
+  if (dateHeader !== undefined) {
+    date = new Date(dateHeader)
+    if (Number.isNaN(date.getTime())) {
+      warnings.push(`Date header ${JSON.stringify(dateHeader)} is not a valid date`)
+      date = undefined
+    }
+  }
+  const codeText = text ?? ''
+  const codes = extractCodes(codeText, options.codes)
+  if (otp && !codes.includes(otp)) codes.unshift(otp)
+  return new CapturedEmail({
+    ...base,
+    replyTo: addressesOf(headerPart.headers, 'reply-to'),
+    sender: addressesOf(headerPart.headers, 'sender')[0],
+    date,
+    messageId: headerValue(headerPart.headers, 'message-id'),
+    text,
+    html,
+    attachments,
+    links: extractLinks({ html, text }),
+    codes,
+    raw,
+    warnings,
+  })
+}
+
+function headerFields(headers: EmailHeader[], raw: Buffer, meta: EmailMeta): EmailSummary {
+  return {
+    id: meta.id,
+    envelope: meta.envelope,
+    headers,
+    from: addressesOf(headers, 'from')[0],
+    to: addressesOf(headers, 'to'),
+    cc: addressesOf(headers, 'cc'),
+    bcc: addressesOf(headers, 'bcc'),
+    subject: headerValue(headers, 'subject') ?? '',
+    receivedAt: meta.receivedAt,
+    size: raw.length,
+  }
+}
+
+function boundaryWarnings(headers: EmailHeader[], raw: Buffer): string[] {
+  const contentType = headerValue(headers, 'content-type') ?? ''
+  if (!/^\s*multipart\//i.test(contentType)) return []
+  const match = /boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
+  const boundary = match?.[1] ?? match?.[2]
+  if (!boundary) return [`multipart email without a boundary parameter in Content-Type ${JSON.stringify(contentType)}`]
+  const body = raw.toString('latin1')
+  if (!body.includes(`--${boundary}`)) return [`multipart boundary ${JSON.stringify(boundary)} never appears in the body`]
+  if (!body.includes(`--${boundary}--`)) {
+    return [`multipart boundary ${JSON.stringify(boundary)} is never closed (no "--${boundary}--" line); the last part may be incomplete`]
+  }
+  return []
+}

@@ -1,0 +1,114 @@
+import libmime from 'libmime'
+import { parseAddressHeader } from 'mailparser'
+import type { EmailAddress, EmailHeader } from './captured-email.js'
+
+/** The header section of a raw email, decoded and in order, plus anything odd found on the way. */
+export interface ParsedHeaders {
+  headers: EmailHeader[]
+  /** Byte offset where the body starts (after the blank line), or the raw length when there is none. */
+  bodyOffset: number
+  warnings: string[]
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'sender'])
+
+/**
+ * Parses only the header section of a raw email: cheap enough for every email at ingest, so routing and
+ * header queries never wait for a full MIME parse.
+ *
+ * @example
+ * const { headers } = parseHeaders(Buffer.from('Subject: Hi\r\n\r\nbody'))
+ * headers[0] // { name: 'Subject', value: 'Hi' }
+ */
+export function parseHeaders(raw: Uint8Array): ParsedHeaders {
+  const warnings: string[] = []
+  const end = findHeaderEnd(raw)
+  const block = raw.subarray(0, end.headerEnd)
+  let text: string
+  try {
+    text = utf8.decode(block)
+  } catch {
+    text = Buffer.from(block).toString('latin1')
+    warnings.push(
+      `header section is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(block)}); read as Latin-1, raw bytes kept`,
+    )
+  }
+  const headers: EmailHeader[] = []
+  let current: { name: string; value: string } | undefined
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') continue
+    if ((line.startsWith(' ') || line.startsWith('\t')) && current) {
+      current.value += line
+      continue
+    }
+    const colon = line.indexOf(':')
+    if (colon <= 0) {
+      warnings.push(`header line without a name: ${JSON.stringify(line.slice(0, 80))}`)
+      current = undefined
+      continue
+    }
+    current = { name: line.slice(0, colon).trim(), value: line.slice(colon + 1) }
+    headers.push(current)
+  }
+  for (const header of headers) {
+    const value = header.value.trim()
+    header.value = ADDRESS_HEADERS.has(header.name.toLowerCase()) ? value : decodeWords(value)
+  }
+  return { headers, bodyOffset: end.bodyOffset, warnings }
+}
+
+/** Addresses of every header of that name, groups flattened, encoded words decoded. */
+export function addressesOf(headers: readonly EmailHeader[], name: string): EmailAddress[] {
+  const key = name.toLowerCase()
+  const values = headers.filter((h) => h.name.toLowerCase() === key).map((h) => h.value)
+  if (values.length === 0) return []
+  const result: EmailAddress[] = []
+  for (const entry of parseAddressHeader(values, { flatten: true }).value) {
+    if (entry.address) result.push({ address: entry.address, name: entry.name ?? '' })
+  }
+  return result
+}
+
+/** The first value of a header, case-insensitive. */
+export function headerValue(headers: readonly EmailHeader[], name: string): string | undefined {
+  const key = name.toLowerCase()
+  return headers.find((h) => h.name.toLowerCase() === key)?.value
+}
+
+function decodeWords(value: string): string {
+  if (!value.includes('=?')) return value
+  try {
+    return libmime.decodeWords(value)
+  } catch {
+    return value
+  }
+}
+
+function findHeaderEnd(raw: Uint8Array): { headerEnd: number; bodyOffset: number } {
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== 0x0a) continue
+    // The blank line may be CRLF CRLF, or bare LF LF in mail that was accepted despite bare line endings.
+    if (raw[i + 1] === 0x0a) return { headerEnd: i + 1, bodyOffset: i + 2 }
+    if (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) return { headerEnd: i + 1, bodyOffset: i + 3 }
+  }
+  if (raw[0] === 0x0d && raw[1] === 0x0a) return { headerEnd: 0, bodyOffset: 2 }
+  return { headerEnd: raw.length, bodyOffset: raw.length }
+}
+
+function firstInvalidUtf8(block: Uint8Array): number {
+  let lo = 0
+  let hi = block.length
+  // Binary search on prefixes: a prefix decodes unless it contains the bad byte (a cut multi-byte sequence
+  // at the very end also fails, which only moves the answer by at most three bytes).
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    try {
+      utf8.decode(block.subarray(0, mid + 1), { stream: true })
+      lo = mid + 1
+    } catch {
+      hi = mid
+    }
+  }
+  return lo
+}
