@@ -25,6 +25,7 @@ export {
 export { EmailTimeoutError } from './email-timeout-error.js'
 export { type CodeOptions, DEFAULT_CODE_KEYWORDS, DEFAULT_CODE_PATTERN, extractCodes } from './extract-codes.js'
 export { extractLinks } from './extract-links.js'
+export { htmlToPlainText } from './html-to-plain-text.js'
 export {
   DEFAULT_NO_EMAIL_WINDOW,
   DEFAULT_WAIT_TIMEOUT,

@@ -8,6 +8,7 @@ import {
 } from './captured-email.js'
 import { type CodeOptions, extractCodes } from './extract-codes.js'
 import { extractLinks } from './extract-links.js'
+import { htmlToPlainText } from './html-to-plain-text.js'
 import { addressesOf, headerValue, parseHeaders } from './parse-headers.js'
 
 /** Where an email came from: what the capture knows besides the bytes. */
@@ -97,7 +98,8 @@ export async function parseEmail(
       date = undefined
     }
   }
-  const codeText = text ?? ''
+  // A code may sit in either body (apps often put it only in the HTML one), so both are searched.
+  const codeText = [text, html === undefined ? undefined : htmlToPlainText(html)].filter(Boolean).join('\n')
   const codes = extractCodes(codeText, options.codes)
   if (otp && !codes.includes(otp)) codes.unshift(otp)
   return new CapturedEmail({

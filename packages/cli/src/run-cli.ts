@@ -1,0 +1,43 @@
+import { MailwrightError } from '@mailwright/core'
+import { serveCommand } from './serve-command.js'
+import { UsageError } from './usage-error.js'
+
+const HELP = `Usage: mailwright <command> [options]
+
+Commands:
+  serve     start the capture inbox (SMTP + HTTP API)
+
+Run \`mailwright <command> --help\` for a command's options.
+`
+
+/**
+ * Runs the `mailwright` command line and returns the exit code (long-running commands resolve once
+ * started; the process lives on until they are stopped).
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2))
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      console.log(HELP)
+      return command === undefined ? 2 : 0
+    }
+    if (command === 'serve') {
+      await serveCommand(rest, { out: (line) => console.log(line) })
+      return 0
+    }
+    throw new UsageError(`mailwright: unknown command ${JSON.stringify(command)}. Commands: serve. Run \`mailwright --help\`.`)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message)
+      return 2
+    }
+    if (error instanceof MailwrightError) {
+      console.error(`mailwright ${command}: ${error.message}`)
+      return 1
+    }
+    throw error
+  }
+}

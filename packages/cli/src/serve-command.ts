@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
+import { parseDuration, parseSize } from './parse-size.js'
+import { UsageError } from './usage-error.js'
+
+export const SERVE_HELP = `Usage: mailwright serve [options]
+
+Starts the capture inbox: SMTP for the application under test, HTTP API for tests.
+
+Options:
+  --host <ip>            interface to listen on (default 127.0.0.1)
+  --smtp-port <n>        SMTP port, 0 = any free one (default 1025)
+  --http-port <n>        HTTP API port, 0 = any free one (default 8025)
+  --domain <name>        domain of generated inbox addresses (default inbox.test)
+  --hostname <name>      name in the SMTP greeting (default mailwright.localhost)
+  --no-tls               do not offer STARTTLS
+  --tls-cert <file>      PEM certificate for STARTTLS (with --tls-key; default: generated at start-up)
+  --tls-key <file>       PEM private key for STARTTLS
+  --auth <mode>          off | optional | required (default optional: any credentials accepted and recorded)
+  --auth-user <u:p>      accept only these users (repeatable); the secret is the password or XOAUTH2 token
+  --max-size <size>      largest message, e.g. 25MB (default 25MB)
+  --max-emails <n>       emails kept before the oldest are evicted (default 10000)
+  --max-age <duration>   age after which emails are evicted, e.g. 30m, 2h (default 1h)
+  --max-bytes <size>     total bytes kept, e.g. 512MB (default 512MB)
+  --accept-bare-lf       capture messages with bare CR/LF line endings (default: reject with 550)
+  -h, --help             show this help
+`
+
+/**
+ * `mailwright serve`: turns command-line flags into {@link InboxServerOptions}, starts the server, prints
+ * where it listens, and stops cleanly on SIGINT/SIGTERM.
+ *
+ * @example
+ * await serveCommand(['--smtp-port', '2525', '--http-port', '0'], { out: console.log })
+ */
+export async function serveCommand(
+  argv: string[],
+  io: { out: (line: string) => void; signals?: NodeJS.EventEmitter },
+): Promise<{ stop(): Promise<void> } | undefined> {
+  let values: ReturnType<typeof parse>['values']
+  try {
+    values = parse(argv).values
+  } catch (error) {
+    throw new UsageError(`mailwright serve: ${(error as Error).message}. Run \`mailwright serve --help\` for the options.`)
+  }
+  if (values.help) {
+    io.out(SERVE_HELP)
+    return undefined
+  }
+  const options = toOptions(values)
+  const server = await startInboxServer(options)
+  const auth = options.auth === false ? 'AUTH off' : options.auth?.required ? 'AUTH required' : 'AUTH optional'
+  io.out('Mailwright inbox is ready')
+  io.out(`  SMTP  ${server.smtp.host}:${server.smtp.port} (${server.smtp.starttls ? 'STARTTLS offered' : 'no STARTTLS'}, ${auth})`)
+  io.out(`  HTTP  ${server.url}`)
+  io.out(`  Addresses  <name>+<id>@${server.domain}`)
+  io.out('Stop with Ctrl+C.')
+  const signals = io.signals ?? process
+  let stopped: Promise<void> | undefined
+  const stop = () => {
+    stopped ??= server.stop().then(() => io.out('Mailwright inbox stopped.'))
+    return stopped
+  }
+  signals.once('SIGINT', stop)
+  signals.once('SIGTERM', stop)
+  return { stop }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      'smtp-port': { type: 'string' },
+      'http-port': { type: 'string' },
+      domain: { type: 'string' },
+      hostname: { type: 'string' },
+      'no-tls': { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      auth: { type: 'string' },
+      'auth-user': { type: 'string', multiple: true },
+      'max-size': { type: 'string' },
+      'max-emails': { type: 'string' },
+      'max-age': { type: 'string' },
+      'max-bytes': { type: 'string' },
+      'accept-bare-lf': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
+
+function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptions {
+  const options: InboxServerOptions = {
+    host: values.host ?? '127.0.0.1',
+    smtpPort: port(values['smtp-port'], '--smtp-port', 1025),
+    httpPort: port(values['http-port'], '--http-port', 8025),
+    domain: values.domain,
+    hostname: values.hostname,
+    maxMessageSize: size(values['max-size'], '--max-size'),
+    bareLineEndings: values['accept-bare-lf'] ? 'accept' : 'reject',
+    retention: {
+      maxEmails: whole(values['max-emails'], '--max-emails'),
+      maxAgeMs: duration(values['max-age'], '--max-age'),
+      maxBytes: size(values['max-bytes'], '--max-bytes'),
+    },
+  }
+  if (values['no-tls']) options.tls = false
+  else if (values['tls-cert'] || values['tls-key']) {
+    if (!values['tls-cert'] || !values['tls-key']) {
+      throw new UsageError('mailwright serve: --tls-cert and --tls-key go together; give both PEM files, or neither to generate a certificate.')
+    }
+    options.tls = { cert: readPem(values['tls-cert'], '--tls-cert'), key: readPem(values['tls-key'], '--tls-key') }
+  }
+  const mode = values.auth ?? 'optional'
+  if (!['off', 'optional', 'required'].includes(mode)) {
+    throw new UsageError(`mailwright serve: --auth ${JSON.stringify(mode)} is not a mode; use off, optional or required.`)
+  }
+  if (mode === 'off') options.auth = false
+  else {
+    const users = values['auth-user']?.map((pair) => {
+      const colon = pair.indexOf(':')
+      if (colon <= 0) throw new UsageError(`mailwright serve: --auth-user needs user:secret, got ${JSON.stringify(pair.replace(/:.*/, ':…'))}.`)
+      return [pair.slice(0, colon), pair.slice(colon + 1)] as const
+    })
+    options.auth = { required: mode === 'required', users: users ? Object.fromEntries(users) : undefined }
+  }
+  return options
+}
+
+function port(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a port; use 0 to 65535 (0 = any free port).`)
+  return n
+}
+
+function whole(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a whole number >= 1.`)
+  return Number(text)
+}
+
+function size(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined
+  const bytes = parseSize(text)
+  if (bytes === undefined) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a size; use bytes or a unit, e.g. 10MB, 512KB.`)
+  return bytes
+}
+
+function duration(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined
+  const ms = parseDuration(text)
+  if (ms === undefined) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a duration; use e.g. 90s, 30m, 2h.`)
+  return ms
+}
+
+function readPem(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`mailwright serve: cannot read ${flag} ${file}: ${(error as Error).message}.`)
+  }
+}

@@ -1,0 +1,286 @@
+import { EventEmitter } from 'node:events'
+import { randomBytes } from 'node:crypto'
+import {
+  type CapturedEmail,
+  type CodeOptions,
+  type EmailEnvelope,
+  type EmailQuery,
+  type EmailSummary,
+  explainMismatch,
+  type NearMiss,
+  nearMiss,
+  parseEmail,
+  queryNeedsBody,
+  summarizeEmail,
+  type WaitRequest,
+  type WaitResult,
+} from '@mailwright/core'
+
+/** How long and how much the capture keeps. Whatever limit is hit first evicts the oldest emails. */
+export interface RetentionOptions {
+  /** Most emails kept. Default 10,000. */
+  maxEmails?: number
+  /** Oldest email kept, in ms. Default 1 hour. */
+  maxAgeMs?: number
+  /** Most raw bytes kept, over all emails. Default 512 MiB. */
+  maxBytes?: number
+}
+
+/** An email as stored: raw bytes and envelope at once; summary and parse on first need, then cached. */
+export interface StoredEmail {
+  readonly id: string
+  readonly raw: Buffer
+  readonly envelope: EmailEnvelope
+  readonly receivedAt: Date
+  /** Lower-cased envelope recipients: the inboxes this email belongs to. */
+  readonly recipients: readonly string[]
+  readonly captureWarnings: readonly string[]
+  summary?: EmailSummary
+  parsed?: Promise<CapturedEmail>
+}
+
+/** Counters shown by the stats endpoint. */
+export interface StoreStats {
+  emails: number
+  bytes: number
+  received: number
+  evicted: { total: number; count: number; age: number; bytes: number }
+  retention: Required<RetentionOptions>
+}
+
+// Reporting near misses for other addresses never scans more than this many recent emails, so a timeout
+// under load costs a bounded amount of work.
+const NEAR_MISS_SCAN = 500
+const NEAR_MISS_LIMIT = 10
+
+/**
+ * The capture's memory: emails in arrival order, indexed by recipient, with pushed waits. Emits `email`
+ * for every stored email (the SSE stream listens to it). Memory is bounded by {@link RetentionOptions}.
+ */
+export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
+  readonly retention: Required<RetentionOptions>
+  readonly #codes: CodeOptions | undefined
+  readonly #byId = new Map<string, StoredEmail>()
+  readonly #byRecipient = new Map<string, StoredEmail[]>()
+  readonly #waiters = new Map<string, Set<(email: StoredEmail) => void>>()
+  readonly #prefix = randomBytes(3).toString('hex')
+  #seq = 0
+  #bytes = 0
+  #received = 0
+  readonly #evicted = { count: 0, age: 0, bytes: 0 }
+  readonly #sweeper: NodeJS.Timeout
+
+  constructor(options: { retention?: RetentionOptions; codes?: CodeOptions } = {}) {
+    super()
+    this.retention = {
+      maxEmails: options.retention?.maxEmails ?? 10_000,
+      maxAgeMs: options.retention?.maxAgeMs ?? 60 * 60 * 1000,
+      maxBytes: options.retention?.maxBytes ?? 512 * 1024 * 1024,
+    }
+    this.#codes = options.codes
+    this.#sweeper = setInterval(() => this.#evict(), Math.min(60_000, Math.max(1000, this.retention.maxAgeMs / 10)))
+    this.#sweeper.unref()
+  }
+
+  /** Stores an email and wakes the waits of its recipients. Nothing is parsed here. */
+  add(raw: Buffer, envelope: EmailEnvelope, captureWarnings: readonly string[] = []): StoredEmail {
+    this.#seq += 1
+    const recipients = [...new Set(envelope.rcptTo.map((r) => r.toLowerCase()))]
+    const email: StoredEmail = {
+      id: `${this.#prefix}-${this.#seq.toString(36)}`,
+      raw,
+      envelope,
+      receivedAt: new Date(),
+      recipients,
+      captureWarnings,
+    }
+    this.#byId.set(email.id, email)
+    for (const r of recipients) {
+      let list = this.#byRecipient.get(r)
+      if (!list) {
+        list = []
+        this.#byRecipient.set(r, list)
+      }
+      list.push(email)
+    }
+    this.#bytes += raw.length
+    this.#received += 1
+    this.#evict()
+    for (const r of recipients) {
+      const waiters = this.#waiters.get(r)
+      if (waiters) for (const wake of [...waiters]) wake(email)
+    }
+    this.emit('email', email)
+    return email
+  }
+
+  get(id: string): StoredEmail | undefined {
+    return this.#byId.get(id)
+  }
+
+  /** Emails of one recipient (or all), oldest first. */
+  emailsFor(address?: string): readonly StoredEmail[] {
+    if (address === undefined) return [...this.#byId.values()]
+    return this.#byRecipient.get(address.toLowerCase()) ?? []
+  }
+
+  delete(id: string): boolean {
+    const email = this.#byId.get(id)
+    if (!email) return false
+    this.#remove(email)
+    return true
+  }
+
+  /** Deletes every email of one recipient (or all); returns how many went. */
+  clear(address?: string): number {
+    const victims = [...this.emailsFor(address)]
+    for (const email of victims) this.#remove(email)
+    return victims.length
+  }
+
+  summary(email: StoredEmail): EmailSummary {
+    email.summary ??= summarizeEmail(email.raw, this.#meta(email))
+    return email.summary
+  }
+
+  parsed(email: StoredEmail): Promise<CapturedEmail> {
+    email.parsed ??= parseEmail(email.raw, this.#meta(email), { codes: this.#codes })
+    return email.parsed
+  }
+
+  /** Whether the email matches; parses the body only when the query looks at it. */
+  async matches(email: StoredEmail, query: EmailQuery, ignore: ReadonlyArray<keyof EmailQuery> = []): Promise<boolean> {
+    return (await this.mismatches(email, query, ignore)).length === 0
+  }
+
+  async mismatches(email: StoredEmail, query: EmailQuery, ignore: ReadonlyArray<keyof EmailQuery> = []) {
+    const target = queryNeedsBody(query) ? await this.parsed(email) : this.summary(email)
+    return explainMismatch(query, target, ignore)
+  }
+
+  /** Matching emails for an address (or all), oldest first, fully parsed. */
+  async list(address: string | undefined, query: EmailQuery, limit = Number.POSITIVE_INFINITY): Promise<CapturedEmail[]> {
+    const found: StoredEmail[] = []
+    for (const email of this.emailsFor(address)) {
+      if (found.length >= limit) break
+      if (await this.matches(email, query)) found.push(email)
+    }
+    return Promise.all(found.map((e) => this.parsed(e)))
+  }
+
+  /**
+   * Resolves once `count` matching emails exist for the address, counting the ones already stored, woken
+   * by {@link add} (never polled); at the timeout resolves with near misses instead.
+   */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitResult> {
+    const address = request.address.toLowerCase()
+    const exclude = new Set(request.exclude)
+    return new Promise<WaitResult>((resolve, reject) => {
+      const found: StoredEmail[] = []
+      let done = false
+      // Matching may parse, which is async; a chain keeps the found emails in arrival order.
+      let chain: Promise<void> = Promise.resolve()
+      const finish = (outcome: () => Promise<WaitResult>) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        waiters.delete(consider)
+        if (waiters.size === 0) this.#waiters.delete(address)
+        outcome().then(resolve, reject)
+      }
+      const consider = (email: StoredEmail) => {
+        if (exclude.has(email.id)) return
+        chain = chain.then(async () => {
+          if (done || !(await this.matches(email, request.query))) return
+          found.push(email)
+          if (found.length >= request.count) {
+            finish(async () => ({ status: 'ok', emails: await Promise.all(found.map((e) => this.parsed(e))) }))
+          }
+        })
+        chain.catch(reject)
+      }
+      const onAbort = () => finish(() => Promise.reject(signal?.reason))
+      const waiters = this.#waiters.get(address) ?? new Set()
+      this.#waiters.set(address, waiters)
+      waiters.add(consider)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const timer = setTimeout(() => {
+        // Let matches already under way finish first: an email that arrived in time still counts.
+        chain.then(() =>
+          finish(async () => ({
+            status: 'timeout',
+            received: found.length,
+            nearMisses: await this.#nearMisses(address, request, exclude),
+          })),
+        )
+      }, request.timeoutMs)
+      for (const email of this.emailsFor(address)) consider(email)
+      if (signal?.aborted) onAbort()
+    })
+  }
+
+  stats(): StoreStats {
+    const { count, age, bytes } = this.#evicted
+    return {
+      emails: this.#byId.size,
+      bytes: this.#bytes,
+      received: this.#received,
+      evicted: { total: count + age + bytes, count, age, bytes },
+      retention: this.retention,
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#sweeper)
+  }
+
+  async #nearMisses(address: string, request: WaitRequest, exclude: Set<string>): Promise<NearMiss[]> {
+    const misses: NearMiss[] = []
+    for (const email of this.emailsFor(address).slice(-NEAR_MISS_SCAN)) {
+      const reasons = await this.mismatches(email, request.query)
+      if (reasons.length > 0) misses.push(nearMiss('this-inbox', this.summary(email), reasons))
+      else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', this.summary(email), []))
+    }
+    const others: NearMiss[] = []
+    const recent = [...this.#byId.values()].slice(-NEAR_MISS_SCAN).reverse()
+    for (const email of recent) {
+      if (others.length >= NEAR_MISS_LIMIT) break
+      if (email.receivedAt < request.notBefore || email.recipients.includes(address)) continue
+      if (await this.matches(email, request.query, ['to'])) {
+        others.push(nearMiss('other-address', this.summary(email), []))
+      }
+    }
+    return [...misses.slice(-NEAR_MISS_LIMIT), ...others.reverse()]
+  }
+
+  #meta(email: StoredEmail) {
+    return { id: email.id, envelope: email.envelope, receivedAt: email.receivedAt, warnings: email.captureWarnings }
+  }
+
+  #evict(): void {
+    const { maxEmails, maxAgeMs, maxBytes } = this.retention
+    const oldestAllowed = Date.now() - maxAgeMs
+    for (const email of this.#byId.values()) {
+      let reason: 'count' | 'age' | 'bytes' | undefined
+      if (this.#byId.size > maxEmails) reason = 'count'
+      else if (this.#bytes > maxBytes) reason = 'bytes'
+      else if (email.receivedAt.getTime() < oldestAllowed) reason = 'age'
+      if (!reason) break
+      this.#remove(email)
+      this.#evicted[reason] += 1
+    }
+  }
+
+  #remove(email: StoredEmail): void {
+    if (!this.#byId.delete(email.id)) return
+    this.#bytes -= email.raw.length
+    for (const r of email.recipients) {
+      const list = this.#byRecipient.get(r)
+      if (!list) continue
+      const index = list[0] === email ? 0 : list.indexOf(email)
+      if (index >= 0) list.splice(index, 1)
+      if (list.length === 0) this.#byRecipient.delete(r)
+    }
+  }
+}

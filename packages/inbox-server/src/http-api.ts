@@ -1,0 +1,298 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  type EmailQuery,
+  emailToJson,
+  InvalidArgumentError,
+  MailwrightError,
+  validateQuery,
+} from '@mailwright/core'
+import type { EmailStore, StoredEmail } from './email-store.js'
+
+/** What the HTTP API needs from the running server. */
+export interface HttpApiContext {
+  store: EmailStore
+  createAddress(name?: string): string
+  ready(): boolean
+  smtp(): { host: string; port: number }
+}
+
+const MAX_WAIT_MS = 10 * 60 * 1000
+const MAX_BODY = 1024 * 1024
+const SSE_HEARTBEAT_MS = 15_000
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * The capture's HTTP API (JSON). Waits are long-polls answered the moment a matching email is stored;
+ * `/api/events` streams every stored email as server-sent events. Documented in docs/http-api.md.
+ */
+export function createHttpApi(context: HttpApiContext): Server {
+  const server = createServer((req, res) => {
+    handle(context, req, res).catch((error: unknown) => sendError(res, error))
+  })
+  // Long-polls may legitimately stay open for minutes.
+  server.requestTimeout = 0
+  server.keepAliveTimeout = 65_000
+  return server
+}
+
+async function handle(context: HttpApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  const path = url.pathname.replace(/\/+$/, '') || '/'
+  const method = req.method ?? 'GET'
+  const { store } = context
+
+  if (path === '/livez') return route(method, ['GET', 'HEAD'], () => sendJson(res, 200, { status: 'ok' }))
+  if (path === '/readyz') {
+    return route(method, ['GET', 'HEAD'], () =>
+      context.ready()
+        ? sendJson(res, 200, { status: 'ready', smtp: context.smtp() })
+        : sendJson(res, 503, { status: 'starting' }),
+    )
+  }
+  if (path === '/api/stats') return route(method, ['GET'], () => sendJson(res, 200, store.stats()))
+  if (path === '/api/inboxes') {
+    return route(method, ['POST'], async () => {
+      const body = await readJson(req)
+      const name = body.name
+      if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,40}$/.test(name))) {
+        throw badParameter('name', name, 'letters, digits, ".", "_" or "-" (1 to 40 characters)')
+      }
+      sendJson(res, 201, { address: context.createAddress(name) })
+    })
+  }
+  if (path === '/api/emails') {
+    if (method === 'DELETE') {
+      const address = url.searchParams.get('address') ?? undefined
+      return sendJson(res, 200, { deleted: store.clear(address) })
+    }
+    return route(method, ['GET'], async () => {
+      const address = url.searchParams.get('address') ?? undefined
+      const query = parseQueryParam(url.searchParams.get('query'))
+      const limit = parseIntParam(url.searchParams, 'limit', 1, 10_000) ?? 1000
+      const includeRaw = parseInclude(url.searchParams)
+      const emails = await store.list(address, query, limit)
+      sendJson(res, 200, {
+        emails: emails.map((email) => emailToJson(email, { captureWarnings: warningsOf(store, email.id), includeRaw })),
+      })
+    })
+  }
+  if (path === '/api/wait') return route(method, ['POST'], () => handleWait(context, req, res))
+  if (path === '/api/events') return route(method, ['GET'], () => handleEvents(context, url, req, res))
+
+  const match = /^\/api\/emails\/([^/]+)(?:\/(raw|attachments\/(\d+)))?$/.exec(path)
+  if (match) {
+    const id = decodeURIComponent(match[1] as string)
+    const stored = store.get(id)
+    if (!stored) {
+      throw new HttpError(404, 'EMAIL_NOT_FOUND', `No email with id ${JSON.stringify(id)}: it was never stored, was deleted, or was evicted by retention (see /api/stats).`)
+    }
+    if (match[2] === 'raw') {
+      return route(method, ['GET'], () => {
+        res.writeHead(200, {
+          'content-type': 'message/rfc822',
+          'content-length': stored.raw.length,
+          'content-disposition': `attachment; filename="${id}.eml"`,
+        })
+        res.end(stored.raw)
+      })
+    }
+    if (match[3] !== undefined) {
+      return route(method, ['GET'], async () => {
+        const email = await store.parsed(stored)
+        const index = Number(match[3])
+        const attachment = email.attachments[index]
+        if (!attachment) {
+          throw new HttpError(404, 'ATTACHMENT_NOT_FOUND', `Email ${id} has ${email.attachments.length} attachment(s); index ${index} does not exist (indexes start at 0).`)
+        }
+        const content = attachment.content()
+        res.writeHead(200, { 'content-type': attachment.contentType, 'content-length': content.length })
+        res.end(content)
+      })
+    }
+    if (method === 'DELETE') {
+      store.delete(id)
+      res.writeHead(204)
+      return void res.end()
+    }
+    return route(method, ['GET'], async () => {
+      const email = await store.parsed(stored)
+      sendJson(res, 200, emailToJson(email, { captureWarnings: stored.captureWarnings, includeRaw: parseInclude(url.searchParams) }))
+    })
+  }
+  throw new HttpError(404, 'NOT_FOUND', `No route ${method} ${path}. See docs/http-api.md for the API.`)
+}
+
+async function handleWait(context: HttpApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req)
+  const address = body.address
+  if (typeof address !== 'string' || !address.includes('@')) throw badParameter('address', address, 'an email address')
+  const query = validateQueryParam(body.query, 'query')
+  const count = body.count ?? 1
+  if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 1000) {
+    throw badParameter('count', count, 'a whole number from 1 to 1000')
+  }
+  const timeout = body.timeout ?? 10_000
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_WAIT_MS) {
+    throw badParameter('timeout', timeout, `milliseconds from 0 to ${MAX_WAIT_MS}`)
+  }
+  const exclude = body.exclude ?? []
+  if (!Array.isArray(exclude) || !exclude.every((e) => typeof e === 'string')) {
+    throw badParameter('exclude', exclude, 'an array of email ids')
+  }
+  const notBefore = body.notBefore === undefined ? new Date(0) : new Date(body.notBefore as string)
+  if (Number.isNaN(notBefore.getTime())) throw badParameter('notBefore', body.notBefore, 'an ISO 8601 date')
+
+  const controller = new AbortController()
+  res.on('close', () => {
+    if (!res.writableEnded) controller.abort(new Error('client went away'))
+  })
+  let result: Awaited<ReturnType<EmailStore['wait']>>
+  try {
+    result = await context.store.wait(
+      { address, query, count: count as number, timeoutMs: timeout, exclude, notBefore },
+      controller.signal,
+    )
+  } catch (error) {
+    if (controller.signal.aborted) return
+    throw error
+  }
+  if (result.status === 'timeout') return sendJson(res, 200, result)
+  sendJson(res, 200, {
+    status: 'ok',
+    emails: result.emails.map((email) =>
+      emailToJson(email, { captureWarnings: warningsOf(context.store, email.id), includeRaw: true }),
+    ),
+  })
+}
+
+function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, res: ServerResponse): void {
+  const address = url.searchParams.get('address')?.toLowerCase()
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  })
+  res.write(': connected\n\n')
+  const onEmail = (email: StoredEmail) => {
+    if (address && !email.recipients.includes(address)) return
+    const summary = context.store.summary(email)
+    const data = {
+      id: email.id,
+      envelope: email.envelope,
+      subject: summary.subject,
+      from: summary.from,
+      to: summary.to,
+      size: email.raw.length,
+      receivedAt: email.receivedAt.toISOString(),
+    }
+    res.write(`id: ${email.id}\nevent: email\ndata: ${JSON.stringify(data)}\n\n`)
+  }
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
+  heartbeat.unref()
+  context.store.on('email', onEmail)
+  req.on('close', () => {
+    clearInterval(heartbeat)
+    context.store.off('email', onEmail)
+  })
+}
+
+function warningsOf(store: EmailStore, id: string): readonly string[] {
+  return store.get(id)?.captureWarnings ?? []
+}
+
+async function route(method: string, allowed: string[], run: () => unknown): Promise<void> {
+  if (!allowed.includes(method)) {
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here; use ${allowed.join(' or ')}.`)
+  }
+  await run()
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY) throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${MAX_BODY} bytes.`)
+    chunks.push(chunk as Buffer)
+  }
+  if (size === 0) return {}
+  let body: unknown
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch (error) {
+    throw new HttpError(400, 'INVALID_JSON', `The request body is not valid JSON (${(error as Error).message}). Send a JSON object with content-type application/json.`)
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'INVALID_JSON', 'The request body must be a JSON object.')
+  }
+  return body as Record<string, unknown>
+}
+
+function parseQueryParam(value: string | null): EmailQuery {
+  if (value === null || value === '') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    throw badParameter('query', value, 'a JSON object such as {"subject":{"regex":"Verify","flags":"i"}}')
+  }
+  return validateQueryParam(parsed, 'query')
+}
+
+function validateQueryParam(value: unknown, name: string): EmailQuery {
+  try {
+    return validateQuery(value, name)
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new HttpError(400, 'INVALID_PARAMETER', error.message, error.parameter)
+    throw error
+  }
+}
+
+function parseIntParam(params: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const value = params.get(name)
+  if (value === null) return undefined
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw badParameter(name, value, `a whole number from ${min} to ${max}`)
+  }
+  return number
+}
+
+function parseInclude(params: URLSearchParams): boolean {
+  const value = params.get('include')
+  if (value === null || value === '') return false
+  if (value !== 'raw') throw badParameter('include', value, '"raw" (adds the base64 raw bytes)')
+  return true
+}
+
+function badParameter(parameter: string, value: unknown, expected: string): HttpError {
+  const error = new InvalidArgumentError(parameter, value, expected)
+  return new HttpError(400, 'INVALID_PARAMETER', error.message, parameter)
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) return void res.destroy()
+  if (error instanceof HttpError) {
+    return sendJson(res, error.status, {
+      error: { code: error.code, message: error.message, ...(error.parameter ? { parameter: error.parameter } : {}) },
+    })
+  }
+  const message = error instanceof MailwrightError || error instanceof Error ? error.message : String(error)
+  sendJson(res, 500, { error: { code: 'INTERNAL', message } })
+}

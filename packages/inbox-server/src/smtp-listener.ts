@@ -1,0 +1,134 @@
+import type { EmailEnvelope } from '@mailwright/core'
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
+import type { EmailStore } from './email-store.js'
+
+/** AUTH settings of the capture's SMTP listener. */
+export interface SmtpAuthOptions {
+  /** Refuse mail from clients that did not authenticate. Default false: AUTH is offered, not required. */
+  required?: boolean
+  /**
+   * Accepted users: name → password (PLAIN, LOGIN) or token (XOAUTH2). Without it any credentials are
+   * accepted and recorded, which is what an application under test usually needs.
+   */
+  users?: Record<string, string>
+}
+
+/** What the SMTP listener needs from the server's options. */
+export interface SmtpListenerOptions {
+  store: EmailStore
+  hostname: string
+  maxMessageSize: number
+  tls: { key: string; cert: string } | false
+  auth: SmtpAuthOptions | false
+  bareLineEndings: 'reject' | 'accept'
+}
+
+type SmtpError = Error & { responseCode?: number }
+
+/**
+ * The capture's SMTP side (smtp-server): stores the raw bytes, routes by envelope, and answers `250`
+ * without parsing anything; bodies are parsed later, when a test asks.
+ */
+export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
+  const { store, maxMessageSize } = options
+  const auth = options.auth
+  const serverOptions: SMTPServerOptions = {
+    name: options.hostname,
+    banner: 'Mailwright capture inbox',
+    size: maxMessageSize,
+    logger: false,
+    disableReverseLookup: true,
+    hideSTARTTLS: options.tls === false,
+    allowInsecureAuth: true,
+    authOptional: !(auth && auth.required),
+    authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
+    disabledCommands: auth === false ? ['AUTH'] : [],
+    onAuth(credentials, _session, callback) {
+      const users = auth ? auth.users : undefined
+      const secret = credentials.method === 'XOAUTH2' ? credentials.accessToken : credentials.password
+      const user = credentials.username ?? ''
+      if (users && users[user] !== secret) {
+        const error: SmtpError = new Error(
+          `5.7.8 Authentication failed for ${JSON.stringify(user)}: unknown user or wrong ${credentials.method === 'XOAUTH2' ? 'token' : 'password'}`,
+        )
+        error.responseCode = 535
+        return callback(error)
+      }
+      callback(null, { user })
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => {
+        // Past the limit the rest is drained, not kept, so an oversized message cannot grow memory.
+        if (!stream.sizeExceeded) chunks.push(chunk)
+      })
+      // A client that goes away mid-DATA destroys the stream with an error: nothing is stored.
+      stream.on('error', () => {})
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          return callback(
+            smtpError(
+              552,
+              `5.3.4 Message exceeds the maximum size of ${maxMessageSize} bytes; nothing was captured. Send a smaller message or raise the limit (maxMessageSize / --max-size)`,
+            ),
+          )
+        }
+        const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
+        const warnings: string[] = []
+        const bare = findBareLineEnding(raw)
+        if (bare) {
+          if (options.bareLineEndings === 'reject') {
+            return callback(
+              smtpError(
+                550,
+                `5.6.0 Bare ${bare.kind} at byte ${bare.offset} of the message; SMTP requires CRLF line endings (RFC 5321 2.3.8), so nothing was captured. Fix the sender, or start the inbox with bareLineEndings: 'accept'`,
+              ),
+            )
+          }
+          warnings.push(`bare ${bare.kind} at byte ${bare.offset}: accepted because bareLineEndings is 'accept'`)
+        }
+        const email = store.add(raw, envelopeOf(session), warnings)
+        callback(null, `2.0.0 Captured as ${email.id}`)
+      })
+    },
+  }
+  if (options.tls) {
+    serverOptions.key = options.tls.key
+    serverOptions.cert = options.tls.cert
+  }
+  const server = new SMTPServer(serverOptions)
+  server.on('error', () => {})
+  return server
+}
+
+function envelopeOf(session: Parameters<NonNullable<SMTPServerOptions['onData']>>[1]): EmailEnvelope {
+  const envelope: EmailEnvelope = {
+    mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    rcptTo: session.envelope.rcptTo.map((r) => r.address),
+    clientAddress: session.remoteAddress,
+    heloName: session.hostNameAppearsAs,
+  }
+  if (session.secure) {
+    const tls = session.tlsOptions as { name?: string; version?: string } | undefined
+    envelope.tls = { protocol: tls?.version ?? 'TLS', cipher: tls?.name ?? 'unknown' }
+  }
+  if (typeof session.user === 'string' && session.user) envelope.authenticatedUser = session.user
+  return envelope
+}
+
+function smtpError(code: number, message: string): SmtpError {
+  const error: SmtpError = new Error(message)
+  error.responseCode = code
+  return error
+}
+
+/** The first LF without a CR before it, or CR without an LF after it. */
+export function findBareLineEnding(raw: Buffer): { kind: 'LF' | 'CR'; offset: number } | undefined {
+  let lf = raw.indexOf(0x0a)
+  while (lf !== -1 && raw[lf - 1] === 0x0d) lf = raw.indexOf(0x0a, lf + 1)
+  let cr = raw.indexOf(0x0d)
+  while (cr !== -1 && raw[cr + 1] === 0x0a) cr = raw.indexOf(0x0d, cr + 1)
+  if (lf === -1 && cr === -1) return undefined
+  if (cr === -1 || (lf !== -1 && lf < cr)) return { kind: 'LF', offset: lf }
+  return { kind: 'CR', offset: cr }
+}

@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  type CodeOptions,
+  type Inbox,
+  type InboxBackend,
+  type InboxFromBackendOptions,
+  InvalidArgumentError,
+  inboxFromBackend,
+} from '@mailwright/core'
+import type { SMTPServer } from 'smtp-server'
+import { EmailStore, type RetentionOptions, type StoreStats } from './email-store.js'
+import { generateCertificate, type TlsCertificate } from './generate-certificate.js'
+import { createHttpApi } from './http-api.js'
+import { createSmtpListener, type SmtpAuthOptions } from './smtp-listener.js'
+
+/** Options of {@link startInboxServer}. Every one has a default that suits a test run on one machine. */
+export interface InboxServerOptions {
+  /** Interface both listeners bind to. Default `127.0.0.1`. */
+  host?: string
+  /** SMTP port; 0 picks a free one. Default 0 (the CLI defaults to 1025). */
+  smtpPort?: number
+  /** HTTP API port; 0 picks a free one; `false` runs no HTTP API. Default 0 (the CLI defaults to 8025). */
+  httpPort?: number | false
+  /** Domain of the addresses `createInbox()` hands out. Default `inbox.test`. */
+  domain?: string
+  /** The name the SMTP server greets with. Default `mailwright.localhost`. */
+  hostname?: string
+  /** STARTTLS: `true` generates a certificate at start-up, or give one; `false` offers none. Default true. */
+  tls?: boolean | TlsCertificate
+  /** AUTH (PLAIN, LOGIN, XOAUTH2): offered and optional by default; `false` turns it off. */
+  auth?: SmtpAuthOptions | false
+  /** Largest message accepted, in bytes (answered with 552 above it). Default 25 MiB. */
+  maxMessageSize?: number
+  /** How many emails, how old and how many bytes the capture keeps. */
+  retention?: RetentionOptions
+  /** Messages with a bare CR or LF: `reject` (default, as strict MTAs do) or `accept` with a warning. */
+  bareLineEndings?: 'reject' | 'accept'
+  /** How one-time codes are recognised. */
+  codes?: CodeOptions
+}
+
+/** Options of {@link StartedInboxServer.createInbox}. */
+export interface CreateInboxOptions extends Omit<InboxFromBackendOptions, 'createdAt'> {
+  /** The part before `+`, e.g. `alice` → `alice+k3f9x2@inbox.test`. Default `test`. */
+  name?: string
+}
+
+/** A running capture inbox. Stop it with `stop()` or `await using`. */
+export interface StartedInboxServer extends AsyncDisposable {
+  readonly smtp: { host: string; port: number; secure: false; starttls: boolean }
+  /** Base URL of the HTTP API, or undefined when it was turned off. */
+  readonly url: string | undefined
+  readonly domain: string
+  /** A new inbox with a unique address, served in process (waits are events, no HTTP). */
+  createInbox(options?: CreateInboxOptions): Inbox
+  /** A new unique address without an Inbox object (for handing to another process). */
+  createAddress(name?: string): string
+  stats(): StoreStats
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the capture inbox: SMTP and HTTP listeners on 127.0.0.1, ready when the promise resolves.
+ *
+ * @example
+ * await using server = await startInboxServer({ smtpPort: 0 })
+ * const inbox = server.createInbox({ name: 'alice' })
+ * await transport.sendMail({ to: inbox.address, subject: 'Hi', text: 'Hello', from: 'app@example.com' })
+ * const email = await inbox.waitForEmail({ subject: 'Hi' })
+ */
+export async function startInboxServer(options: InboxServerOptions = {}): Promise<StartedInboxServer> {
+  const host = options.host ?? '127.0.0.1'
+  const domain = options.domain ?? 'inbox.test'
+  const hostname = options.hostname ?? 'mailwright.localhost'
+  const maxMessageSize = options.maxMessageSize ?? 25 * 1024 * 1024
+  checkPort('smtpPort', options.smtpPort ?? 0)
+  if (options.httpPort !== false) checkPort('httpPort', options.httpPort ?? 0)
+  if (!/^[A-Za-z0-9.-]+$/.test(domain)) throw new InvalidArgumentError('domain', domain, 'a domain name such as inbox.test')
+  if (!Number.isInteger(maxMessageSize) || maxMessageSize < 1024) {
+    throw new InvalidArgumentError('maxMessageSize', maxMessageSize, 'a whole number of bytes >= 1024')
+  }
+  const bareLineEndings = options.bareLineEndings ?? 'reject'
+  if (bareLineEndings !== 'reject' && bareLineEndings !== 'accept') {
+    throw new InvalidArgumentError('bareLineEndings', bareLineEndings, '"reject" or "accept"')
+  }
+  const tlsOption = options.tls ?? true
+  const tls = tlsOption === true ? await generateCertificate(hostname) : tlsOption
+
+  const store = new EmailStore({ retention: options.retention, codes: options.codes })
+  const usedIds = new Set<string>()
+  const createAddress = (name = 'test') => {
+    if (!/^[A-Za-z0-9._-]{1,40}$/.test(name)) {
+      throw new InvalidArgumentError('name', name, 'letters, digits, ".", "_" or "-" (1 to 40 characters)')
+    }
+    let id: string
+    do id = randomBytes(4).readUInt32BE().toString(36).padStart(7, '0').slice(-6)
+    while (usedIds.has(id))
+    usedIds.add(id)
+    return `${name}+${id}@${domain}`
+  }
+
+  const smtpServer = createSmtpListener({
+    store,
+    hostname,
+    maxMessageSize,
+    tls,
+    auth: options.auth ?? {},
+    bareLineEndings,
+  })
+  let httpServer: Server | undefined
+  let ready = false
+  const smtpAddress = { host, port: 0 }
+  try {
+    smtpAddress.port = await listen(smtpServer.server, host, options.smtpPort ?? 0, 'SMTP')
+    if (options.httpPort !== false) {
+      httpServer = createHttpApi({ store, createAddress, ready: () => ready, smtp: () => smtpAddress })
+      await listen(httpServer, host, options.httpPort ?? 0, 'HTTP')
+    }
+  } catch (error) {
+    await closeAll(smtpServer, httpServer, store)
+    throw error
+  }
+  ready = true
+  const httpPort = httpServer ? (httpServer.address() as AddressInfo).port : undefined
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  const backend: InboxBackend = {
+    wait: (request, signal) => store.wait(request, signal),
+    list: (address, query) => store.list(address, query),
+  }
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= closeAll(smtpServer, httpServer, store)
+    return stopping
+  }
+  return {
+    smtp: { host, port: smtpAddress.port, secure: false, starttls: tls !== false },
+    url: httpPort === undefined ? undefined : `http://${urlHost}:${httpPort}`,
+    domain,
+    createInbox: (inboxOptions = {}) => {
+      const { name, ...rest } = inboxOptions
+      return inboxFromBackend(createAddress(name), backend, rest)
+    },
+    createAddress,
+    stats: () => store.stats(),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  }
+}
+
+function checkPort(name: string, port: unknown): void {
+  if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) {
+    throw new InvalidArgumentError(name, port, 'a port number from 0 to 65535 (0 picks a free port)')
+  }
+}
+
+function listen(server: Server | SMTPServer['server'], host: string, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const hint =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} is already in use; stop the other server or choose another port (0 picks a free one)`
+          : error.message
+      reject(new InvalidArgumentError(`${what.toLowerCase()}Port`, port, `a free port on ${host} (${hint})`))
+    }
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+async function closeAll(smtp: SMTPServer, http: Server | undefined, store: EmailStore): Promise<void> {
+  store.close()
+  const smtpClosed = new Promise<void>((resolve) => smtp.close(() => resolve()))
+  // Connections still open (idle SMTP clients, pending long-polls, SSE streams) must not keep stop() waiting.
+  for (const connection of (smtp as unknown as { connections: Set<{ close(): void }> }).connections ?? []) {
+    connection.close()
+  }
+  if (http) {
+    const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()))
+    http.closeAllConnections()
+    await httpClosed
+  }
+  await smtpClosed
+}

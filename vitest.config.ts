@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// One run over every package, so CI gets one summary. The JSON report feeds .ci/run's closing line.
+export default defineConfig({
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
+  },
+})
