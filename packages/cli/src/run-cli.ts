@@ -28,7 +28,9 @@ export async function runCli(argv: string[]): Promise<number> {
       await serveCommand(rest, { out: (line) => console.log(line) })
       return 0
     }
-    throw new UsageError(`mailwright: unknown command ${JSON.stringify(command)}. Commands: serve. Run \`mailwright --help\`.`)
+    throw new UsageError(
+      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve. Run \`mailwright --help\`.`,
+    )
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(error.message)

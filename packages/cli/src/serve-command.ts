@@ -42,7 +42,9 @@ export async function serveCommand(
   try {
     values = parse(argv).values
   } catch (error) {
-    throw new UsageError(`mailwright serve: ${(error as Error).message}. Run \`mailwright serve --help\` for the options.`)
+    throw new UsageError(
+      `mailwright serve: ${(error as Error).message}. Run \`mailwright serve --help\` for the options.`,
+    )
   }
   if (values.help) {
     io.out(SERVE_HELP)
@@ -50,9 +52,12 @@ export async function serveCommand(
   }
   const options = toOptions(values)
   const server = await startInboxServer(options)
-  const auth = options.auth === false ? 'AUTH off' : options.auth?.required ? 'AUTH required' : 'AUTH optional'
+  const auth =
+    options.auth === false ? 'AUTH off' : options.auth?.required ? 'AUTH required' : 'AUTH optional'
   io.out('Mailwright inbox is ready')
-  io.out(`  SMTP  ${server.smtp.host}:${server.smtp.port} (${server.smtp.starttls ? 'STARTTLS offered' : 'no STARTTLS'}, ${auth})`)
+  io.out(
+    `  SMTP  ${server.smtp.host}:${server.smtp.port} (${server.smtp.starttls ? 'STARTTLS offered' : 'no STARTTLS'}, ${auth})`,
+  )
   io.out(`  HTTP  ${server.url}`)
   io.out(`  Addresses  <name>+<id>@${server.domain}`)
   io.out('Stop with Ctrl+C.')
@@ -111,19 +116,29 @@ function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptio
   if (values['no-tls']) options.tls = false
   else if (values['tls-cert'] || values['tls-key']) {
     if (!values['tls-cert'] || !values['tls-key']) {
-      throw new UsageError('mailwright serve: --tls-cert and --tls-key go together; give both PEM files, or neither to generate a certificate.')
+      throw new UsageError(
+        'mailwright serve: --tls-cert and --tls-key go together; give both PEM files, or neither to generate a certificate.',
+      )
     }
-    options.tls = { cert: readPem(values['tls-cert'], '--tls-cert'), key: readPem(values['tls-key'], '--tls-key') }
+    options.tls = {
+      cert: readPem(values['tls-cert'], '--tls-cert'),
+      key: readPem(values['tls-key'], '--tls-key'),
+    }
   }
   const mode = values.auth ?? 'optional'
   if (!['off', 'optional', 'required'].includes(mode)) {
-    throw new UsageError(`mailwright serve: --auth ${JSON.stringify(mode)} is not a mode; use off, optional or required.`)
+    throw new UsageError(
+      `mailwright serve: --auth ${JSON.stringify(mode)} is not a mode; use off, optional or required.`,
+    )
   }
   if (mode === 'off') options.auth = false
   else {
     const users = values['auth-user']?.map((pair) => {
       const colon = pair.indexOf(':')
-      if (colon <= 0) throw new UsageError(`mailwright serve: --auth-user needs user:secret, got ${JSON.stringify(pair.replace(/:.*/, ':…'))}.`)
+      if (colon <= 0)
+        throw new UsageError(
+          `mailwright serve: --auth-user needs user:secret, got ${JSON.stringify(pair.replace(/:.*/, ':…'))}.`,
+        )
       return [pair.slice(0, colon), pair.slice(colon + 1)] as const
     })
     options.auth = { required: mode === 'required', users: users ? Object.fromEntries(users) : undefined }
@@ -134,27 +149,37 @@ function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptio
 function port(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback
   const n = Number(text)
-  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a port; use 0 to 65535 (0 = any free port).`)
+  if (!/^\d+$/.test(text) || n > 65535)
+    throw new UsageError(
+      `mailwright serve: ${flag} ${JSON.stringify(text)} is not a port; use 0 to 65535 (0 = any free port).`,
+    )
   return n
 }
 
 function whole(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a whole number >= 1.`)
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a whole number >= 1.`)
   return Number(text)
 }
 
 function size(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined
   const bytes = parseSize(text)
-  if (bytes === undefined) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a size; use bytes or a unit, e.g. 10MB, 512KB.`)
+  if (bytes === undefined)
+    throw new UsageError(
+      `mailwright serve: ${flag} ${JSON.stringify(text)} is not a size; use bytes or a unit, e.g. 10MB, 512KB.`,
+    )
   return bytes
 }
 
 function duration(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined
   const ms = parseDuration(text)
-  if (ms === undefined) throw new UsageError(`mailwright serve: ${flag} ${JSON.stringify(text)} is not a duration; use e.g. 90s, 30m, 2h.`)
+  if (ms === undefined)
+    throw new UsageError(
+      `mailwright serve: ${flag} ${JSON.stringify(text)} is not a duration; use e.g. 90s, 30m, 2h.`,
+    )
   return ms
 }
 

@@ -60,14 +60,22 @@ class HttpInboxBackend implements InboxBackend {
         exclude: req.exclude,
         notBefore: req.notBefore.toISOString(),
       },
-    })) as { status: 'ok'; emails: EmailJson[] } | { status: 'timeout'; received: number; nearMisses: NearMiss[] }
+    })) as
+      | { status: 'ok'; emails: EmailJson[] }
+      | { status: 'timeout'; received: number; nearMisses: NearMiss[] }
     if (body.status === 'timeout') return body
     return { status: 'ok', emails: await this.#emails(body.emails) }
   }
 
   async list(address: string, query: EmailQuery): Promise<CapturedEmail[]> {
-    const params = new URLSearchParams({ address, query: JSON.stringify(serializeQuery(query)), include: 'raw' })
-    const body = (await request(this.base, `/api/emails?${params}`, { method: 'GET' })) as { emails: EmailJson[] }
+    const params = new URLSearchParams({
+      address,
+      query: JSON.stringify(serializeQuery(query)),
+      include: 'raw',
+    })
+    const body = (await request(this.base, `/api/emails?${params}`, { method: 'GET' })) as {
+      emails: EmailJson[]
+    }
     return this.#emails(body.emails)
   }
 
@@ -93,7 +101,9 @@ async function request(
   } catch (error) {
     if (init.signal?.aborted) throw init.signal.reason
     const cause = (error as { cause?: { code?: string; message?: string } }).cause
-    throw new InboxServerError(base, undefined, cause?.code ?? cause?.message ?? (error as Error).message, { cause: error })
+    throw new InboxServerError(base, undefined, cause?.code ?? cause?.message ?? (error as Error).message, {
+      cause: error,
+    })
   }
   const text = await response.text()
   let body: unknown

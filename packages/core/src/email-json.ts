@@ -36,13 +36,21 @@ export function emailToJson(
  * @example
  * const email = await emailFromJson(body.emails[0])
  */
-export async function emailFromJson(json: EmailJson, options: ParseEmailOptions = {}): Promise<CapturedEmail> {
+export async function emailFromJson(
+  json: EmailJson,
+  options: ParseEmailOptions = {},
+): Promise<CapturedEmail> {
   if (typeof json.raw !== 'string') {
     throw new TypeError(`email ${json.id} came without its raw bytes; request it with include=raw`)
   }
   return parseEmail(
     Buffer.from(json.raw, 'base64'),
-    { id: json.id, envelope: json.envelope, receivedAt: new Date(json.receivedAt), warnings: json.captureWarnings },
+    {
+      id: json.id,
+      envelope: json.envelope,
+      receivedAt: new Date(json.receivedAt),
+      warnings: json.captureWarnings,
+    },
     options,
   )
 }

@@ -61,7 +61,11 @@ export function validateQuery(query: unknown, name = 'query'): EmailQuery {
   const input = query as Record<string, unknown>
   for (const key of Object.keys(input)) {
     if (!KNOWN_FIELDS.includes(key)) {
-      throw new InvalidArgumentError(`${name}.${key}`, input[key], `one of the known fields: ${KNOWN_FIELDS.join(', ')}`)
+      throw new InvalidArgumentError(
+        `${name}.${key}`,
+        input[key],
+        `one of the known fields: ${KNOWN_FIELDS.join(', ')}`,
+      )
     }
   }
   const result: EmailQuery = {}
@@ -70,7 +74,11 @@ export function validateQuery(query: unknown, name = 'query'): EmailQuery {
   }
   if (input.header !== undefined) {
     if (typeof input.header !== 'object' || input.header === null || Array.isArray(input.header)) {
-      throw new InvalidArgumentError(`${name}.header`, input.header, `an object of header name → string or RegExp`)
+      throw new InvalidArgumentError(
+        `${name}.header`,
+        input.header,
+        `an object of header name → string or RegExp`,
+      )
     }
     result.header = {}
     for (const [header, matcher] of Object.entries(input.header)) {
@@ -79,9 +87,18 @@ export function validateQuery(query: unknown, name = 'query'): EmailQuery {
   }
   if (input.since !== undefined) {
     const since = input.since
-    const date = since instanceof Date ? since : typeof since === 'string' || typeof since === 'number' ? new Date(since) : undefined
+    const date =
+      since instanceof Date
+        ? since
+        : typeof since === 'string' || typeof since === 'number'
+          ? new Date(since)
+          : undefined
     if (!date || Number.isNaN(date.getTime())) {
-      throw new InvalidArgumentError(`${name}.since`, since, 'a Date, an ISO 8601 string or epoch milliseconds')
+      throw new InvalidArgumentError(
+        `${name}.since`,
+        since,
+        'a Date, an ISO 8601 string or epoch milliseconds',
+      )
     }
     result.since = date
   }
@@ -128,19 +145,23 @@ export function explainMismatch(
   const check = (field: string, matcher: TextMatcher | undefined, values: string[], shown: string) => {
     if (matcher === undefined) return
     if (values.some((v) => matchText(matcher, v))) return
-    reasons.push(`${field} ${shown} does not ${typeof matcher === 'string' ? 'contain' : 'match'} ${showMatcher(matcher)}`)
+    reasons.push(
+      `${field} ${shown} does not ${typeof matcher === 'string' ? 'contain' : 'match'} ${showMatcher(matcher)}`,
+    )
   }
   if (!ignore.includes('to') && query.to !== undefined) {
     const addresses = [...email.to, ...email.cc, ...email.bcc]
     const values = [...email.envelope.rcptTo, ...addresses.flatMap(addressForms)]
-    const shown = unique([...email.envelope.rcptTo, ...addresses.map((a) => a.address)]).join(', ') || '(none)'
+    const shown =
+      unique([...email.envelope.rcptTo, ...addresses.map((a) => a.address)]).join(', ') || '(none)'
     check('to', query.to, values, `[${shown}]`)
   }
   if (!ignore.includes('from') && query.from !== undefined) {
     const values = [email.envelope.mailFrom, ...(email.from ? addressForms(email.from) : [])]
     check('from', query.from, values, email.from ? formatAddress(email.from) : `<${email.envelope.mailFrom}>`)
   }
-  if (!ignore.includes('subject')) check('subject', query.subject, [email.subject], JSON.stringify(email.subject))
+  if (!ignore.includes('subject'))
+    check('subject', query.subject, [email.subject], JSON.stringify(email.subject))
   if (!ignore.includes('text') && query.text !== undefined) {
     check('text', query.text, [email.text ?? ''], excerpt(email.text))
   }
@@ -151,7 +172,12 @@ export function explainMismatch(
     for (const [name, matcher] of Object.entries(query.header)) {
       const key = name.toLowerCase()
       const values = email.headers.filter((h) => h.name.toLowerCase() === key).map((h) => h.value)
-      check(`header ${name}`, matcher, values, values.length ? values.map((v) => JSON.stringify(v)).join(', ') : '(absent)')
+      check(
+        `header ${name}`,
+        matcher,
+        values,
+        values.length ? values.map((v) => JSON.stringify(v)).join(', ') : '(absent)',
+      )
     }
   }
   if (!ignore.includes('since') && query.since !== undefined) {
@@ -176,7 +202,8 @@ export function describeQuery(query: EmailQuery): string {
     if (matcher !== undefined) parts.push(`${field}: ${showMatcher(matcher)}`)
   }
   if (query.header) {
-    for (const [name, matcher] of Object.entries(query.header)) parts.push(`header ${name}: ${showMatcher(matcher)}`)
+    for (const [name, matcher] of Object.entries(query.header))
+      parts.push(`header ${name}: ${showMatcher(matcher)}`)
   }
   if (query.since !== undefined) parts.push(`since: ${new Date(query.since).toISOString()}`)
   return parts.length ? `{ ${parts.join(', ')} }` : '{}'

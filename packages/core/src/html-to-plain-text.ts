@@ -1,6 +1,21 @@
 import { Parser } from 'htmlparser2'
 
-const BLOCKS = new Set(['p', 'div', 'br', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'td', 'th'])
+const BLOCKS = new Set([
+  'p',
+  'div',
+  'br',
+  'tr',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'table',
+  'td',
+  'th',
+])
 
 /**
  * The visible text of an HTML body (script and style dropped, blocks on their own lines). Lighter than a

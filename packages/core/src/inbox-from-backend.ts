@@ -31,7 +31,11 @@ export interface InboxFromBackendOptions {
  * const inbox = inboxFromBackend('alice+k3f9@inbox.test', backend, { timeout: 120_000 })
  * const email = await inbox.waitForEmail({ subject: /Verify/ })
  */
-export function inboxFromBackend(address: string, backend: InboxBackend, options: InboxFromBackendOptions = {}): Inbox {
+export function inboxFromBackend(
+  address: string,
+  backend: InboxBackend,
+  options: InboxFromBackendOptions = {},
+): Inbox {
   return new BackendInbox(address, backend, options)
 }
 
@@ -58,8 +62,13 @@ class BackendInbox implements Inbox {
     return email as CapturedEmail
   }
 
-  async waitForEmails(count: number, query?: EmailQuery, options: WaitOptions = {}): Promise<CapturedEmail[]> {
-    if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('count', count, 'a whole number >= 1')
+  async waitForEmails(
+    count: number,
+    query?: EmailQuery,
+    options: WaitOptions = {},
+  ): Promise<CapturedEmail[]> {
+    if (!Number.isInteger(count) || count < 1)
+      throw new InvalidArgumentError('count', count, 'a whole number >= 1')
     const checked = validateQuery(query)
     const timeoutMs = checkMs('timeout', options.timeout ?? this.#timeout)
     const result = await this.#wait(checked, count, timeoutMs)

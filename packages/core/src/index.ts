@@ -23,7 +23,12 @@ export {
   validateQuery,
 } from './email-query.js'
 export { EmailTimeoutError } from './email-timeout-error.js'
-export { type CodeOptions, DEFAULT_CODE_KEYWORDS, DEFAULT_CODE_PATTERN, extractCodes } from './extract-codes.js'
+export {
+  type CodeOptions,
+  DEFAULT_CODE_KEYWORDS,
+  DEFAULT_CODE_PATTERN,
+  extractCodes,
+} from './extract-codes.js'
 export { extractLinks } from './extract-links.js'
 export { htmlToPlainText } from './html-to-plain-text.js'
 export {

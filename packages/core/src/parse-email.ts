@@ -58,7 +58,11 @@ export async function parseEmail(
   options: ParseEmailOptions = {},
 ): Promise<CapturedEmail> {
   const headerPart = parseHeaders(raw)
-  const warnings = [...(meta.warnings ?? []), ...headerPart.warnings, ...boundaryWarnings(headerPart.headers, raw)]
+  const warnings = [
+    ...(meta.warnings ?? []),
+    ...headerPart.warnings,
+    ...boundaryWarnings(headerPart.headers, raw),
+  ]
   const base = headerFields(headerPart.headers, raw, meta)
   let text: string | undefined
   let html: string | undefined
@@ -74,7 +78,8 @@ export async function parseEmail(
     text = mail.text
     html = typeof mail.html === 'string' ? mail.html : undefined
     otp = mail.otp?.code
-    if (mail.textConversionError) warnings.push(`HTML could not be converted to text: ${mail.textConversionError.message}`)
+    if (mail.textConversionError)
+      warnings.push(`HTML could not be converted to text: ${mail.textConversionError.message}`)
     attachments = mail.attachments.map((a) => {
       const content = a.content
       return {
@@ -138,11 +143,15 @@ function boundaryWarnings(headers: EmailHeader[], raw: Buffer): string[] {
   if (!/^\s*multipart\//i.test(contentType)) return []
   const match = /boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
   const boundary = match?.[1] ?? match?.[2]
-  if (!boundary) return [`multipart email without a boundary parameter in Content-Type ${JSON.stringify(contentType)}`]
+  if (!boundary)
+    return [`multipart email without a boundary parameter in Content-Type ${JSON.stringify(contentType)}`]
   const body = raw.toString('latin1')
-  if (!body.includes(`--${boundary}`)) return [`multipart boundary ${JSON.stringify(boundary)} never appears in the body`]
+  if (!body.includes(`--${boundary}`))
+    return [`multipart boundary ${JSON.stringify(boundary)} never appears in the body`]
   if (!body.includes(`--${boundary}--`)) {
-    return [`multipart boundary ${JSON.stringify(boundary)} is never closed (no "--${boundary}--" line); the last part may be incomplete`]
+    return [
+      `multipart boundary ${JSON.stringify(boundary)} is never closed (no "--${boundary}--" line); the last part may be incomplete`,
+    ]
   }
   return []
 }

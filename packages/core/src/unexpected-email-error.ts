@@ -14,7 +14,13 @@ export class UnexpectedEmailError extends MailwrightError {
   readonly emailId: string
   readonly email: string
 
-  constructor(details: { address: string; query: EmailQuery; withinMs: number; emailId: string; email: string }) {
+  constructor(details: {
+    address: string
+    query: EmailQuery
+    withinMs: number
+    emailId: string
+    email: string
+  }) {
     super(
       'UNEXPECTED_EMAIL',
       `Expected no email matching ${describeQuery(details.query)} at ${details.address} within ${details.withinMs} ms, but ${details.email} arrived (id ${details.emailId}).\n\nIf this email is expected, assert it with waitForEmail() first (expectNoEmail ignores emails an earlier wait on this inbox returned), or narrow the query.`,

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import {
   type CapturedEmail,
   type CodeOptions,
@@ -78,7 +78,10 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
       maxBytes: options.retention?.maxBytes ?? 512 * 1024 * 1024,
     }
     this.#codes = options.codes
-    this.#sweeper = setInterval(() => this.#evict(), Math.min(60_000, Math.max(1000, this.retention.maxAgeMs / 10)))
+    this.#sweeper = setInterval(
+      () => this.#evict(),
+      Math.min(60_000, Math.max(1000, this.retention.maxAgeMs / 10)),
+    )
     this.#sweeper.unref()
   }
 
@@ -149,7 +152,11 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
   }
 
   /** Whether the email matches; parses the body only when the query looks at it. */
-  async matches(email: StoredEmail, query: EmailQuery, ignore: ReadonlyArray<keyof EmailQuery> = []): Promise<boolean> {
+  async matches(
+    email: StoredEmail,
+    query: EmailQuery,
+    ignore: ReadonlyArray<keyof EmailQuery> = [],
+  ): Promise<boolean> {
     return (await this.mismatches(email, query, ignore)).length === 0
   }
 
@@ -159,7 +166,11 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
   }
 
   /** Matching emails for an address (or all), oldest first, fully parsed. */
-  async list(address: string | undefined, query: EmailQuery, limit = Number.POSITIVE_INFINITY): Promise<CapturedEmail[]> {
+  async list(
+    address: string | undefined,
+    query: EmailQuery,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<CapturedEmail[]> {
     const found: StoredEmail[] = []
     for (const email of this.emailsFor(address)) {
       if (found.length >= limit) break
@@ -195,7 +206,10 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
           if (done || !(await this.matches(email, request.query))) return
           found.push(email)
           if (found.length >= request.count) {
-            finish(async () => ({ status: 'ok', emails: await Promise.all(found.map((e) => this.parsed(e))) }))
+            finish(async () => ({
+              status: 'ok',
+              emails: await Promise.all(found.map((e) => this.parsed(e))),
+            }))
           }
         })
         chain.catch(reject)
@@ -255,7 +269,12 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
   }
 
   #meta(email: StoredEmail) {
-    return { id: email.id, envelope: email.envelope, receivedAt: email.receivedAt, warnings: email.captureWarnings }
+    return {
+      id: email.id,
+      envelope: email.envelope,
+      receivedAt: email.receivedAt,
+      warnings: email.captureWarnings,
+    }
   }
 
   #evict(): void {

@@ -82,7 +82,9 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
       const includeRaw = parseInclude(url.searchParams)
       const emails = await store.list(address, query, limit)
       sendJson(res, 200, {
-        emails: emails.map((email) => emailToJson(email, { captureWarnings: warningsOf(store, email.id), includeRaw })),
+        emails: emails.map((email) =>
+          emailToJson(email, { captureWarnings: warningsOf(store, email.id), includeRaw }),
+        ),
       })
     })
   }
@@ -94,7 +96,11 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
     const id = decodeURIComponent(match[1] as string)
     const stored = store.get(id)
     if (!stored) {
-      throw new HttpError(404, 'EMAIL_NOT_FOUND', `No email with id ${JSON.stringify(id)}: it was never stored, was deleted, or was evicted by retention (see /api/stats).`)
+      throw new HttpError(
+        404,
+        'EMAIL_NOT_FOUND',
+        `No email with id ${JSON.stringify(id)}: it was never stored, was deleted, or was evicted by retention (see /api/stats).`,
+      )
     }
     if (match[2] === 'raw') {
       return route(method, ['GET'], () => {
@@ -112,7 +118,11 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
         const index = Number(match[3])
         const attachment = email.attachments[index]
         if (!attachment) {
-          throw new HttpError(404, 'ATTACHMENT_NOT_FOUND', `Email ${id} has ${email.attachments.length} attachment(s); index ${index} does not exist (indexes start at 0).`)
+          throw new HttpError(
+            404,
+            'ATTACHMENT_NOT_FOUND',
+            `Email ${id} has ${email.attachments.length} attachment(s); index ${index} does not exist (indexes start at 0).`,
+          )
         }
         const content = attachment.content()
         res.writeHead(200, { 'content-type': attachment.contentType, 'content-length': content.length })
@@ -122,11 +132,19 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
     if (method === 'DELETE') {
       store.delete(id)
       res.writeHead(204)
-      return void res.end()
+      res.end()
+      return
     }
     return route(method, ['GET'], async () => {
       const email = await store.parsed(stored)
-      sendJson(res, 200, emailToJson(email, { captureWarnings: stored.captureWarnings, includeRaw: parseInclude(url.searchParams) }))
+      sendJson(
+        res,
+        200,
+        emailToJson(email, {
+          captureWarnings: stored.captureWarnings,
+          includeRaw: parseInclude(url.searchParams),
+        }),
+      )
     })
   }
   throw new HttpError(404, 'NOT_FOUND', `No route ${method} ${path}. See docs/http-api.md for the API.`)
@@ -135,7 +153,8 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
 async function handleWait(context: HttpApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readJson(req)
   const address = body.address
-  if (typeof address !== 'string' || !address.includes('@')) throw badParameter('address', address, 'an email address')
+  if (typeof address !== 'string' || !address.includes('@'))
+    throw badParameter('address', address, 'an email address')
   const query = validateQueryParam(body.query, 'query')
   const count = body.count ?? 1
   if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 1000) {
@@ -212,7 +231,11 @@ function warningsOf(store: EmailStore, id: string): readonly string[] {
 
 async function route(method: string, allowed: string[], run: () => unknown): Promise<void> {
   if (!allowed.includes(method)) {
-    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here; use ${allowed.join(' or ')}.`)
+    throw new HttpError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `Method ${method} is not allowed here; use ${allowed.join(' or ')}.`,
+    )
   }
   await run()
 }
@@ -230,7 +253,11 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   try {
     body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
   } catch (error) {
-    throw new HttpError(400, 'INVALID_JSON', `The request body is not valid JSON (${(error as Error).message}). Send a JSON object with content-type application/json.`)
+    throw new HttpError(
+      400,
+      'INVALID_JSON',
+      `The request body is not valid JSON (${(error as Error).message}). Send a JSON object with content-type application/json.`,
+    )
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(400, 'INVALID_JSON', 'The request body must be a JSON object.')
@@ -253,7 +280,8 @@ function validateQueryParam(value: unknown, name: string): EmailQuery {
   try {
     return validateQuery(value, name)
   } catch (error) {
-    if (error instanceof InvalidArgumentError) throw new HttpError(400, 'INVALID_PARAMETER', error.message, error.parameter)
+    if (error instanceof InvalidArgumentError)
+      throw new HttpError(400, 'INVALID_PARAMETER', error.message, error.parameter)
     throw error
   }
 }
@@ -282,16 +310,27 @@ function badParameter(parameter: string, value: unknown, expected: string): Http
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
   res.end(text)
 }
 
 function sendError(res: ServerResponse, error: unknown): void {
-  if (res.headersSent) return void res.destroy()
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
   if (error instanceof HttpError) {
-    return sendJson(res, error.status, {
-      error: { code: error.code, message: error.message, ...(error.parameter ? { parameter: error.parameter } : {}) },
+    sendJson(res, error.status, {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.parameter ? { parameter: error.parameter } : {}),
+      },
     })
+    return
   }
   const message = error instanceof MailwrightError || error instanceof Error ? error.message : String(error)
   sendJson(res, 500, { error: { code: 'INTERNAL', message } })

@@ -1,7 +1,12 @@
-export { EmailStore, type RetentionOptions, type StoreStats, type StoredEmail } from './email-store.js'
+export { EmailStore, type RetentionOptions, type StoredEmail, type StoreStats } from './email-store.js'
 export { generateCertificate, type TlsCertificate } from './generate-certificate.js'
 export { createHttpApi, type HttpApiContext } from './http-api.js'
-export { createSmtpListener, findBareLineEnding, type SmtpAuthOptions, type SmtpListenerOptions } from './smtp-listener.js'
+export {
+  createSmtpListener,
+  findBareLineEnding,
+  type SmtpAuthOptions,
+  type SmtpListenerOptions,
+} from './smtp-listener.js'
 export {
   type CreateInboxOptions,
   type InboxServerOptions,

@@ -49,7 +49,8 @@ export class RawSmtpClient {
       }
       if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.#buffer)}`)
       const left = deadline - Date.now()
-      if (left <= 0) throw new Error(`no SMTP reply within ${timeoutMs} ms; unread: ${JSON.stringify(this.#buffer)}`)
+      if (left <= 0)
+        throw new Error(`no SMTP reply within ${timeoutMs} ms; unread: ${JSON.stringify(this.#buffer)}`)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left)
         this.#waiters.push(() => {

@@ -40,7 +40,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
     disableReverseLookup: true,
     hideSTARTTLS: options.tls === false,
     allowInsecureAuth: true,
-    authOptional: !(auth && auth.required),
+    authOptional: !(auth && auth.required === true),
     authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
     disabledCommands: auth === false ? ['AUTH'] : [],
     onAuth(credentials, _session, callback) {
@@ -85,7 +85,9 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
               ),
             )
           }
-          warnings.push(`bare ${bare.kind} at byte ${bare.offset}: accepted because bareLineEndings is 'accept'`)
+          warnings.push(
+            `bare ${bare.kind} at byte ${bare.offset}: accepted because bareLineEndings is 'accept'`,
+          )
         }
         const email = store.add(raw, envelopeOf(session), warnings)
         callback(null, `2.0.0 Captured as ${email.id}`)

@@ -1,4 +1,9 @@
-import { EmailTimeoutError, InboxDisposedError, InvalidArgumentError, UnexpectedEmailError } from '@mailwright/core'
+import {
+  EmailTimeoutError,
+  InboxDisposedError,
+  InvalidArgumentError,
+  UnexpectedEmailError,
+} from '@mailwright/core'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
@@ -21,7 +26,13 @@ afterAll(async () => {
 })
 
 const send = (to: string, subject: string, extra: Partial<nodemailer.SendMailOptions> = {}) =>
-  transport.sendMail({ from: '"The App" <no-reply@example.com>', to, subject, text: `Body of ${subject}`, ...extra })
+  transport.sendMail({
+    from: '"The App" <no-reply@example.com>',
+    to,
+    subject,
+    text: `Body of ${subject}`,
+    ...extra,
+  })
 
 describe('startInboxServer', () => {
   it('listens on 127.0.0.1 with free ports and a reachable HTTP API', async () => {
@@ -44,7 +55,9 @@ describe('startInboxServer', () => {
     const info = await send(inbox.address, 'Verify your email', {
       cc: 'copy@example.org',
       html: '<p>Your code is <b>482913</b>. <a href="https://app.test/verify?t=1">Verify email</a></p>',
-      attachments: [{ filename: 'terms.pdf', content: Buffer.alloc(2048, 7), contentType: 'application/pdf' }],
+      attachments: [
+        { filename: 'terms.pdf', content: Buffer.alloc(2048, 7), contentType: 'application/pdf' },
+      ],
     })
     expect(info.response).toMatch(/^250 2\.0\.0 Captured as /)
     const email = await inbox.waitForEmail({ subject: /verify/i })
@@ -54,10 +67,16 @@ describe('startInboxServer', () => {
     expect(email.envelope.clientAddress).toBe('127.0.0.1')
     expect(email.from).toEqual({ address: 'no-reply@example.com', name: 'The App' })
     expect(email.cc).toEqual([{ address: 'copy@example.org', name: '' }])
-    expect(email.links).toEqual([{ href: 'https://app.test/verify?t=1', text: 'Verify email', source: 'html' }])
+    expect(email.links).toEqual([
+      { href: 'https://app.test/verify?t=1', text: 'Verify email', source: 'html' },
+    ])
     expect(email.codes).toEqual(['482913'])
     expect(email.attachments).toHaveLength(1)
-    expect(email.attachments[0]).toMatchObject({ filename: 'terms.pdf', contentType: 'application/pdf', size: 2048 })
+    expect(email.attachments[0]).toMatchObject({
+      filename: 'terms.pdf',
+      contentType: 'application/pdf',
+      size: 2048,
+    })
     expect(email.attachments[0]?.content().equals(Buffer.alloc(2048, 7))).toBe(true)
     expect(email.raw.toString()).toContain('Subject: Verify your email')
     expect(email.size).toBe(email.raw.length)
@@ -80,9 +99,9 @@ describe('startInboxServer', () => {
       auth: { user: 'app', pass: 'wrong' },
       tls: { rejectUnauthorized: false },
     })
-    await expect(bad.sendMail({ from: 'a@example.com', to: inbox.address, subject: 'x', text: 'x' })).rejects.toThrow(
-      /535/,
-    )
+    await expect(
+      bad.sendMail({ from: 'a@example.com', to: inbox.address, subject: 'x', text: 'x' }),
+    ).rejects.toThrow(/535/)
   })
 
   it('waits for an email that arrives later, and returns one that is already there', async () => {
@@ -134,7 +153,9 @@ describe('startInboxServer', () => {
     const inbox = server.createInbox()
     await send(inbox.address, 'Only once')
     await inbox.waitForEmail({ subject: 'Only' })
-    const error = (await inbox.waitForEmail({ subject: 'Only' }, { timeout: 100 }).catch((e) => e)) as EmailTimeoutError
+    const error = (await inbox
+      .waitForEmail({ subject: 'Only' }, { timeout: 100 })
+      .catch((e) => e)) as EmailTimeoutError
     expect(error.nearMisses.map((m) => m.kind)).toEqual(['already-returned'])
   })
 

@@ -77,7 +77,8 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   const maxMessageSize = options.maxMessageSize ?? 25 * 1024 * 1024
   checkPort('smtpPort', options.smtpPort ?? 0)
   if (options.httpPort !== false) checkPort('httpPort', options.httpPort ?? 0)
-  if (!/^[A-Za-z0-9.-]+$/.test(domain)) throw new InvalidArgumentError('domain', domain, 'a domain name such as inbox.test')
+  if (!/^[A-Za-z0-9.-]+$/.test(domain))
+    throw new InvalidArgumentError('domain', domain, 'a domain name such as inbox.test')
   if (!Number.isInteger(maxMessageSize) || maxMessageSize < 1024) {
     throw new InvalidArgumentError('maxMessageSize', maxMessageSize, 'a whole number of bytes >= 1024')
   }
@@ -155,7 +156,12 @@ function checkPort(name: string, port: unknown): void {
   }
 }
 
-function listen(server: Server | SMTPServer['server'], host: string, port: number, what: string): Promise<number> {
+function listen(
+  server: Server | SMTPServer['server'],
+  host: string,
+  port: number,
+  what: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const hint =
