@@ -97,18 +97,22 @@ function findHeaderEnd(raw: Uint8Array): { headerEnd: number; bodyOffset: number
 }
 
 function firstInvalidUtf8(block: Uint8Array): number {
-  let lo = 0
-  let hi = block.length
-  // Binary search on prefixes: a prefix decodes unless it contains the bad byte (a cut multi-byte sequence
-  // at the very end also fails, which only moves the answer by at most three bytes).
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    try {
-      utf8.decode(block.subarray(0, mid + 1), { stream: true })
-      lo = mid + 1
-    } catch {
-      hi = mid
+  let i = 0
+  while (i < block.length) {
+    const lead = block[i] as number
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0
+    if (length === 0) return i
+    for (let k = 1; k < length; k++) {
+      const next = block[i + k]
+      if (next === undefined || (next & 0xc0) !== 0x80) return i
     }
+    // Overlong and surrogate forms are rejected by the decoder too; the lead byte is the place to show.
+    try {
+      utf8.decode(block.subarray(i, i + length))
+    } catch {
+      return i
+    }
+    i += length
   }
-  return lo
+  return block.length
 }
