@@ -44,7 +44,8 @@ await app.sendMail({
 const invoice = await bob.waitForEmail({ subject: 'invoice' })
 console.log(`\nBob (${bob.address}, waiting over HTTP) got:`)
 console.log(`  ${invoice.describe()}`)
-for (const a of invoice.attachments) console.log(`  attachment: ${a.filename} (${a.contentType}, ${a.size} bytes)`)
+for (const a of invoice.attachments)
+  console.log(`  attachment: ${a.filename} (${a.contentType}, ${a.size} bytes)`)
 
 console.log('\nA wait that cannot succeed explains what arrived instead:')
 try {

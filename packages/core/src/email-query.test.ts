@@ -35,7 +35,10 @@ describe('EmailQuery', () => {
 
   it('explains each failing field', () => {
     expect(
-      explainMismatch({ subject: /Reset/, to: 'bob@', header: { 'X-Missing': 'x' }, since: '2026-01-02T00:00:00Z' }, email),
+      explainMismatch(
+        { subject: /Reset/, to: 'bob@', header: { 'X-Missing': 'x' }, since: '2026-01-02T00:00:00Z' },
+        email,
+      ),
     ).toEqual([
       'to [alice+k3@inbox.test] does not contain "bob@"',
       'subject "Verify your email" does not match /Reset/',
@@ -52,7 +55,12 @@ describe('EmailQuery', () => {
   })
 
   it('round-trips through JSON with RegExp flags and dates intact', () => {
-    const query = { subject: /verify/i, to: 'alice', header: { 'X-Tag': /^s/m }, since: new Date('2026-01-01T00:00:00Z') }
+    const query = {
+      subject: /verify/i,
+      to: 'alice',
+      header: { 'X-Tag': /^s/m },
+      since: new Date('2026-01-01T00:00:00Z'),
+    }
     const back = validateQuery(JSON.parse(JSON.stringify(serializeQuery(query))))
     expect(back).toEqual(query)
     expect(describeQuery(back)).toBe(
@@ -61,9 +69,13 @@ describe('EmailQuery', () => {
   })
 
   it('rejects unknown fields and wrong types, naming them', () => {
-    expect(() => validateQuery({ subjct: 'x' })).toThrow(/Invalid query\.subjct: "x"\. Expected one of the known fields/)
+    expect(() => validateQuery({ subjct: 'x' })).toThrow(
+      /Invalid query\.subjct: "x"\. Expected one of the known fields/,
+    )
     expect(() => validateQuery({ subject: 5 })).toThrow(InvalidArgumentError)
-    expect(() => validateQuery({ subject: { regex: '(' } })).toThrow(/Invalid query\.subject.*valid regular expression/)
+    expect(() => validateQuery({ subject: { regex: '(' } })).toThrow(
+      /Invalid query\.subject.*valid regular expression/,
+    )
     expect(() => validateQuery({ since: 'yesterday' })).toThrow(/Invalid query\.since: "yesterday"/)
     expect(() => validateQuery({ header: { 'X-A': 1 } })).toThrow(/query\.header\["X-A"\]/)
     expect(() => validateQuery('subject')).toThrow(/Expected an object/)

@@ -48,8 +48,8 @@ describe('extractLinks', () => {
 
 describe('htmlToPlainText', () => {
   it('keeps visible text and drops style and script', () => {
-    expect(htmlToPlainText('<style>p{}</style><p>Hello <b>you</b></p><script>x()</script><div>Bye</div>')).toBe(
-      'Hello you\nBye',
-    )
+    expect(
+      htmlToPlainText('<style>p{}</style><p>Hello <b>you</b></p><script>x()</script><div>Bye</div>'),
+    ).toBe('Hello you\nBye')
   })
 })

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { parseEmail, summarizeEmail } from './parse-email.js'
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url))
-const meta = { id: 'e1', envelope: { mailFrom: 'bounce@example.com', rcptTo: ['alice@inbox.test'] }, receivedAt: new Date(0) }
+const meta = {
+  id: 'e1',
+  envelope: { mailFrom: 'bounce@example.com', rcptTo: ['alice@inbox.test'] },
+  receivedAt: new Date(0),
+}
 
 describe('parseEmail', () => {
   it('decodes headers, addresses, groups, bodies, links, codes and attachments', async () => {
@@ -78,7 +82,12 @@ describe('parseEmail', () => {
     const email = await parseEmail(fixture('multipart-complete.eml'), meta)
     const json = JSON.parse(JSON.stringify(email))
     expect(json.raw).toBeUndefined()
-    expect(json.attachments[1]).toEqual({ filename: 'report.csv', contentType: 'text/csv', size: 8, inline: false })
+    expect(json.attachments[1]).toEqual({
+      filename: 'report.csv',
+      contentType: 'text/csv',
+      size: 8,
+      inline: false,
+    })
     expect(json.subject).toBe('ÉlèVe 🚀')
   })
 })

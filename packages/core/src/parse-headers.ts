@@ -100,7 +100,16 @@ function firstInvalidUtf8(block: Uint8Array): number {
   let i = 0
   while (i < block.length) {
     const lead = block[i] as number
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 2
+          : lead >= 0xe0 && lead <= 0xef
+            ? 3
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 4
+              : 0
     if (length === 0) return i
     for (let k = 1; k < length; k++) {
       const next = block[i + k]

@@ -61,8 +61,9 @@ export class RawSmtpClient {
     }
   }
 
+  /** Sends one command line, UTF-8 encoded (for SMTPUTF8), and reads its reply. */
   async command(line: string): Promise<string> {
-    this.write(`${line}\r\n`)
+    this.write(Buffer.from(`${line}\r\n`, 'utf8'))
     return this.reply()
   }
 
