@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { EmailStore } from './email-store.js'
+
+const envelope = (to: string) => ({ mailFrom: 'a@example.com', rcptTo: [to] })
+const raw = (subject: string, size = 0) => Buffer.from(`Subject: ${subject}\r\n\r\n${'x'.repeat(size)}\r\n`)
+
+describe('EmailStore retention', () => {
+  it('evicts the oldest emails past maxEmails and counts them', () => {
+    const store = new EmailStore({ retention: { maxEmails: 3 } })
+    for (let i = 1; i <= 5; i++)
+      store.add(raw(`n${i}`), envelope(i % 2 ? 'odd@inbox.test' : 'even@inbox.test'))
+    expect(store.emailsFor().map((e) => store.summary(e).subject)).toEqual(['n3', 'n4', 'n5'])
+    expect(store.emailsFor('odd@inbox.test').map((e) => store.summary(e).subject)).toEqual(['n3', 'n5'])
+    expect(store.stats()).toMatchObject({ emails: 3, received: 5, evicted: { total: 2, count: 2 } })
+    store.close()
+  })
+
+  it('evicts by total bytes', () => {
+    const store = new EmailStore({ retention: { maxBytes: 5000 } })
+    for (let i = 0; i < 10; i++) store.add(raw(`b${i}`, 1000), envelope('big@inbox.test'))
+    const stats = store.stats()
+    expect(stats.bytes).toBeLessThanOrEqual(5000)
+    expect(stats.evicted.bytes).toBe(10 - stats.emails)
+    store.close()
+  })
+
+  it('evicts by age', async () => {
+    const store = new EmailStore({ retention: { maxAgeMs: 50 } })
+    store.add(raw('old'), envelope('age@inbox.test'))
+    await new Promise((r) => setTimeout(r, 80))
+    store.add(raw('new'), envelope('age@inbox.test'))
+    expect(store.emailsFor('age@inbox.test').map((e) => store.summary(e).subject)).toEqual(['new'])
+    expect(store.stats().evicted.age).toBe(1)
+    store.close()
+  })
+
+  it('keeps memory bounded under a flood: 20,000 emails with maxEmails 1,000', () => {
+    const store = new EmailStore({ retention: { maxEmails: 1000 } })
+    for (let i = 0; i < 20_000; i++) store.add(raw(`f${i}`, 100), envelope(`r${i % 50}@inbox.test`))
+    const stats = store.stats()
+    expect(stats.emails).toBe(1000)
+    expect(stats.evicted.count).toBe(19_000)
+    const perRecipient = Array.from({ length: 50 }, (_, i) => store.emailsFor(`r${i}@inbox.test`).length)
+    expect(perRecipient.reduce((a, b) => a + b)).toBe(1000)
+    store.close()
+  })
+
+  it('routes by envelope, case-insensitively, and a wait sees an email stored for it', async () => {
+    const store = new EmailStore()
+    const wait = store.wait({
+      address: 'Alice+1@Inbox.test',
+      query: {},
+      count: 1,
+      timeoutMs: 1000,
+      exclude: [],
+      notBefore: new Date(0),
+    })
+    store.add(raw('hello'), { mailFrom: '', rcptTo: ['alice+1@inbox.TEST'] })
+    const result = await wait
+    expect(result.status === 'ok' && result.emails[0]?.subject).toBe('hello')
+    store.close()
+  })
+})

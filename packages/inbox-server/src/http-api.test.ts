@@ -1,0 +1,219 @@
+import { request } from 'node:http'
+import { type AddressInfo, createServer } from 'node:net'
+import { connectInbox, EmailTimeoutError, InboxServerError } from '@mailwright/core'
+import nodemailer from 'nodemailer'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
+
+let server: StartedInboxServer
+let url: string
+let transport: nodemailer.Transporter
+
+beforeAll(async () => {
+  server = await startInboxServer()
+  url = server.url as string
+  transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: server.smtp.port,
+    pool: true,
+    tls: { rejectUnauthorized: false },
+  })
+})
+afterAll(async () => {
+  transport.close()
+  await server.stop()
+})
+
+const send = (to: string, subject: string, extra: Partial<nodemailer.SendMailOptions> = {}) =>
+  transport.sendMail({ from: 'no-reply@example.com', to, subject, text: `Body of ${subject}`, ...extra })
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: text.startsWith('{') ? JSON.parse(text) : text,
+  }
+}
+
+describe('connectInbox over HTTP', () => {
+  it('gets a unique address from the server and waits like an in-process inbox', async () => {
+    const inbox = await connectInbox(url, { name: 'remote' })
+    expect(inbox.address).toMatch(/^remote\+[0-9a-z]{6}@inbox\.test$/)
+    const pending = inbox.waitForEmail({ subject: /verify/i })
+    await send(inbox.address, 'Verify please', {
+      html: '<p>code 123456 <a href="https://x.test/v">Verify</a></p>',
+      attachments: [{ filename: 'a.bin', content: Buffer.from([1, 2, 3]) }],
+    })
+    const email = await pending
+    expect(email.subject).toBe('Verify please')
+    expect(email.links[0]?.href).toBe('https://x.test/v')
+    expect(email.codes).toEqual(['123456'])
+    expect(email.attachments[0]?.content()).toEqual(Buffer.from([1, 2, 3]))
+    const local = (await server.createInbox({ name: 'x' }).emails()).length
+    expect(local).toBe(0)
+    // The same bytes as the server holds.
+    const raw = await api('GET', `/api/emails/${email.id}/raw`)
+    expect(raw.type).toBe('message/rfc822')
+    expect(raw.body).toBe(email.raw.toString())
+  })
+
+  it('hands each email out once across waits and reports near misses on timeout', async () => {
+    const inbox = await connectInbox(url)
+    await send(inbox.address, 'first')
+    await send(inbox.address, 'second')
+    expect((await inbox.waitForEmail()).subject).toBe('first')
+    expect((await inbox.waitForEmail()).subject).toBe('second')
+    const error = await inbox.waitForEmail({ subject: 'third' }, { timeout: 150 }).catch((e) => e)
+    expect(error).toBeInstanceOf(EmailTimeoutError)
+    expect((error as EmailTimeoutError).nearMisses.map((m) => m.subject)).toEqual(['first', 'second'])
+    expect((await inbox.emails()).map((e) => e.subject)).toEqual(['first', 'second'])
+  })
+
+  it('expectNoEmail holds over HTTP for the whole window', async () => {
+    const inbox = await connectInbox(url)
+    const started = Date.now()
+    await inbox.expectNoEmail({}, { within: 250 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(245)
+  })
+
+  it('dispose() ends a pending long-poll and the server forgets the waiter', async () => {
+    const inbox = await connectInbox(url)
+    const pending = inbox.waitForEmail({}, { timeout: 60_000 })
+    await new Promise((r) => setTimeout(r, 50))
+    await inbox.dispose()
+    await expect(pending).rejects.toThrow(/was disposed/)
+  })
+
+  it('says clearly when no server is there', async () => {
+    const probe = createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const { port } = probe.address() as AddressInfo
+    await new Promise((resolve) => probe.close(resolve))
+    const error = await connectInbox(`http://127.0.0.1:${port}`).catch((e) => e)
+    expect(error).toBeInstanceOf(InboxServerError)
+    expect(error.message).toBe(
+      `Could not reach the inbox server at http://127.0.0.1:${port}: ECONNREFUSED. Is it running? Start it with \`mailwright serve\` or startInboxServer(), and check the URL.`,
+    )
+  })
+})
+
+describe('HTTP API', () => {
+  it('serves livez, readyz and stats', async () => {
+    expect((await api('GET', '/livez')).body).toEqual({ status: 'ok' })
+    expect((await api('GET', '/readyz')).body.status).toBe('ready')
+    const stats = (await api('GET', '/api/stats')).body
+    expect(stats).toMatchObject({ evicted: { total: 0 }, retention: { maxEmails: 10_000 } })
+  })
+
+  it('lists, filters, reads and deletes emails', async () => {
+    const address = server.createAddress('api')
+    await send(address, 'alpha', { attachments: [{ filename: 'n.txt', content: 'note' }] })
+    await send(address, 'beta')
+    const list = await api('GET', `/api/emails?address=${encodeURIComponent(address)}`)
+    expect(list.body.emails.map((e: { subject: string }) => e.subject)).toEqual(['alpha', 'beta'])
+    expect(list.body.emails[0].raw).toBeUndefined()
+    const query = encodeURIComponent(JSON.stringify({ subject: { regex: '^b', flags: '' } }))
+    const filtered = await api(
+      'GET',
+      `/api/emails?address=${encodeURIComponent(address)}&query=${query}&include=raw`,
+    )
+    expect(filtered.body.emails).toHaveLength(1)
+    expect(Buffer.from(filtered.body.emails[0].raw, 'base64').toString()).toContain('Subject: beta')
+
+    const alpha = list.body.emails[0]
+    const one = await api('GET', `/api/emails/${alpha.id}`)
+    expect(one.body).toMatchObject({ id: alpha.id, subject: 'alpha', envelope: { rcptTo: [address] } })
+    const attachment = await api('GET', `/api/emails/${alpha.id}/attachments/0`)
+    expect([attachment.type, attachment.body]).toEqual(['text/plain', 'note'])
+    expect((await api('GET', `/api/emails/${alpha.id}/attachments/5`)).body.error.message).toMatch(
+      /has 1 attachment\(s\); index 5 does not exist/,
+    )
+
+    expect((await api('DELETE', `/api/emails/${alpha.id}`)).status).toBe(204)
+    expect((await api('GET', `/api/emails/${alpha.id}`)).status).toBe(404)
+    expect((await api('DELETE', `/api/emails?address=${encodeURIComponent(address)}`)).body).toEqual({
+      deleted: 1,
+    })
+  })
+
+  it('answers bad parameters with 400 and a JSON error naming the parameter', async () => {
+    const cases: Array<[string, string, unknown, string]> = [
+      ['GET', '/api/emails?limit=0', undefined, 'limit'],
+      ['GET', '/api/emails?include=everything', undefined, 'include'],
+      ['GET', '/api/emails?query=not-json', undefined, 'query'],
+      ['GET', `/api/emails?query=${encodeURIComponent('{"subjct":"x"}')}`, undefined, 'query.subjct'],
+      ['POST', '/api/wait', { address: 'nobody' }, 'address'],
+      ['POST', '/api/wait', { address: 'a@b.test', timeout: -1 }, 'timeout'],
+      ['POST', '/api/wait', { address: 'a@b.test', count: 0 }, 'count'],
+      ['POST', '/api/wait', { address: 'a@b.test', exclude: 'x' }, 'exclude'],
+      ['POST', '/api/wait', { address: 'a@b.test', query: { subject: 7 } }, 'query.subject'],
+      ['POST', '/api/inboxes', { name: 'has space' }, 'name'],
+    ]
+    for (const [method, path, body, parameter] of cases) {
+      const res = await api(method, path, body)
+      expect([path, res.status, res.body.error.parameter]).toEqual([path, 400, parameter])
+      expect(res.body.error.message).toMatch(/^Invalid .+\. Expected .+/)
+    }
+    const invalidJson = await api('POST', '/api/wait', '{nope')
+    expect([invalidJson.status, invalidJson.body.error.code]).toEqual([400, 'INVALID_JSON'])
+    expect((await api('GET', '/api/nothing')).status).toBe(404)
+    expect((await api('PUT', '/api/stats')).status).toBe(405)
+  })
+
+  it('long-polls /api/wait and answers as soon as the email is stored', async () => {
+    const address = server.createAddress('poll')
+    const waiting = api('POST', '/api/wait', { address, query: { subject: 'late' }, timeout: 5000 })
+    await new Promise((r) => setTimeout(r, 100))
+    const sentAt = Date.now()
+    await send(address, 'late arrival')
+    const res = await waiting
+    expect(res.body.status).toBe('ok')
+    expect(res.body.emails[0].subject).toBe('late arrival')
+    expect(Date.now() - sentAt).toBeLessThan(4000)
+  })
+
+  it('streams stored emails as server-sent events, filtered by address', async () => {
+    const address = server.createAddress('sse')
+    const events: string[] = []
+    const gotTwo = new Promise<void>((resolve, reject) => {
+      const req = request(`${url}/api/events?address=${encodeURIComponent(address)}`, (res) => {
+        expect(res.headers['content-type']).toBe('text/event-stream')
+        res.setEncoding('utf8')
+        let buffer = ''
+        res.on('data', (chunk: string) => {
+          buffer += chunk
+          const blocks = buffer.split('\n\n')
+          buffer = blocks.pop() ?? ''
+          for (const block of blocks) if (block.includes('event: email')) events.push(block)
+          if (events.length >= 2) {
+            req.destroy()
+            resolve()
+          }
+        })
+      })
+      req.on('error', (e) => (events.length >= 2 ? undefined : reject(e)))
+      req.end()
+    })
+    await new Promise((r) => setTimeout(r, 100))
+    await send(address, 'event one')
+    await send(server.createAddress('elsewhere'), 'not for this stream')
+    await send(address, 'event two')
+    await gotTwo
+    const data = events.map((block) =>
+      JSON.parse(
+        block
+          .split('\n')
+          .find((l) => l.startsWith('data: '))
+          ?.slice(6) ?? '{}',
+      ),
+    )
+    expect(data.map((d) => d.subject)).toEqual(['event one', 'event two'])
+    expect(data[0].envelope.rcptTo).toEqual([address])
+  })
+})
