@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { connectInbox } from '@mailwright/core'
+import nodemailer from 'nodemailer'
+import { describe, expect, it } from 'vitest'
+import { parseDuration, parseSize } from './parse-size.js'
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
+
+function start(args: string[]): {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<number | null>
+} {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout?.on('data', (d) => {
+    output += d
+  })
+  child.stderr?.on('data', (d) => {
+    output += d
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+async function until(check: () => RegExpMatchArray | null, ms = 10_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const match = check()
+    if (match) return match
+    if (Date.now() > deadline) throw new Error('timed out waiting for CLI output')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('mailwright serve', () => {
+  it('prints where it listens, captures mail, and stops cleanly on SIGTERM', async () => {
+    const cli = start([
+      'serve',
+      '--smtp-port',
+      '0',
+      '--http-port',
+      '0',
+      '--domain',
+      'qa.test',
+      '--max-size',
+      '1MB',
+    ])
+    const smtp = await until(() =>
+      cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+) \(STARTTLS offered, AUTH optional\)/),
+    )
+    const http = await until(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    const inbox = await connectInbox(http[1] as string, { name: 'cli' })
+    expect(inbox.address).toMatch(/^cli\+\w{6}@qa\.test$/)
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: Number(smtp[1]),
+      tls: { rejectUnauthorized: false },
+    })
+    await transport.sendMail({ from: 'a@example.com', to: inbox.address, subject: 'via cli', text: 'x' })
+    expect((await inbox.waitForEmail()).subject).toBe('via cli')
+    const tooBig = await transport
+      .sendMail({
+        from: 'a@example.com',
+        to: inbox.address,
+        subject: 'big',
+        text: 'x'.repeat(2 * 1024 * 1024),
+      })
+      .catch((e: { responseCode: number }) => e)
+    expect((tooBig as { responseCode: number }).responseCode).toBe(552)
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
+    expect(cli.output()).toContain('Mailwright inbox stopped.')
+  })
+
+  it('stops on SIGINT too', async () => {
+    const cli = start(['serve', '--smtp-port', '0', '--http-port', '0', '--no-tls', '--auth', 'off'])
+    await until(() => cli.output().match(/SMTP .*\(no STARTTLS, AUTH off\)/))
+    cli.child.kill('SIGINT')
+    expect(await cli.exited).toBe(0)
+  })
+
+  it.each([
+    [['serve', '--smtp-port', 'abc'], /--smtp-port "abc" is not a port/],
+    [['serve', '--max-size', 'huge'], /--max-size "huge" is not a size/],
+    [['serve', '--auth', 'maybe'], /--auth "maybe" is not a mode; use off, optional or required/],
+    [['serve', '--tls-cert', 'x.pem'], /--tls-cert and --tls-key go together/],
+    [['serve', '--bogus'], /Unknown option '--bogus'.*mailwright serve --help/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('refuses %j with exit code 2 and says what to do', async (args, message) => {
+    const cli = start(args)
+    expect(await cli.exited).toBe(2)
+    expect(cli.output()).toMatch(message)
+  })
+
+  it('names a busy port and exits 1', async () => {
+    const first = start(['serve', '--smtp-port', '0', '--http-port', '0'])
+    const smtp = await until(() => first.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+    const second = start(['serve', '--smtp-port', smtp[1] as string, '--http-port', '0'])
+    expect(await second.exited).toBe(1)
+    expect(second.output()).toMatch(new RegExp(`port ${smtp[1]} is already in use`))
+    first.child.kill('SIGTERM')
+    await first.exited
+  })
+
+  it('prints help', async () => {
+    const cli = start(['serve', '--help'])
+    expect(await cli.exited).toBe(0)
+    expect(cli.output()).toContain('Usage: mailwright serve [options]')
+  })
+})
+
+describe('parseSize / parseDuration', () => {
+  it('reads units', () => {
+    expect([
+      parseSize('25MB'),
+      parseSize('512kb'),
+      parseSize('100'),
+      parseSize('1.5g'),
+      parseSize('ten'),
+    ]).toEqual([25 * 1024 ** 2, 512 * 1024, 100, 1.5 * 1024 ** 3, undefined])
+    expect([
+      parseDuration('90s'),
+      parseDuration('30m'),
+      parseDuration('2h'),
+      parseDuration('5'),
+      parseDuration('1w'),
+    ]).toEqual([90_000, 1_800_000, 7_200_000, 5000, undefined])
+  })
+})
