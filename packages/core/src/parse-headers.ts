@@ -1,6 +1,6 @@
-import libmime from 'libmime'
-import { parseAddressHeader } from 'mailparser'
+import addressparser from 'nodemailer/lib/addressparser'
 import type { EmailAddress, EmailHeader } from './captured-email.js'
+import { decodeWords } from './decode-words.js'
 
 /** The header section of a raw email, decoded and in order, plus anything odd found on the way. */
 export interface ParsedHeaders {
@@ -64,8 +64,8 @@ export function addressesOf(headers: readonly EmailHeader[], name: string): Emai
   const values = headers.filter((h) => h.name.toLowerCase() === key).map((h) => h.value)
   if (values.length === 0) return []
   const result: EmailAddress[] = []
-  for (const entry of parseAddressHeader(values, { flatten: true }).value) {
-    if (entry.address) result.push({ address: entry.address, name: entry.name ?? '' })
+  for (const entry of addressparser(values.join(', '), { flatten: true })) {
+    if (entry.address) result.push({ address: entry.address, name: decodeWords(entry.name ?? '') })
   }
   return result
 }
@@ -74,15 +74,6 @@ export function addressesOf(headers: readonly EmailHeader[], name: string): Emai
 export function headerValue(headers: readonly EmailHeader[], name: string): string | undefined {
   const key = name.toLowerCase()
   return headers.find((h) => h.name.toLowerCase() === key)?.value
-}
-
-function decodeWords(value: string): string {
-  if (!value.includes('=?')) return value
-  try {
-    return libmime.decodeWords(value)
-  } catch {
-    return value
-  }
 }
 
 function findHeaderEnd(raw: Uint8Array): { headerEnd: number; bodyOffset: number } {

@@ -39,6 +39,11 @@ export interface StoredEmail {
   parsed?: Promise<CapturedEmail>
 }
 
+/** A wait's outcome before parsing: the stored emails, or a timeout with near misses. */
+export type StoredWaitResult =
+  | { status: 'ok'; emails: StoredEmail[] }
+  | { status: 'timeout'; received: number; nearMisses: NearMiss[] }
+
 /** Counters shown by the stats endpoint. */
 export interface StoreStats {
   emails: number
@@ -183,15 +188,25 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
    * Resolves once `count` matching emails exist for the address, counting the ones already stored, woken
    * by {@link add} (never polled); at the timeout resolves with near misses instead.
    */
-  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitResult> {
+  async wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitResult> {
+    const result = await this.waitStored(request, signal)
+    if (result.status === 'timeout') return result
+    return { status: 'ok', emails: await Promise.all(result.emails.map((e) => this.parsed(e))) }
+  }
+
+  /**
+   * {@link wait} without the final parse: the HTTP API sends the raw bytes and the client parses, so the
+   * server never parses a body the query did not need.
+   */
+  waitStored(request: WaitRequest, signal?: AbortSignal): Promise<StoredWaitResult> {
     const address = request.address.toLowerCase()
     const exclude = new Set(request.exclude)
-    return new Promise<WaitResult>((resolve, reject) => {
+    return new Promise<StoredWaitResult>((resolve, reject) => {
       const found: StoredEmail[] = []
       let done = false
       // Matching may parse, which is async; a chain keeps the found emails in arrival order.
       let chain: Promise<void> = Promise.resolve()
-      const finish = (outcome: () => Promise<WaitResult>) => {
+      const finish = (outcome: () => Promise<StoredWaitResult>) => {
         if (done) return
         done = true
         clearTimeout(timer)
@@ -206,10 +221,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
           if (done || !(await this.matches(email, request.query))) return
           found.push(email)
           if (found.length >= request.count) {
-            finish(async () => ({
-              status: 'ok',
-              emails: await Promise.all(found.map((e) => this.parsed(e))),
-            }))
+            finish(async () => ({ status: 'ok', emails: found }))
           }
         })
         chain.catch(reject)

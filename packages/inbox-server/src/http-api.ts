@@ -175,9 +175,9 @@ async function handleWait(context: HttpApiContext, req: IncomingMessage, res: Se
   res.on('close', () => {
     if (!res.writableEnded) controller.abort(new Error('client went away'))
   })
-  let result: Awaited<ReturnType<EmailStore['wait']>>
+  let result: Awaited<ReturnType<EmailStore['waitStored']>>
   try {
-    result = await context.store.wait(
+    result = await context.store.waitStored(
       { address, query, count: count as number, timeoutMs: timeout, exclude, notBefore },
       controller.signal,
     )
@@ -186,11 +186,16 @@ async function handleWait(context: HttpApiContext, req: IncomingMessage, res: Se
     throw error
   }
   if (result.status === 'timeout') return sendJson(res, 200, result)
+  // Only what the client needs to rebuild the email with the same parser: no server-side parse here.
   sendJson(res, 200, {
     status: 'ok',
-    emails: result.emails.map((email) =>
-      emailToJson(email, { captureWarnings: warningsOf(context.store, email.id), includeRaw: true }),
-    ),
+    emails: result.emails.map((email) => ({
+      id: email.id,
+      envelope: email.envelope,
+      receivedAt: email.receivedAt.toISOString(),
+      captureWarnings: email.captureWarnings,
+      raw: email.raw.toString('base64'),
+    })),
   })
 }
 

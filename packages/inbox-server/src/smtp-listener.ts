@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net'
 import type { EmailEnvelope } from '@mailwright/core'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js'
 import type { EmailStore } from './email-store.js'
 
 /** AUTH settings of the capture's SMTP listener. */
@@ -42,6 +44,10 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
     allowInsecureAuth: true,
     authOptional: !(auth && auth.required === true),
     authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
+    // The default defers by a tick, long enough for an eager client's first command to be refused.
+    onConnect(_session, callback) {
+      callback()
+    },
     disabledCommands: auth === false ? ['AUTH'] : [],
     onAuth(credentials, _session, callback) {
       const users = auth ? auth.users : undefined
@@ -98,11 +104,46 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
     serverOptions.key = options.tls.key
     serverOptions.cert = options.tls.cert
   }
-  const server = new SMTPServer(serverOptions)
+  const server = new CaptureSmtpServer(serverOptions)
   server.on('error', () => {})
   return server
 }
 
+// smtp-server holds every new connection for 100 ms before its greeting, to catch spam bots that talk
+// too early. A capture inbox has no such bots, and an application that opens one connection per email
+// (nodemailer's default) would pay those 100 ms on every wait. This subclass greets at once; everything
+// else is smtp-server's own connection handling.
+interface ConnectionInternals {
+  _setListeners(callback: () => void): void
+  connectionReady(): void
+  on(event: string, listener: (arg: unknown) => void): void
+}
+interface ServerInternals {
+  connections: Set<unknown>
+  _onError(error: unknown): void
+  _onClientConnect(data: unknown): void
+}
+
+class CaptureSmtpServer extends SMTPServer {
+  override connect(socket: Socket, socketOptions: unknown): void {
+    const self = this as unknown as ServerInternals
+    const internals = SMTPConnection.prototype as unknown as Partial<ConnectionInternals>
+    if (typeof internals._setListeners !== 'function' || typeof self._onClientConnect !== 'function') {
+      // An smtp-server without these internals: keep its own behaviour (and its pause).
+      super.connect(socket, socketOptions as never)
+      return
+    }
+    const connection = new SMTPConnection(
+      this,
+      socket as never,
+      socketOptions as never,
+    ) as unknown as ConnectionInternals
+    self.connections.add(connection)
+    connection.on('error', (error) => self._onError(error))
+    connection.on('connect', (data) => self._onClientConnect(data))
+    connection._setListeners(() => connection.connectionReady())
+  }
+}
 function envelopeOf(session: Parameters<NonNullable<SMTPServerOptions['onData']>>[1]): EmailEnvelope {
   const envelope: EmailEnvelope = {
     mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

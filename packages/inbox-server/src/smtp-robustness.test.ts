@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RawSmtpClient } from './raw-smtp-client.test-util.js'
@@ -225,6 +226,26 @@ describe('SMTP robustness', () => {
     expect(await client.command(`MAIL FROM:<${'a'.repeat(600)}@x.test>`)).toMatch(/^5\d\d/)
     expect(await client.command('NOOP')).toMatch(/^250/)
     await client.quit()
+  })
+
+  it('greets at once and serves a client that talks before the greeting', async () => {
+    // smtp-server's default answers such a client "421 You talk too soon"; the capture greets without
+    // its 100 ms early-talker pause, so a command sent right after connecting is answered normally.
+    const socket = connect(strict.smtp.port, '127.0.0.1')
+    let received = ''
+    socket.on('data', (d) => {
+      received += d
+    })
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    socket.write('EHLO early.test\r\n')
+    const deadline = Date.now() + 5000
+    while (!/^250 /m.test(received) && !/^421 /m.test(received) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    socket.destroy()
+    expect(received).toMatch(/^220 /)
+    expect(received).not.toMatch(/talk too soon/)
+    expect(received).toMatch(/^250[ -]/m)
   })
 
   it('accepts SMTPUTF8 addresses and UTF-8 headers', async () => {

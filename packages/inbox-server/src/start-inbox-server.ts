@@ -87,7 +87,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     throw new InvalidArgumentError('bareLineEndings', bareLineEndings, '"reject" or "accept"')
   }
   const tlsOption = options.tls ?? true
-  const tls = tlsOption === true ? await generateCertificate(hostname) : tlsOption
+  const tls = tlsOption === true ? generateCertificate(hostname) : tlsOption
 
   const store = new EmailStore({ retention: options.retention, codes: options.codes })
   const usedIds = new Set<string>()

@@ -1,0 +1,49 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto'
+import nodemailer from 'nodemailer'
+import { describe, expect, it } from 'vitest'
+import { generateCertificate } from './generate-certificate.js'
+import { startInboxServer } from './start-inbox-server.js'
+
+describe('generateCertificate', () => {
+  it('makes a self-signed certificate that node:crypto reads and verifies', () => {
+    const { key, cert } = generateCertificate('mailwright.localhost')
+    const x509 = new X509Certificate(cert)
+    expect(x509.subject).toBe('CN=mailwright.localhost')
+    expect(x509.verify(x509.publicKey)).toBe(true)
+    expect(x509.checkHost('localhost')).toBe('localhost')
+    expect(x509.checkHost('mailwright.localhost')).toBe('mailwright.localhost')
+    expect(x509.checkIP('127.0.0.1')).toBe('127.0.0.1')
+    expect(x509.checkIP('::1')).toBe('::1')
+    expect(x509.checkHost('example.com')).toBeUndefined()
+    expect(x509.checkPrivateKey(createPrivateKey(key))).toBe(true)
+    expect(new Date(x509.validTo).getTime() - Date.now()).toBeGreaterThan(300 * 24 * 3600 * 1000)
+    expect(x509.ca).toBe(true)
+  })
+
+  it('is trusted by a verifying TLS client that pins it, over STARTTLS', async () => {
+    const tls = generateCertificate('mailwright.localhost')
+    await using server = await startInboxServer({ tls, httpPort: false })
+    const inbox = server.createInbox()
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtp.port,
+      requireTLS: true,
+      tls: { ca: tls.cert, servername: 'localhost', rejectUnauthorized: true },
+    })
+    await transport.sendMail({ from: 'a@example.com', to: inbox.address, subject: 'verified tls', text: 'x' })
+    const email = await inbox.waitForEmail()
+    expect(email.envelope.tls?.protocol).toMatch(/^TLSv1\.[23]$/)
+  })
+
+  it('is refused by a verifying client that does not pin it', async () => {
+    await using server = await startInboxServer({ httpPort: false })
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtp.port,
+      requireTLS: true,
+    })
+    await expect(
+      transport.sendMail({ from: 'a@example.com', to: server.createAddress(), subject: 'x', text: 'x' }),
+    ).rejects.toThrow(/self-signed certificate/)
+  })
+})
