@@ -30,8 +30,6 @@ export {
   DEFAULT_CODE_PATTERN,
   extractCodes,
 } from './extract-codes.js'
-export { extractLinks } from './extract-links.js'
-export { htmlToPlainText } from './html-to-plain-text.js'
 export {
   DEFAULT_NO_EMAIL_WINDOW,
   DEFAULT_WAIT_TIMEOUT,

@@ -6,8 +6,6 @@ import {
   type EmailSummary,
 } from './captured-email.js'
 import { type CodeOptions, extractCodes } from './extract-codes.js'
-import { extractLinks } from './extract-links.js'
-import { htmlToPlainText } from './html-to-plain-text.js'
 import { addressesOf, headerValue, parseHeaders } from './parse-headers.js'
 
 /** Where an email came from: what the capture knows besides the bytes. */
@@ -68,7 +66,8 @@ export async function parseEmail(
   let attachments: EmailAttachment[] = []
   let otp: string | undefined
   try {
-    // Loaded on first use: mailparser costs ~90 ms to import, which start-up and header-only work never need.
+    // Loaded on first use: mailparser and htmlparser2 cost ~110 ms to import, which start-up and
+    // header-only work never need.
     const { simpleParser } = await import('mailparser')
     const mail = await simpleParser(raw, {
       skipImageLinks: true,
@@ -104,6 +103,10 @@ export async function parseEmail(
       date = undefined
     }
   }
+  const [{ extractLinks }, { htmlToPlainText }] = await Promise.all([
+    import('./extract-links.js'),
+    import('./html-to-plain-text.js'),
+  ])
   // A code may sit in either body (apps often put it only in the HTML one), so both are searched.
   const codeText = [text, html === undefined ? undefined : htmlToPlainText(html)].filter(Boolean).join('\n')
   const codes = extractCodes(codeText, options.codes)
