@@ -70,15 +70,22 @@ describe('mailwright serve', () => {
       .catch((e: { responseCode: number }) => e)
     expect((tooBig as { responseCode: number }).responseCode).toBe(552)
     cli.child.kill('SIGTERM')
-    expect(await cli.exited).toBe(0)
-    expect(cli.output()).toContain('Mailwright inbox stopped.')
+    const code = await cli.exited
+    expect({ code, output: cli.output() }).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('Mailwright inbox stopped.'),
+    })
   })
 
   it('stops on SIGINT too', async () => {
     const cli = start(['serve', '--smtp-port', '0', '--http-port', '0', '--no-tls', '--auth', 'off'])
     await until(() => cli.output().match(/SMTP .*\(no STARTTLS, AUTH off\)/))
     cli.child.kill('SIGINT')
-    expect(await cli.exited).toBe(0)
+    const code = await cli.exited
+    expect({ code, output: cli.output() }).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('Mailwright inbox stopped.'),
+    })
   })
 
   it.each([

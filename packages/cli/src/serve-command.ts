@@ -64,7 +64,13 @@ export async function serveCommand(
   const signals = io.signals ?? process
   let stopped: Promise<void> | undefined
   const stop = () => {
-    stopped ??= server.stop().then(() => io.out('Mailwright inbox stopped.'))
+    stopped ??= server.stop().then(
+      () => io.out('Mailwright inbox stopped.'),
+      (error: Error) => {
+        io.out(`Mailwright inbox did not stop cleanly: ${error.message}`)
+        process.exitCode = 1
+      },
+    )
     return stopped
   }
   signals.once('SIGINT', stop)

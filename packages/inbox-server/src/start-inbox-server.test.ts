@@ -104,6 +104,46 @@ describe('startInboxServer', () => {
     ).rejects.toThrow(/535/)
   })
 
+  it('accepts XOAUTH2 with the configured token and records the user', async () => {
+    await using strict = await startInboxServer({
+      auth: { users: { 'bot@contoso.test': 'token-123' } },
+      httpPort: false,
+    })
+    const inbox = strict.createInbox()
+    const oauth = (accessToken: string) =>
+      nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: strict.smtp.port,
+        auth: { type: 'OAuth2', user: 'bot@contoso.test', accessToken },
+        tls: { rejectUnauthorized: false },
+      })
+    await oauth('token-123').sendMail({
+      from: 'bot@contoso.test',
+      to: inbox.address,
+      subject: 'oauth',
+      text: 'x',
+    })
+    expect((await inbox.waitForEmail()).envelope.authenticatedUser).toBe('bot@contoso.test')
+    await expect(
+      oauth('stolen').sendMail({ from: 'bot@contoso.test', to: inbox.address, subject: 'x', text: 'x' }),
+    ).rejects.toThrow(
+      /535 5\.7\.8 Authentication failed for "bot@contoso\.test": unknown user or wrong token/,
+    )
+  })
+
+  it('requires AUTH when told to', async () => {
+    await using strict = await startInboxServer({ auth: { required: true }, httpPort: false })
+    const anonymous = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: strict.smtp.port,
+      tls: { rejectUnauthorized: false },
+    })
+    await expect(
+      anonymous.sendMail({ from: 'a@example.com', to: strict.createAddress(), subject: 'x', text: 'x' }),
+    ).rejects.toThrow(/530/)
+    expect(strict.stats().received).toBe(0)
+  })
+
   it('waits for an email that arrives later, and returns one that is already there', async () => {
     const inbox = server.createInbox()
     const pending = inbox.waitForEmail({ subject: 'later' })
