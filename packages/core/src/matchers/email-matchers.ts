@@ -1,0 +1,47 @@
+import type { EmailQuery } from '../email-query.js'
+import type { AddressExpectation } from './address-matcher.js'
+import { toBeSentFrom } from './to-be-sent-from.js'
+import { toBeSentTo } from './to-be-sent-to.js'
+import { toContainText } from './to-contain-text.js'
+import { type AttachmentExpectation, toHaveAttachment } from './to-have-attachment.js'
+import { toHaveHeader } from './to-have-header.js'
+import { type ToHaveLinkOptions, toHaveLink } from './to-have-link.js'
+import { toHaveReplyTo } from './to-have-reply-to.js'
+import { toHaveSubject } from './to-have-subject.js'
+import { type ToReceiveEmailOptions, toReceiveEmail } from './to-receive-email.js'
+
+/**
+ * Every Mailwright matcher, in the shape both Vitest's and Playwright's `expect.extend` take. The runner
+ * packages register exactly these; the messages are written once, here.
+ *
+ * @example
+ * import { expect } from 'vitest'
+ * expect.extend(emailMatchers)
+ */
+export const emailMatchers = {
+  toBeSentFrom,
+  toBeSentTo,
+  toHaveSubject,
+  toHaveReplyTo,
+  toHaveHeader,
+  toContainText,
+  toHaveLink,
+  toHaveAttachment,
+  toReceiveEmail,
+}
+
+/**
+ * The matchers as a user calls them, for module augmentation in the runners (`R` is the runner's return
+ * type; `toReceiveEmail` is always awaited).
+ */
+export interface EmailMatchers<R = unknown> {
+  toBeSentFrom(expected: AddressExpectation): R
+  toBeSentTo(expected: AddressExpectation): R
+  toHaveSubject(expected: string | RegExp): R
+  toHaveReplyTo(expected: AddressExpectation): R
+  toHaveHeader(name: string, value?: string | RegExp): R
+  toContainText(expected: string | RegExp): R
+  toHaveLink(href: string | RegExp, options?: ToHaveLinkOptions): R
+  toHaveAttachment(expected?: AttachmentExpectation): R
+  toReceiveEmail(query?: EmailQuery, options?: ToReceiveEmailOptions): Promise<R>
+}
