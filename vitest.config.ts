@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config'
 // One run over every package, so CI gets one summary. The JSON report feeds .ci/run's closing line.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'packages', include: ['packages/*/src/**/*.test.ts'] } },
+      'examples/vitest-mailer',
+    ],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -24,6 +24,7 @@ export {
   validateQuery,
 } from './email-query.js'
 export { EmailTimeoutError } from './email-timeout-error.js'
+export { type EmailEvidence, emailEvidence, slug, withEvidence } from './evidence.js'
 export {
   type CodeOptions,
   DEFAULT_CODE_KEYWORDS,

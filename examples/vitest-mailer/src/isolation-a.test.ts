@@ -1,0 +1,3 @@
+import { isolationCases } from './isolation-cases.js'
+
+isolationCases('a')

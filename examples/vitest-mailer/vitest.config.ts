@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+// What a user writes: one inbox server for the run, matchers registered, tests beside the code.
+export default defineConfig({
+  test: {
+    name: 'vitest-mailer',
+    include: ['src/**/*.test.ts'],
+    globalSetup: ['@mailwright/vitest/global-setup'],
+    setupFiles: ['@mailwright/vitest/setup'],
+    pool: 'forks',
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+})

@@ -1,0 +1,61 @@
+import type { CapturedEmail } from './captured-email.js'
+import type { MatcherResult } from './matchers/matcher-result.js'
+
+/** Files that show an email in a test report. */
+export interface EmailEvidence {
+  name: string
+  contentType: string
+  body: Buffer
+}
+
+/**
+ * The report attachments of an email: the `.eml` exactly as received and, when it has one, the HTML body
+ * as a page. Runners add a rendered PNG where they have a browser.
+ *
+ * @example
+ * for (const file of emailEvidence(email, 1)) await testInfo.attach(file.name, { body: file.body, contentType: file.contentType })
+ */
+export function emailEvidence(email: CapturedEmail, index: number): EmailEvidence[] {
+  const base = `email-${index}-${slug(email.subject) || email.id}`
+  const files: EmailEvidence[] = [{ name: `${base}.eml`, contentType: 'message/rfc822', body: email.raw }]
+  if (email.html !== undefined)
+    files.push({ name: `${base}.html`, contentType: 'text/html', body: Buffer.from(email.html) })
+  return files
+}
+
+/**
+ * Wraps matchers so every email they look at is handed to `record` (for evidence), leaving results alone.
+ *
+ * @example
+ * expect.extend(withEvidence(emailMatchers, (email) => touched.add(email)))
+ */
+export function withEvidence<
+  M extends Record<string, (...args: never[]) => MatcherResult | Promise<MatcherResult>>,
+>(matchers: M, record: (email: CapturedEmail) => void): M {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, matcher] of Object.entries(matchers)) {
+    wrapped[name] = function (this: unknown, ...args: never[]) {
+      const result = matcher.apply(this, args)
+      if (result instanceof Promise) {
+        return result.then((r) => {
+          if (r.email) record(r.email)
+          return r
+        })
+      }
+      if (result.email) record(result.email)
+      return result
+    }
+  }
+  return wrapped as M
+}
+
+/** A file-name-safe short form: `Verify your email!` → `verify-your-email`. */
+export function slug(text: string, max = 40): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '')
+}

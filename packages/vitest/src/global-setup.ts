@@ -1,0 +1,44 @@
+import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
+import type { TestProject } from 'vitest/node'
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** Base URL of the run's inbox server, provided by `@mailwright/vitest/global-setup`. */
+    mailwrightInboxUrl: string
+  }
+}
+
+/**
+ * Vitest `globalSetup`: starts one inbox server for the whole run, gives its URL to every test file
+ * (`inject('mailwrightInboxUrl')`, used by the `inbox` fixture), and puts its SMTP settings in
+ * `process.env` (`SMTP_HOST`, `SMTP_PORT`, `MAILWRIGHT_INBOX_URL`) for code under test started from here.
+ * Ports come from `MAILWRIGHT_SMTP_PORT` / `MAILWRIGHT_HTTP_PORT` (default: any free port).
+ *
+ * @example
+ * // vitest.config.ts
+ * export default defineConfig({ test: { globalSetup: ['@mailwright/vitest/global-setup'], setupFiles: ['@mailwright/vitest/setup'] } })
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const options: InboxServerOptions = {
+    smtpPort: port('MAILWRIGHT_SMTP_PORT'),
+    httpPort: port('MAILWRIGHT_HTTP_PORT'),
+  }
+  const server = await startInboxServer(options)
+  project.provide('mailwrightInboxUrl', server.url as string)
+  process.env.SMTP_HOST = server.smtp.host
+  process.env.SMTP_PORT = String(server.smtp.port)
+  process.env.MAILWRIGHT_INBOX_URL = server.url
+  return () => server.stop()
+}
+
+function port(name: string): number {
+  const value = process.env[name]
+  if (value === undefined || value === '') return 0
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 0 || number > 65535) {
+    throw new Error(
+      `${name}=${JSON.stringify(value)} is not a port; set it to 0-65535 or unset it (any free port).`,
+    )
+  }
+  return number
+}

@@ -1,0 +1,1 @@
+export { type InboxProvider, type MailwrightFixtures, test } from './test.js'
