@@ -29,12 +29,13 @@ export function emailEvidence(email: CapturedEmail, index: number): EmailEvidenc
  * @example
  * expect.extend(withEvidence(emailMatchers, (email) => touched.add(email)))
  */
-export function withEvidence<
-  M extends Record<string, (...args: never[]) => MatcherResult | Promise<MatcherResult>>,
->(matchers: M, record: (email: CapturedEmail) => void): M {
+export function withEvidence<M extends object>(matchers: M, record: (email: CapturedEmail) => void): M {
   const wrapped: Record<string, unknown> = {}
-  for (const [name, matcher] of Object.entries(matchers)) {
-    wrapped[name] = function (this: unknown, ...args: never[]) {
+  const entries = Object.entries(matchers) as Array<
+    [string, (...args: unknown[]) => MatcherResult | Promise<MatcherResult>]
+  >
+  for (const [name, matcher] of entries) {
+    wrapped[name] = function (this: unknown, ...args: unknown[]) {
       const result = matcher.apply(this, args)
       if (result instanceof Promise) {
         return result.then((r) => {

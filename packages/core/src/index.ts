@@ -45,7 +45,11 @@ export { InboxServerError } from './inbox-server-error.js'
 export { InvalidArgumentError } from './invalid-argument-error.js'
 export { MailwrightError } from './mailwright-error.js'
 export type { AddressExpectation } from './matchers/address-matcher.js'
-export { type EmailMatchers, emailMatchers } from './matchers/email-matchers.js'
+export {
+  type EmailMatcherImplementations,
+  type EmailMatchers,
+  emailMatchers,
+} from './matchers/email-matchers.js'
 export { formatMatcherMessage, type MatcherMessage } from './matchers/format-matcher-message.js'
 export type { MatcherResult, MatcherState } from './matchers/matcher-result.js'
 export type { AttachmentExpectation } from './matchers/to-have-attachment.js'

@@ -1,5 +1,6 @@
 import type { EmailQuery } from '../email-query.js'
 import type { AddressExpectation } from './address-matcher.js'
+import type { MatcherResult, MatcherState } from './matcher-result.js'
 import { toBeSentFrom } from './to-be-sent-from.js'
 import { toBeSentTo } from './to-be-sent-to.js'
 import { toContainText } from './to-contain-text.js'
@@ -18,7 +19,7 @@ import { type ToReceiveEmailOptions, toReceiveEmail } from './to-receive-email.j
  * import { expect } from 'vitest'
  * expect.extend(emailMatchers)
  */
-export const emailMatchers = {
+export const emailMatchers: EmailMatcherImplementations = {
   toBeSentFrom,
   toBeSentTo,
   toHaveSubject,
@@ -28,6 +29,30 @@ export const emailMatchers = {
   toHaveLink,
   toHaveAttachment,
   toReceiveEmail,
+}
+
+/** The matcher functions as `expect.extend` receives them (`this` is the runner's matcher state). */
+// A type alias, not an interface: runners' `expect.extend` wants something assignable to a Record.
+export type EmailMatcherImplementations = {
+  toBeSentFrom(this: MatcherState, received: unknown, expected: AddressExpectation): MatcherResult
+  toBeSentTo(this: MatcherState, received: unknown, expected: AddressExpectation): MatcherResult
+  toHaveSubject(this: MatcherState, received: unknown, expected: string | RegExp): MatcherResult
+  toHaveReplyTo(this: MatcherState, received: unknown, expected: AddressExpectation): MatcherResult
+  toHaveHeader(this: MatcherState, received: unknown, name: string, value?: string | RegExp): MatcherResult
+  toContainText(this: MatcherState, received: unknown, expected: string | RegExp): MatcherResult
+  toHaveLink(
+    this: MatcherState,
+    received: unknown,
+    href: string | RegExp,
+    options?: ToHaveLinkOptions,
+  ): MatcherResult
+  toHaveAttachment(this: MatcherState, received: unknown, expected?: AttachmentExpectation): MatcherResult
+  toReceiveEmail(
+    this: MatcherState,
+    received: unknown,
+    query?: EmailQuery,
+    options?: ToReceiveEmailOptions,
+  ): Promise<MatcherResult>
 }
 
 /**

@@ -1,0 +1,11 @@
+export { CHROMIUM_ARGS, type FindChromiumOptions, findChromium } from './find-browser.js'
+export { type InboxServerConfigOptions, inboxServer, smtpEnv } from './inbox-server-config.js'
+export {
+  expect,
+  type InboxProvider,
+  type MailEvidenceMode,
+  type MailwrightFixtures,
+  type MailwrightOptions,
+  type MailwrightWorkerFixtures,
+  test,
+} from './test.js'
