@@ -7,6 +7,7 @@ import {
   emailEvidence,
   emailMatchers,
   type Inbox,
+  type MatcherResult,
   slug,
   withEvidence,
 } from '@mailwright/core'
@@ -16,6 +17,7 @@ import {
   test as base,
   expect as baseExpect,
   type Expect,
+  type ExpectMatcherState,
   type TestInfo,
 } from '@playwright/test'
 
@@ -140,8 +142,33 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
  * await expect(inbox).not.toReceiveEmail({ subject: /Reset/ }, { within: 2000 })
  */
 export const expect: Expect<EmailMatcherImplementations> = baseExpect.extend(
-  withEvidence(emailMatchers, record),
+  withEvidence({ ...emailMatchers, toContainText: containTextForEmailOrLocator }, record),
 )
+
+// Playwright has its own (web-first, async) toContainText for locators; extending expect replaces it, so
+// anything that is not an email goes back to Playwright's matcher with the same arguments.
+function containTextForEmailOrLocator(
+  this: ExpectMatcherState,
+  received: unknown,
+  expected: string | RegExp,
+  options?: unknown,
+): MatcherResult | Promise<MatcherResult> {
+  if (isCapturedEmail(received)) return emailMatchers.toContainText.call(this, received, expected)
+  const builtIn = (this.isNot ? baseExpect(received).not : baseExpect(received)) as unknown as {
+    toContainText(expected: string | RegExp, options?: unknown): Promise<void>
+  }
+  return builtIn.toContainText(expected, options).then(
+    () => ({ pass: !this.isNot, message: () => '' }),
+    (error: Error) => ({ pass: this.isNot, message: () => error.message }),
+  )
+}
+
+function isCapturedEmail(value: unknown): boolean {
+  const v = value as { envelope?: unknown; headers?: unknown; describe?: unknown } | null
+  return Boolean(
+    v && typeof v === 'object' && v.envelope && Array.isArray(v.headers) && typeof v.describe === 'function',
+  )
+}
 
 async function attachEvidence(
   testInfo: TestInfo,
