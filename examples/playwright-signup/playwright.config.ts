@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url'
-import { CHROMIUM_ARGS, findChromium, inboxServer, smtpEnv } from '@mailwright/playwright'
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  inboxServer,
+  type MailwrightOptions,
+  smtpEnv,
+} from '@mailwright/playwright'
 import { chromium, defineConfig } from '@playwright/test'
 
 // Fixed ports for this example's run, away from the defaults so it can run beside a developer's own inbox.
@@ -7,7 +13,7 @@ const mail = { smtpPort: 2625, httpPort: 8125 }
 const appPort = 3125
 const app = fileURLToPath(import.meta.resolve('@mailwright/example-signup-app/server.ts'))
 
-export default defineConfig({
+export default defineConfig<MailwrightOptions>({
   testDir: './tests',
   fullyParallel: true,
   workers: 2,

@@ -22,7 +22,8 @@ export function generateCertificate(hostname: string): TlsCertificate {
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(hostname, 'utf8')))))
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'))
   const serial = randomBytes(16)
-  serial[0] = (serial[0] as number) & 0x7f
+  // Positive (top bit clear) and minimal (no leading zero byte): DER rejects any other INTEGER encoding.
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x01
   const altNames = [...new Set([hostname, 'localhost', '127.0.0.1', '::1'])].map((n) =>
     isIP(n) ? tlv(0x87, ipBytes(n)) : tlv(0x82, Buffer.from(n, 'ascii')),
   )

@@ -1,12 +1,6 @@
 import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
 import type { TestProject } from 'vitest/node'
-
-declare module 'vitest' {
-  interface ProvidedContext {
-    /** Base URL of the run's inbox server, provided by `@mailwright/vitest/global-setup`. */
-    mailwrightInboxUrl: string
-  }
-}
+import './provided-context.js'
 
 /**
  * Vitest `globalSetup`: starts one inbox server for the whole run, gives its URL to every test file

@@ -2,6 +2,7 @@ import { connectInbox, emailEvidence, type Inbox, slug } from '@mailwright/core'
 import { startInboxServer } from '@mailwright/inbox-server'
 import { test as base, inject } from 'vitest'
 import { startCollecting, stopCollecting } from './evidence-collector.js'
+import './provided-context.js'
 
 /** Creates inboxes on the run's inbox server, or on one started in this worker when there is none. */
 export interface InboxProvider {
