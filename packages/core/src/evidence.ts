@@ -24,26 +24,31 @@ export function emailEvidence(email: CapturedEmail, index: number): EmailEvidenc
 }
 
 /**
- * Wraps matchers so every email they look at is handed to `record` (for evidence), leaving results alone.
+ * Wraps matchers so every email they look at is handed to `record` (for evidence), with whether the
+ * assertion failed, leaving results alone.
  *
  * @example
- * expect.extend(withEvidence(emailMatchers, (email) => touched.add(email)))
+ * expect.extend(withEvidence(emailMatchers, (email) => email && touched.add(email)))
  */
-export function withEvidence<M extends object>(matchers: M, record: (email: CapturedEmail) => void): M {
+export function withEvidence<M extends object>(
+  matchers: M,
+  record: (email: CapturedEmail | undefined, failed: boolean) => void,
+): M {
   const wrapped: Record<string, unknown> = {}
   const entries = Object.entries(matchers) as Array<
     [string, (...args: unknown[]) => MatcherResult | Promise<MatcherResult>]
   >
   for (const [name, matcher] of entries) {
-    wrapped[name] = function (this: unknown, ...args: unknown[]) {
+    wrapped[name] = function (this: { isNot?: boolean }, ...args: unknown[]) {
       const result = matcher.apply(this, args)
+      const isNot = Boolean(this?.isNot)
       if (result instanceof Promise) {
         return result.then((r) => {
-          if (r.email) record(r.email)
+          record(r.email, r.pass === isNot)
           return r
         })
       }
-      if (result.email) record(result.email)
+      record(result.email, result.pass === isNot)
       return result
     }
   }

@@ -53,7 +53,9 @@ export interface MailwrightWorkerFixtures {
 }
 
 let collecting: Set<CapturedEmail> | undefined
-const record = (email: CapturedEmail) => collecting?.add(email)
+const record = (email: CapturedEmail | undefined) => {
+  if (email) collecting?.add(email)
+}
 
 /**
  * Playwright Test's `test` with Mailwright's fixtures.

@@ -1,18 +1,63 @@
-import type { CapturedEmail } from '@mailwright/core'
+import { type CapturedEmail, emailEvidence } from '@mailwright/core'
+import type { TestContext } from 'vitest'
 
-// The emails the running test waited for or asserted on. Vitest runs one test at a time per worker
-// unless `test.concurrent` is used, where evidence may be shared between the concurrent tests.
-let current: Set<CapturedEmail> | undefined
+/**
+ * The running test's evidence: the emails it waited for or asserted on. Vitest takes annotations only
+ * while a test runs, so they are written the moment a Mailwright check fails (or, with
+ * MAILWRIGHT_EVIDENCE=always, as each email is touched), not after the test. One test at a time per
+ * worker; under `test.concurrent` evidence may be shared between the concurrent tests.
+ */
+export class EvidenceCollector {
+  readonly emails = new Set<CapturedEmail>()
+  readonly #annotated = new Set<CapturedEmail>()
+  readonly #context: Pick<TestContext, 'annotate'>
+  readonly #always: boolean
+  #failed = false
 
-export function startCollecting(): Set<CapturedEmail> {
-  current = new Set()
-  return current
+  constructor(context: Pick<TestContext, 'annotate'>, always: boolean) {
+    this.#context = context
+    this.#always = always
+  }
+
+  get annotatedAll(): boolean {
+    return [...this.emails].every((e) => this.#annotated.has(e))
+  }
+
+  touch(email: CapturedEmail | undefined, failed: boolean): void {
+    if (email) this.emails.add(email)
+    if (failed) this.#failed = true
+    if (this.#failed || this.#always) this.#annotateAll()
+  }
+
+  #annotateAll(): void {
+    let index = 0
+    for (const email of this.emails) {
+      index += 1
+      if (this.#annotated.has(email)) continue
+      this.#annotated.add(email)
+      for (const file of emailEvidence(email, index)) {
+        // Not awaited: Vitest awaits pending annotations before the test ends.
+        this.#context
+          .annotate(`${file.name}: ${email.describe()}`, 'mailwright', {
+            body: file.body,
+            contentType: file.contentType,
+          })
+          .catch(() => {})
+      }
+    }
+  }
 }
 
-export function stopCollecting(collected: Set<CapturedEmail>): void {
-  if (current === collected) current = undefined
+let current: EvidenceCollector | undefined
+
+export function startCollecting(collector: EvidenceCollector): void {
+  current = collector
 }
 
-export function recordEmail(email: CapturedEmail): void {
-  current?.add(email)
+export function stopCollecting(collector: EvidenceCollector): void {
+  if (current === collector) current = undefined
+}
+
+export function recordEmail(email: CapturedEmail | undefined, failed: boolean): void {
+  current?.touch(email, failed)
 }

@@ -1,1 +1,2 @@
+export type { MailwrightEmailsArtifact } from './provided-context.js'
 export { type InboxProvider, type MailwrightFixtures, test } from './test.js'

@@ -1,9 +1,21 @@
-// Types what the global setup provides, for every module that imports @mailwright/vitest.
-export {}
+// Types what the global setup provides, and Mailwright's test artifact, for every module that imports
+// @mailwright/vitest.
+import type { TestArtifactBase, TestAttachment } from 'vitest'
+
+/** The emails of a test that failed for a reason Mailwright did not see, attached after the fact. */
+export interface MailwrightEmailsArtifact extends TestArtifactBase {
+  type: 'mailwright:emails'
+  attachments: Array<TestAttachment & { name: string }>
+}
+
+const emailsArtifact = Symbol('mailwright:emails')
 
 declare module 'vitest' {
   interface ProvidedContext {
     /** Base URL of the run's inbox server, provided by `@mailwright/vitest/global-setup`. */
     mailwrightInboxUrl: string
+  }
+  interface TestArtifactRegistry {
+    [emailsArtifact]: MailwrightEmailsArtifact
   }
 }

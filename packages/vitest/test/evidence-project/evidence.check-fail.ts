@@ -1,0 +1,25 @@
+import { test } from '@mailwright/vitest'
+import nodemailer from 'nodemailer'
+import { expect } from 'vitest'
+
+const send = (smtp: { host: string; port: number }, to: string, subject: string) =>
+  nodemailer
+    .createTransport({ ...smtp, ignoreTLS: true })
+    .sendMail({ from: 'app@example.com', to, subject, text: 'Hello', html: '<h1>Hello evidence</h1>' })
+
+test('fails on purpose after an email arrived', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'Evidence please')
+  const email = await inbox.waitForEmail({ subject: 'Evidence' })
+  expect(email).toHaveSubject('Something else')
+})
+
+test('passes without annotations', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'All good')
+  expect(await inbox.waitForEmail()).toHaveSubject('All good')
+})
+
+test('fails for a reason Mailwright does not see', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'Other failure')
+  await inbox.waitForEmail()
+  expect(1 + 1).toBe(3)
+})
