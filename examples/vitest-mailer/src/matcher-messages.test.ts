@@ -222,17 +222,17 @@ test('toReceiveEmail', async ({ inbox }) => {
   await mailer.sendWelcome(inbox.address, 'Dana')
   expect(
     await asyncFailureOf(
-      () => expect(inbox).toReceiveEmail({ subject: /Invoice/ }, { timeout: 200 }),
+      () => expect(inbox).toReceiveEmail({ subject: /Quarterly report/ }, { timeout: 200 }),
       inbox.address,
     ),
   ).toMatchInlineSnapshot(`
-    "expect(inbox).toReceiveEmail({ subject: /Invoice/ }, { timeout: 200 }) failed
+    "expect(inbox).toReceiveEmail({ subject: /Quarterly report/ }, { timeout: 200 }) failed
 
-    Expected: an email matching { subject: /Invoice/ } at <inbox> within 200 ms
+    Expected: an email matching { subject: /Quarterly report/ } at <inbox> within 200 ms
     Received: no matching email
 
     Arrived for this inbox but did not match:
-      - "Welcome to Acme, Dana" from no-reply@acme.test to <inbox> at <time>: subject "Welcome to Acme, Dana" does not match /Invoice/"
+      - "Welcome to Acme, Dana" from no-reply@acme.test to <inbox> at <time>: subject "Welcome to Acme, Dana" does not match /Quarterly report/"
   `)
   expect(
     await asyncFailureOf(
