@@ -17,60 +17,70 @@ interface JsonResult {
 }
 
 describe('evidence in the Playwright report', () => {
-  it('attaches .eml, HTML and a rendered PNG to a failing test, nothing to a passing one, and shows waits as steps', async () => {
-    await using server = await startInboxServer()
-    const report = join(mkdtempSync(join(tmpdir(), 'mailwright-evidence-')), 'report.json')
-    const exitCode = await new Promise<number | null>((resolve) => {
-      const child = execFile(
-        process.execPath,
-        [cli, 'test', '-c', join(project, 'playwright.config.ts')],
-        {
-          cwd: project,
-          env: {
-            ...process.env,
-            MAILWRIGHT_INBOX_URL: server.url,
-            SMTP_PORT: String(server.smtp.port),
-            REPORT_FILE: report,
-            CI: '',
+  it.each([
+    ['the run-wide inbox server', true],
+    ['an inbox server per worker', false],
+  ])(
+    'attaches .eml, HTML and a rendered PNG to a failing test, nothing to a passing one, and shows waits as steps (%s)',
+    async (_what, runWide) => {
+      await using server = await startInboxServer()
+      const inboxUrl = runWide ? (server.url as string) : ''
+      const report = join(mkdtempSync(join(tmpdir(), 'mailwright-evidence-')), 'report.json')
+      const exitCode = await new Promise<number | null>((resolve) => {
+        const child = execFile(
+          process.execPath,
+          [cli, 'test', '-c', join(project, 'playwright.config.ts')],
+          {
+            cwd: project,
+            env: {
+              ...process.env,
+              MAILWRIGHT_INBOX_URL: inboxUrl,
+              EXPECT_INBOX_URL: inboxUrl,
+              REPORT_FILE: report,
+              CI: '',
+            },
           },
-        },
-        () => {},
+          () => {},
+        )
+        child.on('exit', resolve)
+      })
+      expect(exitCode).toBe(1)
+      const json = JSON.parse(readFileSync(report, 'utf8')) as {
+        suites: Array<{ specs: Array<{ title: string; tests: Array<{ results: JsonResult[] }> }> }>
+      }
+      const results = new Map(
+        json.suites
+          .flatMap((s) => s.specs)
+          .map((spec) => [spec.title, spec.tests[0]?.results[0] as JsonResult]),
       )
-      child.on('exit', resolve)
-    })
-    expect(exitCode).toBe(1)
-    const json = JSON.parse(readFileSync(report, 'utf8')) as {
-      suites: Array<{ specs: Array<{ title: string; tests: Array<{ results: JsonResult[] }> }> }>
-    }
-    const results = new Map(
-      json.suites
-        .flatMap((s) => s.specs)
-        .map((spec) => [spec.title, spec.tests[0]?.results[0] as JsonResult]),
-    )
-    const failed = results.get('fails on purpose after an email arrived') as JsonResult
-    expect(failed.status).toBe('failed')
-    const files = failed.attachments.filter((a) => a.name.startsWith('email-'))
-    expect(files.map((a) => [a.name, a.contentType])).toEqual([
-      ['email-1-evidence-please.eml', 'message/rfc822'],
-      ['email-1-evidence-please.html', 'text/html'],
-      ['email-1-evidence-please.png', 'image/png'],
-    ])
-    const [eml, html, png] = files.map((a) => Buffer.from(a.body ?? '', 'base64'))
-    expect(eml?.toString()).toMatch(/^(?:[\s\S]*\r\n)?Subject: Evidence please\r\n/)
-    expect(html?.toString()).toBe('<h1 style="color:#c00">Hello evidence</h1>')
-    expect(png?.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(
-      true,
-    )
-    expect(failed.errors[0]?.message).toContain('expect(email).toHaveSubject("Something else") failed')
-    expect(failed.errors[0]?.message).toContain('Received: subject "Evidence please"')
-    expect(failed.steps.map((s) => s.title)).toEqual([
-      expect.stringMatching(
-        /^wait for email to fails-on-purpose-after-a\+\w{6}@inbox\.test matching \{ subject: "Evidence" \}$/,
-      ),
-    ])
+      const failed = results.get('fails on purpose after an email arrived') as JsonResult
+      expect(failed.status).toBe('failed')
+      const files = failed.attachments.filter((a) => a.name.startsWith('email-'))
+      expect(files.map((a) => [a.name, a.contentType])).toEqual([
+        ['email-1-evidence-please.eml', 'message/rfc822'],
+        ['email-1-evidence-please.html', 'text/html'],
+        ['email-1-evidence-please.png', 'image/png'],
+      ])
+      const [eml, html, png] = files.map((a) => Buffer.from(a.body ?? '', 'base64'))
+      expect(eml?.toString()).toMatch(/^(?:[\s\S]*\r\n)?Subject: Evidence please\r\n/)
+      expect(html?.toString()).toBe('<h1 style="color:#c00">Hello evidence</h1>')
+      expect(png?.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(
+        true,
+      )
+      expect(failed.errors[0]?.message).toContain('expect(email).toHaveSubject("Something else") failed')
+      expect(failed.errors[0]?.message).toContain('Received: subject "Evidence please"')
+      expect(failed.steps.map((s) => s.title)).toEqual([
+        expect.stringMatching(
+          /^wait for email to fails-on-purpose-after-a\+\w{6}@inbox\.test matching \{ subject: "Evidence" \}$/,
+        ),
+      ])
 
-    const passed = results.get('passes without attachments') as JsonResult
-    expect(passed.status).toBe('passed')
-    expect(passed.attachments).toEqual([])
-  })
+      const passed = results.get('passes without attachments') as JsonResult
+      expect(passed.status).toBe('passed')
+      expect(passed.attachments).toEqual([])
+      expect(
+        results.get('uses the run-wide inbox server when there is one, else one of its own')?.status,
+      ).toBe('passed')
+    },
+  )
 })

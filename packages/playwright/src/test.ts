@@ -37,6 +37,8 @@ export interface MailwrightOptions {
 /** Creates inboxes on the run's inbox server, or on one this worker started. */
 export interface InboxProvider {
   readonly url: string | undefined
+  /** Where to send mail so it lands in these inboxes. */
+  readonly smtp: { host: string; port: number }
   createInbox(name: string): Promise<Inbox>
 }
 
@@ -78,11 +80,15 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     async ({}, use) => {
       const url = process.env.MAILWRIGHT_INBOX_URL || undefined
       if (url) {
-        await use({ url, createInbox: (name) => connectInbox(url, { name }) })
+        await use({ url, smtp: await smtpOf(url), createInbox: (name) => connectInbox(url, { name }) })
         return
       }
       const server = await startInboxServer({ httpPort: false })
-      await use({ url: undefined, createInbox: async (name) => server.createInbox({ name }) })
+      await use({
+        url: undefined,
+        smtp: server.smtp,
+        createInbox: async (name) => server.createInbox({ name }),
+      })
       await server.stop()
     },
     { scope: 'worker', box: true },
@@ -194,6 +200,14 @@ async function attachEvidence(
       })
     }
   }
+}
+
+async function smtpOf(url: string): Promise<{ host: string; port: number }> {
+  const response = await fetch(`${url}/readyz`)
+  const body = (await response.json()) as { smtp?: { host: string; port: number } }
+  if (!response.ok || !body.smtp)
+    throw new Error(`The inbox server at ${url} is not ready (GET /readyz answered ${response.status}).`)
+  return body.smtp
 }
 
 // The inbox a test sees: the same contract, with each wait shown as a step and its emails kept as evidence.
