@@ -1,5 +1,8 @@
 import { expect, test } from '@mailwright/playwright'
 
+// The sign-up flows keep their emails in the report even when they pass, so the HTML report shows them.
+test.use({ mailEvidence: 'always' })
+
 test('sign-up sends a verification email whose link verifies the account', async ({ page, inbox }) => {
   await page.goto('/signup')
   await page.getByLabel('Email').fill(inbox.address)
