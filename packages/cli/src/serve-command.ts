@@ -52,15 +52,7 @@ export async function serveCommand(
   }
   const options = toOptions(values)
   const server = await startInboxServer(options)
-  const auth =
-    options.auth === false ? 'AUTH off' : options.auth?.required ? 'AUTH required' : 'AUTH optional'
-  io.out('Mailwright inbox is ready')
-  io.out(
-    `  SMTP  ${server.smtp.host}:${server.smtp.port} (${server.smtp.starttls ? 'STARTTLS offered' : 'no STARTTLS'}, ${auth})`,
-  )
-  io.out(`  HTTP  ${server.url}`)
-  io.out(`  Addresses  <name>+<id>@${server.domain}`)
-  io.out('Stop with Ctrl+C.')
+  // Handlers go in before the ready lines: whoever reads those may signal at once.
   const signals = io.signals ?? process
   let stopped: Promise<void> | undefined
   const stop = () => {
@@ -75,6 +67,15 @@ export async function serveCommand(
   }
   signals.once('SIGINT', stop)
   signals.once('SIGTERM', stop)
+  const auth =
+    options.auth === false ? 'AUTH off' : options.auth?.required ? 'AUTH required' : 'AUTH optional'
+  io.out('Mailwright inbox is ready')
+  io.out(
+    `  SMTP  ${server.smtp.host}:${server.smtp.port} (${server.smtp.starttls ? 'STARTTLS offered' : 'no STARTTLS'}, ${auth})`,
+  )
+  io.out(`  HTTP  ${server.url}`)
+  io.out(`  Addresses  <name>+<id>@${server.domain}`)
+  io.out('Stop with Ctrl+C.')
   return { stop }
 }
 

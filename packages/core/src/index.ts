@@ -9,6 +9,7 @@ export {
   type EmailSummary,
 } from './captured-email.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
+export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
 export { decodeWords } from './decode-words.js'
 export { type EmailJson, emailFromJson, emailToJson } from './email-json.js'
 export {
@@ -56,6 +57,7 @@ export type { AttachmentExpectation } from './matchers/to-have-attachment.js'
 export type { ToHaveLinkOptions } from './matchers/to-have-link.js'
 export type { ToReceiveEmailOptions } from './matchers/to-receive-email.js'
 export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
+export { type InboxObserver, observeInbox } from './observe-inbox.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
 export { UnexpectedEmailError } from './unexpected-email-error.js'

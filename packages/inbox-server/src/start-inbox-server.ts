@@ -6,6 +6,7 @@ import {
   type Inbox,
   type InboxBackend,
   type InboxFromBackendOptions,
+  type InboxProvider,
   InvalidArgumentError,
   inboxFromBackend,
 } from '@mailwright/core'
@@ -57,6 +58,8 @@ export interface StartedInboxServer extends AsyncDisposable {
   createInbox(options?: CreateInboxOptions): Inbox
   /** A new unique address without an Inbox object (for handing to another process). */
   createAddress(name?: string): string
+  /** This server as an InboxProvider (what the runner fixtures use), with in-process inboxes. */
+  provider(): InboxProvider
   stats(): StoreStats
   stop(): Promise<void>
 }
@@ -144,6 +147,11 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
       return inboxFromBackend(createAddress(name), backend, rest)
     },
     createAddress,
+    provider: () => ({
+      url: httpPort === undefined ? undefined : `http://${urlHost}:${httpPort}`,
+      smtp: { host, port: smtpAddress.port },
+      createInbox: async (name) => inboxFromBackend(createAddress(name), backend),
+    }),
     stats: () => store.stats(),
     stop,
     [Symbol.asyncDispose]: stop,

@@ -1,8 +1,8 @@
+export type { InboxProvider } from '@mailwright/core'
 export { CHROMIUM_ARGS, type FindChromiumOptions, findChromium } from './find-browser.js'
 export { type InboxServerConfigOptions, inboxServer, smtpEnv } from './inbox-server-config.js'
 export {
   expect,
-  type InboxProvider,
   type MailEvidenceMode,
   type MailwrightFixtures,
   type MailwrightOptions,

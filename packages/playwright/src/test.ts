@@ -1,13 +1,13 @@
 import {
   type CapturedEmail,
-  connectInbox,
-  describeQuery,
+  connectInboxServer,
   type EmailMatcherImplementations,
-  type EmailQuery,
   emailEvidence,
   emailMatchers,
   type Inbox,
+  type InboxProvider,
   type MatcherResult,
+  observeInbox,
   slug,
   withEvidence,
 } from '@mailwright/core'
@@ -32,14 +32,6 @@ export interface MailwrightOptions {
   mailEvidence: MailEvidenceMode
   /** The run's inbox server; default `MAILWRIGHT_INBOX_URL` (set by `inboxServer()`), else one per worker. */
   inboxServerUrl: string | undefined
-}
-
-/** Creates inboxes on the run's inbox server, or on one this worker started. */
-export interface InboxProvider {
-  readonly url: string | undefined
-  /** Where to send mail so it lands in these inboxes. */
-  readonly smtp: { host: string; port: number }
-  createInbox(name: string): Promise<Inbox>
 }
 
 /** Test-scoped fixtures. */
@@ -80,15 +72,11 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     async ({}, use) => {
       const url = process.env.MAILWRIGHT_INBOX_URL || undefined
       if (url) {
-        await use({ url, smtp: await smtpOf(url), createInbox: (name) => connectInbox(url, { name }) })
+        await use(await connectInboxServer(url))
         return
       }
       const server = await startInboxServer({ httpPort: false })
-      await use({
-        url: undefined,
-        smtp: server.smtp,
-        createInbox: async (name) => server.createInbox({ name }),
-      })
+      await use(server.provider())
       await server.stop()
     },
     { scope: 'worker', box: true },
@@ -122,13 +110,21 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     async ({ inboxProvider, inboxServerUrl, mailEvidence, emailRenderer }, use, testInfo) => {
       const provider =
         inboxServerUrl && inboxServerUrl !== inboxProvider.url
-          ? { createInbox: (name: string) => connectInbox(inboxServerUrl, { name }) }
+          ? await connectInboxServer(inboxServerUrl)
           : inboxProvider
       const inbox = await provider.createInbox(slug(testInfo.title, 24) || 'test')
       const collected = new Set<CapturedEmail>()
       collecting = collected
       try {
-        await use(stepped(inbox, collected))
+        await use(
+          observeInbox(inbox, {
+            // Boxed: a failing wait points at the test's line, not at Mailwright's.
+            around: (title, run) => test.step(title, run, { box: true }),
+            onEmails: (emails) => {
+              for (const email of emails) collected.add(email)
+            },
+          }),
+        )
       } finally {
         if (collecting === collected) collecting = undefined
         await inbox.dispose()
@@ -199,42 +195,5 @@ async function attachEvidence(
         contentType: isPng ? 'image/png' : 'text/plain',
       })
     }
-  }
-}
-
-async function smtpOf(url: string): Promise<{ host: string; port: number }> {
-  const response = await fetch(`${url}/readyz`)
-  const body = (await response.json()) as { smtp?: { host: string; port: number } }
-  if (!response.ok || !body.smtp)
-    throw new Error(`The inbox server at ${url} is not ready (GET /readyz answered ${response.status}).`)
-  return body.smtp
-}
-
-// The inbox a test sees: the same contract, with each wait shown as a step and its emails kept as evidence.
-function stepped(inbox: Inbox, collected: Set<CapturedEmail>): Inbox {
-  const step = <T>(title: string, run: () => Promise<T>) => test.step(title, run, { box: true })
-  const what = (query?: EmailQuery) =>
-    query && Object.keys(query).length ? ` matching ${describeQuery(query)}` : ''
-  return {
-    get address() {
-      return inbox.address
-    },
-    waitForEmail: (query, options) =>
-      step(`wait for email to ${inbox.address}${what(query)}`, async () => {
-        const email = await inbox.waitForEmail(query, options)
-        collected.add(email)
-        return email
-      }),
-    waitForEmails: (count, query, options) =>
-      step(`wait for ${count} emails to ${inbox.address}${what(query)}`, async () => {
-        const emails = await inbox.waitForEmails(count, query, options)
-        for (const email of emails) collected.add(email)
-        return emails
-      }),
-    emails: (query) => inbox.emails(query),
-    expectNoEmail: (query, options) =>
-      step(`expect no email to ${inbox.address}${what(query)}`, () => inbox.expectNoEmail(query, options)),
-    dispose: () => inbox.dispose(),
-    [Symbol.asyncDispose]: () => inbox.dispose(),
   }
 }

@@ -1,2 +1,3 @@
+export type { InboxProvider } from '@mailwright/core'
 export type { MailwrightEmailsArtifact } from './provided-context.js'
-export { type InboxProvider, type MailwrightFixtures, test } from './test.js'
+export { type MailwrightFixtures, test } from './test.js'

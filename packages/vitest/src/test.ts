@@ -1,16 +1,15 @@
-import { connectInbox, emailEvidence, type Inbox, slug } from '@mailwright/core'
+import {
+  connectInboxServer,
+  emailEvidence,
+  type Inbox,
+  type InboxProvider,
+  observeInbox,
+  slug,
+} from '@mailwright/core'
 import { startInboxServer } from '@mailwright/inbox-server'
 import { test as base, inject, recordArtifact } from 'vitest'
 import { EvidenceCollector, startCollecting, stopCollecting } from './evidence-collector.js'
 import './provided-context.js'
-
-/** Creates inboxes on the run's inbox server, or on one started in this worker when there is none. */
-export interface InboxProvider {
-  readonly url: string | undefined
-  /** Where to send mail so it lands in these inboxes. */
-  readonly smtp: { host: string; port: number }
-  createInbox(name: string): Promise<Inbox>
-}
 
 /** Fixtures Mailwright adds to Vitest's `test`. */
 export interface MailwrightFixtures {
@@ -40,15 +39,11 @@ export const test = base.extend<MailwrightFixtures>({
     async ({}, use) => {
       const url = inject('mailwrightInboxUrl')
       if (url) {
-        await use({ url, smtp: await smtpOf(url), createInbox: (name) => connectInbox(url, { name }) })
+        await use(await connectInboxServer(url))
         return
       }
       const server = await startInboxServer({ httpPort: false })
-      await use({
-        url: undefined,
-        smtp: server.smtp,
-        createInbox: async (name) => server.createInbox({ name }),
-      })
+      await use(server.provider())
       await server.stop()
     },
     { scope: 'worker' },
@@ -58,7 +53,14 @@ export const test = base.extend<MailwrightFixtures>({
     const collector = new EvidenceCollector({ annotate }, process.env.MAILWRIGHT_EVIDENCE === 'always')
     startCollecting(collector)
     try {
-      await use(recordingWaits(inbox, collector))
+      await use(
+        observeInbox(inbox, {
+          onEmails: (emails) => {
+            for (const email of emails) collector.touch(email, false)
+          },
+          onFailure: () => collector.touch(undefined, true),
+        }),
+      )
       // Failed for a reason Mailwright did not see (another assertion, a timeout): annotations are closed
       // by now, so the emails go in as a test artifact with the same files attached.
       if (task.result?.state === 'fail' && !collector.annotatedAll) {
@@ -77,40 +79,3 @@ export const test = base.extend<MailwrightFixtures>({
     }
   },
 })
-
-async function smtpOf(url: string): Promise<{ host: string; port: number }> {
-  const response = await fetch(`${url}/readyz`)
-  const body = (await response.json()) as { smtp?: { host: string; port: number } }
-  if (!response.ok || !body.smtp)
-    throw new Error(`The inbox server at ${url} is not ready (GET /readyz answered ${response.status}).`)
-  return body.smtp
-}
-
-// The inbox a test sees: the same contract; the emails its waits return become evidence, and a wait
-// that fails (timeout, unexpected email) counts as a failed Mailwright check.
-function recordingWaits(inbox: Inbox, collector: EvidenceCollector): Inbox {
-  const failing = <T>(promise: Promise<T>) =>
-    promise.catch((error: unknown) => {
-      collector.touch(undefined, true)
-      throw error
-    })
-  return {
-    get address() {
-      return inbox.address
-    },
-    waitForEmail: async (query, options) => {
-      const email = await failing(inbox.waitForEmail(query, options))
-      collector.touch(email, false)
-      return email
-    },
-    waitForEmails: async (count, query, options) => {
-      const emails = await failing(inbox.waitForEmails(count, query, options))
-      for (const email of emails) collector.touch(email, false)
-      return emails
-    },
-    emails: (query) => inbox.emails(query),
-    expectNoEmail: (query, options) => failing(inbox.expectNoEmail(query, options)),
-    dispose: () => inbox.dispose(),
-    [Symbol.asyncDispose]: () => inbox.dispose(),
-  }
-}

@@ -1,0 +1,37 @@
+import { connectInbox } from './connect-inbox.js'
+import type { Inbox } from './inbox.js'
+import { InboxServerError } from './inbox-server-error.js'
+
+/** Something that hands out inboxes and says where to send mail to them. */
+export interface InboxProvider {
+  /** The HTTP API's base URL, when the server is reached over HTTP. */
+  readonly url: string | undefined
+  /** Where to send mail so it lands in these inboxes. */
+  readonly smtp: { host: string; port: number }
+  /** A new inbox with a unique address (`<name>+<id>@<domain>`). */
+  createInbox(name?: string): Promise<Inbox>
+}
+
+/**
+ * Connects to a running inbox server (checks it is ready, learns its SMTP address) and hands out inboxes
+ * on it, each waiting over HTTP.
+ *
+ * @example
+ * const server = await connectInboxServer('http://127.0.0.1:8025')
+ * const inbox = await server.createInbox('alice')
+ * await sendMail({ ...server.smtp, to: inbox.address })
+ */
+export async function connectInboxServer(url: string): Promise<InboxProvider> {
+  const base = url.replace(/\/+$/, '')
+  let response: Response
+  try {
+    response = await fetch(`${base}/readyz`)
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause
+    throw new InboxServerError(base, undefined, cause?.code ?? (error as Error).message, { cause: error })
+  }
+  const body = (await response.json().catch(() => ({}))) as { smtp?: { host: string; port: number } }
+  if (!response.ok || !body.smtp) throw new InboxServerError(base, response.status, 'GET /readyz: not ready')
+  const smtp = body.smtp
+  return { url: base, smtp, createInbox: (name) => connectInbox(base, { name }) }
+}

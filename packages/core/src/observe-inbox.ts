@@ -1,0 +1,68 @@
+import type { CapturedEmail } from './captured-email.js'
+import { describeQuery, type EmailQuery } from './email-query.js'
+import type { Inbox } from './inbox.js'
+
+/** What a runner wants to know about an inbox a test uses. Every hook is optional. */
+export interface InboxObserver {
+  /** Wraps each wait, e.g. as a report step; `title` reads `wait for email to a@x matching { … }`. */
+  around?<T>(title: string, run: () => Promise<T>): Promise<T>
+  /** Emails a wait returned. */
+  onEmails?(emails: readonly CapturedEmail[]): void
+  /** A wait or expectNoEmail failed (timeout, unexpected email). */
+  onFailure?(error: unknown): void
+}
+
+/**
+ * The same inbox, with its waits reported to an observer: how the runner packages turn waits into report
+ * steps and returned emails into evidence, written once for both.
+ *
+ * @example
+ * const seen = new Set<CapturedEmail>()
+ * const observed = observeInbox(inbox, { onEmails: (emails) => emails.forEach((e) => seen.add(e)) })
+ */
+export function observeInbox(inbox: Inbox, observer: InboxObserver): Inbox {
+  const around = <T>(title: string, run: () => Promise<T>) =>
+    observer.around ? observer.around(title, run) : run()
+  const what = (query?: EmailQuery) =>
+    query && Object.keys(query).length ? ` matching ${describeQuery(query)}` : ''
+  const watched = <T>(run: () => Promise<T>, emails: (value: T) => readonly CapturedEmail[]) =>
+    run().then(
+      (value) => {
+        observer.onEmails?.(emails(value))
+        return value
+      },
+      (error: unknown) => {
+        observer.onFailure?.(error)
+        throw error
+      },
+    )
+  return {
+    get address() {
+      return inbox.address
+    },
+    waitForEmail: (query, options) =>
+      around(`wait for email to ${inbox.address}${what(query)}`, () =>
+        watched(
+          () => inbox.waitForEmail(query, options),
+          (email) => [email],
+        ),
+      ),
+    waitForEmails: (count, query, options) =>
+      around(`wait for ${count} emails to ${inbox.address}${what(query)}`, () =>
+        watched(
+          () => inbox.waitForEmails(count, query, options),
+          (emails) => emails,
+        ),
+      ),
+    emails: (query) => inbox.emails(query),
+    expectNoEmail: (query, options) =>
+      around(`expect no email to ${inbox.address}${what(query)}`, () =>
+        watched(
+          () => inbox.expectNoEmail(query, options),
+          () => [],
+        ),
+      ),
+    dispose: () => inbox.dispose(),
+    [Symbol.asyncDispose]: () => inbox.dispose(),
+  }
+}
