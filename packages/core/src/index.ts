@@ -1,4 +1,9 @@
 export {
+  type AuthenticationResults,
+  type AuthResult,
+  parseAuthenticationResults,
+} from './auth/parse-authentication-results.js'
+export {
   CapturedEmail,
   type CapturedEmailFields,
   type EmailAddress,
