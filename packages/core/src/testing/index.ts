@@ -1,0 +1,3 @@
+export { type DnsRecords, type DnsResolver, zoneResolver } from '../auth/dns-resolver.js'
+export { type DkimKey, generateDkimKey } from './generate-dkim-key.js'
+export { type SignEmailOptions, signEmail } from './sign-email.js'
