@@ -15,6 +15,9 @@ expect(email).toHaveHeader('List-Unsubscribe')
 expect(email).toHaveLink(/\/start$/, { text: 'Get started' })
 expect(email).toHaveAttachment({ filename: /\.pdf$/, maxSize: 1_000_000 })
 await expect(inbox).toReceiveEmail({ subject: /Welcome/ }, { timeout: 1000 })
+expect(email).toHavePassedSpf()
+expect(email).toHavePassedDkim({ domain: 'acme.test', selector: 's1' })
+expect(email).toHavePassedDmarc({ policy: 'reject' })
 await expect(inbox).not.toReceiveEmail({}, { within: 500 })
 
 // @ts-expect-error an address is a string, { address, name? } or a RegExp
@@ -27,3 +30,5 @@ expect(email).toHaveLink('https://acme.test', { text: 5 })
 await expect(inbox).toReceiveEmail({ subjct: 'Welcome' })
 // @ts-expect-error toHaveHeader needs the header name
 expect(email).toHaveHeader()
+// @ts-expect-error a DMARC policy is none, quarantine or reject
+expect(email).toHavePassedDmarc({ policy: 'strict' })

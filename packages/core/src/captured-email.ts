@@ -1,3 +1,5 @@
+import type { EmailAuth } from './auth/email-auth.js'
+
 /** A mailbox from an address header: `"Alice" <alice@example.com>` → `{ name: 'Alice', address: 'alice@example.com' }`. */
 export interface EmailAddress {
   /** The address, as written (domain case kept). */
@@ -76,6 +78,7 @@ export interface CapturedEmailFields extends EmailSummary {
   readonly codes: readonly string[]
   readonly raw: Buffer
   readonly warnings: readonly string[]
+  readonly auth?: EmailAuth
 }
 
 /**
@@ -114,6 +117,8 @@ export class CapturedEmail implements CapturedEmailFields {
   readonly warnings: readonly string[]
   /** The message bytes exactly as received (after SMTP dot-unstuffing), headers included. */
   readonly raw: Buffer
+  /** SPF, DKIM, DMARC and ARC, when the inbox judges them (a sending profile is configured). */
+  readonly auth?: EmailAuth
 
   constructor(fields: CapturedEmailFields) {
     this.id = fields.id
@@ -137,6 +142,7 @@ export class CapturedEmail implements CapturedEmailFields {
     this.receivedAt = fields.receivedAt
     this.warnings = fields.warnings
     this.raw = fields.raw
+    this.auth = fields.auth
   }
 
   /** The first value of a header (case-insensitive name), decoded. */

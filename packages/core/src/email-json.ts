@@ -1,3 +1,4 @@
+import type { EmailAuth } from './auth/email-auth.js'
 import type { CapturedEmail, EmailEnvelope } from './captured-email.js'
 import { type ParseEmailOptions, parseEmail } from './parse-email.js'
 
@@ -11,6 +12,7 @@ export interface EmailJson extends Record<string, unknown> {
   receivedAt: string
   captureWarnings: string[]
   raw?: string
+  auth?: EmailAuth
 }
 
 /**
@@ -50,6 +52,7 @@ export async function emailFromJson(
       envelope: json.envelope,
       receivedAt: new Date(json.receivedAt),
       warnings: json.captureWarnings,
+      auth: json.auth,
     },
     options,
   )

@@ -63,6 +63,8 @@ export { formatMatcherMessage, type MatcherMessage } from './matchers/format-mat
 export type { MatcherResult, MatcherState } from './matchers/matcher-result.js'
 export type { AttachmentExpectation } from './matchers/to-have-attachment.js'
 export type { ToHaveLinkOptions } from './matchers/to-have-link.js'
+export type { DkimExpectation } from './matchers/to-have-passed-dkim.js'
+export type { DmarcExpectation } from './matchers/to-have-passed-dmarc.js'
 export type { ToReceiveEmailOptions } from './matchers/to-receive-email.js'
 export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
 export { type InboxObserver, observeInbox } from './observe-inbox.js'

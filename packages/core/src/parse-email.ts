@@ -1,3 +1,4 @@
+import type { EmailAuth } from './auth/email-auth.js'
 import {
   CapturedEmail,
   type EmailAttachment,
@@ -15,6 +16,8 @@ export interface EmailMeta {
   receivedAt: Date
   /** Problems the capture already noticed (for example bare line endings it was told to accept). */
   warnings?: readonly string[]
+  /** The authentication verdict, when the capture computed one. */
+  auth?: EmailAuth
 }
 
 /** Options of {@link parseEmail}. */
@@ -124,6 +127,7 @@ export async function parseEmail(
     codes,
     raw,
     warnings,
+    auth: meta.auth,
   })
 }
 

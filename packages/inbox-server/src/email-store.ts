@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events'
 import {
   type CapturedEmail,
   type CodeOptions,
+  computeEmailAuth,
+  type EmailAuth,
   type EmailEnvelope,
   type EmailQuery,
   type EmailSummary,
@@ -11,6 +13,7 @@ import {
   nearMiss,
   parseEmail,
   queryNeedsBody,
+  type SendingProfile,
   summarizeEmail,
   type WaitRequest,
   type WaitResult,
@@ -37,6 +40,7 @@ export interface StoredEmail {
   readonly captureWarnings: readonly string[]
   summary?: EmailSummary
   parsed?: Promise<CapturedEmail>
+  auth?: Promise<EmailAuth | undefined>
 }
 
 /** A wait's outcome before parsing: the stored emails, or a timeout with near misses. */
@@ -65,6 +69,7 @@ const NEAR_MISS_LIMIT = 10
 export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
   readonly retention: Required<RetentionOptions>
   readonly #codes: CodeOptions | undefined
+  readonly #profile: SendingProfile | undefined
   readonly #byId = new Map<string, StoredEmail>()
   readonly #byRecipient = new Map<string, StoredEmail[]>()
   readonly #waiters = new Map<string, Set<(email: StoredEmail) => void>>()
@@ -75,7 +80,9 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
   readonly #evicted = { count: 0, age: 0, bytes: 0 }
   readonly #sweeper: NodeJS.Timeout
 
-  constructor(options: { retention?: RetentionOptions; codes?: CodeOptions } = {}) {
+  constructor(
+    options: { retention?: RetentionOptions; codes?: CodeOptions; sendingProfile?: SendingProfile } = {},
+  ) {
     super()
     this.retention = {
       maxEmails: options.retention?.maxEmails ?? 10_000,
@@ -83,6 +90,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
       maxBytes: options.retention?.maxBytes ?? 512 * 1024 * 1024,
     }
     this.#codes = options.codes
+    this.#profile = options.sendingProfile
     this.#sweeper = setInterval(
       () => this.#evict(),
       Math.min(60_000, Math.max(1000, this.retention.maxAgeMs / 10)),
@@ -151,8 +159,17 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
     return email.summary
   }
 
+  /** The verdict under the sending profile (none without one); computed once, never on the reply path. */
+  auth(email: StoredEmail): Promise<EmailAuth | undefined> {
+    const profile = this.#profile
+    email.auth ??= profile ? computeEmailAuth(email.raw, email.envelope, profile) : Promise.resolve(undefined)
+    return email.auth
+  }
+
   parsed(email: StoredEmail): Promise<CapturedEmail> {
-    email.parsed ??= parseEmail(email.raw, this.#meta(email), { codes: this.#codes })
+    email.parsed ??= this.auth(email).then((auth) =>
+      parseEmail(email.raw, { ...this.#meta(email), auth }, { codes: this.#codes }),
+    )
     return email.parsed
   }
 

@@ -187,14 +187,16 @@ async function handleWait(context: HttpApiContext, req: IncomingMessage, res: Se
   }
   if (result.status === 'timeout') return sendJson(res, 200, result)
   // Only what the client needs to rebuild the email with the same parser: no server-side parse here.
+  const auths = await Promise.all(result.emails.map((email) => context.store.auth(email)))
   sendJson(res, 200, {
     status: 'ok',
-    emails: result.emails.map((email) => ({
+    emails: result.emails.map((email, i) => ({
       id: email.id,
       envelope: email.envelope,
       receivedAt: email.receivedAt.toISOString(),
       captureWarnings: email.captureWarnings,
       raw: email.raw.toString('base64'),
+      auth: auths[i],
     })),
   })
 }

@@ -9,6 +9,7 @@ import {
   type InboxProvider,
   InvalidArgumentError,
   inboxFromBackend,
+  type SendingProfile,
 } from '@mailwright/core'
 import type { SMTPServer } from 'smtp-server'
 import { EmailStore, type RetentionOptions, type StoreStats } from './email-store.js'
@@ -40,6 +41,11 @@ export interface InboxServerOptions {
   bareLineEndings?: 'reject' | 'accept'
   /** How one-time codes are recognised. */
   codes?: CodeOptions
+  /**
+   * The production sender as receivers see it (egress IP, HELO, DNS). With it, every email gets SPF, DKIM,
+   * DMARC and ARC verdicts (`email.auth`), computed off the reply path and ready when a wait resolves.
+   */
+  sendingProfile?: SendingProfile
 }
 
 /** Options of {@link StartedInboxServer.createInbox}. */
@@ -92,7 +98,11 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   const tlsOption = options.tls ?? true
   const tls = tlsOption === true ? generateCertificate(hostname) : tlsOption
 
-  const store = new EmailStore({ retention: options.retention, codes: options.codes })
+  const store = new EmailStore({
+    retention: options.retention,
+    codes: options.codes,
+    sendingProfile: options.sendingProfile,
+  })
   const usedIds = new Set<string>()
   const createAddress = (name = 'test') => {
     if (!/^[A-Za-z0-9._-]{1,40}$/.test(name)) {

@@ -49,19 +49,22 @@ export async function computeEmailAuth(
   const signatures = dkimSignatureTags(raw)
   const auth: EmailAuth = {
     source: `computed by mailwright (sending profile: ${profile.ip}${profile.dns && profile.dns !== 'system' ? ', offline DNS' : ''})`,
-    dkim: (result.dkim?.results ?? []).map((r): DkimVerdict => {
-      const verdict: DkimVerdict = {
-        result: r.status.result,
-        domain: r.signingDomain,
-        selector: r.selector,
-        algorithm: r.algo,
-        comment: r.status.comment ?? (r.info ? infoComment(r.info) : undefined),
-        aligned: Boolean(r.status.aligned),
-      }
-      const b = (r.status.header as { b?: string } | undefined)?.b
-      const tags = signatures.find((t) => b && t.b?.startsWith(b))
-      return followRfc6376(verdict, tags, r.rr)
-    }),
+    // An unsigned email comes back as one result 'none' without a domain: that is no signature at all.
+    dkim: (result.dkim?.results ?? [])
+      .filter((r) => r.signingDomain)
+      .map((r): DkimVerdict => {
+        const verdict: DkimVerdict = {
+          result: r.status.result,
+          domain: r.signingDomain,
+          selector: r.selector,
+          algorithm: r.algo,
+          comment: r.status.comment ?? (r.info ? infoComment(r.info) : undefined),
+          aligned: Boolean(r.status.aligned),
+        }
+        const b = (r.status.header as { b?: string } | undefined)?.b
+        const tags = signatures.find((t) => b && t.b?.startsWith(b))
+        return followRfc6376(verdict, tags, r.rr)
+      }),
   }
   if (result.spf) {
     auth.spf = {

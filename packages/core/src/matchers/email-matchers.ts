@@ -7,6 +7,9 @@ import { toContainText } from './to-contain-text.js'
 import { type AttachmentExpectation, toHaveAttachment } from './to-have-attachment.js'
 import { toHaveHeader } from './to-have-header.js'
 import { type ToHaveLinkOptions, toHaveLink } from './to-have-link.js'
+import { type DkimExpectation, toHavePassedDkim } from './to-have-passed-dkim.js'
+import { type DmarcExpectation, toHavePassedDmarc } from './to-have-passed-dmarc.js'
+import { toHavePassedSpf } from './to-have-passed-spf.js'
 import { toHaveReplyTo } from './to-have-reply-to.js'
 import { toHaveSubject } from './to-have-subject.js'
 import { type ToReceiveEmailOptions, toReceiveEmail } from './to-receive-email.js'
@@ -28,6 +31,9 @@ export const emailMatchers: EmailMatcherImplementations = {
   toContainText,
   toHaveLink,
   toHaveAttachment,
+  toHavePassedSpf,
+  toHavePassedDkim,
+  toHavePassedDmarc,
   toReceiveEmail,
 }
 
@@ -47,6 +53,9 @@ export type EmailMatcherImplementations = {
     options?: ToHaveLinkOptions,
   ): MatcherResult
   toHaveAttachment(this: MatcherState, received: unknown, expected?: AttachmentExpectation): MatcherResult
+  toHavePassedSpf(this: MatcherState, received: unknown): MatcherResult
+  toHavePassedDkim(this: MatcherState, received: unknown, expected?: DkimExpectation): MatcherResult
+  toHavePassedDmarc(this: MatcherState, received: unknown, expected?: DmarcExpectation): MatcherResult
   toReceiveEmail(
     this: MatcherState,
     received: unknown,
@@ -68,5 +77,8 @@ export interface EmailMatchers<R = unknown> {
   toContainText(expected: string | RegExp): R
   toHaveLink(href: string | RegExp, options?: ToHaveLinkOptions): R
   toHaveAttachment(expected?: AttachmentExpectation): R
+  toHavePassedSpf(): R
+  toHavePassedDkim(expected?: DkimExpectation): R
+  toHavePassedDmarc(expected?: DmarcExpectation): R
   toReceiveEmail(query?: EmailQuery, options?: ToReceiveEmailOptions): Promise<R>
 }

@@ -14,6 +14,8 @@ export interface MatcherMessage {
   email?: CapturedEmail
   /** Further lines (why, near misses), indented under the block. */
   details?: string[]
+  /** Lines after the email's identity (the authentication block and its source). */
+  trailer?: string[]
 }
 
 /**
@@ -41,6 +43,7 @@ export function formatMatcherMessage(message: MatcherMessage): string {
   ]
   if (message.details && message.details.length > 0) lines.push('', ...message.details)
   if (message.email) lines.push('', `Email:    ${message.email.describe()}`)
+  if (message.trailer) lines.push(...message.trailer)
   return lines.join('\n')
 }
 

@@ -1,0 +1,116 @@
+import { connectInbox, emailMatchers, type MatcherResult } from '@mailwright/core'
+import { generateDkimKey, zoneResolver } from '@mailwright/core/testing'
+import nodemailer from 'nodemailer'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
+
+// The app signs with nodemailer's own DKIM signer (not mailauth's), the inbox judges with the sending
+// profile: production IP 203.0.113.10 and an offline zone for example.com.
+const key = generateDkimKey()
+let server: StartedInboxServer
+beforeAll(async () => {
+  server = await startInboxServer({
+    sendingProfile: {
+      ip: '203.0.113.10',
+      dns: zoneResolver({
+        'example.com': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
+        's1._domainkey.example.com': { TXT: [key.record] },
+        '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
+        'unsigned.test': { TXT: ['v=spf1 -all'] },
+        '_dmarc.unsigned.test': { TXT: ['v=DMARC1; p=quarantine'] },
+      }),
+    },
+  })
+})
+afterAll(async () => {
+  await server.stop()
+})
+
+const transport = (dkim?: { domainName: string; keySelector: string; privateKey: string }) =>
+  nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: server.smtp.port,
+    ignoreTLS: true,
+    ...(dkim ? { dkim } : {}),
+  })
+
+const run = (
+  name: 'toHavePassedSpf' | 'toHavePassedDkim' | 'toHavePassedDmarc',
+  email: unknown,
+  ...args: unknown[]
+) =>
+  (emailMatchers[name] as (this: { isNot: boolean }, ...a: unknown[]) => MatcherResult).call(
+    { isNot: false },
+    email,
+    ...args,
+  )
+
+describe('authentication verdicts in the sandbox', () => {
+  it('judges a signed email from the production profile as passing SPF, DKIM and DMARC, in process and over HTTP', async () => {
+    const inbox = server.createInbox()
+    const remote = await connectInbox(server.url as string, { address: inbox.address })
+    await transport({ domainName: 'example.com', keySelector: 's1', privateKey: key.privateKey }).sendMail({
+      from: 'no-reply@example.com',
+      envelope: { from: 'bounces@example.com', to: [inbox.address] },
+      to: inbox.address,
+      subject: 'Signed',
+      text: 'Hello',
+    })
+    for (const email of [await inbox.waitForEmail(), await remote.waitForEmail()]) {
+      expect(email.auth?.dkim[0]).toMatchObject({
+        result: 'pass',
+        domain: 'example.com',
+        selector: 's1',
+        aligned: true,
+      })
+      expect(run('toHavePassedSpf', email).pass).toBe(true)
+      expect(run('toHavePassedDkim', email, { domain: 'example.com', selector: 's1' }).pass).toBe(true)
+      expect(run('toHavePassedDmarc', email, { policy: 'reject' }).pass).toBe(true)
+      expect(email.auth?.source).toBe('computed by mailwright (sending profile: 203.0.113.10, offline DNS)')
+    }
+  })
+
+  it('explains a DMARC failure in the layout of DESIGN.md', async () => {
+    const inbox = server.createInbox()
+    await transport().sendMail({
+      from: 'alerts@unsigned.test',
+      to: inbox.address,
+      subject: 'Unsigned',
+      text: 'Hello',
+    })
+    const email = await inbox.waitForEmail()
+    const result = run('toHavePassedDmarc', email)
+    expect(result.pass).toBe(false)
+    expect(result.message()).toBe(
+      [
+        'expect(email).toHavePassedDmarc() failed',
+        '',
+        'Expected: dmarc=pass',
+        'Received: dmarc=fail (p=quarantine, header.from=unsigned.test)',
+        '',
+        `Email:    "Unsigned" from alerts@unsigned.test to ${inbox.address}`,
+        '  spf:    fail  smtp.mailfrom=unsigned.test (mailwright: domain of alerts@unsigned.test does not designate 203.0.113.10 as permitted sender)',
+        '  dkim:   none  (no DKIM-Signature)',
+        '  dmarc:  fail  p=quarantine header.from=unsigned.test (spf not aligned, dkim not aligned)',
+        '  arc:    none',
+        'Source:   computed by mailwright (sending profile: 203.0.113.10, offline DNS)',
+      ].join('\n'),
+    )
+    expect(run('toHavePassedDkim', email).message()).toContain(
+      'Received: dkim=none (the email has no DKIM-Signature)',
+    )
+  })
+
+  it('says how to get a verdict when the inbox has no sending profile', async () => {
+    await using plain = await startInboxServer({ httpPort: false })
+    const inbox = plain.createInbox()
+    await nodemailer
+      .createTransport({ host: '127.0.0.1', port: plain.smtp.port, ignoreTLS: true })
+      .sendMail({ from: 'a@example.com', to: inbox.address, subject: 'x', text: 'x' })
+    const email = await inbox.waitForEmail()
+    expect(email.auth).toBeUndefined()
+    expect(() => run('toHavePassedDmarc', email)).toThrow(
+      /has no sending profile\. Give the inbox server one, e\.g\. startInboxServer\(\{ sendingProfile/,
+    )
+  })
+})
