@@ -1,18 +1,28 @@
 // The example application under test: sign-up with email verification (link + 6-digit code) and password
 // reset by code. Plain node:http, sends mail with nodemailer to the SMTP server its environment names.
 import { randomBytes, randomInt } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import nodemailer from 'nodemailer'
 
 const port = Number(process.env.PORT ?? 3000)
 const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`
 const from = process.env.MAIL_FROM ?? '"Signup App" <no-reply@signup-app.test>'
+// Signs with DKIM when the environment names a key, as the production app would.
+const dkim = process.env.DKIM_PRIVATE_KEY_FILE
+  ? {
+      domainName: process.env.DKIM_DOMAIN ?? 'signup-app.test',
+      keySelector: process.env.DKIM_SELECTOR ?? 's1',
+      privateKey: readFileSync(process.env.DKIM_PRIVATE_KEY_FILE, 'utf8'),
+    }
+  : undefined
 // A new connection per email, as most apps send (nodemailer's default).
 const transport = nodemailer.createTransport({
   host: process.env.SMTP_HOST ?? '127.0.0.1',
   port: Number(process.env.SMTP_PORT ?? 1025),
   secure: process.env.SMTP_SECURE === 'true',
   tls: { rejectUnauthorized: false },
+  ...(dkim ? { dkim } : {}),
 })
 
 interface User {

@@ -19,6 +19,10 @@ test('sign-up sends a verification email whose link verifies the account', async
   await expect(email).toContainText('Your verification code is')
   expect(email).toHaveLink(/\/verify\?token=[0-9a-f]{32}$/, { text: 'Verify email' })
   expect(email.codes[0]).toMatch(/^\d{6}$/)
+  // Judged as a receiver would judge the production sender (DKIM-signed, SPF for 203.0.113.10, p=reject).
+  expect(email).toHavePassedSpf()
+  expect(email).toHavePassedDkim({ domain: 'signup-app.test', selector: 's1' })
+  expect(email).toHavePassedDmarc({ policy: 'reject' })
 
   const link = email.links.find((l) => l.text === 'Verify email')
   await page.goto(link?.href ?? '')

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { connectInbox } from '@mailwright/core'
+import { generateDkimKey } from '@mailwright/core/testing'
 import nodemailer from 'nodemailer'
 import { describe, expect, it } from 'vitest'
 import { parseDuration, parseSize } from './parse-size.js'
@@ -77,6 +81,44 @@ describe('mailwright serve', () => {
     })
   })
 
+  it('judges verdicts with --sender-ip and a --dns zone file', async () => {
+    const key = generateDkimKey()
+    const dir = mkdtempSync(join(tmpdir(), 'mailwright-serve-dns-'))
+    writeFileSync(
+      join(dir, 'dns.zone'),
+      `$ORIGIN shop.test.\n@ TXT "v=spf1 ip4:203.0.113.10 -all"\ns1._domainkey TXT "${key.record}"\n_dmarc TXT "v=DMARC1; p=quarantine"\n`,
+    )
+    const cli = start([
+      'serve',
+      '--smtp-port',
+      '0',
+      '--http-port',
+      '0',
+      '--sender-ip',
+      '203.0.113.10',
+      '--dns',
+      join(dir, 'dns.zone'),
+    ])
+    const smtp = await until(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+    const http = await until(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    await until(() =>
+      cli.output().match(/Verdicts {2}SPF\/DKIM\/DMARC as sent from 203\.0\.113\.10 \(DNS: .*dns\.zone\)/),
+    )
+    const inbox = await connectInbox(http[1] as string)
+    await nodemailer
+      .createTransport({
+        host: '127.0.0.1',
+        port: Number(smtp[1]),
+        ignoreTLS: true,
+        dkim: { domainName: 'shop.test', keySelector: 's1', privateKey: key.privateKey },
+      })
+      .sendMail({ from: 'orders@shop.test', to: inbox.address, subject: 'Order', text: 'x' })
+    const email = await inbox.waitForEmail()
+    expect(email.auth?.dmarc).toMatchObject({ result: 'pass', policy: 'quarantine', domain: 'shop.test' })
+    cli.child.kill('SIGTERM')
+    await cli.exited
+  })
+
   it('stops on SIGINT too', async () => {
     const cli = start(['serve', '--smtp-port', '0', '--http-port', '0', '--no-tls', '--auth', 'off'])
     await until(() => cli.output().match(/SMTP .*\(no STARTTLS, AUTH off\)/))
@@ -94,6 +136,12 @@ describe('mailwright serve', () => {
     [['serve', '--auth', 'maybe'], /--auth "maybe" is not a mode; use off, optional or required/],
     [['serve', '--tls-cert', 'x.pem'], /--tls-cert and --tls-key go together/],
     [['serve', '--bogus'], /Unknown option '--bogus'.*mailwright serve --help/],
+    [['serve', '--sender-ip', 'nope'], /--sender-ip "nope" is not an IP address/],
+    [['serve', '--dns', 'x.zone'], /--dns and --sender-helo need --sender-ip/],
+    [
+      ['serve', '--sender-ip', '203.0.113.10', '--dns', '/nonexistent/dns.zone'],
+      /--dns Cannot read the DNS zone \/nonexistent\/dns\.zone/,
+    ],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('refuses %j with exit code 2 and says what to do', async (args, message) => {
     const cli = start(args)

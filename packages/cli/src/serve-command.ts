@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
+import { loadDnsZone, zoneResolver } from '@mailwright/core'
 import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
 import { parseDuration, parseSize } from './parse-size.js'
 import { UsageError } from './usage-error.js'
@@ -24,6 +26,9 @@ Options:
   --max-age <duration>   age after which emails are evicted, e.g. 30m, 2h (default 1h)
   --max-bytes <size>     total bytes kept, e.g. 512MB (default 512MB)
   --accept-bare-lf       capture messages with bare CR/LF line endings (default: reject with 550)
+  --sender-ip <ip>       judge SPF/DKIM/DMARC as if mail came from this production IP (turns verdicts on)
+  --sender-helo <name>   the production HELO name for SPF (default: what the client said)
+  --dns <system|file>    DNS for verdicts: the system resolver, or a .json records / BIND zone file
   -h, --help             show this help
 `
 
@@ -75,6 +80,11 @@ export async function serveCommand(
   )
   io.out(`  HTTP  ${server.url}`)
   io.out(`  Addresses  <name>+<id>@${server.domain}`)
+  if (options.sendingProfile) {
+    io.out(
+      `  Verdicts  SPF/DKIM/DMARC as sent from ${options.sendingProfile.ip} (DNS: ${values.dns ?? 'system'})`,
+    )
+  }
   io.out('Stop with Ctrl+C.')
   return { stop }
 }
@@ -100,6 +110,9 @@ function parse(argv: string[]) {
       'max-age': { type: 'string' },
       'max-bytes': { type: 'string' },
       'accept-bare-lf': { type: 'boolean' },
+      'sender-ip': { type: 'string' },
+      'sender-helo': { type: 'string' },
+      dns: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -119,6 +132,23 @@ function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptio
       maxAgeMs: duration(values['max-age'], '--max-age'),
       maxBytes: size(values['max-bytes'], '--max-bytes'),
     },
+  }
+  if (values['sender-ip']) {
+    if (isIP(values['sender-ip']) === 0) {
+      throw new UsageError(
+        `mailwright serve: --sender-ip ${JSON.stringify(values['sender-ip'])} is not an IP address; give the production egress IP, e.g. 203.0.113.10.`,
+      )
+    }
+    const dns = values.dns ?? 'system'
+    options.sendingProfile = {
+      ip: values['sender-ip'],
+      helo: values['sender-helo'],
+      dns: dns === 'system' ? 'system' : zoneResolver(loadZone(dns)),
+    }
+  } else if (values.dns || values['sender-helo']) {
+    throw new UsageError(
+      'mailwright serve: --dns and --sender-helo need --sender-ip (the production IP the verdicts assume).',
+    )
   }
   if (values['no-tls']) options.tls = false
   else if (values['tls-cert'] || values['tls-key']) {
@@ -188,6 +218,14 @@ function duration(text: string | undefined, flag: string): number | undefined {
       `mailwright serve: ${flag} ${JSON.stringify(text)} is not a duration; use e.g. 90s, 30m, 2h.`,
     )
   return ms
+}
+
+function loadZone(file: string) {
+  try {
+    return loadDnsZone(file)
+  } catch (error) {
+    throw new UsageError(`mailwright serve: --dns ${(error as Error).message}`)
+  }
 }
 
 function readPem(file: string, flag: string): string {

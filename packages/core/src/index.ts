@@ -1,6 +1,7 @@
 export { computeEmailAuth, type SendingProfile } from './auth/compute-email-auth.js'
 export { type DnsRecords, type DnsResolver, systemResolver, zoneResolver } from './auth/dns-resolver.js'
 export type { ArcVerdict, DkimVerdict, DmarcVerdict, EmailAuth, SpfVerdict } from './auth/email-auth.js'
+export { loadDnsZone, parseZoneFile } from './auth/load-dns-zone.js'
 export {
   type AuthenticationResults,
   type AuthResult,

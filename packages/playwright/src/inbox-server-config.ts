@@ -8,6 +8,8 @@ export interface InboxServerConfigOptions {
   domain?: string
   /** Reuse a server already listening on these ports (default: outside CI). */
   reuseExistingServer?: boolean
+  /** Judge SPF/DKIM/DMARC as mail sent from production: egress IP, HELO, DNS (`system` or a zone file path). */
+  sendingProfile?: { ip: string; helo?: string; dns?: 'system' | string }
 }
 
 const HOST = '127.0.0.1'
@@ -26,6 +28,11 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
   const bin = fileURLToPath(import.meta.resolve('mailwright/bin'))
   const args = ['serve', '--host', HOST, '--smtp-port', String(smtpPort), '--http-port', String(httpPort)]
   if (options.domain) args.push('--domain', options.domain)
+  const profile = options.sendingProfile
+  if (profile) {
+    args.push('--sender-ip', profile.ip, '--dns', profile.dns ?? 'system')
+    if (profile.helo) args.push('--sender-helo', profile.helo)
+  }
   // Workers are started after the config is read and inherit this environment.
   process.env.MAILWRIGHT_INBOX_URL = `http://${HOST}:${httpPort}`
   return {
