@@ -78,8 +78,10 @@ export function parseZoneFile(text: string, where = 'zone file'): DnsRecords {
     }
     const value = type === 'TXT' ? tokens.join('') : tokens.join(' ')
     const key = name.toLowerCase()
-    records[key] ??= {}
-    const list = (records[key][type] ??= [])
+    const entry = records[key] ?? {}
+    records[key] = entry
+    const list = entry[type] ?? []
+    entry[type] = list
     list.push(type === 'CNAME' || type === 'MX' ? qualify(value, origin) : value)
   }
   return records
