@@ -7,6 +7,7 @@ export {
   type AuthResult,
   parseAuthenticationResults,
 } from './auth/parse-authentication-results.js'
+export { type TrustedReceiver, verdictFromHeaders } from './auth/verdict-from-headers.js'
 export {
   CapturedEmail,
   type CapturedEmailFields,

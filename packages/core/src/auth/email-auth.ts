@@ -48,4 +48,6 @@ export interface EmailAuth {
   arc?: ArcVerdict
   /** Who judged: `computed by mailwright (sending profile: 203.0.113.10)`, or the receiver that stamped it. */
   source: string
+  /** Authentication-Results headers that were not trusted (written by someone other than the receiver). */
+  ignored?: string[]
 }

@@ -35,5 +35,6 @@ export function authBlock(auth: EmailAuth): string[] {
   } else lines.push('  dmarc:  none')
   if (auth.arc) lines.push(`  arc:    ${auth.arc.result}`)
   lines.push(`Source:   ${auth.source}`)
+  for (const ignored of auth.ignored ?? []) lines.push(`Ignored:  ${ignored}`)
   return lines
 }
