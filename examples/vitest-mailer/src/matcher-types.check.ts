@@ -18,6 +18,9 @@ await expect(inbox).toReceiveEmail({ subject: /Welcome/ }, { timeout: 1000 })
 expect(email).toHavePassedSpf()
 expect(email).toHavePassedDkim({ domain: 'acme.test', selector: 's1' })
 expect(email).toHavePassedDmarc({ policy: 'reject' })
+expect(email).toHavePassedArc()
+expect(email).toBeDmarcAligned()
+expect(email).toMeetBulkSenderRequirements()
 await expect(inbox).not.toReceiveEmail({}, { within: 500 })
 
 // @ts-expect-error an address is a string, { address, name? } or a RegExp

@@ -34,11 +34,14 @@ const transport = (dkim?: { domainName: string; keySelector: string; privateKey:
     ...(dkim ? { dkim } : {}),
   })
 
-const run = (
-  name: 'toHavePassedSpf' | 'toHavePassedDkim' | 'toHavePassedDmarc',
-  email: unknown,
-  ...args: unknown[]
-) =>
+type AuthMatcher =
+  | 'toHavePassedSpf'
+  | 'toHavePassedDkim'
+  | 'toHavePassedDmarc'
+  | 'toHavePassedArc'
+  | 'toBeDmarcAligned'
+  | 'toMeetBulkSenderRequirements'
+const run = (name: AuthMatcher, email: unknown, ...args: unknown[]) =>
   (emailMatchers[name] as (this: { isNot: boolean }, ...a: unknown[]) => MatcherResult).call(
     { isNot: false },
     email,
@@ -99,6 +102,51 @@ describe('authentication verdicts in the sandbox', () => {
     expect(run('toHavePassedDkim', email).message()).toContain(
       'Received: dkim=none (the email has no DKIM-Signature)',
     )
+  })
+
+  it('checks the bulk-sender rules one by one, and alignment and ARC', async () => {
+    const inbox = server.createInbox()
+    const signer = (extra: string[]) => ({
+      domainName: 'example.com',
+      keySelector: 's1',
+      privateKey: key.privateKey,
+      headerFieldNames: ['From', 'To', 'Subject', 'Date', 'Message-ID', ...extra].join(':'),
+    })
+    const newsletter = (headers: Record<string, string>, signed: string[]) =>
+      transport(signer(signed)).sendMail({
+        from: 'news@example.com',
+        to: inbox.address,
+        subject: 'Spring sale',
+        text: 'Deals',
+        headers,
+      })
+    const oneClick = {
+      'List-Unsubscribe': '<https://example.com/u/123>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    }
+    await newsletter(oneClick, ['List-Unsubscribe', 'List-Unsubscribe-Post'])
+    await newsletter({ 'List-Unsubscribe': '<mailto:u@example.com>' }, ['List-Unsubscribe'])
+    const [good, bad] = await inbox.waitForEmails(2)
+    expect(run('toMeetBulkSenderRequirements', good).pass).toBe(true)
+    expect(run('toBeDmarcAligned', good).pass).toBe(true)
+    const failure = run('toMeetBulkSenderRequirements', bad)
+    expect(failure.pass).toBe(false)
+    expect(failure.message()).toContain(
+      [
+        'Received: 3 of 9 not met',
+        '',
+        '  ✓ SPF passes',
+        '  ✓ DKIM passes',
+        '  ✓ the From domain publishes DMARC',
+        '  ✓ From is aligned with SPF or DKIM',
+        '  ✗ List-Unsubscribe has an https URL',
+        '  ✗ List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+        '  ✗ both List-Unsubscribe headers are DKIM-signed',
+        '  ✓ Date is a valid date',
+        '  ✓ Message-ID is <id@domain>',
+      ].join('\n'),
+    )
+    expect(run('toHavePassedArc', good).message()).toContain('Received: arc=none')
   })
 
   it('says how to get a verdict when the inbox has no sending profile', async () => {

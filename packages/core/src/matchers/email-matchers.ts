@@ -1,17 +1,20 @@
 import type { EmailQuery } from '../email-query.js'
 import type { AddressExpectation } from './address-matcher.js'
 import type { MatcherResult, MatcherState } from './matcher-result.js'
+import { toBeDmarcAligned } from './to-be-dmarc-aligned.js'
 import { toBeSentFrom } from './to-be-sent-from.js'
 import { toBeSentTo } from './to-be-sent-to.js'
 import { toContainText } from './to-contain-text.js'
 import { type AttachmentExpectation, toHaveAttachment } from './to-have-attachment.js'
 import { toHaveHeader } from './to-have-header.js'
 import { type ToHaveLinkOptions, toHaveLink } from './to-have-link.js'
+import { toHavePassedArc } from './to-have-passed-arc.js'
 import { type DkimExpectation, toHavePassedDkim } from './to-have-passed-dkim.js'
 import { type DmarcExpectation, toHavePassedDmarc } from './to-have-passed-dmarc.js'
 import { toHavePassedSpf } from './to-have-passed-spf.js'
 import { toHaveReplyTo } from './to-have-reply-to.js'
 import { toHaveSubject } from './to-have-subject.js'
+import { toMeetBulkSenderRequirements } from './to-meet-bulk-sender-requirements.js'
 import { type ToReceiveEmailOptions, toReceiveEmail } from './to-receive-email.js'
 
 /**
@@ -34,6 +37,9 @@ export const emailMatchers: EmailMatcherImplementations = {
   toHavePassedSpf,
   toHavePassedDkim,
   toHavePassedDmarc,
+  toHavePassedArc,
+  toBeDmarcAligned,
+  toMeetBulkSenderRequirements,
   toReceiveEmail,
 }
 
@@ -56,6 +62,9 @@ export type EmailMatcherImplementations = {
   toHavePassedSpf(this: MatcherState, received: unknown): MatcherResult
   toHavePassedDkim(this: MatcherState, received: unknown, expected?: DkimExpectation): MatcherResult
   toHavePassedDmarc(this: MatcherState, received: unknown, expected?: DmarcExpectation): MatcherResult
+  toHavePassedArc(this: MatcherState, received: unknown): MatcherResult
+  toBeDmarcAligned(this: MatcherState, received: unknown): MatcherResult
+  toMeetBulkSenderRequirements(this: MatcherState, received: unknown): MatcherResult
   toReceiveEmail(
     this: MatcherState,
     received: unknown,
@@ -80,5 +89,8 @@ export interface EmailMatchers<R = unknown> {
   toHavePassedSpf(): R
   toHavePassedDkim(expected?: DkimExpectation): R
   toHavePassedDmarc(expected?: DmarcExpectation): R
+  toHavePassedArc(): R
+  toBeDmarcAligned(): R
+  toMeetBulkSenderRequirements(): R
   toReceiveEmail(query?: EmailQuery, options?: ToReceiveEmailOptions): Promise<R>
 }
