@@ -1,3 +1,4 @@
+export { HEADERS_HELP, headersCommand } from './headers-command.js'
 export { parseDuration, parseSize } from './parse-size.js'
 export { runCli } from './run-cli.js'
 export { SERVE_HELP, serveCommand } from './serve-command.js'

@@ -1,4 +1,5 @@
 import { MailwrightError } from '@mailwright/core'
+import { headersCommand } from './headers-command.js'
 import { serveCommand } from './serve-command.js'
 import { UsageError } from './usage-error.js'
 
@@ -6,6 +7,7 @@ const HELP = `Usage: mailwright <command> [options]
 
 Commands:
   serve     start the capture inbox (SMTP + HTTP API)
+  headers   analyse an email's headers: hops, authentication results, sender identities
 
 Run \`mailwright <command> --help\` for a command's options.
 `
@@ -24,12 +26,15 @@ export async function runCli(argv: string[]): Promise<number> {
       console.log(HELP)
       return command === undefined ? 2 : 0
     }
+    if (command === 'headers') {
+      return await headersCommand(rest, { out: (line) => console.log(line), stdin: process.stdin })
+    }
     if (command === 'serve') {
       await serveCommand(rest, { out: (line) => console.log(line) })
       return 0
     }
     throw new UsageError(
-      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve. Run \`mailwright --help\`.`,
+      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers. Run \`mailwright --help\`.`,
     )
   } catch (error) {
     if (error instanceof UsageError) {

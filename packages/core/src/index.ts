@@ -1,3 +1,9 @@
+export {
+  analyzeHeaders,
+  type HeaderAnalysis,
+  type ReceivedHop,
+  type SenderIdentity,
+} from './auth/analyze-headers.js'
 export { computeEmailAuth, type SendingProfile } from './auth/compute-email-auth.js'
 export { type DnsRecords, type DnsResolver, systemResolver, zoneResolver } from './auth/dns-resolver.js'
 export type { ArcVerdict, DkimVerdict, DmarcVerdict, EmailAuth, SpfVerdict } from './auth/email-auth.js'
