@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
-import { connectInbox, type Inbox } from '@mailwright/core'
+import { connectInbox, type Inbox, zoneResolver } from '@mailwright/core'
 import { startInboxServer } from '@mailwright/inbox-server'
 import nodemailer from 'nodemailer'
 import { blast, makeMessage } from './smtp-blast.ts'
@@ -267,6 +267,23 @@ async function measureInbox(label: string, inbox: Inbox, smtpPort: number, pool 
     false,
   )
   await server.stop()
+  // Verdicts on: SPF, DKIM (none here) and DMARC judged against an offline zone before the wait resolves.
+  const judged = await startInboxServer({
+    httpPort: false,
+    sendingProfile: {
+      ip: '203.0.113.10',
+      dns: zoneResolver({
+        'example.com': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
+        '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
+      }),
+    },
+  })
+  await measureInbox(
+    'Mailwright, in process, with SPF/DKIM/DMARC verdicts',
+    judged.createInbox(),
+    judged.smtp.port,
+  )
+  await judged.stop()
   const remote = await start('inbox')
   await measureInbox(
     'Mailwright, waitForEmail over HTTP (server in another process)',
