@@ -21,7 +21,7 @@ const MAILDEV_POLL_N = QUICK ? 10 : 40
 const MAILDEV_BUSY_N = QUICK ? 50 : 200
 const RSS_N = QUICK ? 2000 : 10_000
 
-type Kind = 'drain' | 'parse' | 'inbox' | 'maildev'
+type Kind = 'drain' | 'parse' | 'inbox' | 'inbox-verdicts' | 'maildev'
 interface Running {
   kind: Kind
   proc: ChildProcess
@@ -91,10 +91,13 @@ async function start(kind: Kind): Promise<Running> {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
-  } else if (kind === 'inbox') {
+  } else if (kind === 'inbox' || kind === 'inbox-verdicts') {
+    // Verdicts on: the same server told the production IP and an offline zone for the bench's sender.
+    const verdicts =
+      kind === 'inbox-verdicts' ? ['--sender-ip', '203.0.113.10', '--dns', `${here}servers/bench.zone`] : []
     proc = spawn(
       process.execPath,
-      [cliBin, 'serve', '--smtp-port', '0', '--http-port', '0', '--max-emails', '20000'],
+      [cliBin, 'serve', '--smtp-port', '0', '--http-port', '0', '--max-emails', '20000', ...verdicts],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     const out = await firstMatch(proc, /SMTP {2}127\.0\.0\.1:(\d+)[\s\S]*HTTP {2}(\S+)/)
@@ -107,7 +110,7 @@ async function start(kind: Kind): Promise<Running> {
   for (;;) {
     const ready =
       (await canConnect(smtp)) &&
-      (http === undefined || (await httpOk(kind === 'inbox' ? `${http}/readyz` : `${http}/api/email`)))
+      (http === undefined || (await httpOk(kind === 'maildev' ? `${http}/api/email` : `${http}/readyz`)))
     if (ready) break
     if (performance.now() - t0 > 20_000) throw new Error(`${kind} did not become ready within 20 s`)
     await new Promise((r) => setTimeout(r, 2))
@@ -160,7 +163,7 @@ log(`Ingest: ${8} connections, pipelined raw SMTP client, ${N4K} × 4 KB and ${N
 const ingest: Record<string, Record<string, number>> = {}
 const body4k = makeMessage('x@inbox.test', 'bench 4k', 4096)
 const body100k = makeMessage('x@inbox.test', 'bench 100k', 100 * 1024)
-for (const kind of ['drain', 'parse', 'inbox', 'maildev'] as Kind[]) {
+for (const kind of ['drain', 'parse', 'inbox', 'inbox-verdicts', 'maildev'] as Kind[]) {
   const running = await start(kind)
   ingest[kind] = {}
   for (const [label, data, count] of [
@@ -190,6 +193,7 @@ const names: Record<Kind, string> = {
   drain: 'raw smtp-server, drain only (the limit)',
   parse: 'raw smtp-server + full mailparser parse',
   inbox: 'Mailwright inbox (mailwright serve)',
+  'inbox-verdicts': 'Mailwright inbox, verdicts on (--sender-ip, offline zone)',
   maildev: 'MailDev 3.0.0',
 }
 log('| server | 4 KB msg/s | vs drain | 100 KB msg/s | vs drain |')

@@ -92,7 +92,7 @@ describe('authentication verdicts in the sandbox', () => {
         'Received: dmarc=fail (p=quarantine, header.from=unsigned.test)',
         '',
         `Email:    "Unsigned" from alerts@unsigned.test to ${inbox.address}`,
-        '  spf:    fail  smtp.mailfrom=unsigned.test (mailwright: domain of alerts@unsigned.test does not designate 203.0.113.10 as permitted sender)',
+        '  spf:    fail  smtp.mailfrom=unsigned.test by -all (mailwright: domain of alerts@unsigned.test does not designate 203.0.113.10 as permitted sender)',
         '  dkim:   none  (no DKIM-Signature)',
         '  dmarc:  fail  p=quarantine header.from=unsigned.test (spf not aligned, dkim not aligned)',
         '  arc:    none',

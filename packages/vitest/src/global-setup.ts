@@ -1,3 +1,4 @@
+import { loadDnsZone, zoneResolver } from '@mailwright/core'
 import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
 import type { TestProject } from 'vitest/node'
 import './provided-context.js'
@@ -7,6 +8,7 @@ import './provided-context.js'
  * (`inject('mailwrightInboxUrl')`, used by the `inbox` fixture), and puts its SMTP settings in
  * `process.env` (`SMTP_HOST`, `SMTP_PORT`, `MAILWRIGHT_INBOX_URL`) for code under test started from here.
  * Ports come from `MAILWRIGHT_SMTP_PORT` / `MAILWRIGHT_HTTP_PORT` (default: any free port).
+ * `MAILWRIGHT_SENDER_IP` (and `MAILWRIGHT_DNS`: `system` or a zone file) turn authentication verdicts on.
  *
  * @example
  * // vitest.config.ts
@@ -16,6 +18,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const options: InboxServerOptions = {
     smtpPort: port('MAILWRIGHT_SMTP_PORT'),
     httpPort: port('MAILWRIGHT_HTTP_PORT'),
+  }
+  // Verdicts on: the production IP for SPF, and DNS (`system`, or a zone/.json file for offline runs).
+  const senderIp = process.env.MAILWRIGHT_SENDER_IP
+  if (senderIp) {
+    const dns = process.env.MAILWRIGHT_DNS ?? 'system'
+    options.sendingProfile = {
+      ip: senderIp,
+      dns: dns === 'system' ? 'system' : zoneResolver(loadDnsZone(dns)),
+    }
   }
   const server = await startInboxServer(options)
   project.provide('mailwrightInboxUrl', server.url as string)

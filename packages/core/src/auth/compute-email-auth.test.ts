@@ -30,7 +30,13 @@ describe('computeEmailAuth', () => {
       privateKey: key.privateKey,
     })
     const auth = await computeEmailAuth(signed, envelope, profile())
-    expect(auth.spf).toMatchObject({ result: 'pass', domain: 'example.com', clientIp: '203.0.113.10' })
+    expect(auth.spf).toMatchObject({
+      result: 'pass',
+      domain: 'example.com',
+      clientIp: '203.0.113.10',
+      record: 'v=spf1 ip4:203.0.113.0/24 -all',
+      mechanism: 'ip4:203.0.113.0/24',
+    })
     expect(auth.dkim).toEqual([
       expect.objectContaining({ result: 'pass', domain: 'example.com', selector: 's1', aligned: true }),
     ])

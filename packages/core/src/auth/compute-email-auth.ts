@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net'
 import type { EmailEnvelope } from '../captured-email.js'
 import { parseHeaders } from '../parse-headers.js'
 import { type DnsResolver, systemResolver } from './dns-resolver.js'
@@ -72,6 +73,8 @@ export async function computeEmailAuth(
       domain: result.spf.domain,
       clientIp: result.spf['client-ip'],
       comment: result.spf.status.comment,
+      record: result.spf.rr,
+      mechanism: decidingMechanism(result.spf.rr, profile.ip, result.spf.status.result),
     }
   }
   if (dmarc) {
@@ -98,6 +101,33 @@ export async function computeEmailAuth(
   }
   if (result.arc) auth.arc = { result: result.arc.status.result, comment: result.arc.status.comment }
   return auth
+}
+
+// The mechanism that decided, for the common record shapes: the first ip4/ip6 range holding the IP,
+// else the `all` term for a fail/softfail/neutral, else the includes/redirect that must have matched.
+function decidingMechanism(record: string | undefined, ip: string, result: string): string | undefined {
+  if (!record) return undefined
+  const terms = record.split(/\s+/).slice(1)
+  const ipTerm = terms.find((t) => {
+    const m = /^[+~?-]?ip([46]):(.+)$/i.exec(t)
+    return m ? inRange(ip, m[2] as string) : false
+  })
+  if (ipTerm) return ipTerm
+  if (result !== 'pass') return terms.find((t) => /^[+~?-]?all$/i.test(t))
+  return terms.filter((t) => /^[+]?(include|a|mx|exists|redirect)[:=]?/i.test(t)).join(' ') || undefined
+}
+
+function inRange(ip: string, range: string): boolean {
+  const [base = '', bits] = range.split('/')
+  const family = isIP(ip)
+  if (family === 0 || isIP(base) !== family) return false
+  const list = new BlockList()
+  list.addSubnet(
+    base,
+    bits === undefined ? (family === 4 ? 32 : 128) : Number(bits),
+    family === 4 ? 'ipv4' : 'ipv6',
+  )
+  return list.check(ip, family === 4 ? 'ipv4' : 'ipv6')
 }
 
 function infoComment(info: string): string | undefined {

@@ -4,8 +4,12 @@ export interface SpfVerdict {
   /** The domain checked (the MAIL FROM domain, or the HELO name for a null sender). */
   domain: string
   clientIp?: string
-  /** What decided it, e.g. `203.0.113.10 is allowed by ip4:203.0.113.0/24`. */
+  /** The receiver's explanation, e.g. `domain of bounces@example.com designates 203.0.113.10 as permitted sender`. */
   comment?: string
+  /** The SPF record that was evaluated. */
+  record?: string
+  /** The mechanism that matched the IP, when one did (`ip4:203.0.113.0/24`, `include:…`, `-all`). */
+  mechanism?: string
 }
 
 /** One DKIM signature's verdict. */

@@ -15,9 +15,9 @@ export function requireAuth(email: CapturedEmail, matcher: string): EmailAuth {
 export function authBlock(auth: EmailAuth): string[] {
   const lines: string[] = []
   if (auth.spf) {
-    lines.push(
-      `  spf:    ${auth.spf.result.padEnd(5)} smtp.mailfrom=${auth.spf.domain}${auth.spf.comment ? ` (${auth.spf.comment})` : ''}`,
-    )
+    const decided = auth.spf.mechanism ? ` by ${auth.spf.mechanism}` : ''
+    const why = auth.spf.comment ? ` (${auth.spf.comment})` : ''
+    lines.push(`  spf:    ${auth.spf.result.padEnd(5)} smtp.mailfrom=${auth.spf.domain}${decided}${why}`)
   } else lines.push('  spf:    none')
   if (auth.dkim.length === 0) lines.push('  dkim:   none  (no DKIM-Signature)')
   for (const d of auth.dkim) {
