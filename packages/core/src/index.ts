@@ -13,6 +13,7 @@ export {
   type AuthResult,
   parseAuthenticationResults,
 } from './auth/parse-authentication-results.js'
+export { receivedEmailAuth } from './auth/received-email-auth.js'
 export { type TrustedReceiver, verdictFromHeaders } from './auth/verdict-from-headers.js'
 export {
   CapturedEmail,
