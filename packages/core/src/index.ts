@@ -25,6 +25,26 @@ export {
   type EmailLink,
   type EmailSummary,
 } from './captured-email.js'
+export { ConfigError } from './config/config-error.js'
+export {
+  type ConfigValue,
+  defineConfig,
+  type EnvironmentConfig,
+  type InboxConfig,
+  type MailwrightConfig,
+  type ProfileConfig,
+  type TransportConfig,
+} from './config/define-config.js'
+export { type EnvReference, env } from './config/env.js'
+export { DEFAULT_CONFIG, loadConfig } from './config/load-config.js'
+export {
+  guardRecipients,
+  RecipientNotAllowedError,
+  type RecipientRule,
+  recipientAllowed,
+} from './config/recipient-guard.js'
+export { type ResolvedEnvironment, resolveEnvironment } from './config/resolve-environment.js'
+export { redact, Secret } from './config/secret.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
 export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
 export { decodeWords } from './decode-words.js'

@@ -1,0 +1,99 @@
+import type { DnsRecords } from '../auth/dns-resolver.js'
+import type { EnvReference } from './env.js'
+import type { RecipientRule } from './recipient-guard.js'
+
+/** A config value written in the file, or read from an environment variable with `env()`. */
+export type ConfigValue = string | EnvReference
+
+/** Where a test's inbox lives. */
+export type InboxConfig =
+  | { type: 'local'; smtpPort?: number; httpPort?: number; domain?: string }
+  | { type: 'server'; url: ConfigValue }
+  | {
+      type: 'graph'
+      mailbox: string
+      tenantId: ConfigValue
+      clientId: ConfigValue
+      clientSecret: ConfigValue
+      authority?: string
+    }
+  | {
+      type: 'imap'
+      host: string
+      port?: number
+      user: ConfigValue
+      password?: ConfigValue
+      accessToken?: ConfigValue
+      secure?: boolean
+    }
+  | { type: 'container'; server: 'mailpit' | 'maildev'; image?: string }
+
+/** How tests (and in-process code under test) send mail. */
+export type TransportConfig =
+  | { type: 'inbox' }
+  | {
+      type: 'office365-smtp'
+      user: string
+      auth: 'oauth2' | 'basic'
+      host?: string
+      port?: number
+      tenantId?: ConfigValue
+      clientId?: ConfigValue
+      clientSecret?: ConfigValue
+      password?: ConfigValue
+    }
+  | { type: 'office365-relay'; host: string; port?: number }
+  | {
+      type: 'graph'
+      mailbox: string
+      tenantId: ConfigValue
+      clientId: ConfigValue
+      clientSecret: ConfigValue
+    }
+
+/** The production sender as receivers see it, for verdicts computed here. */
+export interface ProfileConfig {
+  senderIp: string
+  helo?: string
+  /** `system`, a zone or .json file (`{ zone: './dns.zone' }`), or records inline. */
+  dns?: 'system' | { zone: string } | { records: DnsRecords }
+}
+
+/** One environment: what "sandbox" or "staging" means. */
+export interface EnvironmentConfig {
+  inbox?: InboxConfig
+  transport?: TransportConfig
+  profile?: ProfileConfig
+  /** Every recipient of a real send must match one of these (`*@contoso.com`, `qa+*@contoso.com`, RegExp). */
+  allowRecipients?: RecipientRule[]
+  timeouts?: { email?: number; noEmail?: number }
+}
+
+/** The whole configuration. */
+export interface MailwrightConfig {
+  environments: Record<string, EnvironmentConfig>
+  /** Used when neither MAILWRIGHT_ENV nor a runner option names one. Default `sandbox`. */
+  defaultEnvironment?: string
+}
+
+/**
+ * Declares the environments a suite can run against; `MAILWRIGHT_ENV` (or a Playwright project's
+ * `mailEnv`) picks one. Secrets come only from environment variables, through `env()`.
+ *
+ * @example
+ * // mailwright.config.ts
+ * export default defineConfig({
+ *   environments: {
+ *     sandbox: { inbox: { type: 'local' } },
+ *     staging: {
+ *       inbox: { type: 'graph', mailbox: 'qa@contoso.com', tenantId: env('O365_TENANT_ID'), clientId: env('O365_CLIENT_ID'), clientSecret: env('O365_CLIENT_SECRET') },
+ *       transport: { type: 'office365-smtp', user: 'qa@contoso.com', auth: 'oauth2', tenantId: env('O365_TENANT_ID'), clientId: env('O365_CLIENT_ID'), clientSecret: env('O365_CLIENT_SECRET') },
+ *       allowRecipients: ['*@contoso.com'],
+ *       timeouts: { email: 120_000 },
+ *     },
+ *   },
+ * })
+ */
+export function defineConfig(config: MailwrightConfig): MailwrightConfig {
+  return config
+}

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ConfigError } from './config-error.js'
+import type { MailwrightConfig } from './define-config.js'
+
+const NAMES = [
+  'mailwright.config.ts',
+  'mailwright.config.mts',
+  'mailwright.config.js',
+  'mailwright.config.mjs',
+]
+
+/** The configuration used when a project has no mailwright.config: one sandbox with the local inbox. */
+export const DEFAULT_CONFIG: MailwrightConfig = { environments: { sandbox: { inbox: { type: 'local' } } } }
+
+/**
+ * Loads `mailwright.config.{ts,mts,js,mjs}` from a directory (TypeScript runs through Node's type
+ * stripping), or the default sandbox-only config when there is none.
+ *
+ * @example
+ * const environment = resolveEnvironment(await loadConfig())
+ */
+export async function loadConfig(directory = process.cwd()): Promise<MailwrightConfig & { file?: string }> {
+  const file = NAMES.map((name) => join(directory, name)).find((path) => existsSync(path))
+  if (!file) return DEFAULT_CONFIG
+  let loaded: { default?: unknown }
+  try {
+    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown }
+  } catch (error) {
+    throw new ConfigError(
+      file,
+      `could not be loaded (${(error as Error).message})`,
+      'Fix the file; it must `export default defineConfig({ … })`.',
+    )
+  }
+  if (!loaded.default || typeof loaded.default !== 'object') {
+    throw new ConfigError(
+      file,
+      'has no default export',
+      'Write `export default defineConfig({ environments: { … } })`.',
+    )
+  }
+  return { ...(loaded.default as MailwrightConfig), file }
+}

@@ -1,0 +1,201 @@
+import { isIP } from 'node:net'
+import { ConfigError } from './config-error.js'
+import type {
+  ConfigValue,
+  EnvironmentConfig,
+  InboxConfig,
+  MailwrightConfig,
+  ProfileConfig,
+  TransportConfig,
+} from './define-config.js'
+import { isEnvReference } from './env.js'
+import type { RecipientRule } from './recipient-guard.js'
+import { Secret } from './secret.js'
+
+/** Config values after resolution: `env()` references read, secrets wrapped so they never print. */
+type Resolved<T> = {
+  [K in keyof T]: T[K] extends ConfigValue | undefined ? (K extends SecretKey ? Secret : string) : T[K]
+}
+type SecretKey = 'clientSecret' | 'password' | 'accessToken'
+
+/** The chosen environment, checked and with its values read. */
+export interface ResolvedEnvironment {
+  name: string
+  /** True when mail never leaves this machine (the transport is the capture inbox). */
+  sandbox: boolean
+  inbox: Resolved<InboxConfig>
+  transport: Resolved<TransportConfig>
+  profile?: ProfileConfig
+  allowRecipients: RecipientRule[]
+  timeouts: { email: number; noEmail: number }
+  /** Every secret this environment holds, for redaction. */
+  secrets: Secret[]
+}
+
+const SECRET_KEYS = new Set(['clientSecret', 'password', 'accessToken'])
+const INBOX_TYPES = ['local', 'server', 'graph', 'imap', 'container']
+const TRANSPORT_TYPES = ['inbox', 'office365-smtp', 'office365-relay', 'graph']
+const REQUIRED: Record<string, string[]> = {
+  'inbox.server': ['url'],
+  'inbox.graph': ['mailbox', 'tenantId', 'clientId', 'clientSecret'],
+  'inbox.imap': ['host', 'user'],
+  'inbox.container': ['server'],
+  'transport.office365-smtp': ['user', 'auth'],
+  'transport.office365-relay': ['host'],
+  'transport.graph': ['mailbox', 'tenantId', 'clientId', 'clientSecret'],
+}
+
+/**
+ * Picks the environment (explicit name, else `MAILWRIGHT_ENV`, else the config's default, else
+ * `sandbox`), checks it, and reads its `env()` values. Every problem is a ConfigError that names the key
+ * and says what to do; secrets are wrapped in {@link Secret}.
+ *
+ * @example
+ * const environment = resolveEnvironment(config) // MAILWRIGHT_ENV=staging → the staging environment
+ */
+export function resolveEnvironment(
+  config: MailwrightConfig,
+  options: { name?: string; env?: NodeJS.ProcessEnv } = {},
+): ResolvedEnvironment {
+  const vars = options.env ?? process.env
+  if (
+    !config ||
+    typeof config !== 'object' ||
+    typeof config.environments !== 'object' ||
+    config.environments === null
+  ) {
+    throw new ConfigError(
+      'environments',
+      'is missing',
+      'Export defineConfig({ environments: { sandbox: { inbox: { type: "local" } } } }).',
+    )
+  }
+  const names = Object.keys(config.environments)
+  const name = options.name ?? vars.MAILWRIGHT_ENV ?? config.defaultEnvironment ?? 'sandbox'
+  const chosen = config.environments[name]
+  if (!chosen) {
+    const how = options.name
+      ? `the name ${JSON.stringify(name)}`
+      : vars.MAILWRIGHT_ENV
+        ? `MAILWRIGHT_ENV=${name}`
+        : `the default ${JSON.stringify(name)}`
+    throw new ConfigError(
+      `environments.${name}`,
+      `does not exist (chosen by ${how})`,
+      `Defined environments: ${names.join(', ') || '(none)'}.`,
+    )
+  }
+  const base = `environments.${name}`
+  const secrets: Secret[] = []
+  const inbox = resolveSection(
+    chosen.inbox ?? { type: 'local' },
+    `${base}.inbox`,
+    'inbox',
+    INBOX_TYPES,
+    vars,
+    secrets,
+  ) as Resolved<InboxConfig>
+  const transport = resolveSection(
+    chosen.transport ?? { type: 'inbox' },
+    `${base}.transport`,
+    'transport',
+    TRANSPORT_TYPES,
+    vars,
+    secrets,
+  ) as Resolved<TransportConfig>
+  const sandbox = transport.type === 'inbox'
+  const allowRecipients = chosen.allowRecipients ?? []
+  if (
+    !Array.isArray(allowRecipients) ||
+    !allowRecipients.every((r) => typeof r === 'string' || r instanceof RegExp)
+  ) {
+    throw new ConfigError(
+      `${base}.allowRecipients`,
+      'must be a list of strings or RegExps',
+      "Write e.g. allowRecipients: ['*@contoso.com'].",
+    )
+  }
+  if (!sandbox && allowRecipients.length === 0) {
+    throw new ConfigError(
+      `${base}.allowRecipients`,
+      `is empty, but this environment sends real mail (transport ${transport.type})`,
+      "List the test domains or addresses that may receive it, e.g. allowRecipients: ['*@contoso.com'], so a real customer can never be mailed.",
+    )
+  }
+  if (chosen.profile !== undefined) checkProfile(chosen.profile, `${base}.profile`)
+  const timeouts = {
+    email: chosen.timeouts?.email ?? (sandbox ? 10_000 : 120_000),
+    noEmail: chosen.timeouts?.noEmail ?? (sandbox ? 2_000 : 30_000),
+  }
+  for (const [key, value] of Object.entries(timeouts)) {
+    if (!Number.isFinite(value) || value < 0)
+      throw new ConfigError(
+        `${base}.timeouts.${key}`,
+        `is ${JSON.stringify(value)}`,
+        'Give milliseconds >= 0.',
+      )
+  }
+  return { name, sandbox, inbox, transport, profile: chosen.profile, allowRecipients, timeouts, secrets }
+}
+
+function resolveSection(
+  section: EnvironmentConfig['inbox'] | EnvironmentConfig['transport'],
+  path: string,
+  kind: 'inbox' | 'transport',
+  types: string[],
+  vars: NodeJS.ProcessEnv,
+  secrets: Secret[],
+): Record<string, unknown> {
+  if (!section || typeof section !== 'object' || !types.includes((section as { type?: string }).type ?? '')) {
+    throw new ConfigError(
+      `${path}.type`,
+      `is ${JSON.stringify((section as { type?: unknown } | undefined)?.type)}`,
+      `Use one of: ${types.join(', ')}.`,
+    )
+  }
+  const type = (section as { type: string }).type
+  for (const key of REQUIRED[`${kind}.${type}`] ?? []) {
+    if ((section as Record<string, unknown>)[key] === undefined) {
+      throw new ConfigError(
+        `${path}.${key}`,
+        `is required for ${kind} type "${type}"`,
+        'Add it to mailwright.config.ts (secrets with env("NAME")).',
+      )
+    }
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(section)) {
+    if (isEnvReference(value)) {
+      const read = vars[value.name]
+      if (read === undefined || read === '') {
+        throw new ConfigError(
+          `${path}.${key}`,
+          `reads the environment variable ${value.name}, which is not set`,
+          `Set ${value.name} (a CI secret, or your shell), never in the file.`,
+        )
+      }
+      if (SECRET_KEYS.has(key)) {
+        const secret = new Secret(value.name, read)
+        secrets.push(secret)
+        out[key] = secret
+      } else out[key] = read
+    } else if (SECRET_KEYS.has(key) && typeof value === 'string') {
+      throw new ConfigError(
+        `${path}.${key}`,
+        'is written in the file',
+        `Secrets come only from the environment: write ${key}: env('${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}').`,
+      )
+    } else out[key] = value
+  }
+  return out
+}
+
+function checkProfile(profile: ProfileConfig, path: string): void {
+  if (!profile || typeof profile !== 'object' || isIP(profile.senderIp ?? '') === 0) {
+    throw new ConfigError(
+      `${path}.senderIp`,
+      `is ${JSON.stringify(profile?.senderIp)}`,
+      'Give the production egress IP the SPF check should assume, e.g. 203.0.113.10.',
+    )
+  }
+}
