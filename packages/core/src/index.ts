@@ -101,4 +101,5 @@ export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } fr
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
 export { explainSmtpReply, type SmtpExplanation } from './submission/explain-smtp-reply.js'
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'
+export { generateCertificate, type TlsCertificate } from './tls/generate-certificate.js'
 export { UnexpectedEmailError } from './unexpected-email-error.js'

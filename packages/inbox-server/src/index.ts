@@ -1,5 +1,4 @@
 export { EmailStore, type RetentionOptions, type StoredEmail, type StoreStats } from './email-store.js'
-export { generateCertificate, type TlsCertificate } from './generate-certificate.js'
 export { createHttpApi, type HttpApiContext } from './http-api.js'
 export {
   createSmtpListener,

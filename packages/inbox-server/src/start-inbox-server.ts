@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   type CodeOptions,
+  generateCertificate,
   type Inbox,
   type InboxBackend,
   type InboxFromBackendOptions,
@@ -10,10 +11,10 @@ import {
   InvalidArgumentError,
   inboxFromBackend,
   type SendingProfile,
+  type TlsCertificate,
 } from '@mailwright/core'
 import type { SMTPServer } from 'smtp-server'
 import { EmailStore, type RetentionOptions, type StoreStats } from './email-store.js'
-import { generateCertificate, type TlsCertificate } from './generate-certificate.js'
 import { createHttpApi } from './http-api.js'
 import { createSmtpListener, type SmtpAuthOptions } from './smtp-listener.js'
 

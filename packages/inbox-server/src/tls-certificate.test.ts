@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto'
+import { generateCertificate } from '@mailwright/core'
 import nodemailer from 'nodemailer'
 import { describe, expect, it } from 'vitest'
-import { generateCertificate } from './generate-certificate.js'
 import { startInboxServer } from './start-inbox-server.js'
 
 describe('generateCertificate', () => {
