@@ -1,0 +1,281 @@
+import { connect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+import { explainSmtpReply } from '@mailwright/core'
+import nodemailer from 'nodemailer'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type StartedOffice365Emulator, startOffice365Emulator } from './start-office365-emulator.js'
+import { type TenantModel, tenantModel } from './tenant-model.js'
+
+const APP = 'app-0001'
+const tenant = (overrides: Partial<TenantModel> = {}) =>
+  tenantModel({
+    domain: 'contoso.test',
+    smtpAuthDisabled: false,
+    mailboxes: { 'qa@contoso.test': { fullAccessApps: [APP], password: 'basic-pass' } },
+    apps: { [APP]: { clientSecret: 'app-secret', roles: ['SMTP.SendAsApp'], servicePrincipal: true } },
+    ...overrides,
+  })
+
+let exo: StartedOffice365Emulator | undefined
+afterEach(async () => {
+  await exo?.stop()
+  exo = undefined
+})
+
+async function token(
+  emulator: StartedOffice365Emulator,
+  overrides: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${emulator.loginUrl}/${emulator.tenant.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: APP,
+      client_secret: 'app-secret',
+      scope: 'https://outlook.office365.com/.default',
+      ...overrides,
+    }),
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+const oauthTransport = (emulator: StartedOffice365Emulator, accessToken: string, user = 'qa@contoso.test') =>
+  nodemailer.createTransport({
+    host: emulator.smtp.host,
+    port: emulator.smtp.port,
+    requireTLS: true,
+    tls: { ca: emulator.smtp.ca, servername: 'smtp.office365.com' },
+    auth: { type: 'OAuth2', user, accessToken },
+  })
+
+const send = (transport: nodemailer.Transporter, from = 'qa@contoso.test') =>
+  transport.sendMail({ from, to: 'qa+t1@contoso.test', subject: 'Hello', text: 'Hi' }).then(
+    (info) => info.response as string,
+    (error: { response?: string; message: string }) => error.response ?? error.message,
+  )
+
+/** A line-level client that can STARTTLS, for checking exact replies. */
+class Wire {
+  #socket: Socket
+  #buffer = ''
+  private constructor(socket: Socket) {
+    this.#socket = socket
+    this.#attach()
+  }
+  static async open(port: number): Promise<Wire> {
+    const socket = connect(port, '127.0.0.1')
+    await new Promise((r) => socket.once('connect', r))
+    const wire = new Wire(socket)
+    await wire.reply()
+    return wire
+  }
+  #attach() {
+    this.#socket.on('data', (d) => {
+      this.#buffer += d.toString()
+    })
+  }
+  async reply(): Promise<string> {
+    for (let i = 0; i < 500; i++) {
+      const m = /^(?:\d{3}-[^\n]*\n)*\d{3} [^\n]*\n/.exec(this.#buffer)
+      if (m) {
+        this.#buffer = this.#buffer.slice(m[0].length)
+        return m[0].trimEnd()
+      }
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    throw new Error(`no reply; have ${JSON.stringify(this.#buffer)}`)
+  }
+  async send(line: string): Promise<string> {
+    this.#socket.write(`${line}\r\n`)
+    return this.reply()
+  }
+  async starttls(ca: string): Promise<void> {
+    expect(await this.send('STARTTLS')).toBe('220 2.0.0 SMTP server ready')
+    const secure = tlsConnect({ socket: this.#socket, ca, servername: 'smtp.office365.com' })
+    await new Promise((r) => secure.once('secureConnect', r))
+    this.#socket = secure
+    this.#attach()
+  }
+  close() {
+    this.#socket.destroy()
+  }
+}
+
+describe('Office 365 emulator: submission endpoint', () => {
+  it('greets and lists extensions like Exchange Online; AUTH only after STARTTLS; PLAIN refused; MAIL needs AUTH', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const wire = await Wire.open(exo.smtp.port)
+    const before = await wire.send('EHLO client.test')
+    expect(before).toMatch(
+      /^250-AM0PR01MB0001\.eurprd01\.prod\.outlook\.com Hello \[127\.0\.0\.1\]\r\n250-SIZE 157286400\r\n250-PIPELINING\r\n250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n/,
+    )
+    expect(before).not.toMatch(/AUTH/)
+    expect(await wire.send('AUTH LOGIN')).toMatch(/^504 5\.7\.4 Unrecognized authentication type/)
+    await wire.starttls(exo.smtp.ca)
+    expect(await wire.send('MAIL FROM:<qa@contoso.test>')).toBe('503 5.5.2 Send hello first')
+    const after = await wire.send('EHLO client.test')
+    expect(after).toContain('250-AUTH LOGIN XOAUTH2')
+    expect(after).not.toContain('STARTTLS')
+    expect(after.split('\r\n').at(-1)).toBe('250 SMTPUTF8')
+    expect(await wire.send('AUTH PLAIN AHFhAHg=')).toMatch(/^504 5\.7\.4/)
+    expect(await wire.send('AUTH LOGIN')).toBe('334 VXNlcm5hbWU6')
+    expect(await wire.send(Buffer.from('qa@contoso.test').toString('base64'))).toBe('334 UGFzc3dvcmQ6')
+    const basic = await wire.send(Buffer.from('basic-pass').toString('base64'))
+    expect(basic).toMatch(/^535 5\.7\.139 Authentication unsuccessful, basic authentication is disabled\./)
+    expect(await wire.send('MAIL FROM:<qa@contoso.test>')).toBe(
+      `530 5.7.57 Client not authenticated to send mail. [AM0PR01MB0001.eurprd01.prod.outlook.com] Error: ${basic}`,
+    )
+    wire.close()
+  })
+
+  it('accepts XOAUTH2 two-step and decodes it exactly; refuses malformed data', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const good = (await token(exo)).body.access_token as string
+    const wire = await Wire.open(exo.smtp.port)
+    await wire.send('EHLO c')
+    await wire.starttls(exo.smtp.ca)
+    await wire.send('EHLO c')
+    expect(await wire.send('AUTH XOAUTH2')).toBe('334')
+    expect(await wire.send(Buffer.from('user=qa@contoso.test auth=Bearer x').toString('base64'))).toBe(
+      '501 5.5.4 Invalid arguments',
+    )
+    expect(await wire.send('AUTH XOAUTH2')).toBe('334')
+    expect(
+      await wire.send(Buffer.from(`user=qa@contoso.test\x01auth=Bearer ${good}\x01\x01`).toString('base64')),
+    ).toBe('235 2.7.0 Authentication successful')
+    expect(await wire.send('AUTH XOAUTH2')).toBe('503 5.5.2 Auth command already specified')
+    wire.close()
+  })
+
+  it('submits with a client-credentials token through nodemailer and answers with an id', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const issued = await token(exo)
+    expect(issued).toMatchObject({ status: 200, body: { token_type: 'Bearer', expires_in: 3599 } })
+    const response = await send(oauthTransport(exo, issued.body.access_token as string))
+    expect(response).toMatch(
+      /^250 2\.0\.0 OK <[0-9A-F-]{36}@AM0PR01MB0001\.eurprd01\.prod\.outlook\.com> \[Hostname=AM0PR01MB0001\.eurprd01\.prod\.outlook\.com\]$/,
+    )
+    expect(exo.submitted).toHaveLength(1)
+    expect(exo.submitted[0]).toMatchObject({
+      authenticatedAs: 'qa@contoso.test',
+      rcptTo: ['qa+t1@contoso.test'],
+    })
+  })
+
+  it('token endpoint errors read like Entra ID', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    expect((await token(exo, { client_secret: 'wrong' })).body.error_description).toMatch(
+      /^AADSTS7000215: Invalid client secret provided/,
+    )
+    expect((await token(exo, { client_id: 'nope' })).body.error_description).toMatch(
+      /^AADSTS700016: Application with identifier 'nope' was not found/,
+    )
+    expect(
+      (await token(exo, { scope: 'https://outlook.office.com/SMTP.Send' })).body.error_description,
+    ).toMatch(/^AADSTS70011/)
+  })
+
+  // Each tenant switch gives the reply Exchange Online gives, which the explainer recognises.
+  it.each([
+    [
+      'SMTP AUTH disabled for the tenant',
+      { smtpAuthDisabled: true },
+      {},
+      'SMTP AUTH disabled for the tenant',
+    ],
+    [
+      'SMTP AUTH disabled for the mailbox',
+      { mailboxes: { 'qa@contoso.test': { fullAccessApps: [APP], smtpAuthDisabled: true } } },
+      {},
+      'SMTP AUTH disabled for the mailbox',
+    ],
+    [
+      'token without SMTP.SendAsApp',
+      { apps: { [APP]: { clientSecret: 'app-secret', roles: [], servicePrincipal: true } } },
+      {},
+      'Authentication unsuccessful',
+    ],
+    [
+      'service principal not registered',
+      { apps: { [APP]: { clientSecret: 'app-secret', roles: ['SMTP.SendAsApp'], servicePrincipal: false } } },
+      {},
+      'Authentication unsuccessful',
+    ],
+    [
+      'no FullAccess on the mailbox',
+      { mailboxes: { 'qa@contoso.test': {} } },
+      {},
+      'Authentication unsuccessful',
+    ],
+    ['Send As missing, checked after DATA', {}, { from: 'ceo@contoso.test' }, 'Send As denied after DATA'],
+    [
+      'Send As missing, checked at MAIL FROM',
+      { sendAsCheck: 'mail-from' as const },
+      { from: 'ceo@contoso.test' },
+      'No Send As permission',
+    ],
+    ['recipient quota used up', { recipientQuota: 0 }, {}, 'Recipient quota exceeded'],
+    [
+      'rate limit in reject mode',
+      { ratePerMinute: 0, rateMode: 'reject' as const },
+      {},
+      'Server busy (throttled)',
+    ],
+    ['message over the size limit', { maxSize: 10 }, {}, 'Message too large'],
+  ])('%s', async (_name, overrides, message, title) => {
+    exo = await startOffice365Emulator({ tenant: tenant(overrides as Partial<TenantModel>) })
+    const accessToken = exo.issueToken({
+      aud: 'https://outlook.office365.com',
+      tid: exo.tenant.tenantId,
+      appid: APP,
+      roles: exo.tenant.apps[APP]?.roles ?? [],
+    })
+    const reply = await send(oauthTransport(exo, accessToken), (message as { from?: string }).from)
+    expect(explainSmtpReply(reply)?.title).toBe(title)
+    expect(exo.submitted).toHaveLength(0)
+  })
+
+  it('refuses a token for another audience', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const graphToken = (await token(exo, { scope: 'https://graph.microsoft.com/.default' })).body
+      .access_token as string
+    expect(await send(oauthTransport(exo, graphToken))).toMatch(/^535 5\.7\.3 Authentication unsuccessful/)
+  })
+
+  it('limits concurrent authenticated connections per mailbox to 3', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const accessToken = (await token(exo)).body.access_token as string
+    const xoauth = Buffer.from(`user=qa@contoso.test\x01auth=Bearer ${accessToken}\x01\x01`).toString(
+      'base64',
+    )
+    const replies: string[] = []
+    const wires: Wire[] = []
+    for (let i = 0; i < 4; i++) {
+      const wire = await Wire.open(exo.smtp.port)
+      await wire.send('EHLO c')
+      await wire.starttls(exo.smtp.ca)
+      await wire.send('EHLO c')
+      replies.push(await wire.send(`AUTH XOAUTH2 ${xoauth}`))
+      wires.push(wire)
+    }
+    expect(replies).toEqual([
+      ...Array(3).fill('235 2.7.0 Authentication successful'),
+      '432 4.3.2 Concurrent connections limit exceeded.',
+    ])
+    for (const w of wires) w.close()
+  })
+
+  it('refuses TLS below 1.2', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const transport = nodemailer.createTransport({
+      host: exo.smtp.host,
+      port: exo.smtp.port,
+      requireTLS: true,
+      tls: { ca: exo.smtp.ca, servername: 'smtp.office365.com', maxVersion: 'TLSv1.1', minVersion: 'TLSv1' },
+    })
+    await expect(
+      transport.sendMail({ from: 'qa@contoso.test', to: 'a@contoso.test', text: 'x' }),
+    ).rejects.toThrow()
+  })
+})

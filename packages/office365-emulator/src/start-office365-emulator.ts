@@ -1,0 +1,94 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { generateCertificate } from '@mailwright/core'
+import { createSubmissionListener, type SubmittedMessage } from './submission-listener.js'
+import type { TenantModel } from './tenant-model.js'
+import { createTokenEndpoint } from './token-endpoint.js'
+import { type TokenClaims, TokenIssuer } from './token-issuer.js'
+
+/** Options of {@link startOffice365Emulator}. */
+export interface Office365EmulatorOptions {
+  tenant: TenantModel
+  /** Called for every accepted submission (e.g. to relay it into a capture inbox). */
+  onMessage?(message: SubmittedMessage): void | Promise<void>
+  /** Banner host name. Default `AM0PR01MB0001.eurprd01.prod.outlook.com`. */
+  hostname?: string
+}
+
+/** A running emulator. */
+export interface StartedOffice365Emulator extends AsyncDisposable {
+  /** The submission endpoint (stands for smtp.office365.com:587), with its self-signed certificate. */
+  readonly smtp: { host: string; port: number; ca: string }
+  /** Base URL standing for https://login.microsoftonline.com (token and metadata endpoints). */
+  readonly loginUrl: string
+  readonly tenant: TenantModel
+  /** Every accepted submission, in order. */
+  readonly submitted: readonly SubmittedMessage[]
+  /** A token as Entra would issue it, for tests that bypass the token endpoint. */
+  issueToken(claims: Omit<TokenClaims, 'iat' | 'exp'>): string
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the offline Office 365 stand-in on 127.0.0.1: the client-submission listener and the token
+ * endpoint, driven by a tenant model in which each documented failure can be switched on.
+ *
+ * @example
+ * await using exo = await startOffice365Emulator({ tenant: tenantModel({ domain: 'contoso.test', … }) })
+ * nodemailer.createTransport({ host: exo.smtp.host, port: exo.smtp.port, requireTLS: true, tls: { ca: exo.smtp.ca } })
+ */
+export async function startOffice365Emulator(
+  options: Office365EmulatorOptions,
+): Promise<StartedOffice365Emulator> {
+  const hostname = options.hostname ?? 'AM0PR01MB0001.eurprd01.prod.outlook.com'
+  const tls = generateCertificate('smtp.office365.com')
+  const tokens = new TokenIssuer()
+  const submitted: SubmittedMessage[] = []
+  const smtpServer = createSubmissionListener({
+    tenant: options.tenant,
+    tokens,
+    tls,
+    hostname,
+    onMessage: async (message) => {
+      submitted.push(message)
+      await options.onMessage?.(message)
+    },
+  })
+  let loginUrl = ''
+  const tokenServer = createTokenEndpoint(options.tenant, tokens, () => loginUrl)
+  const sockets = new Set<import('node:net').Socket>()
+  smtpServer.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  const smtpPort = await listen(smtpServer)
+  loginUrl = `http://127.0.0.1:${await listen(tokenServer)}`
+  let stopped: Promise<void> | undefined
+  const stop = () => {
+    // Open sessions must not keep stop() waiting.
+    for (const socket of sockets) socket.destroy()
+    stopped ??= Promise.all([close(smtpServer), close(tokenServer)]).then(() => undefined)
+    return stopped
+  }
+  return {
+    smtp: { host: '127.0.0.1', port: smtpPort, ca: tls.cert },
+    loginUrl,
+    tenant: options.tenant,
+    submitted,
+    issueToken: (claims) => tokens.issue(claims),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  }
+}
+
+function listen(server: Server | import('node:net').Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
+  })
+}
+
+function close(server: Server | import('node:net').Server): Promise<void> {
+  if ('closeAllConnections' in server) server.closeAllConnections()
+  return new Promise((resolve) => server.close(() => resolve()))
+}

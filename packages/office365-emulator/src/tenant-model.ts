@@ -1,0 +1,86 @@
+/** An app registration as Entra ID and Exchange Online see it. */
+export interface EmulatedApp {
+  clientSecret: string
+  /** Application roles granted and consented, e.g. `SMTP.SendAsApp`. */
+  roles: string[]
+  /** `New-ServicePrincipal` was run in Exchange for this app (with the right object id). */
+  servicePrincipal: boolean
+}
+
+/** A mailbox of the emulated tenant. */
+export interface EmulatedMailbox {
+  /** Mailbox switch SmtpClientAuthenticationDisabled: `null` inherits the tenant's. */
+  smtpAuthDisabled?: boolean | null
+  /** Basic auth password, when Basic is allowed at all. */
+  password?: string
+  /** Apps (client ids) with FullAccess on this mailbox. */
+  fullAccessApps?: string[]
+  /** Other addresses this mailbox may send as (Send As). */
+  sendAs?: string[]
+}
+
+/** How the emulated tenant treats Basic authentication. */
+export type BasicAuthMode = 'allowed' | 'disabled' | 'security-defaults' | 'conditional-access' | 'retired'
+
+/**
+ * The tenant the emulator plays: every documented failure mode is a switch here.
+ * Sources: shared/research/office365.md §2–§5 (cited per behaviour in docs/office365-emulator.md).
+ */
+export interface TenantModel {
+  tenantId: string
+  /** Accepted domain, e.g. `contoso.test`. */
+  domain: string
+  mailboxes: Record<string, EmulatedMailbox>
+  apps: Record<string, EmulatedApp>
+  /** Tenant switch SmtpClientAuthenticationDisabled (default true: tenants made after January 2020). */
+  smtpAuthDisabled: boolean
+  basicAuth: BasicAuthMode
+  /** Where Send As is checked: at MAIL FROM (older, 550 5.7.60) or after DATA (2025, 554 5.2.252). */
+  sendAsCheck: 'mail-from' | 'after-data'
+  /** Concurrent authenticated connections per mailbox (4th gets 432 4.3.2). */
+  maxConnections: number
+  /** Messages per minute per mailbox; over it the reply is delayed, or refused with 451 4.7.500. */
+  ratePerMinute: number
+  rateMode: 'delay' | 'reject'
+  /** Recipients per rolling 24 hours per mailbox (554 5.2.0 …SubmissionQuotaExceededException). */
+  recipientQuota: number
+  /** Recipients per message (452 4.5.3). */
+  maxRecipients: number
+  /** Largest message (SIZE), bytes. */
+  maxSize: number
+}
+
+/**
+ * A tenant with sensible defaults for tests: SMTP AUTH enabled on the mailboxes given, Basic disabled,
+ * Send As checked after DATA, Microsoft's published limits.
+ *
+ * @example
+ * const tenant = tenantModel({ domain: 'contoso.test', mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app-1'] } }, apps: { 'app-1': { clientSecret: 's', roles: ['SMTP.SendAsApp'], servicePrincipal: true } } })
+ */
+export function tenantModel(partial: Partial<TenantModel> & Pick<TenantModel, 'domain'>): TenantModel {
+  return {
+    tenantId: '00000000-0000-4000-8000-000000000001',
+    mailboxes: {},
+    apps: {},
+    smtpAuthDisabled: true,
+    basicAuth: 'disabled',
+    sendAsCheck: 'after-data',
+    maxConnections: 3,
+    ratePerMinute: 30,
+    rateMode: 'delay',
+    recipientQuota: 10_000,
+    maxRecipients: 500,
+    maxSize: 157_286_400,
+    ...partial,
+  }
+}
+
+/** Whether SMTP AUTH is off for a mailbox: the mailbox switch wins over the tenant's (§2.2). */
+export function smtpAuthDisabledFor(
+  tenant: TenantModel,
+  mailbox: EmulatedMailbox | undefined,
+): 'tenant' | 'mailbox' | undefined {
+  if (mailbox?.smtpAuthDisabled === true) return 'mailbox'
+  if (mailbox?.smtpAuthDisabled === false) return undefined
+  return tenant.smtpAuthDisabled ? 'tenant' : undefined
+}
