@@ -118,7 +118,7 @@ class Session {
     }
   }
 
-  #command(line: string): void {
+  #command(line: string) {
     const [verb = '', ...rest] = line.split(' ')
     const argument = rest.join(' ')
     switch (verb.toUpperCase()) {
@@ -154,7 +154,7 @@ class Session {
     }
   }
 
-  #ehlo(): void {
+  #ehlo() {
     this.#greeted = true
     const host = this.#options.hostname
     const lines = [
@@ -172,7 +172,7 @@ class Session {
     lines.forEach((l, i) => this.#reply(`250${i === lines.length - 1 ? ' ' : '-'}${l}`))
   }
 
-  #starttls(): void {
+  #starttls() {
     if (this.#tls) return this.#reply('503 5.5.2 Only one STARTTLS command can be issued per session')
     this.#reply('220 2.0.0 SMTP server ready')
     const plain = this.#socket
@@ -191,7 +191,7 @@ class Session {
     this.#listen(secure)
   }
 
-  #auth(argument: string): void {
+  #auth(argument: string) {
     const [mechanism = '', initial] = argument.split(' ')
     if (!this.#greeted) return this.#reply('503 5.5.2 Send hello first')
     if (this.#user) return this.#reply('503 5.5.2 Auth command already specified')
@@ -212,7 +212,7 @@ class Session {
     }
   }
 
-  #xoauth2(encoded: string): void {
+  #xoauth2(encoded: string) {
     if (encoded === '*') return this.#reply('501 5.5.4 Authentication cancelled')
     const decoded = Buffer.from(encoded, 'base64').toString()
     const match = /^user=([^\x01]+)\x01auth=Bearer ([^\x01]+)\x01\x01$/.exec(decoded)
@@ -236,7 +236,7 @@ class Session {
     this.#succeed(user)
   }
 
-  #basic(userName: string, password: string): void {
+  #basic(userName: string, password: string) {
     const user = userName.toLowerCase()
     const tenant = this.#options.tenant
     const mailbox = tenant.mailboxes[user]
@@ -289,7 +289,7 @@ class Session {
     this.#reply('235 2.7.0 Authentication successful')
   }
 
-  #mail(argument: string): void {
+  #mail(argument: string) {
     if (!this.#greeted) return this.#reply('503 5.5.2 Send hello first')
     if (!this.#user) {
       const earlier = this.#lastAuthError ? ` Error: ${this.#lastAuthError}` : ''
@@ -319,7 +319,7 @@ class Session {
     )
   }
 
-  #rcpt(argument: string): void {
+  #rcpt(argument: string) {
     if (this.#mailFrom === undefined) return this.#reply('503 5.5.2 Need mail command')
     const match = /^TO:\s*<([^>]+)>/i.exec(argument)
     if (!match) return this.#reply('501 5.5.4 Invalid arguments')
@@ -329,13 +329,13 @@ class Session {
     this.#reply('250 2.1.5 Recipient OK')
   }
 
-  #dataCommand(): void {
+  #dataCommand() {
     if (this.#rcptTo.length === 0) return this.#reply('503 5.5.2 Need rcpt command')
     this.#reply('354 Start mail input; end with <CRLF>.<CRLF>')
     this.#data = []
   }
 
-  async #endOfData(raw: Buffer): Promise<void> {
+  async #endOfData(raw: Buffer) {
     const tenant = this.#options.tenant
     const user = this.#user as string
     const from = this.#mailFrom as string
