@@ -215,14 +215,17 @@ class Session {
   #xoauth2(encoded: string) {
     if (encoded === '*') return this.#reply('501 5.5.4 Authentication cancelled')
     const decoded = Buffer.from(encoded, 'base64').toString()
-    const match = /^user=([^\x01]+)\x01auth=Bearer ([^\x01]+)\x01\x01$/.exec(decoded)
-    if (!match) return this.#reply('501 5.5.4 Invalid arguments')
-    const user = (match[1] as string).toLowerCase()
+    // The exact XOAUTH2 form: user=<name> ^A auth=Bearer <token> ^A ^A (MS-OAUTH).
+    const fields = decoded.split('\u0001')
+    const user = fields[0]?.startsWith('user=') ? fields[0].slice(5).toLowerCase() : ''
+    const bearer = fields[1]?.startsWith('auth=Bearer ') ? fields[1].slice(12) : ''
+    if (fields.length !== 4 || fields[2] !== '' || fields[3] !== '' || !user || !bearer)
+      return this.#reply('501 5.5.4 Invalid arguments')
     const tenant = this.#options.tenant
     const mailbox = tenant.mailboxes[user]
     const disabled = smtpAuthDisabledFor(tenant, mailbox)
     if (disabled) return this.#failAuth(this.#disabledReply(disabled))
-    const claims = this.#options.tokens.verify(match[2] as string)
+    const claims = this.#options.tokens.verify(bearer)
     const app = claims ? tenant.apps[claims.appid] : undefined
     const ok =
       claims !== undefined &&
