@@ -169,7 +169,7 @@ class Session {
       'CHUNKING',
       'SMTPUTF8',
     ]
-    lines.forEach((l, i) => this.#reply(`250${i === lines.length - 1 ? ' ' : '-'}${l}`))
+    this.#reply(lines.map((l, i) => `250${i === lines.length - 1 ? ' ' : '-'}${l}`).join('\r\n'))
   }
 
   #starttls() {
