@@ -54,15 +54,14 @@ export async function startOffice365Emulator(
       await options.onMessage?.(message)
     },
   })
-  let loginUrl = ''
-  const tokenServer = createTokenEndpoint(options.tenant, tokens, () => loginUrl)
+  const tokenServer = createTokenEndpoint(options.tenant, tokens)
   const sockets = new Set<import('node:net').Socket>()
   smtpServer.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
   const smtpPort = await listen(smtpServer)
-  loginUrl = `http://127.0.0.1:${await listen(tokenServer)}`
+  const loginUrl = `http://127.0.0.1:${await listen(tokenServer)}`
   let stopped: Promise<void> | undefined
   const stop = () => {
     // Open sessions must not keep stop() waiting.

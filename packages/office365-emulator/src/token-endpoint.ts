@@ -12,7 +12,7 @@ const RESOURCE_SCOPES: Record<string, string> = {
  * plus the OpenID metadata MSAL reads. Errors use Entra's codes (AADSTS7000215 for a wrong secret,
  * AADSTS700016 for an unknown app, AADSTS70011 for a bad scope, AADSTS90002 for an unknown tenant).
  */
-export function createTokenEndpoint(tenant: TenantModel, tokens: TokenIssuer, baseUrl: () => string): Server {
+export function createTokenEndpoint(tenant: TenantModel, tokens: TokenIssuer): Server {
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const send = (status: number, body: unknown) => {
@@ -30,7 +30,8 @@ export function createTokenEndpoint(tenant: TenantModel, tokens: TokenIssuer, ba
       })
     }
     if (req.method === 'GET' && url.pathname.endsWith('/v2.0/.well-known/openid-configuration')) {
-      const base = `${baseUrl()}/${tenant.tenantId}`
+      // The metadata names the real host: clients reach the emulator by mapping that host to it.
+      const base = `https://login.microsoftonline.com/${tenant.tenantId}`
       return send(200, {
         token_endpoint: `${base}/oauth2/v2.0/token`,
         authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
