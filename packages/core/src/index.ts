@@ -100,6 +100,13 @@ export { type InboxObserver, observeInbox } from './observe-inbox.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
 export { explainSmtpReply, type SmtpExplanation } from './submission/explain-smtp-reply.js'
+export { type GuardOptions, guardedTransport } from './submission/guarded-transport.js'
+export {
+  type MailTransport,
+  type OutgoingEmail,
+  recipientsOf,
+  type SendResult,
+} from './submission/mail-transport.js'
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'
 export { generateCertificate, type TlsCertificate } from './tls/generate-certificate.js'
 export { UnexpectedEmailError } from './unexpected-email-error.js'

@@ -24,6 +24,8 @@ export interface StartedOffice365Emulator extends AsyncDisposable {
   readonly tenant: TenantModel
   /** Every accepted submission, in order. */
   readonly submitted: readonly SubmittedMessage[]
+  /** SMTP connections accepted so far (to prove a refused send never connected). */
+  readonly smtpConnections: number
   /** A token as Entra would issue it, for tests that bypass the token endpoint. */
   issueToken(claims: Omit<TokenClaims, 'iat' | 'exp'>): string
   stop(): Promise<void>
@@ -56,7 +58,9 @@ export async function startOffice365Emulator(
   })
   const tokenServer = createTokenEndpoint(options.tenant, tokens)
   const sockets = new Set<import('node:net').Socket>()
+  let connections = 0
   smtpServer.on('connection', (socket) => {
+    connections += 1
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
@@ -74,6 +78,9 @@ export async function startOffice365Emulator(
     loginUrl,
     tenant: options.tenant,
     submitted,
+    get smtpConnections() {
+      return connections
+    },
     issueToken: (claims) => tokens.issue(claims),
     stop,
     [Symbol.asyncDispose]: stop,

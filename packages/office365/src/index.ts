@@ -1,0 +1,6 @@
+export {
+  BASIC_AUTH_WARNING,
+  type Office365SmtpOptions,
+  office365SmtpTransport,
+} from './office365-smtp-transport.js'
+export { type ClientCredentials, createTokenProvider, type TokenProvider } from './token-provider.js'
