@@ -1,6 +1,7 @@
 import { MailwrightError } from '@mailwright/core'
 import { headersCommand } from './headers-command.js'
 import { serveCommand } from './serve-command.js'
+import { smtpTestCommand } from './smtp-test-command.js'
 import { UsageError } from './usage-error.js'
 
 const HELP = `Usage: mailwright <command> [options]
@@ -8,6 +9,7 @@ const HELP = `Usage: mailwright <command> [options]
 Commands:
   serve     start the capture inbox (SMTP + HTTP API)
   headers   analyse an email's headers: hops, authentication results, sender identities
+  smtp-test check an SMTP submission endpoint step by step (TLS, AUTH, a test message)
 
 Run \`mailwright <command> --help\` for a command's options.
 `
@@ -29,12 +31,15 @@ export async function runCli(argv: string[]): Promise<number> {
     if (command === 'headers') {
       return await headersCommand(rest, { out: (line) => console.log(line), stdin: process.stdin })
     }
+    if (command === 'smtp-test') {
+      return await smtpTestCommand(rest, { out: (line) => console.log(line), env: process.env })
+    }
     if (command === 'serve') {
       await serveCommand(rest, { out: (line) => console.log(line) })
       return 0
     }
     throw new UsageError(
-      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers. Run \`mailwright --help\`.`,
+      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers, smtp-test. Run \`mailwright --help\`.`,
     )
   } catch (error) {
     if (error instanceof UsageError) {

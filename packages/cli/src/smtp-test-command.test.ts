@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  type StartedOffice365Emulator,
+  startOffice365Emulator,
+  type TenantModel,
+  tenantModel,
+} from '@mailwright/office365-emulator'
+import { describe, expect, it } from 'vitest'
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
+const SECRET = 'cli-secret-5a6b7c'
+
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'smtp-test', ...args], { env: { ...process.env, ...env } })
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+    })
+    child.stderr.on('data', (d) => {
+      out += d
+    })
+    child.on('exit', (code) => resolve({ code, out }))
+  })
+}
+
+async function emulator(
+  overrides: Partial<TenantModel> = {},
+): Promise<{ exo: StartedOffice365Emulator; args: string[] }> {
+  const exo = await startOffice365Emulator({
+    tenant: tenantModel({
+      domain: 'contoso.test',
+      smtpAuthDisabled: false,
+      mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app1'] } },
+      apps: { app1: { clientSecret: SECRET, roles: ['SMTP.SendAsApp'], servicePrincipal: true } },
+      ...overrides,
+    }),
+  })
+  const ca = join(mkdtempSync(join(tmpdir(), 'mailwright-smtp-test-')), 'ca.pem')
+  writeFileSync(ca, exo.smtp.ca)
+  const args = [
+    '--host',
+    exo.smtp.host,
+    '--port',
+    String(exo.smtp.port),
+    '--ca',
+    ca,
+    '--servername',
+    'smtp.office365.com',
+    '--user',
+    'qa@contoso.test',
+    '--oauth2',
+    '--tenant-id',
+    exo.tenant.tenantId,
+    '--client-id',
+    'app1',
+    '--login-url',
+    exo.loginUrl,
+  ]
+  return { exo, args }
+}
+
+describe('mailwright smtp-test', () => {
+  it('passes every step and sends a test message to an allowed address', async () => {
+    const { exo, args } = await emulator()
+    try {
+      const { code, out } = await run(
+        [...args, '--send-to', 'qa+smoke@contoso.test', '--allow', '*@contoso.test'],
+        { O365_CLIENT_SECRET: SECRET },
+      )
+      expect(code).toBe(0)
+      expect(out).toMatch(/✓ starttls {2}TLSv1\.[23] \S+; certificate valid \(smtp\.office365\.com\)/)
+      expect(out).toContain('✓ auth      XOAUTH2 as qa@contoso.test: 235 2.7.0 Authentication successful')
+      expect(out).toContain('All steps passed.')
+      expect(out).not.toContain(SECRET)
+    } finally {
+      await exo.stop()
+    }
+  })
+
+  it('exits 5 on an authentication failure, explains it, and prints no secret', async () => {
+    const { exo, args } = await emulator({
+      mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app1'], smtpAuthDisabled: true } },
+    })
+    try {
+      const { code, out } = await run([...args, '--json'], { O365_CLIENT_SECRET: SECRET })
+      expect(code).toBe(5)
+      const json = JSON.parse(out)
+      expect(json.failedStage).toBe('auth')
+      expect(json.steps.at(-1).explanation.title).toBe('SMTP AUTH disabled for the mailbox')
+      expect(out).not.toContain(SECRET)
+      expect(out).not.toMatch(/eyJ[\w-]+\.[\w-]+\./)
+    } finally {
+      await exo.stop()
+    }
+  })
+
+  it('exits 2 when a secret would have to come from a flag or is missing from the environment', async () => {
+    expect(await run(['--user', 'qa@contoso.test', '--password', 'hunter2'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("Unknown option '--password'"),
+    })
+    expect(await run(['--user', 'qa@contoso.test', '--password-env', 'NOT_SET_ANYWHERE'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--password-env reads $NOT_SET_ANYWHERE, which is not set'),
+    })
+  })
+
+  it('exits 3 when nothing listens', async () => {
+    const { code, out } = await run(['--host', '127.0.0.1', '--port', '1'])
+    expect(code).toBe(3)
+    expect(out).toMatch(/✗ connect {3}cannot connect to 127\.0\.0\.1:1/)
+  })
+})

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { Secret } from '@mailwright/core'
+import { type SmtpTestResult, smtpTest } from '@mailwright/office365'
+import { UsageError } from './usage-error.js'
+
+export const SMTP_TEST_HELP = `Usage: mailwright smtp-test [options]
+
+Checks an SMTP submission endpoint step by step: banner, EHLO before and after STARTTLS, TLS version,
+cipher and certificate, AUTH mechanisms, the AUTH attempt, and optionally one test message. Prints a
+transcript with every secret redacted and the explanation of any failure.
+
+Options:
+  --host <name>              server (default smtp.office365.com)
+  --port <n>                 port (default 587)
+  --no-starttls              do not upgrade with STARTTLS
+  --ca <file>                also trust this CA certificate (PEM), e.g. an emulator's
+  --servername <name>        the name the certificate must carry (default: the host)
+  --user <address>           the mailbox to authenticate as
+  --password-env <NAME>      Basic auth (AUTH LOGIN): read the password from this environment variable
+  --oauth2                   XOAUTH2 with a client-credentials token (tenant, client, secret from below)
+  --tenant-id <id>           default $O365_TENANT_ID
+  --client-id <id>           default $O365_CLIENT_ID
+  --client-secret-env <NAME> environment variable holding the client secret (default O365_CLIENT_SECRET)
+  --login-url <url>          reach login.microsoftonline.com here instead (the emulator)
+  --send-to <address>        send one test message there (must match --allow)
+  --allow <rule>             allowed recipients for --send-to, e.g. '*@contoso.com' (repeatable)
+  --json                     print the result as JSON
+  -h, --help                 show this help
+
+Exit codes: 0 all steps passed, 2 bad usage, 3 connect/EHLO failed, 4 STARTTLS/certificate failed,
+5 authentication failed, 6 the test message was refused.
+`
+
+const EXIT: Record<string, number> = { connect: 3, ehlo: 3, starttls: 4, auth: 5, send: 6 }
+
+/**
+ * `mailwright smtp-test`: {@link smtpTest} from the command line; secrets only from environment variables.
+ *
+ * @example
+ * process.exitCode = await smtpTestCommand(['--user', 'qa@contoso.com', '--oauth2'], { out: console.log, env: process.env })
+ */
+export async function smtpTestCommand(
+  argv: string[],
+  io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  let values: ReturnType<typeof parse>['values']
+  try {
+    values = parse(argv).values
+  } catch (error) {
+    throw new UsageError(
+      `mailwright smtp-test: ${(error as Error).message}. Run \`mailwright smtp-test --help\`.`,
+    )
+  }
+  if (values.help) {
+    io.out(SMTP_TEST_HELP)
+    return 0
+  }
+  const port = Number(values.port ?? 587)
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UsageError(`mailwright smtp-test: --port ${JSON.stringify(values.port)} is not a port.`)
+  const fromEnv = (name: string, flag: string) => {
+    const value = io.env[name]
+    if (!value)
+      throw new UsageError(
+        `mailwright smtp-test: ${flag} reads $${name}, which is not set. Set it in the environment; secrets are never passed as flags.`,
+      )
+    return new Secret(name, value)
+  }
+  const password = values['password-env'] ? fromEnv(values['password-env'], '--password-env') : undefined
+  let oauth2: Parameters<typeof smtpTest>[0]['oauth2']
+  if (values.oauth2) {
+    const tenantId = values['tenant-id'] ?? io.env.O365_TENANT_ID
+    const clientId = values['client-id'] ?? io.env.O365_CLIENT_ID
+    if (!tenantId || !clientId)
+      throw new UsageError(
+        'mailwright smtp-test: --oauth2 needs --tenant-id and --client-id (or $O365_TENANT_ID and $O365_CLIENT_ID).',
+      )
+    oauth2 = {
+      tenantId,
+      clientId,
+      clientSecret: fromEnv(values['client-secret-env'] ?? 'O365_CLIENT_SECRET', '--oauth2'),
+      loginUrl: values['login-url'],
+    }
+  }
+  if ((password || oauth2) && !values.user)
+    throw new UsageError('mailwright smtp-test: authentication needs --user <mailbox>.')
+  let ca: string | undefined
+  if (values.ca) {
+    try {
+      ca = readFileSync(values.ca, 'utf8')
+    } catch (error) {
+      throw new UsageError(
+        `mailwright smtp-test: cannot read --ca ${values.ca}: ${(error as Error).message}.`,
+      )
+    }
+  }
+  const host = values.host ?? 'smtp.office365.com'
+  const result = await smtpTest({
+    host,
+    port,
+    starttls: !values['no-starttls'],
+    ca,
+    servername: values.servername,
+    user: values.user,
+    password,
+    oauth2,
+    sendTo: values['send-to'],
+    allowRecipients: values.allow ?? [],
+  })
+  if (values.json) io.out(JSON.stringify(result, null, 2))
+  else print(result, `${host}:${port}`, io.out)
+  return result.ok ? 0 : (EXIT[result.failedStage ?? 'connect'] ?? 1)
+}
+
+function print(result: SmtpTestResult, target: string, out: (line: string) => void): void {
+  out(`mailwright smtp-test ${target}`)
+  for (const step of result.steps) {
+    out(`  ${step.ok ? '✓' : '✗'} ${step.name.padEnd(9)} ${step.detail}`)
+    if (step.explanation) {
+      out(`              ${step.explanation.title}: ${step.explanation.cause}`)
+      out(`              What to do: ${step.explanation.fix}`)
+      out(`              (Source: ${step.explanation.source})`)
+    }
+  }
+  out(result.ok ? 'All steps passed.' : `Failed at ${result.failedStage}.`)
+  out('')
+  out('Transcript (secrets redacted):')
+  for (const line of result.transcript) out(`  ${line}`)
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'no-starttls': { type: 'boolean' },
+      ca: { type: 'string' },
+      servername: { type: 'string' },
+      user: { type: 'string' },
+      'password-env': { type: 'string' },
+      oauth2: { type: 'boolean' },
+      'tenant-id': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret-env': { type: 'string' },
+      'login-url': { type: 'string' },
+      'send-to': { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}

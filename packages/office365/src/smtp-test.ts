@@ -1,0 +1,278 @@
+import { connect, type Socket } from 'node:net'
+import { type TLSSocket, connect as tlsConnect } from 'node:tls'
+import {
+  explainSmtpReply,
+  guardRecipients,
+  type RecipientRule,
+  redact,
+  type Secret,
+  type SmtpExplanation,
+} from '@mailwright/core'
+import { type ClientCredentials, createTokenProvider } from './token-provider.js'
+
+/** What `mailwright smtp-test` checks. */
+export interface SmtpTestOptions {
+  host: string
+  port: number
+  /** Upgrade with STARTTLS (default: true unless the port is 465). */
+  starttls?: boolean
+  /** Trust these CA certificates too (PEM), e.g. the emulator's. */
+  ca?: string
+  /** The name the certificate must carry. Default the host. */
+  servername?: string
+  user?: string
+  /** Basic auth (AUTH LOGIN). */
+  password?: Secret
+  /** OAuth2 (XOAUTH2) with a client-credentials token. */
+  oauth2?: ClientCredentials
+  /** Send one test message here (it must be allowed by `allowRecipients`). */
+  sendTo?: string
+  allowRecipients?: RecipientRule[]
+  timeoutMs?: number
+}
+
+/** One checked step. */
+export interface SmtpTestStep {
+  name: 'connect' | 'ehlo' | 'starttls' | 'auth' | 'send'
+  ok: boolean
+  detail: string
+  explanation?: SmtpExplanation
+}
+
+/** The outcome of {@link smtpTest}. */
+export interface SmtpTestResult {
+  ok: boolean
+  steps: SmtpTestStep[]
+  /** Every line sent and received, `C:`/`S:` prefixed, secrets redacted. */
+  transcript: string[]
+  tls?: {
+    protocol: string
+    cipher: string
+    authorized: boolean
+    authorizationError?: string
+    subject?: string
+    validTo?: string
+  }
+  authMechanisms: string[]
+  /** The stage that failed, for exit codes. */
+  failedStage?: SmtpTestStep['name']
+}
+
+/**
+ * Checks an SMTP submission endpoint step by step: banner, EHLO before and after STARTTLS, TLS version,
+ * cipher and certificate, advertised AUTH mechanisms, the AUTH attempt (LOGIN or XOAUTH2), and optionally
+ * one test message to an allowlisted address. Every failure carries the Office 365 explanation when the
+ * reply is a known one; the transcript never contains a secret or a token.
+ *
+ * @example
+ * const result = await smtpTest({ host: 'smtp.office365.com', port: 587, user: 'qa@contoso.com', oauth2: credentials })
+ * result.steps.map((s) => `${s.name}: ${s.ok ? 'ok' : s.detail}`)
+ */
+export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult> {
+  if (options.sendTo) guardRecipients([options.sendTo], options.allowRecipients ?? [], 'smtp-test')
+  const secrets: Array<Secret | string> = [
+    ...(options.password ? [options.password] : []),
+    ...(options.oauth2 ? [options.oauth2.clientSecret] : []),
+  ]
+  const result: SmtpTestResult = { ok: false, steps: [], transcript: [], authMechanisms: [] }
+  const log = (line: string) => result.transcript.push(redact(line, secrets))
+  const step = (name: SmtpTestStep['name'], ok: boolean, detail: string, reply?: string) => {
+    const entry: SmtpTestStep = { name, ok, detail: redact(detail, secrets) }
+    const explanation = reply ? explainSmtpReply(reply) : undefined
+    if (explanation) entry.explanation = explanation
+    result.steps.push(entry)
+    if (!ok) result.failedStage = name
+    return ok
+  }
+  let client: LineClient
+  try {
+    client = await LineClient.open(options.host, options.port, options.timeoutMs ?? 15_000, log)
+  } catch (error) {
+    step('connect', false, `cannot connect to ${options.host}:${options.port}: ${(error as Error).message}`)
+    return result
+  }
+  try {
+    const banner = await client.reply()
+    if (!step('connect', banner.startsWith('220'), banner, banner)) return result
+    let ehlo = await client.command('EHLO mailwright-smtp-test')
+    if (!step('ehlo', ehlo.startsWith('250'), `extensions: ${extensions(ehlo).join(', ')}`, ehlo))
+      return result
+    if (options.starttls ?? options.port !== 465) {
+      if (!extensions(ehlo).includes('STARTTLS'))
+        return (step('starttls', false, 'the server does not offer STARTTLS'), result)
+      const ready = await client.command('STARTTLS')
+      if (!ready.startsWith('220')) return (step('starttls', false, ready, ready), result)
+      try {
+        result.tls = await client.upgrade({ ca: options.ca, servername: options.servername ?? options.host })
+      } catch (error) {
+        step('starttls', false, `TLS handshake failed: ${(error as Error).message}`)
+        return result
+      }
+      const tls = result.tls
+      const certificate = tls.authorized
+        ? `certificate valid (${tls.subject})`
+        : `certificate NOT trusted: ${tls.authorizationError}`
+      if (!step('starttls', tls.authorized, `${tls.protocol} ${tls.cipher}; ${certificate}`)) return result
+      ehlo = await client.command('EHLO mailwright-smtp-test')
+      step('ehlo', ehlo.startsWith('250'), `after STARTTLS: ${extensions(ehlo).join(', ')}`, ehlo)
+    }
+    result.authMechanisms =
+      extensions(ehlo)
+        .find((e) => e.startsWith('AUTH'))
+        ?.split(/\s+/)
+        .slice(1) ?? []
+    if (options.user && (options.password || options.oauth2)) {
+      let reply: string
+      if (options.oauth2) {
+        const { accessToken } = await createTokenProvider(options.oauth2).getToken(
+          'https://outlook.office365.com/.default',
+        )
+        secrets.push(accessToken)
+        reply = await client.command(
+          `AUTH XOAUTH2 ${Buffer.from(`user=${options.user}\u0001auth=Bearer ${accessToken}\u0001\u0001`).toString('base64')}`,
+        )
+      } else {
+        await client.command('AUTH LOGIN')
+        await client.command(Buffer.from(options.user).toString('base64'))
+        reply = await client.command(Buffer.from((options.password as Secret).reveal()).toString('base64'))
+      }
+      const mechanism = options.oauth2 ? 'XOAUTH2' : 'LOGIN'
+      if (!step('auth', reply.startsWith('235'), `${mechanism} as ${options.user}: ${reply}`, reply))
+        return result
+    }
+    if (options.sendTo) {
+      const from = options.user ?? `smtp-test@${options.host}`
+      for (const [line, expect] of [
+        [`MAIL FROM:<${from}>`, '250'],
+        [`RCPT TO:<${options.sendTo}>`, '250'],
+        ['DATA', '354'],
+      ] as const) {
+        const reply = await client.command(line)
+        if (!reply.startsWith(expect))
+          return (step('send', false, `${line.split(':')[0]}: ${reply}`, reply), result)
+      }
+      const message = `From: ${from}\r\nTo: ${options.sendTo}\r\nSubject: mailwright smtp-test\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${Date.now()}.smtp-test@mailwright>\r\n\r\nA test message from mailwright smtp-test.\r\n.`
+      const done = await client.command(message)
+      if (!step('send', done.startsWith('250'), done, done)) return result
+    }
+    result.ok = result.steps.every((s) => s.ok)
+    await client.command('QUIT').catch(() => '')
+    return result
+  } catch (error) {
+    step(result.steps.at(-1)?.name ?? 'connect', false, (error as Error).message)
+    return result
+  } finally {
+    client.close()
+  }
+}
+
+function extensions(ehlo: string): string[] {
+  return ehlo
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.slice(4).trim())
+}
+
+class LineClient {
+  #socket: Socket | TLSSocket
+  #buffer = ''
+  #waiters: Array<() => void> = []
+  readonly #timeoutMs: number
+  readonly #log: (line: string) => void
+
+  private constructor(socket: Socket, timeoutMs: number, log: (line: string) => void) {
+    this.#socket = socket
+    this.#timeoutMs = timeoutMs
+    this.#log = log
+    this.#attach()
+  }
+
+  static open(
+    host: string,
+    port: number,
+    timeoutMs: number,
+    log: (line: string) => void,
+  ): Promise<LineClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, host)
+      const timer = setTimeout(() => {
+        socket.destroy()
+        reject(new Error(`no connection within ${timeoutMs} ms`))
+      }, timeoutMs)
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        resolve(new LineClient(socket, timeoutMs, log))
+      })
+      socket.once('error', (error) => {
+        clearTimeout(timer)
+        reject(error)
+      })
+    })
+  }
+
+  #attach() {
+    this.#socket.on('data', (d: Buffer) => {
+      this.#buffer += d.toString('utf8')
+      for (const wake of this.#waiters.splice(0)) wake()
+    })
+    this.#socket.on('error', () => {})
+  }
+
+  async reply(): Promise<string> {
+    const deadline = Date.now() + this.#timeoutMs
+    for (;;) {
+      const match = /^(?:\d{3}-[^\n]*\n)*\d{3}(?: [^\n]*)?\n/.exec(this.#buffer)
+      if (match) {
+        this.#buffer = this.#buffer.slice(match[0].length)
+        const reply = match[0].trimEnd()
+        for (const line of reply.split(/\r?\n/)) this.#log(`S: ${line}`)
+        return reply
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no reply within ${this.#timeoutMs} ms`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.#waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  }
+
+  async command(line: string): Promise<string> {
+    this.#log(`C: ${line.length > 200 ? `${line.slice(0, 60)}… (${line.length} bytes)` : line}`)
+    this.#socket.write(`${line}\r\n`)
+    return this.reply()
+  }
+
+  upgrade(options: { ca?: string; servername: string }): Promise<NonNullable<SmtpTestResult['tls']>> {
+    return new Promise((resolve, reject) => {
+      const secure = tlsConnect({
+        socket: this.#socket as Socket,
+        servername: options.servername,
+        rejectUnauthorized: false,
+        ...(options.ca ? { ca: options.ca } : {}),
+      })
+      secure.once('secureConnect', () => {
+        this.#socket = secure
+        this.#attach()
+        const cert = secure.getPeerCertificate()
+        const error = secure.authorizationError ? String(secure.authorizationError) : undefined
+        resolve({
+          protocol: secure.getProtocol() ?? 'unknown',
+          cipher: secure.getCipher().name,
+          authorized: secure.authorized,
+          authorizationError: error,
+          subject: [cert?.subject?.CN].flat().join(', ') || undefined,
+          validTo: cert?.valid_to,
+        })
+      })
+      secure.once('error', reject)
+    })
+  }
+
+  close() {
+    this.#socket.destroy()
+  }
+}
