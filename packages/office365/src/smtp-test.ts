@@ -98,10 +98,15 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
     if (!step('ehlo', ehlo.startsWith('250'), `extensions: ${extensions(ehlo).join(', ')}`, ehlo))
       return result
     if (options.starttls ?? options.port !== 465) {
-      if (!extensions(ehlo).includes('STARTTLS'))
-        return (step('starttls', false, 'the server does not offer STARTTLS'), result)
+      if (!extensions(ehlo).includes('STARTTLS')) {
+        step('starttls', false, 'the server does not offer STARTTLS')
+        return result
+      }
       const ready = await client.command('STARTTLS')
-      if (!ready.startsWith('220')) return (step('starttls', false, ready, ready), result)
+      if (!ready.startsWith('220')) {
+        step('starttls', false, ready, ready)
+        return result
+      }
       try {
         result.tls = await client.upgrade({ ca: options.ca, servername: options.servername ?? options.host })
       } catch (error) {
@@ -148,8 +153,11 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         ['DATA', '354'],
       ] as const) {
         const reply = await client.command(line)
-        if (!reply.startsWith(expect))
-          return (step('send', false, `${line.split(':')[0]}: ${reply}`, reply), result)
+        if (!reply.startsWith(expect)) {
+          step('send', false, `${line.split(':')[0]}: ${reply}`, reply)
+          return result
+        }
+        return (step('send', false, `${line.split(':')[0]}: ${reply}`, reply), result)
       }
       const message = `From: ${from}\r\nTo: ${options.sendTo}\r\nSubject: mailwright smtp-test\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${Date.now()}.smtp-test@mailwright>\r\n\r\nA test message from mailwright smtp-test.\r\n.`
       const done = await client.command(message)
