@@ -157,7 +157,6 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
           step('send', false, `${line.split(':')[0]}: ${reply}`, reply)
           return result
         }
-        return (step('send', false, `${line.split(':')[0]}: ${reply}`, reply), result)
       }
       const message = `From: ${from}\r\nTo: ${options.sendTo}\r\nSubject: mailwright smtp-test\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${Date.now()}.smtp-test@mailwright>\r\n\r\nA test message from mailwright smtp-test.\r\n.`
       const done = await client.command(message)
