@@ -62,3 +62,18 @@ test('matcher failures read the same as in every runner', async ({ inbox }) => {
   forgotten.catch(() => {})
   expect(() => expect(forgotten).toHaveSubject('x')).toThrowError(/Did you forget `await`\?/)
 })
+
+test('mailTransport sends the way the active environment does (the sandbox here)', async ({
+  inbox,
+  mailTransport,
+}) => {
+  const result = await mailTransport.send({
+    from: 'qa@acme.test',
+    to: inbox.address,
+    subject: 'Via mailTransport',
+    text: 'Hi',
+  })
+  expect(result.response).toMatch(/^250 /)
+  expect(result.recipients).toEqual([inbox.address])
+  expect(await inbox.waitForEmail({ subject: 'Via mailTransport' })).toBeSentFrom('qa@acme.test')
+})

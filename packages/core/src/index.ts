@@ -99,6 +99,7 @@ export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
 export { type InboxObserver, observeInbox } from './observe-inbox.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
+export { environmentTransport, sandboxTransport } from './submission/environment-transport.js'
 export { explainSmtpReply, type SmtpExplanation } from './submission/explain-smtp-reply.js'
 export { type GuardOptions, guardedTransport } from './submission/guarded-transport.js'
 export {

@@ -4,10 +4,14 @@ import {
   type EmailMatcherImplementations,
   emailEvidence,
   emailMatchers,
+  environmentTransport,
   type Inbox,
   type InboxProvider,
+  loadConfig,
+  type MailTransport,
   type MatcherResult,
   observeInbox,
+  resolveEnvironment,
   slug,
   withEvidence,
 } from '@mailwright/core'
@@ -38,6 +42,11 @@ export interface MailwrightOptions {
 export interface MailwrightFixtures {
   /** This test's own inbox (unique address). Its waits show as steps; its emails become evidence. */
   inbox: Inbox
+  /**
+   * Sends mail the way this project's environment (`mailEnv`) does: into the capture inbox in the
+   * sandbox, through Office 365 (guarded by the allowlist) in staging.
+   */
+  mailTransport: MailTransport
 }
 
 /** Worker-scoped fixtures. */
@@ -105,6 +114,15 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       if (browser) await (await browser).close()
     },
     { scope: 'worker', box: true },
+  ],
+  mailTransport: [
+    async ({ inboxProvider, mailEnv }, use) => {
+      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
+      const transport = await environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp })
+      await use(transport)
+      await transport.close()
+    },
+    { box: true },
   ],
   inbox: [
     async ({ inboxProvider, inboxServerUrl, mailEvidence, emailRenderer }, use, testInfo) => {

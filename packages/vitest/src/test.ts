@@ -1,9 +1,13 @@
 import {
   connectInboxServer,
   emailEvidence,
+  environmentTransport,
   type Inbox,
   type InboxProvider,
+  loadConfig,
+  type MailTransport,
   observeInbox,
+  resolveEnvironment,
   slug,
 } from '@mailwright/core'
 import { startInboxServer } from '@mailwright/inbox-server'
@@ -17,6 +21,11 @@ export interface MailwrightFixtures {
   inbox: Inbox
   /** The worker's connection to an inbox server. */
   inboxProvider: InboxProvider
+  /**
+   * Sends mail the way the active environment does (MAILWRIGHT_ENV, mailwright.config.ts): into the
+   * capture inbox in the sandbox, through Office 365 (guarded by the allowlist) in staging.
+   */
+  mailTransport: MailTransport
 }
 
 /**
@@ -48,6 +57,12 @@ export const test = base.extend<MailwrightFixtures>({
     },
     { scope: 'worker' },
   ],
+  mailTransport: async ({ inboxProvider }, use) => {
+    const environment = resolveEnvironment(await loadConfig())
+    const transport = await environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp })
+    await use(transport)
+    await transport.close()
+  },
   inbox: async ({ inboxProvider, task, annotate }, use) => {
     const inbox = await inboxProvider.createInbox(slug(task.name, 24) || 'test')
     const collector = new EvidenceCollector({ annotate }, process.env.MAILWRIGHT_EVIDENCE === 'always')

@@ -41,6 +41,10 @@ export type TransportConfig =
       clientId?: ConfigValue
       clientSecret?: ConfigValue
       password?: ConfigValue
+      /** Extra CA (PEM) and certificate name, and a login.microsoftonline.com stand-in: for the emulator only. */
+      ca?: string
+      servername?: string
+      loginUrl?: string
     }
   | { type: 'office365-relay'; host: string; port?: number }
   | {

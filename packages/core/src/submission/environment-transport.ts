@@ -1,0 +1,110 @@
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import nodemailer from 'nodemailer'
+import { ConfigError } from '../config/config-error.js'
+import type { ResolvedEnvironment } from '../config/resolve-environment.js'
+import type { Secret } from '../config/secret.js'
+import { guardedTransport } from './guarded-transport.js'
+import { type MailTransport, type OutgoingEmail, recipientsOf, type SendResult } from './mail-transport.js'
+
+/**
+ * A transport into the capture inbox (the sandbox): plain SMTP on this machine, STARTTLS taken when
+ * offered without checking the inbox's generated certificate.
+ *
+ * @example
+ * const transport = sandboxTransport(server.smtp)
+ */
+export function sandboxTransport(smtp: { host: string; port: number }): MailTransport {
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    pool: true,
+    tls: { rejectUnauthorized: false },
+  })
+  return {
+    description: `capture inbox ${smtp.host}:${smtp.port}`,
+    async send(email: OutgoingEmail): Promise<SendResult> {
+      const info = await transport.sendMail(email)
+      return { response: info.response, messageId: info.messageId, recipients: recipientsOf(email) }
+    },
+    close: async () => transport.close(),
+  }
+}
+
+/**
+ * The transport an environment names: the capture inbox in the sandbox; Office 365 SMTP AUTH (from the
+ * optional @mailwright/office365 package) guarded by the allowlist, the rate limit and retries elsewhere.
+ *
+ * @example
+ * const transport = await environmentTransport(resolveEnvironment(await loadConfig()), { sandboxSmtp: provider.smtp })
+ */
+export async function environmentTransport(
+  environment: ResolvedEnvironment,
+  options: { sandboxSmtp?: { host: string; port: number } } = {},
+): Promise<MailTransport> {
+  const transport = environment.transport
+  if (transport.type === 'inbox') {
+    if (!options.sandboxSmtp) {
+      throw new ConfigError(
+        `environments.${environment.name}.transport`,
+        'sends to the capture inbox, but no inbox server is running',
+        'Start one (the runner fixtures do) and pass its SMTP address.',
+      )
+    }
+    return sandboxTransport(options.sandboxSmtp)
+  }
+  if (transport.type !== 'office365-smtp') {
+    throw new ConfigError(
+      `environments.${environment.name}.transport.type`,
+      `is "${transport.type}", which mailTransport does not support yet`,
+      'Use "office365-smtp" (or "inbox" for the sandbox).',
+    )
+  }
+  // Optional and heavy (msal): loaded only when an environment sends through Office 365.
+  type Office365Module = { office365SmtpTransport(options: unknown): MailTransport }
+  let office365: Office365Module
+  try {
+    // Resolved from the project (its node_modules), where the user installed it, not from core's own.
+    const resolved = createRequire(join(process.cwd(), 'package.json')).resolve('@mailwright/office365')
+    office365 = (await import(pathToFileURL(resolved).href)) as Office365Module
+  } catch {
+    throw new ConfigError(
+      `environments.${environment.name}.transport`,
+      'needs the @mailwright/office365 package, which is not installed',
+      'Add it: pnpm add -D @mailwright/office365.',
+    )
+  }
+  const t = transport as unknown as {
+    user: string
+    auth: 'oauth2' | 'basic'
+    host?: string
+    port?: number
+    tenantId?: string
+    clientId?: string
+    clientSecret?: Secret
+    password?: Secret
+    ca?: string
+    servername?: string
+    loginUrl?: string
+  }
+  const base = { user: t.user, host: t.host, port: t.port, ca: t.ca, servername: t.servername }
+  const inner: MailTransport =
+    t.auth === 'oauth2'
+      ? office365.office365SmtpTransport({
+          ...base,
+          auth: 'oauth2',
+          credentials: {
+            tenantId: t.tenantId,
+            clientId: t.clientId,
+            clientSecret: t.clientSecret,
+            loginUrl: t.loginUrl,
+          },
+        })
+      : office365.office365SmtpTransport({ ...base, auth: 'basic', password: t.password })
+  return guardedTransport(inner, {
+    environment: environment.name,
+    allowRecipients: environment.allowRecipients,
+    secrets: environment.secrets,
+  })
+}

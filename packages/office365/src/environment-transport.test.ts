@@ -1,0 +1,67 @@
+import {
+  defineConfig,
+  env,
+  environmentTransport,
+  RecipientNotAllowedError,
+  resolveEnvironment,
+} from '@mailwright/core'
+import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
+import { describe, expect, it } from 'vitest'
+
+describe('environmentTransport for a staging environment (Office 365 emulated)', () => {
+  it('submits through Office 365 with OAuth2 from env() secrets, and refuses what the allowlist does not allow', async () => {
+    await using exo = await startOffice365Emulator({
+      tenant: tenantModel({
+        domain: 'contoso.test',
+        smtpAuthDisabled: false,
+        mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app1'] } },
+        apps: { app1: { clientSecret: 'staging-secret', roles: ['SMTP.SendAsApp'], servicePrincipal: true } },
+      }),
+    })
+    const config = defineConfig({
+      environments: {
+        sandbox: { inbox: { type: 'local' } },
+        staging: {
+          transport: {
+            type: 'office365-smtp',
+            user: 'qa@contoso.test',
+            auth: 'oauth2',
+            tenantId: env('O365_TENANT_ID'),
+            clientId: env('O365_CLIENT_ID'),
+            clientSecret: env('O365_CLIENT_SECRET'),
+            host: exo.smtp.host,
+            port: exo.smtp.port,
+            ca: exo.smtp.ca,
+            servername: 'smtp.office365.com',
+            loginUrl: exo.loginUrl,
+          },
+          allowRecipients: ['*@contoso.test'],
+        },
+      },
+    })
+    const staging = resolveEnvironment(config, {
+      env: {
+        MAILWRIGHT_ENV: 'staging',
+        O365_TENANT_ID: exo.tenant.tenantId,
+        O365_CLIENT_ID: 'app1',
+        O365_CLIENT_SECRET: 'staging-secret',
+      },
+    })
+    const transport = await environmentTransport(staging)
+    expect(transport.description).toBe(`${exo.smtp.host}:${exo.smtp.port}`)
+    const result = await transport.send({
+      from: 'qa@contoso.test',
+      to: 'qa+t9@contoso.test',
+      subject: 'Staging',
+      text: 'Hi',
+    })
+    expect(result.response).toMatch(/^250 2\.0\.0 OK </)
+    expect(exo.submitted.map((m) => m.rcptTo)).toEqual([['qa+t9@contoso.test']])
+    const connectionsBefore = exo.smtpConnections
+    await expect(
+      transport.send({ from: 'qa@contoso.test', to: 'customer@example.org', text: 'x' }),
+    ).rejects.toBeInstanceOf(RecipientNotAllowedError)
+    expect(exo.smtpConnections).toBe(connectionsBefore)
+    await transport.close()
+  })
+})
