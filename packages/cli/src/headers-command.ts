@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import {
@@ -9,6 +8,7 @@ import {
   parseHeaders,
   zoneResolver,
 } from '@mailwright/core'
+import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'
 
 export const HEADERS_HELP = `Usage: mailwright headers <file.eml | -> [options]
@@ -52,7 +52,7 @@ export async function headersCommand(
       'mailwright headers: give one .eml file, or - for standard input. Run `mailwright headers --help`.',
     )
   const source = positionals[0] as string
-  const raw = source === '-' ? await readAll(io.stdin) : readFile(source)
+  const raw = source === '-' ? await readAll(io.stdin) : readInputFile(source, 'mailwright headers')
   const analysis = analyzeHeaders(raw)
   let recomputed: EmailAuth | undefined
   if (values.recompute) {
@@ -120,14 +120,6 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   })
-}
-
-function readFile(path: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch (error) {
-    throw new UsageError(`mailwright headers: cannot read ${path}: ${(error as Error).message}.`)
-  }
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import { loadDnsZone, zoneResolver } from '@mailwright/core'
 import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
 import { parseDuration, parseSize } from './parse-size.js'
+import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'
 
 export const SERVE_HELP = `Usage: mailwright serve [options]
@@ -158,8 +158,8 @@ function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptio
       )
     }
     options.tls = {
-      cert: readPem(values['tls-cert'], '--tls-cert'),
-      key: readPem(values['tls-key'], '--tls-key'),
+      cert: readInputFile(values['tls-cert'], 'mailwright serve: --tls-cert', 'utf8'),
+      key: readInputFile(values['tls-key'], 'mailwright serve: --tls-key', 'utf8'),
     }
   }
   const mode = values.auth ?? 'optional'
@@ -225,13 +225,5 @@ function loadZone(file: string) {
     return loadDnsZone(file)
   } catch (error) {
     throw new UsageError(`mailwright serve: --dns ${(error as Error).message}`)
-  }
-}
-
-function readPem(file: string, flag: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(`mailwright serve: cannot read ${flag} ${file}: ${(error as Error).message}.`)
   }
 }

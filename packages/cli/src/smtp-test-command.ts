@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { Secret } from '@mailwright/core'
 import { type SmtpTestResult, smtpTest } from '@mailwright/office365'
+import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'
 
 export const SMTP_TEST_HELP = `Usage: mailwright smtp-test [options]
@@ -85,16 +85,7 @@ export async function smtpTestCommand(
   }
   if ((password || oauth2) && !values.user)
     throw new UsageError('mailwright smtp-test: authentication needs --user <mailbox>.')
-  let ca: string | undefined
-  if (values.ca) {
-    try {
-      ca = readFileSync(values.ca, 'utf8')
-    } catch (error) {
-      throw new UsageError(
-        `mailwright smtp-test: cannot read --ca ${values.ca}: ${(error as Error).message}.`,
-      )
-    }
-  }
+  const ca = values.ca ? readInputFile(values.ca, 'mailwright smtp-test: --ca', 'utf8') : undefined
   const host = values.host ?? 'smtp.office365.com'
   const result = await smtpTest({
     host,
