@@ -1,3 +1,5 @@
+export { createGraphEndpoint } from './graph-endpoint.js'
+export { type DeliveryOptions, Mailboxes, type StoredMessage } from './mailboxes.js'
 export {
   type Office365EmulatorOptions,
   type StartedOffice365Emulator,

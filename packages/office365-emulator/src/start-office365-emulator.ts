@@ -1,6 +1,8 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { generateCertificate } from '@mailwright/core'
+import { generateCertificate, type SendingProfile } from '@mailwright/core'
+import { createGraphEndpoint } from './graph-endpoint.js'
+import { Mailboxes } from './mailboxes.js'
 import { createSubmissionListener, type SubmittedMessage } from './submission-listener.js'
 import type { TenantModel } from './tenant-model.js'
 import { createTokenEndpoint } from './token-endpoint.js'
@@ -13,6 +15,11 @@ export interface Office365EmulatorOptions {
   onMessage?(message: SubmittedMessage): void | Promise<void>
   /** Banner host name. Default `AM0PR01MB0001.eurprd01.prod.outlook.com`. */
   hostname?: string
+  /**
+   * Stamp delivered mail with Exchange-Online-style Authentication-Results computed for this sending
+   * profile (as for mail arriving from outside); without it nothing is stamped (intra-tenant mail).
+   */
+  stamp?: SendingProfile
 }
 
 /** A running emulator. */
@@ -21,6 +28,9 @@ export interface StartedOffice365Emulator extends AsyncDisposable {
   readonly smtp: { host: string; port: number; ca: string }
   /** Base URL standing for https://login.microsoftonline.com (token and metadata endpoints). */
   readonly loginUrl: string
+  /** Base URL standing for https://graph.microsoft.com. */
+  readonly graphUrl: string
+  readonly mailboxes: Mailboxes
   readonly tenant: TenantModel
   /** Every accepted submission, in order. */
   readonly submitted: readonly SubmittedMessage[]
@@ -45,6 +55,7 @@ export async function startOffice365Emulator(
   const hostname = options.hostname ?? 'AM0PR01MB0001.eurprd01.prod.outlook.com'
   const tls = generateCertificate('smtp.office365.com')
   const tokens = new TokenIssuer()
+  const mailboxes = new Mailboxes(options.tenant, { hostname, stamp: options.stamp })
   const submitted: SubmittedMessage[] = []
   const smtpServer = createSubmissionListener({
     tenant: options.tenant,
@@ -53,6 +64,7 @@ export async function startOffice365Emulator(
     hostname,
     onMessage: async (message) => {
       submitted.push(message)
+      await mailboxes.deliver(message.raw, message)
       await options.onMessage?.(message)
     },
   })
@@ -66,16 +78,26 @@ export async function startOffice365Emulator(
   })
   const smtpPort = await listen(smtpServer)
   const loginUrl = `http://127.0.0.1:${await listen(tokenServer)}`
+  // Graph sendMail goes through the same delivery as SMTP submission (saved to no Sent Items here).
+  const graphServer = createGraphEndpoint(options.tenant, tokens, mailboxes, async (mailbox, raw) => {
+    const head = raw.toString('latin1').split(/\r\n\r\n/)[0] ?? ''
+    const recipientLines = head.split(/\r\n(?![ \t])/).filter((line) => /^(to|cc|bcc):/i.test(line))
+    const rcptTo = recipientLines.flatMap((line) => [...line.matchAll(/[\w.+-]+@[\w.-]+/g)].map((m) => m[0]))
+    await mailboxes.deliver(raw, { mailFrom: mailbox, rcptTo })
+  })
+  const graphUrl = `http://127.0.0.1:${await listen(graphServer)}`
   let stopped: Promise<void> | undefined
   const stop = () => {
     // Open sessions must not keep stop() waiting.
     for (const socket of sockets) socket.destroy()
-    stopped ??= Promise.all([close(smtpServer), close(tokenServer)]).then(() => undefined)
+    stopped ??= Promise.all([close(smtpServer), close(tokenServer), close(graphServer)]).then(() => undefined)
     return stopped
   }
   return {
     smtp: { host: '127.0.0.1', port: smtpPort, ca: tls.cert },
     loginUrl,
+    graphUrl,
+    mailboxes,
     tenant: options.tenant,
     submitted,
     get smtpConnections() {

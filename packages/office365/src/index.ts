@@ -1,3 +1,4 @@
+export { connectGraphInbox, type GraphInboxOptions } from './graph-inbox.js'
 export {
   BASIC_AUTH_WARNING,
   type Office365SmtpOptions,

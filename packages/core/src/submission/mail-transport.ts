@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   attachments?: Array<{ filename?: string; content: string | Buffer; contentType?: string }>
   /** Overrides the SMTP envelope (MAIL FROM / RCPT TO). */
   envelope?: { from: string; to: string[] }
+  /** A complete message sent as is (a DKIM signature in it stays valid); give `envelope` with it. */
+  raw?: string | Buffer
 }
 
 /** What a transport reports for an accepted email. */

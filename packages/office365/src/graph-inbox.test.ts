@@ -1,0 +1,117 @@
+import { emailMatchers, type MatcherResult, Secret } from '@mailwright/core'
+import { generateDkimKey, signEmail, zoneResolver } from '@mailwright/core/testing'
+import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
+import { describe, expect, it } from 'vitest'
+import { connectGraphInbox } from './graph-inbox.js'
+import { office365SmtpTransport } from './office365-smtp-transport.js'
+
+const key = generateDkimKey()
+const app = {
+  clientSecret: 'graph-secret',
+  roles: ['SMTP.SendAsApp', 'Mail.Read', 'Mail.Send'],
+  servicePrincipal: true,
+}
+
+async function setup(stamp: boolean) {
+  const exo = await startOffice365Emulator({
+    tenant: tenantModel({
+      domain: 'contoso.test',
+      smtpAuthDisabled: false,
+      mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app1'] } },
+      apps: { app1: app },
+    }),
+    stamp: stamp
+      ? {
+          ip: '203.0.113.10',
+          dns: zoneResolver({
+            'contoso.test': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
+            's1._domainkey.contoso.test': { TXT: [key.record] },
+            '_dmarc.contoso.test': { TXT: ['v=DMARC1; p=reject'] },
+          }),
+        }
+      : undefined,
+  })
+  const credentials = {
+    tenantId: exo.tenant.tenantId,
+    clientId: 'app1',
+    clientSecret: new Secret('S', 'graph-secret'),
+    loginUrl: exo.loginUrl,
+  }
+  const provider = await connectGraphInbox({
+    mailbox: 'qa@contoso.test',
+    credentials,
+    graphUrl: exo.graphUrl,
+    pollMs: 50,
+  })
+  const transport = office365SmtpTransport({
+    user: 'qa@contoso.test',
+    auth: 'oauth2',
+    credentials,
+    host: exo.smtp.host,
+    port: exo.smtp.port,
+    ca: exo.smtp.ca,
+    servername: 'smtp.office365.com',
+  })
+  return { exo, provider, transport }
+}
+
+const dmarc = (email: unknown) =>
+  (emailMatchers.toHavePassedDmarc as (this: { isNot: boolean }, e: unknown) => MatcherResult).call(
+    { isNot: false },
+    email,
+  )
+
+describe('Graph inbox (against the emulator)', () => {
+  it('reads each test its own mail through Graph, with the verdict Exchange stamped', async () => {
+    const { exo, provider, transport } = await setup(true)
+    try {
+      const mine = await provider.createInbox('signup')
+      const other = await provider.createInbox('other')
+      expect(mine.address).toMatch(/^qa\+signup-[0-9a-f]{6}@contoso\.test$/)
+      const pending = mine.waitForEmail({ subject: /Verify/ }, { timeout: 10_000 })
+      const signed = await signEmail(
+        `From: qa@contoso.test\r\nTo: ${mine.address}\r\nSubject: Verify your email\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <g1@contoso.test>\r\n\r\nCode 123456\r\n`,
+        {
+          domain: 'contoso.test',
+          selector: 's1',
+          privateKey: key.privateKey,
+        },
+      )
+      await transport.send({
+        from: 'qa@contoso.test',
+        to: other.address,
+        subject: 'Not for signup',
+        text: 'x',
+      })
+      await transport.send({
+        from: 'qa@contoso.test',
+        to: mine.address,
+        envelope: { from: 'qa@contoso.test', to: [mine.address] },
+        raw: signed,
+      } as never)
+      const email = await pending
+      expect(email.subject).toBe('Verify your email')
+      expect(email.codes).toEqual(['123456'])
+      expect(email.auth?.source).toBe('stamped by Exchange Online (trusted Authentication-Results)')
+      expect(email.auth?.dkim[0]).toMatchObject({ result: 'pass', domain: 'contoso.test' })
+      expect(dmarc(email).pass).toBe(true)
+      expect((await other.emails()).map((e) => e.subject)).toEqual(['Not for signup'])
+    } finally {
+      await exo.stop()
+    }
+  })
+
+  it('computes the verdict when Exchange stamped none, and times out with near misses', async () => {
+    const { exo, provider, transport } = await setup(false)
+    try {
+      const inbox = await provider.createInbox('quiet')
+      await transport.send({ from: 'qa@contoso.test', to: inbox.address, subject: 'Welcome', text: 'x' })
+      const email = await inbox.waitForEmail({}, { timeout: 5000 })
+      expect(email.auth).toBeUndefined()
+      const error = await inbox.waitForEmail({ subject: /Reset/ }, { timeout: 300 }).catch((e) => e)
+      expect(error.message).toContain('Arrived for this inbox but did not match:')
+    } finally {
+      await exo.stop()
+    }
+  })
+})

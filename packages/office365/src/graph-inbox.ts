@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto'
+import {
+  type CapturedEmail,
+  type EmailQuery,
+  explainMismatch,
+  type InboxBackend,
+  type InboxProvider,
+  inboxFromBackend,
+  MailwrightError,
+  type NearMiss,
+  nearMiss,
+  parseEmail,
+  receivedEmailAuth,
+  type SendingProfile,
+  type TrustedReceiver,
+  type WaitRequest,
+  type WaitResult,
+} from '@mailwright/core'
+import { type ClientCredentials, createTokenProvider } from './token-provider.js'
+
+/** Options of {@link connectGraphInbox}. */
+export interface GraphInboxOptions {
+  /** The test mailbox; each test gets `<local>+<name>-<id>@<domain>` on it (plus addressing). */
+  mailbox: string
+  credentials: ClientCredentials
+  /** Default https://graph.microsoft.com; the emulator's URL offline. */
+  graphUrl?: string
+  /** How often Graph is asked for new mail, in ms. Default 2,000. */
+  pollMs?: number
+  /** Whose Authentication-Results count. Default: Exchange Online's own. */
+  trusted?: TrustedReceiver
+  /** The sending side's profile, to compute a verdict when Exchange stamped none (intra-tenant mail). */
+  profile?: SendingProfile
+}
+
+interface GraphMessage {
+  id: string
+  receivedDateTime: string
+  toRecipients?: Array<{ emailAddress: { address: string } }>
+}
+
+/**
+ * Inboxes on a real (or emulated) Office 365 mailbox, read through Microsoft Graph with application
+ * permissions (Mail.Read). New mail is found with `receivedDateTime` filters — Graph offers push only to a
+ * public webhook, so this back end asks every `pollMs` — and matched on the plus address. Each email is
+ * rebuilt from its MIME (`$value`), so every matcher works unchanged, with the verdict Exchange stamped.
+ *
+ * @example
+ * const provider = await connectGraphInbox({ mailbox: 'qa@contoso.com', credentials })
+ * const inbox = await provider.createInbox('signup')
+ */
+export async function connectGraphInbox(options: GraphInboxOptions): Promise<InboxProvider> {
+  const [local, domain] = options.mailbox.toLowerCase().split('@') as [string, string]
+  const backend = new GraphBackend(options)
+  return {
+    url: undefined,
+    smtp: { host: 'smtp.office365.com', port: 587 },
+    createInbox: async (name = 'test') =>
+      inboxFromBackend(`${local}+${name}-${randomBytes(3).toString('hex')}@${domain}`, backend, {
+        timeout: 120_000,
+        noEmailWindow: 30_000,
+      }),
+  }
+}
+
+class GraphBackend implements InboxBackend {
+  readonly #options: GraphInboxOptions
+  readonly #tokens
+  readonly #base: string
+  readonly #emails = new Map<string, Promise<CapturedEmail>>()
+
+  constructor(options: GraphInboxOptions) {
+    this.#options = options
+    this.#tokens = createTokenProvider(options.credentials)
+    this.#base = `${(options.graphUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '')}/v1.0/users/${encodeURIComponent(options.mailbox)}`
+  }
+
+  async list(address: string, query: EmailQuery): Promise<CapturedEmail[]> {
+    const emails = await this.#emailsFor(address, new Date(0))
+    return emails.filter((e) => explainMismatch(query, e).length === 0)
+  }
+
+  async wait(request: WaitRequest, signal: AbortSignal): Promise<WaitResult> {
+    const deadline = Date.now() + request.timeoutMs
+    const exclude = new Set(request.exclude)
+    // Clocks differ a little between here and Exchange: look a few seconds before the inbox was made.
+    const since = new Date(request.notBefore.getTime() - 5_000)
+    for (;;) {
+      const found = (await this.#emailsFor(request.address, since)).filter(
+        (e) => !exclude.has(e.id) && explainMismatch(request.query, e).length === 0,
+      )
+      if (found.length >= request.count) return { status: 'ok', emails: found.slice(0, request.count) }
+      if (Date.now() >= deadline) {
+        return {
+          status: 'timeout',
+          received: found.length,
+          nearMisses: await this.#nearMisses(request, since, exclude),
+        }
+      }
+      await sleep(Math.min(this.#options.pollMs ?? 2000, Math.max(0, deadline - Date.now())), signal)
+    }
+  }
+
+  async #nearMisses(request: WaitRequest, since: Date, exclude: Set<string>): Promise<NearMiss[]> {
+    const all = await this.#emailsIn(since)
+    const address = request.address.toLowerCase()
+    const mine = all.filter((e) => e.envelope.rcptTo.includes(address))
+    const misses: NearMiss[] = []
+    for (const email of mine) {
+      const reasons = explainMismatch(request.query, email)
+      if (reasons.length) misses.push(nearMiss('this-inbox', email, reasons))
+      else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', email, []))
+    }
+    for (const email of all) {
+      if (!mine.includes(email) && explainMismatch(request.query, email, ['to']).length === 0)
+        misses.push(nearMiss('other-address', email, []))
+    }
+    return misses.slice(-20)
+  }
+
+  async #emailsFor(address: string, since: Date): Promise<CapturedEmail[]> {
+    const target = address.toLowerCase()
+    return (await this.#emailsIn(since)).filter((e) => e.envelope.rcptTo.includes(target))
+  }
+
+  async #emailsIn(since: Date): Promise<CapturedEmail[]> {
+    const filter = `receivedDateTime ge ${since.toISOString()}`
+    let url: string | undefined =
+      `${this.#base}/messages?${new URLSearchParams({ $filter: filter, $top: '100', $select: 'id,receivedDateTime,toRecipients' })}`
+    const messages: GraphMessage[] = []
+    while (url) {
+      const page = (await this.#get(url, 'json')) as { value: GraphMessage[]; '@odata.nextLink'?: string }
+      messages.push(...page.value)
+      url = page['@odata.nextLink']
+    }
+    messages.sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? -1 : 1))
+    return Promise.all(messages.map((m) => this.#email(m)))
+  }
+
+  #email(message: GraphMessage): Promise<CapturedEmail> {
+    let email = this.#emails.get(message.id)
+    if (!email) {
+      email = (async () => {
+        const raw = (await this.#get(
+          `${this.#base}/messages/${encodeURIComponent(message.id)}/$value`,
+          'raw',
+        )) as Buffer
+        const rcptTo = (message.toRecipients ?? []).map((r) => r.emailAddress.address.toLowerCase())
+        const envelope = { mailFrom: '', rcptTo }
+        const auth = await receivedEmailAuth(raw, envelope, {
+          trusted: this.#options.trusted ?? { exchangeOnline: true },
+          profile: this.#options.profile,
+        })
+        return parseEmail(raw, {
+          id: message.id,
+          envelope,
+          receivedAt: new Date(message.receivedDateTime),
+          auth,
+        })
+      })()
+      this.#emails.set(message.id, email)
+    }
+    return email
+  }
+
+  async #get(url: string, as: 'json' | 'raw'): Promise<unknown> {
+    const { accessToken } = await this.#tokens.getToken('https://graph.microsoft.com/.default')
+    const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } })
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as {
+        error?: { code?: string; message?: string }
+      }
+      throw new MailwrightError(
+        'GRAPH',
+        `Microsoft Graph answered ${response.status} ${body.error?.code ?? ''} for mailbox ${this.#options.mailbox}: ${body.error?.message ?? response.statusText}. The app needs the Mail.Read application permission (admin consent) and access to this mailbox (Application Access Policy or RBAC for Applications).`,
+      )
+    }
+    return as === 'json' ? response.json() : Buffer.from(await response.arrayBuffer())
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      },
+      { once: true },
+    )
+  })
+}
