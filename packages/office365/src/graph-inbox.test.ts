@@ -88,7 +88,7 @@ describe('Graph inbox (against the emulator)', () => {
         to: mine.address,
         envelope: { from: 'qa@contoso.test', to: [mine.address] },
         raw: signed,
-      } as never)
+      })
       const email = await pending
       expect(email.subject).toBe('Verify your email')
       expect(email.codes).toEqual(['123456'])
