@@ -6,6 +6,7 @@ import {
   findChromium,
   inboxServer,
   type MailwrightOptions,
+  type MailwrightWorkerOptions,
   smtpEnv,
 } from '@mailwright/playwright'
 import { chromium, defineConfig } from '@playwright/test'
@@ -34,7 +35,7 @@ const mail = { smtpPort: 2625, httpPort: 8125 }
 const appPort = 3125
 const app = fileURLToPath(import.meta.resolve('@mailwright/example-signup-app/server.ts'))
 
-export default defineConfig<MailwrightOptions>({
+export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   testDir: './tests',
   fullyParallel: true,
   workers: 2,

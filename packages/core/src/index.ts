@@ -36,7 +36,9 @@ export {
   type TransportConfig,
 } from './config/define-config.js'
 export { type EnvReference, env } from './config/env.js'
+export { environmentInboxProvider } from './config/environment-inbox-provider.js'
 export { DEFAULT_CONFIG, loadConfig } from './config/load-config.js'
+export { loadOffice365, type Office365Module } from './config/load-office365.js'
 export {
   guardRecipients,
   RecipientNotAllowedError,

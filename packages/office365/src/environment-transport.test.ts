@@ -1,10 +1,12 @@
 import {
   defineConfig,
   env,
+  environmentInboxProvider,
   environmentTransport,
   RecipientNotAllowedError,
   resolveEnvironment,
 } from '@mailwright/core'
+
 import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
 
@@ -62,6 +64,66 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
       transport.send({ from: 'qa@contoso.test', to: 'customer@example.org', text: 'x' }),
     ).rejects.toBeInstanceOf(RecipientNotAllowedError)
     expect(exo.smtpConnections).toBe(connectionsBefore)
+    await transport.close()
+  })
+
+  it('reads staging inboxes through Graph when the environment says inbox: graph', async () => {
+    await using exo = await startOffice365Emulator({
+      tenant: tenantModel({
+        domain: 'contoso.test',
+        smtpAuthDisabled: false,
+        mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app1'] } },
+        apps: {
+          app1: { clientSecret: 's3', roles: ['SMTP.SendAsApp', 'Mail.Read'], servicePrincipal: true },
+        },
+      }),
+    })
+    const credentials = {
+      tenantId: env('O365_TENANT_ID'),
+      clientId: env('O365_CLIENT_ID'),
+      clientSecret: env('O365_CLIENT_SECRET'),
+    }
+    const staging = resolveEnvironment(
+      defineConfig({
+        environments: {
+          staging: {
+            inbox: {
+              type: 'graph',
+              mailbox: 'qa@contoso.test',
+              ...credentials,
+              graphUrl: exo.graphUrl,
+              loginUrl: exo.loginUrl,
+              pollMs: 50,
+            },
+            transport: {
+              type: 'office365-smtp',
+              user: 'qa@contoso.test',
+              auth: 'oauth2',
+              ...credentials,
+              host: exo.smtp.host,
+              port: exo.smtp.port,
+              ca: exo.smtp.ca,
+              servername: 'smtp.office365.com',
+              loginUrl: exo.loginUrl,
+            },
+            allowRecipients: ['qa+*@contoso.test'],
+          },
+        },
+      }),
+      {
+        name: 'staging',
+        env: { O365_TENANT_ID: exo.tenant.tenantId, O365_CLIENT_ID: 'app1', O365_CLIENT_SECRET: 's3' },
+      },
+    )
+    const provider = await environmentInboxProvider(staging, {
+      local: () => Promise.reject(new Error('not the sandbox')),
+    })
+    const inbox = await provider.createInbox('cfg')
+    const transport = await environmentTransport(staging)
+    await transport.send({ from: 'qa@contoso.test', to: inbox.address, subject: 'Through config', text: 'x' })
+    expect((await inbox.waitForEmail({ subject: 'Through config' }, { timeout: 5000 })).to[0]?.address).toBe(
+      inbox.address,
+    )
     await transport.close()
   })
 })

@@ -7,5 +7,6 @@ export {
   type MailwrightFixtures,
   type MailwrightOptions,
   type MailwrightWorkerFixtures,
+  type MailwrightWorkerOptions,
   test,
 } from './test.js'

@@ -4,6 +4,7 @@ import {
   type EmailMatcherImplementations,
   emailEvidence,
   emailMatchers,
+  environmentInboxProvider,
   environmentTransport,
   type Inbox,
   type InboxProvider,
@@ -30,13 +31,14 @@ export type MailEvidenceMode = 'on-failure' | 'always' | 'off'
 
 /** Options set with `use` (per project or file). */
 export interface MailwrightOptions {
-  /** The environment name for this project (`sandbox`, `staging`, …). Default `MAILWRIGHT_ENV` or `sandbox`. */
-  mailEnv: string
   /** Attach the emails a test touched: on failure (default), always, or never. */
   mailEvidence: MailEvidenceMode
   /** The run's inbox server; default `MAILWRIGHT_INBOX_URL` (set by `inboxServer()`), else one per worker. */
   inboxServerUrl: string | undefined
 }
+
+/** Options set with `use` that apply to a whole worker. */
+export type MailwrightWorkerOptions = Pick<MailwrightWorkerFixtures, 'mailEnv'>
 
 /** Test-scoped fixtures. */
 export interface MailwrightFixtures {
@@ -51,6 +53,11 @@ export interface MailwrightFixtures {
 
 /** Worker-scoped fixtures. */
 export interface MailwrightWorkerFixtures {
+  /**
+   * The environment for this project (`sandbox`, `staging`, … from mailwright.config.ts), set per project
+   * with `use: { mailEnv }`. Default `MAILWRIGHT_ENV` or `sandbox`. Worker-scoped: it decides the inboxes.
+   */
+  mailEnv: string
   inboxProvider: InboxProvider
   emailRenderer: { render(html: string): Promise<Buffer> }
 }
@@ -73,20 +80,27 @@ const record = (email: CapturedEmail | undefined) => {
  * })
  */
 export const test = base.extend<MailwrightOptions & MailwrightFixtures, MailwrightWorkerFixtures>({
-  mailEnv: [process.env.MAILWRIGHT_ENV ?? 'sandbox', { option: true }],
+  mailEnv: [process.env.MAILWRIGHT_ENV ?? 'sandbox', { option: true, scope: 'worker' }],
   mailEvidence: ['on-failure', { option: true }],
   inboxServerUrl: [process.env.MAILWRIGHT_INBOX_URL || undefined, { option: true }],
   inboxProvider: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
-    async ({}, use) => {
-      const url = process.env.MAILWRIGHT_INBOX_URL || undefined
-      if (url) {
-        await use(await connectInboxServer(url))
-        return
-      }
-      const server = await startInboxServer({ httpPort: false })
-      await use(server.provider())
-      await server.stop()
+    async ({ mailEnv }, use) => {
+      // The project's environment decides where inboxes live: the run's server (inboxServer()), one of
+      // this worker's own, an inbox server over HTTP, or a real mailbox through Graph.
+      let server: Awaited<ReturnType<typeof startInboxServer>> | undefined
+      const provider = await environmentInboxProvider(
+        resolveEnvironment(await loadConfig(), { name: mailEnv }),
+        {
+          local: async () => {
+            const url = process.env.MAILWRIGHT_INBOX_URL || undefined
+            if (url) return connectInboxServer(url)
+            server = await startInboxServer({ httpPort: false })
+            return server.provider()
+          },
+        },
+      )
+      await use(provider)
+      await server?.stop()
     },
     { scope: 'worker', box: true },
   ],

@@ -1,6 +1,7 @@
 import {
   connectInboxServer,
   emailEvidence,
+  environmentInboxProvider,
   environmentTransport,
   type Inbox,
   type InboxProvider,
@@ -46,14 +47,19 @@ export const test = base.extend<MailwrightFixtures>({
   inboxProvider: [
     // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from this pattern.
     async ({}, use) => {
-      const url = inject('mailwrightInboxUrl')
-      if (url) {
-        await use(await connectInboxServer(url))
-        return
-      }
-      const server = await startInboxServer({ httpPort: false })
-      await use(server.provider())
-      await server.stop()
+      // The environment (MAILWRIGHT_ENV) decides where inboxes live: the run's server, one of this
+      // worker's own, an inbox server over HTTP, or a real mailbox through Graph.
+      let server: Awaited<ReturnType<typeof startInboxServer>> | undefined
+      const provider = await environmentInboxProvider(resolveEnvironment(await loadConfig()), {
+        local: async () => {
+          const url = inject('mailwrightInboxUrl')
+          if (url) return connectInboxServer(url)
+          server = await startInboxServer({ httpPort: false })
+          return server.provider()
+        },
+      })
+      await use(provider)
+      await server?.stop()
     },
     { scope: 'worker' },
   ],

@@ -15,7 +15,11 @@ export type InboxConfig =
       tenantId: ConfigValue
       clientId: ConfigValue
       clientSecret: ConfigValue
-      authority?: string
+      /** Graph and login.microsoftonline.com stand-ins: for the emulator only. */
+      graphUrl?: string
+      loginUrl?: string
+      /** How often Graph is asked for new mail, in ms. Default 2,000. */
+      pollMs?: number
     }
   | {
       type: 'imap'

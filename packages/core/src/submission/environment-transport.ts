@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import nodemailer from 'nodemailer'
 import { ConfigError } from '../config/config-error.js'
+import { loadOffice365 } from '../config/load-office365.js'
 import type { ResolvedEnvironment } from '../config/resolve-environment.js'
 import type { Secret } from '../config/secret.js'
 import { guardedTransport } from './guarded-transport.js'
@@ -61,20 +59,7 @@ export async function environmentTransport(
       'Use "office365-smtp" (or "inbox" for the sandbox).',
     )
   }
-  // Optional and heavy (msal): loaded only when an environment sends through Office 365.
-  type Office365Module = { office365SmtpTransport(options: unknown): MailTransport }
-  let office365: Office365Module
-  try {
-    // Resolved from the project (its node_modules), where the user installed it, not from core's own.
-    const resolved = createRequire(join(process.cwd(), 'package.json')).resolve('@mailwright/office365')
-    office365 = (await import(pathToFileURL(resolved).href)) as Office365Module
-  } catch {
-    throw new ConfigError(
-      `environments.${environment.name}.transport`,
-      'needs the @mailwright/office365 package, which is not installed',
-      'Add it: pnpm add -D @mailwright/office365.',
-    )
-  }
+  const office365 = await loadOffice365(`environments.${environment.name}.transport`)
   const t = transport as unknown as {
     user: string
     auth: 'oauth2' | 'basic'

@@ -1,0 +1,46 @@
+import { connectInboxServer, type InboxProvider } from '../connect-inbox-server.js'
+import { ConfigError } from './config-error.js'
+import { loadOffice365 } from './load-office365.js'
+import type { ResolvedEnvironment } from './resolve-environment.js'
+import type { Secret } from './secret.js'
+
+/**
+ * Where an environment's inboxes live: the local capture (`local()`, the runner's own server), an inbox
+ * server reached over HTTP, or a real Office 365 mailbox read through Graph.
+ *
+ * @example
+ * const provider = await environmentInboxProvider(environment, { local: () => startLocal() })
+ */
+export async function environmentInboxProvider(
+  environment: ResolvedEnvironment,
+  options: { local(): Promise<InboxProvider> },
+): Promise<InboxProvider> {
+  const inbox = environment.inbox as { type: string } & Record<string, unknown>
+  const key = `environments.${environment.name}.inbox`
+  switch (inbox.type) {
+    case 'local':
+      return options.local()
+    case 'server':
+      return connectInboxServer(inbox.url as string)
+    case 'graph': {
+      const office365 = await loadOffice365(key)
+      return office365.connectGraphInbox({
+        mailbox: inbox.mailbox,
+        credentials: {
+          tenantId: inbox.tenantId,
+          clientId: inbox.clientId,
+          clientSecret: inbox.clientSecret as Secret,
+          loginUrl: inbox.loginUrl,
+        },
+        graphUrl: inbox.graphUrl,
+        pollMs: inbox.pollMs,
+      })
+    }
+    default:
+      throw new ConfigError(
+        `${key}.type`,
+        `is "${inbox.type}", which the runner fixtures do not support yet`,
+        'Use "local", "server" or "graph".',
+      )
+  }
+}
