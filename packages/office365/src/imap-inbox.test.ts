@@ -1,0 +1,151 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Secret } from '@mailwright/core'
+import { ImapFlow } from 'imapflow'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectImapInbox, type ImapInboxProvider } from './imap-inbox.js'
+
+// A real IMAP server from Debian's packages (dovecot-imapd) on loopback, started for this file.
+// CI installs it; a laptop without it skips.
+const hasDovecot = spawnSync('dovecot', ['--version']).status === 0
+const PASSWORD = 'imap-pass-7d3e'
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function startDovecot(): Promise<{ port: number; process: ChildProcess }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mailwright-dovecot-'))
+  // Its auth process runs as the dovecot user and must read the password file in here.
+  chmodSync(dir, 0o755)
+  const port = await freePort()
+  for (const sub of ['run', 'mail']) mkdirSync(join(dir, sub))
+  const id = (name: string, flag: string) => Number(execFileSync('id', [flag, name]).toString())
+  // Dovecot runs its login process unprivileged and refuses root for mail: give each its directory.
+  chownSync(join(dir, 'run'), id('dovecot', '-u'), id('dovecot', '-g'))
+  chownSync(join(dir, 'mail'), id('nobody', '-u'), id('nobody', '-g'))
+  writeFileSync(join(dir, 'passwd'), `qa@contoso.test:{PLAIN}${PASSWORD}\n`)
+  writeFileSync(
+    join(dir, 'dovecot.conf'),
+    `protocols = imap
+listen = 127.0.0.1
+base_dir = ${dir}/run
+state_dir = ${dir}/run
+log_path = ${dir}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:${dir}/mail/%u
+default_internal_user = dovecot
+default_login_user = dovenull
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+}
+passdb {
+  driver = passwd-file
+  args = ${dir}/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=${id('nobody', '-g')} home=${dir}/mail/%u
+}
+`,
+  )
+  const process = spawn('dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' })
+  for (let i = 0; i < 100; i++) {
+    const ready = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('data', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (ready) return { port, process }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('dovecot did not start')
+}
+
+describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', () => {
+  let dovecot: { port: number; process: ChildProcess }
+  let provider: ImapInboxProvider
+  let deliverer: ImapFlow
+  beforeAll(async () => {
+    dovecot = await startDovecot()
+    provider = await connectImapInbox({
+      host: '127.0.0.1',
+      port: dovecot.port,
+      user: 'qa@contoso.test',
+      password: new Secret('P', PASSWORD),
+    })
+    deliverer = new ImapFlow({
+      host: '127.0.0.1',
+      port: dovecot.port,
+      secure: false,
+      auth: { user: 'qa@contoso.test', pass: PASSWORD },
+      logger: false,
+    })
+    await deliverer.connect()
+  })
+  afterAll(async () => {
+    await deliverer?.logout().catch(() => {})
+    await provider?.close()
+    if (dovecot) {
+      const exited = new Promise((resolve) => dovecot.process.once('exit', resolve))
+      dovecot.process.kill('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))])
+      dovecot.process.kill('SIGKILL')
+    }
+  })
+
+  const deliver = (to: string, subject: string) =>
+    deliverer.append(
+      'INBOX',
+      `From: app@example.com\r\nTo: ${to}\r\nSubject: ${subject}\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${subject.replace(/\W/g, '')}.${Date.now()}@example.com>\r\n\r\nYour code is 246810.\r\n`,
+    )
+
+  it('is told of new mail while idling, and hands each test only its own', async () => {
+    const mine = await provider.createInbox('imap')
+    const other = await provider.createInbox('other')
+    const pending = mine.waitForEmail({ subject: 'Verify' }, { timeout: 10_000 })
+    await deliver(other.address, 'Verify (not yours)')
+    await deliver(mine.address, 'Verify your account')
+    const email = await pending
+    expect(email.subject).toBe('Verify your account')
+    expect(email.codes).toEqual(['246810'])
+    expect((await other.emails()).map((e) => e.subject)).toEqual(['Verify (not yours)'])
+  })
+
+  it('times out with the near misses it saw', async () => {
+    const inbox = await provider.createInbox('miss')
+    await deliver(inbox.address, 'Welcome')
+    const error = await inbox.waitForEmail({ subject: /Reset/ }, { timeout: 500 }).catch((e) => e)
+    expect(error.message).toContain('subject "Welcome" does not match /Reset/')
+  })
+
+  it('says what failed when the login is refused', async () => {
+    await expect(
+      connectImapInbox({
+        host: '127.0.0.1',
+        port: dovecot.port,
+        user: 'qa@contoso.test',
+        password: new Secret('P', 'wrong'),
+      }),
+    ).rejects.toThrow(/Could not open INBOX of qa@contoso\.test at 127\.0\.0\.1/)
+  })
+})

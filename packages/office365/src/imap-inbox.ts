@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import {
+  addressesOf,
+  type CapturedEmail,
+  type EmailQuery,
+  explainMismatch,
+  type InboxBackend,
+  type InboxProvider,
+  inboxFromBackend,
+  MailwrightError,
+  type NearMiss,
+  nearMiss,
+  parseEmail,
+  parseHeaders,
+  receivedEmailAuth,
+  type Secret,
+  type SendingProfile,
+  type TrustedReceiver,
+  type WaitRequest,
+  type WaitResult,
+} from '@mailwright/core'
+
+/** Options of {@link connectImapInbox}. */
+export interface ImapInboxOptions {
+  host: string
+  port?: number
+  /** Implicit TLS (993). Without it STARTTLS is used when offered. */
+  secure?: boolean
+  /** The mailbox login, also the base address for plus addressing unless `address` says otherwise. */
+  user: string
+  password?: Secret
+  /** XOAUTH2 instead of a password (e.g. a token for https://outlook.office365.com/.default). */
+  accessToken?: Secret
+  /** The base address inboxes are made on. Default `user`. */
+  address?: string
+  tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean }
+  trusted?: TrustedReceiver
+  profile?: SendingProfile
+}
+
+/** An IMAP-backed inbox provider; close() logs out. */
+export interface ImapInboxProvider extends InboxProvider {
+  close(): Promise<void>
+}
+
+/**
+ * Inboxes on one real mailbox read over IMAP (imapflow): the server tells of new mail while the client
+ * IDLEs, so waits are pushed, not polled. Each test gets a plus address on the mailbox; an email belongs to
+ * it when its To, Cc or Delivered-To names it. Emails are rebuilt from their MIME, verdicts from the
+ * receiver's trusted Authentication-Results (or computed from the profile).
+ *
+ * @example
+ * const provider = await connectImapInbox({ host: 'outlook.office365.com', port: 993, secure: true, user: 'qa@contoso.com', accessToken })
+ */
+export async function connectImapInbox(options: ImapInboxOptions): Promise<ImapInboxProvider> {
+  const { ImapFlow } = await import('imapflow')
+  const auth = options.accessToken
+    ? { user: options.user, accessToken: options.accessToken.reveal() }
+    : { user: options.user, pass: options.password?.reveal() ?? '' }
+  const client = new ImapFlow({
+    host: options.host,
+    port: options.port ?? (options.secure ? 993 : 143),
+    secure: options.secure ?? false,
+    auth,
+    logger: false,
+    tls: options.tls,
+    // IDLE right after each command: new mail is announced at once (imapflow waits 15 s by default).
+    autoIdleDelay: 50,
+  })
+  try {
+    await client.connect()
+    await client.mailboxOpen('INBOX')
+  } catch (error) {
+    throw new MailwrightError(
+      'IMAP',
+      `Could not open INBOX of ${options.user} at ${options.host}:${options.port ?? ''}: ${(error as { responseText?: string }).responseText ?? (error as Error).message}. Check the host, port, TLS and credentials (for Office 365: IMAP.AccessAsApp, the service principal and FullAccess).`,
+    )
+  }
+  const backend = new ImapBackend(client, options)
+  await backend.start()
+  const [local, domain] = (options.address ?? options.user).toLowerCase().split('@') as [string, string]
+  return {
+    url: undefined,
+    smtp: { host: options.host, port: 587 },
+    createInbox: async (name = 'test') =>
+      inboxFromBackend(`${local}+${name}-${randomBytes(3).toString('hex')}@${domain}`, backend),
+    close: async () => {
+      await client.logout().catch(() => {})
+    },
+  }
+}
+
+type Client = InstanceType<typeof import('imapflow').ImapFlow>
+
+class ImapBackend extends EventEmitter<{ email: [CapturedEmail] }> implements InboxBackend {
+  readonly #client: Client
+  readonly #options: ImapInboxOptions
+  readonly #emails: CapturedEmail[] = []
+  #lastUid = 0
+  #fetching: Promise<void> = Promise.resolve()
+
+  constructor(client: Client, options: ImapInboxOptions) {
+    super()
+    this.#client = client
+    this.#options = options
+  }
+
+  async start(): Promise<void> {
+    // The server announces new messages (EXISTS) during IDLE; each announcement fetches what is new.
+    this.#client.on('exists', () => {
+      this.#fetching = this.#fetching.then(() => this.#fetchNew()).catch(() => {})
+    })
+    await this.#fetchNew()
+  }
+
+  async #fetchNew(): Promise<void> {
+    for await (const message of this.#client.fetch(
+      `${this.#lastUid + 1}:*`,
+      { uid: true, source: true, internalDate: true },
+      { uid: true },
+    )) {
+      if (message.uid <= this.#lastUid || !message.source) continue
+      this.#lastUid = message.uid
+      const raw = Buffer.from(message.source)
+      const headers = parseHeaders(raw).headers
+      const rcptTo = ['to', 'cc', 'delivered-to'].flatMap((h) =>
+        addressesOf(headers, h).map((a) => a.address.toLowerCase()),
+      )
+      const envelope = { mailFrom: '', rcptTo }
+      const auth = await receivedEmailAuth(raw, envelope, {
+        trusted: this.#options.trusted ?? {},
+        profile: this.#options.profile,
+      })
+      const internalDate = message.internalDate instanceof Date ? message.internalDate : new Date()
+      const email = await parseEmail(raw, {
+        id: `imap-${message.uid}`,
+        envelope,
+        receivedAt: internalDate,
+        auth,
+      })
+      this.#emails.push(email)
+      this.emit('email', email)
+    }
+  }
+
+  async list(address: string, query: EmailQuery): Promise<CapturedEmail[]> {
+    await this.#fetching
+    return this.#emails.filter((e) => belongs(e, address) && explainMismatch(query, e).length === 0)
+  }
+
+  wait(request: WaitRequest, signal: AbortSignal): Promise<WaitResult> {
+    return new Promise((resolve, reject) => {
+      const exclude = new Set(request.exclude)
+      const found: CapturedEmail[] = []
+      const consider = (email: CapturedEmail) => {
+        if (
+          exclude.has(email.id) ||
+          !belongs(email, request.address) ||
+          explainMismatch(request.query, email).length > 0
+        )
+          return
+        found.push(email)
+        if (found.length >= request.count) finish({ status: 'ok', emails: found.slice(0, request.count) })
+      }
+      const finish = (result: WaitResult | Error) => {
+        clearTimeout(timer)
+        this.off('email', consider)
+        signal.removeEventListener('abort', onAbort)
+        result instanceof Error ? reject(result) : resolve(result)
+      }
+      const onAbort = () => finish(signal.reason as Error)
+      const timer = setTimeout(
+        () =>
+          finish({
+            status: 'timeout',
+            received: found.length,
+            nearMisses: this.#nearMisses(request, exclude),
+          }),
+        request.timeoutMs,
+      )
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.on('email', consider)
+      for (const email of this.#emails) if (found.length < request.count) consider(email)
+    })
+  }
+
+  #nearMisses(request: WaitRequest, exclude: Set<string>): NearMiss[] {
+    const misses: NearMiss[] = []
+    for (const email of this.#emails) {
+      if (belongs(email, request.address)) {
+        const reasons = explainMismatch(request.query, email)
+        if (reasons.length) misses.push(nearMiss('this-inbox', email, reasons))
+        else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', email, []))
+      } else if (
+        email.receivedAt >= request.notBefore &&
+        explainMismatch(request.query, email, ['to']).length === 0
+      ) {
+        misses.push(nearMiss('other-address', email, []))
+      }
+    }
+    return misses.slice(-20)
+  }
+}
+
+function belongs(email: CapturedEmail, address: string): boolean {
+  return email.envelope.rcptTo.includes(address.toLowerCase())
+}
