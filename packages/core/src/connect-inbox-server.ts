@@ -10,6 +10,8 @@ export interface InboxProvider {
   readonly smtp: { host: string; port: number }
   /** A new inbox with a unique address (`<name>+<id>@<domain>`). */
   createInbox(name?: string): Promise<Inbox>
+  /** Releases connections the provider holds (an IMAP session, say). */
+  close?(): Promise<void>
 }
 
 /**

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'nod
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Secret } from '@mailwright/core'
+import { defineConfig, env, environmentInboxProvider, resolveEnvironment, Secret } from '@mailwright/core'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectImapInbox, type ImapInboxProvider } from './imap-inbox.js'
@@ -147,5 +147,34 @@ describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', ()
         password: new Secret('P', 'wrong'),
       }),
     ).rejects.toThrow(/Could not open INBOX of qa@contoso\.test at 127\.0\.0\.1/)
+  })
+
+  it('serves an environment whose inbox is imap', async () => {
+    const environment = resolveEnvironment(
+      defineConfig({
+        environments: {
+          mailbox: {
+            inbox: {
+              type: 'imap',
+              host: '127.0.0.1',
+              port: dovecot.port,
+              user: 'qa@contoso.test',
+              password: env('IMAP_PASSWORD'),
+            },
+          },
+        },
+      }),
+      { name: 'mailbox', env: { IMAP_PASSWORD: PASSWORD } },
+    )
+    const fromConfig = await environmentInboxProvider(environment, {
+      local: () => Promise.reject(new Error('not local')),
+    })
+    try {
+      const inbox = await fromConfig.createInbox('cfg')
+      await deliver(inbox.address, 'Configured')
+      expect((await inbox.waitForEmail({}, { timeout: 10_000 })).subject).toBe('Configured')
+    } finally {
+      await fromConfig.close?.()
+    }
   })
 })

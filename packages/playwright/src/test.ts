@@ -100,6 +100,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
         },
       )
       await use(provider)
+      await provider.close?.()
       await server?.stop()
     },
     { scope: 'worker', box: true },

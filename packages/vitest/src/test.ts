@@ -59,6 +59,7 @@ export const test = base.extend<MailwrightFixtures>({
         },
       })
       await use(provider)
+      await provider.close?.()
       await server?.stop()
     },
     { scope: 'worker' },

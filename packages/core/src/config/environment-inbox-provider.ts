@@ -6,7 +6,7 @@ import type { Secret } from './secret.js'
 
 /**
  * Where an environment's inboxes live: the local capture (`local()`, the runner's own server), an inbox
- * server reached over HTTP, or a real Office 365 mailbox read through Graph.
+ * server reached over HTTP, or a real mailbox read through Graph or IMAP.
  *
  * @example
  * const provider = await environmentInboxProvider(environment, { local: () => startLocal() })
@@ -36,11 +36,22 @@ export async function environmentInboxProvider(
         pollMs: inbox.pollMs,
       })
     }
+    case 'imap': {
+      const office365 = await loadOffice365(key)
+      return office365.connectImapInbox({
+        host: inbox.host,
+        port: inbox.port,
+        secure: inbox.secure,
+        user: inbox.user,
+        password: inbox.password,
+        accessToken: inbox.accessToken,
+      })
+    }
     default:
       throw new ConfigError(
         `${key}.type`,
         `is "${inbox.type}", which the runner fixtures do not support yet`,
-        'Use "local", "server" or "graph".',
+        'Use "local", "server", "graph" or "imap".',
       )
   }
 }
