@@ -47,6 +47,7 @@ export {
 } from './config/recipient-guard.js'
 export { type ResolvedEnvironment, resolveEnvironment } from './config/resolve-environment.js'
 export { redact, Secret } from './config/secret.js'
+export { sendingProfileOf } from './config/sending-profile-of.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
 export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
 export { decodeWords } from './decode-words.js'

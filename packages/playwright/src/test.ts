@@ -13,6 +13,7 @@ import {
   type MatcherResult,
   observeInbox,
   resolveEnvironment,
+  sendingProfileOf,
   slug,
   withEvidence,
 } from '@mailwright/core'
@@ -88,17 +89,16 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       // The project's environment decides where inboxes live: the run's server (inboxServer()), one of
       // this worker's own, an inbox server over HTTP, or a real mailbox through Graph.
       let server: Awaited<ReturnType<typeof startInboxServer>> | undefined
-      const provider = await environmentInboxProvider(
-        resolveEnvironment(await loadConfig(), { name: mailEnv }),
-        {
-          local: async () => {
-            const url = process.env.MAILWRIGHT_INBOX_URL || undefined
-            if (url) return connectInboxServer(url)
-            server = await startInboxServer({ httpPort: false })
-            return server.provider()
-          },
+      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
+      const provider = await environmentInboxProvider(environment, {
+        local: async () => {
+          const url = process.env.MAILWRIGHT_INBOX_URL || undefined
+          if (url) return connectInboxServer(url)
+          // The environment's sending profile turns authentication verdicts on.
+          server = await startInboxServer({ httpPort: false, sendingProfile: sendingProfileOf(environment) })
+          return server.provider()
         },
-      )
+      })
       await use(provider)
       await provider.close?.()
       await server?.stop()

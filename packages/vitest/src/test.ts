@@ -9,6 +9,7 @@ import {
   type MailTransport,
   observeInbox,
   resolveEnvironment,
+  sendingProfileOf,
   slug,
 } from '@mailwright/core'
 import { startInboxServer } from '@mailwright/inbox-server'
@@ -50,11 +51,13 @@ export const test = base.extend<MailwrightFixtures>({
       // The environment (MAILWRIGHT_ENV) decides where inboxes live: the run's server, one of this
       // worker's own, an inbox server over HTTP, or a real mailbox through Graph.
       let server: Awaited<ReturnType<typeof startInboxServer>> | undefined
-      const provider = await environmentInboxProvider(resolveEnvironment(await loadConfig()), {
+      const environment = resolveEnvironment(await loadConfig())
+      const provider = await environmentInboxProvider(environment, {
         local: async () => {
           const url = inject('mailwrightInboxUrl')
           if (url) return connectInboxServer(url)
-          server = await startInboxServer({ httpPort: false })
+          // The environment's sending profile turns authentication verdicts on.
+          server = await startInboxServer({ httpPort: false, sendingProfile: sendingProfileOf(environment) })
           return server.provider()
         },
       })
