@@ -126,4 +126,45 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
     )
     await transport.close()
   })
+
+  it('sends through Graph sendMail when the environment says transport: graph', async () => {
+    await using exo = await startOffice365Emulator({
+      tenant: tenantModel({
+        domain: 'contoso.test',
+        mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app1'] } },
+        apps: { app1: { clientSecret: 's4', roles: ['Mail.Send'], servicePrincipal: true } },
+      }),
+    })
+    const staging = resolveEnvironment(
+      defineConfig({
+        environments: {
+          staging: {
+            transport: {
+              type: 'graph',
+              mailbox: 'qa@contoso.test',
+              tenantId: env('T'),
+              clientId: env('C'),
+              clientSecret: env('S'),
+              graphUrl: exo.graphUrl,
+              loginUrl: exo.loginUrl,
+            },
+            allowRecipients: ['qa+*@contoso.test'],
+          },
+        },
+      }),
+      { name: 'staging', env: { T: exo.tenant.tenantId, C: 'app1', S: 's4' } },
+    )
+    const transport = await environmentTransport(staging)
+    expect(
+      (
+        await transport.send({
+          from: 'qa@contoso.test',
+          to: 'qa+g@contoso.test',
+          subject: 'Graph env',
+          text: 'x',
+        })
+      ).response,
+    ).toBe('202 Accepted (queued)')
+    expect(exo.mailboxes.list('qa@contoso.test').map((m) => m.subject)).toEqual(['Graph env'])
+  })
 })

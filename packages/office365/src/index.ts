@@ -1,4 +1,5 @@
 export { connectGraphInbox, type GraphInboxOptions } from './graph-inbox.js'
+export { type GraphSendMailOptions, graphSendMailTransport } from './graph-send-mail-transport.js'
 export { connectImapInbox, type ImapInboxOptions, type ImapInboxProvider } from './imap-inbox.js'
 export {
   BASIC_AUTH_WARNING,

@@ -57,6 +57,9 @@ export type TransportConfig =
       tenantId: ConfigValue
       clientId: ConfigValue
       clientSecret: ConfigValue
+      /** Graph and login.microsoftonline.com stand-ins: for the emulator only. */
+      graphUrl?: string
+      loginUrl?: string
     }
 
 /** The production sender as receivers see it, for verdicts computed here. */

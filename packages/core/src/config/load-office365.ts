@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js'
 /** What core uses from the optional @mailwright/office365 package. */
 export interface Office365Module {
   office365SmtpTransport(options: unknown): MailTransport
+  graphSendMailTransport(options: unknown): MailTransport
   connectGraphInbox(options: unknown): Promise<InboxProvider>
   connectImapInbox(options: unknown): Promise<InboxProvider>
 }

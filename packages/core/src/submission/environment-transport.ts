@@ -52,11 +52,38 @@ export async function environmentTransport(
     }
     return sandboxTransport(options.sandboxSmtp)
   }
+  const guard = {
+    environment: environment.name,
+    allowRecipients: environment.allowRecipients,
+    secrets: environment.secrets,
+  }
+  if (transport.type === 'graph') {
+    const g = transport as unknown as {
+      mailbox: string
+      tenantId: string
+      clientId: string
+      clientSecret: Secret
+      graphUrl?: string
+      loginUrl?: string
+    }
+    const office365 = await loadOffice365(`environments.${environment.name}.transport`)
+    const inner = office365.graphSendMailTransport({
+      mailbox: g.mailbox,
+      credentials: {
+        tenantId: g.tenantId,
+        clientId: g.clientId,
+        clientSecret: g.clientSecret,
+        loginUrl: g.loginUrl,
+      },
+      graphUrl: g.graphUrl,
+    })
+    return guardedTransport(inner, guard)
+  }
   if (transport.type !== 'office365-smtp') {
     throw new ConfigError(
       `environments.${environment.name}.transport.type`,
       `is "${transport.type}", which mailTransport does not support yet`,
-      'Use "office365-smtp" (or "inbox" for the sandbox).',
+      'Use "office365-smtp" or "graph" (or "inbox" for the sandbox).',
     )
   }
   const office365 = await loadOffice365(`environments.${environment.name}.transport`)
@@ -87,9 +114,5 @@ export async function environmentTransport(
           },
         })
       : office365.office365SmtpTransport({ ...base, auth: 'basic', password: t.password })
-  return guardedTransport(inner, {
-    environment: environment.name,
-    allowRecipients: environment.allowRecipients,
-    secrets: environment.secrets,
-  })
+  return guardedTransport(inner, guard)
 }
