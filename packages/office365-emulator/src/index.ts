@@ -10,6 +10,7 @@ export {
   type BasicAuthMode,
   type EmulatedApp,
   type EmulatedMailbox,
+  type InboundConnector,
   type TenantModel,
   tenantModel,
 } from './tenant-model.js'

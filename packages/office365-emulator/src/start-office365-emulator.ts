@@ -32,9 +32,14 @@ export interface StartedOffice365Emulator extends AsyncDisposable {
   readonly graphUrl: string
   readonly mailboxes: Mailboxes
   readonly tenant: TenantModel
-  /** Every accepted submission, in order. */
+  /**
+   * The tenant's MX endpoint (stands for `<domain-with-dashes>.mail.protection.outlook.com:25`): relay
+   * through inbound connectors and Direct send, with its own self-signed certificate and certificate name.
+   */
+  readonly mx: { host: string; port: number; ca: string; servername: string }
+  /** Every accepted message (submission, relay and Direct send), in order. */
   readonly submitted: readonly SubmittedMessage[]
-  /** SMTP connections accepted so far (to prove a refused send never connected). */
+  /** SMTP connections accepted so far on either endpoint (to prove a refused send never connected). */
   readonly smtpConnections: number
   /** A token as Entra would issue it, for tests that bypass the token endpoint. */
   issueToken(claims: Omit<TokenClaims, 'iat' | 'exp'>): string
@@ -68,15 +73,32 @@ export async function startOffice365Emulator(
       await options.onMessage?.(message)
     },
   })
+  const mxName = `${options.tenant.domain.replace(/\./g, '-')}.mail.protection.outlook.com`
+  const mxTls = generateCertificate(mxName)
+  const mxServer = createSubmissionListener({
+    tenant: options.tenant,
+    tokens,
+    tls: mxTls,
+    hostname: 'AM0PEPF00000001.mail.protection.outlook.com',
+    mode: 'mx',
+    onMessage: async (message) => {
+      submitted.push(message)
+      await mailboxes.deliver(message.raw, message)
+      await options.onMessage?.(message)
+    },
+  })
   const tokenServer = createTokenEndpoint(options.tenant, tokens)
   const sockets = new Set<import('node:net').Socket>()
   let connections = 0
-  smtpServer.on('connection', (socket) => {
-    connections += 1
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
+  for (const server of [smtpServer, mxServer]) {
+    server.on('connection', (socket) => {
+      connections += 1
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+  }
   const smtpPort = await listen(smtpServer)
+  const mxPort = await listen(mxServer)
   const loginUrl = `http://127.0.0.1:${await listen(tokenServer)}`
   // Graph sendMail goes through the same delivery as SMTP submission (saved to no Sent Items here).
   const graphServer = createGraphEndpoint(options.tenant, tokens, mailboxes, async (mailbox, raw) => {
@@ -90,11 +112,17 @@ export async function startOffice365Emulator(
   const stop = () => {
     // Open sessions must not keep stop() waiting.
     for (const socket of sockets) socket.destroy()
-    stopped ??= Promise.all([close(smtpServer), close(tokenServer), close(graphServer)]).then(() => undefined)
+    stopped ??= Promise.all([
+      close(smtpServer),
+      close(mxServer),
+      close(tokenServer),
+      close(graphServer),
+    ]).then(() => undefined)
     return stopped
   }
   return {
     smtp: { host: '127.0.0.1', port: smtpPort, ca: tls.cert },
+    mx: { host: '127.0.0.1', port: mxPort, ca: mxTls.cert, servername: mxName },
     loginUrl,
     graphUrl,
     mailboxes,

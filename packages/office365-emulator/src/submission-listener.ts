@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
 import { smtpAuthDisabledFor, type TenantModel } from './tenant-model.js'
@@ -7,7 +7,12 @@ import type { TokenIssuer } from './token-issuer.js'
 /** A message the emulated Office 365 accepted for delivery. */
 export interface SubmittedMessage {
   id: string
-  authenticatedAs: string
+  /** The mailbox that authenticated (client submission only). */
+  authenticatedAs?: string
+  /** Client submission (587), relay attributed by an inbound connector, or anonymous Direct send (MX:25). */
+  via: 'submission' | 'connector' | 'direct-send'
+  /** The inbound connector that attributed a relayed message. */
+  connector?: string
   mailFrom: string
   rcptTo: string[]
   raw: Buffer
@@ -20,6 +25,8 @@ export interface SubmissionListenerOptions {
   /** The host name in the banner and replies, e.g. `AM0PR01MB1234.eurprd01.prod.outlook.com`. */
   hostname: string
   onMessage(message: SubmittedMessage): void | Promise<void>
+  /** `mx` plays the tenant's MX endpoint (port 25): no AUTH, connectors, Direct send and DBEB rules. */
+  mode?: 'submission' | 'mx'
 }
 
 const EXO_AUDIENCE = 'https://outlook.office365.com'
@@ -58,13 +65,16 @@ class Session {
   #pending: ((line: string) => void) | undefined
   #data: Buffer[] | undefined
   #closed = false
+  #connector: string | undefined
   readonly #options: SubmissionListenerOptions
   readonly #shared: Shared
+  readonly #mx: boolean
 
   constructor(socket: Socket, options: SubmissionListenerOptions, shared: Shared) {
     this.#socket = socket
     this.#options = options
     this.#shared = shared
+    this.#mx = options.mode === 'mx'
   }
 
   start(): void {
@@ -163,7 +173,8 @@ class Session {
       'PIPELINING',
       'DSN',
       'ENHANCEDSTATUSCODES',
-      ...(this.#tls ? ['AUTH LOGIN XOAUTH2'] : ['STARTTLS']),
+      // The MX endpoint never offers AUTH (improsec transcript, research §3).
+      ...(this.#tls ? (this.#mx ? [] : ['AUTH LOGIN XOAUTH2']) : ['STARTTLS']),
       '8BITMIME',
       'BINARYMIME',
       'CHUNKING',
@@ -183,6 +194,15 @@ class Session {
       cert: this.#options.tls.cert,
       // Exchange Online refuses TLS 1.0/1.1 (421 4.7.66); the handshake fails for such clients.
       minVersion: 'TLSv1.2',
+      // Certificate connectors identify the sender by the certificate it presents; a bad one is not a
+      // handshake failure but a relay that is not attributed (5.7.64).
+      ...(this.#mx
+        ? {
+            requestCert: true,
+            rejectUnauthorized: false,
+            ...(this.#options.tenant.trustedCa.length > 0 ? { ca: this.#options.tenant.trustedCa } : {}),
+          }
+        : {}),
     })
     this.#socket = secure
     this.#tls = true
@@ -195,7 +215,7 @@ class Session {
     const [mechanism = '', initial] = argument.split(' ')
     if (!this.#greeted) return this.#reply('503 5.5.2 Send hello first')
     if (this.#user) return this.#reply('503 5.5.2 Auth command already specified')
-    if (!this.#tls || !['LOGIN', 'XOAUTH2'].includes(mechanism.toUpperCase())) {
+    if (this.#mx || !this.#tls || !['LOGIN', 'XOAUTH2'].includes(mechanism.toUpperCase())) {
       return this.#reply(`504 5.7.4 Unrecognized authentication type [${this.#options.hostname}]`)
     }
     if (mechanism.toUpperCase() === 'XOAUTH2') {
@@ -294,24 +314,31 @@ class Session {
 
   #mail(argument: string) {
     if (!this.#greeted) return this.#reply('503 5.5.2 Send hello first')
-    if (!this.#user) {
+    if (!this.#mx && !this.#user) {
       const earlier = this.#lastAuthError ? ` Error: ${this.#lastAuthError}` : ''
       return this.#reply(
         `530 5.7.57 Client not authenticated to send mail. [${this.#options.hostname}]${earlier}`,
       )
     }
-    if (this.#mailFrom !== undefined) return this.#reply('503 5.5.2 Sender already specified')
-    const match = /^FROM:\s*<([^>]*)>(.*)$/i.exec(argument)
-    if (!match) return this.#reply('501 5.5.4 Invalid arguments')
-    const size = /\bSIZE=(\d+)/i.exec(match[2] as string)?.[1]
-    if (size && Number(size) > this.#options.tenant.maxSize)
-      return this.#reply('552 5.3.4 Message size exceeds fixed maximum message size')
-    const from = (match[1] as string).toLowerCase()
-    if (this.#options.tenant.sendAsCheck === 'mail-from' && !this.#maySendAs(from)) {
+    const from = this.#parseMailFrom(argument)
+    if (from === undefined) return
+    if (this.#mx) this.#connector = this.#matchingConnector()
+    else if (this.#options.tenant.sendAsCheck === 'mail-from' && !this.#maySendAs(from)) {
       return this.#reply('550 5.7.60 SMTP; Client does not have permissions to send as this sender')
     }
     this.#mailFrom = from
     this.#reply('250 2.1.0 Sender OK')
+  }
+
+  /** The MAIL FROM address, lower-cased; or undefined after replying with the refusal. */
+  #parseMailFrom(argument: string): string | undefined {
+    if (this.#mailFrom !== undefined) return void this.#reply('503 5.5.2 Sender already specified')
+    const match = /^FROM:\s*<([^>]*)>(.*)$/i.exec(argument)
+    if (!match) return void this.#reply('501 5.5.4 Invalid arguments')
+    const size = /\bSIZE=(\d+)/i.exec(match[2] as string)?.[1]
+    if (size && Number(size) > this.#options.tenant.maxSize)
+      return void this.#reply('552 5.3.4 Message size exceeds fixed maximum message size')
+    return (match[1] as string).toLowerCase()
   }
 
   #maySendAs(address: string): boolean {
@@ -322,12 +349,71 @@ class Session {
     )
   }
 
+  /** The inbound connector this session matches: by sending IP, or by a verified certificate's name. */
+  #matchingConnector(): string | undefined {
+    const ip = (this.#socket.remoteAddress ?? '').replace(/^::ffff:/, '')
+    const certificate = this.#trustedPeerCertificate()
+    const names = certificate
+      ? [
+          certificate.subject?.CN,
+          ...(certificate.subjectaltname ?? '').split(/,\s*/).map((n) => n.replace(/^DNS:/, '')),
+        ].filter((n): n is string => typeof n === 'string' && n.length > 0)
+      : []
+    for (const connector of this.#options.tenant.connectors) {
+      if (connector.senderIps?.includes(ip)) return connector.name
+      const domain = connector.certificateDomain?.toLowerCase()
+      if (domain && names.some((n) => n.toLowerCase() === domain || n.toLowerCase() === `*.${domain}`))
+        return connector.name
+    }
+    return undefined
+  }
+
+  /**
+   * The client certificate when one of the trusted CAs issued and signed it and it is in date. Checked here
+   * because a TLSSocket made outside tls.Server never sets `authorized`.
+   */
+  #trustedPeerCertificate(): import('node:tls').PeerCertificate | undefined {
+    if (!(this.#socket instanceof TLSSocket)) return undefined
+    const peer = this.#socket.getPeerX509Certificate()
+    if (!peer) return undefined
+    const now = Date.now()
+    if (now < Date.parse(peer.validFrom) || now > Date.parse(peer.validTo)) return undefined
+    const trusted = this.#options.tenant.trustedCa.some((pem) => {
+      const ca = new X509Certificate(pem)
+      return peer.checkIssued(ca) && peer.verify(ca.publicKey)
+    })
+    return trusted ? this.#socket.getPeerCertificate() : undefined
+  }
+
+  /** MX-endpoint recipient rules: relay needs a connector; Direct send reaches only the tenant's mailboxes. */
+  #mxRcpt(address: string): string | undefined {
+    const tenant = this.#options.tenant
+    const host = this.#options.hostname
+    const domain = address.split('@')[1]?.toLowerCase()
+    const fromDomain = this.#mailFrom?.split('@')[1]?.toLowerCase()
+    if (domain !== tenant.domain.toLowerCase()) {
+      return this.#connector ? undefined : `550 5.7.64 TenantAttribution; Relay Access Denied [${host}]`
+    }
+    if (!this.#connector && tenant.rejectDirectSend && fromDomain === tenant.domain.toLowerCase()) {
+      return '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources'
+    }
+    const local = address.split('@')[0]?.toLowerCase().replace(/\+.*$/, '')
+    if (!tenant.mailboxes[`${local}@${domain}`]) {
+      return `550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [${host}]`
+    }
+    return undefined
+  }
+
   #rcpt(argument: string) {
     if (this.#mailFrom === undefined) return this.#reply('503 5.5.2 Need mail command')
     const match = /^TO:\s*<([^>]+)>/i.exec(argument)
     if (!match) return this.#reply('501 5.5.4 Invalid arguments')
     if (this.#rcptTo.length >= this.#options.tenant.maxRecipients)
       return this.#reply('452 4.5.3 Too many recipients')
+    if (this.#mx) {
+      const refusal = this.#mxRcpt(match[1] as string)
+      if (refusal) return this.#reply(refusal)
+    }
     this.#rcptTo.push(match[1] as string)
     this.#reply('250 2.1.5 Recipient OK')
   }
@@ -339,6 +425,7 @@ class Session {
   }
 
   async #endOfData(raw: Buffer) {
+    if (this.#mx) return this.#mxEndOfData(raw)
     const tenant = this.#options.tenant
     const user = this.#user as string
     const from = this.#mailFrom as string
@@ -379,7 +466,44 @@ class Session {
     window.push({ at: now, count: rcptTo.length })
     this.#shared.recipients.set(user, window)
     const id = `${randomUUID().toUpperCase()}@${this.#options.hostname}`
-    await this.#options.onMessage({ id, authenticatedAs: user, mailFrom: from, rcptTo, raw })
+    await this.#options.onMessage({
+      id,
+      authenticatedAs: user,
+      via: 'submission',
+      mailFrom: from,
+      rcptTo,
+      raw,
+    })
+    this.#reply(`250 2.0.0 OK <${id}> [Hostname=${this.#options.hostname}]`)
+  }
+
+  async #mxEndOfData(raw: Buffer) {
+    const from = this.#mailFrom as string
+    const rcptTo = this.#rcptTo
+    this.#mailFrom = undefined
+    this.#rcptTo = []
+    const tenant = this.#options.tenant
+    if (raw.length > tenant.maxSize)
+      return this.#reply('552 5.3.4 Message size exceeds fixed maximum message size')
+    const ip = (this.#socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '')
+    const now = Date.now()
+    const minute = (this.#shared.sent.get(`mx:${ip}`) ?? []).filter((t) => now - t < 60_000)
+    if (minute.length >= tenant.mxRatePerMinute) {
+      return this.#reply(`451 4.7.500 Server busy. Please try again later from [${ip}]. (AS761)`)
+    }
+    minute.push(now)
+    this.#shared.sent.set(`mx:${ip}`, minute)
+    const id = `${randomUUID().toUpperCase()}@${this.#options.hostname}`
+    const connector = this.#connector
+    await this.#options.onMessage({
+      id,
+      via: connector ? 'connector' : 'direct-send',
+      ...(connector ? { connector } : {}),
+      mailFrom: from,
+      rcptTo,
+      raw,
+    })
+    // No MX transcript of the final reply is sourced; the submission endpoint's documented form is used.
     this.#reply(`250 2.0.0 OK <${id}> [Hostname=${this.#options.hostname}]`)
   }
 }

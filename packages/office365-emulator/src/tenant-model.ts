@@ -48,6 +48,22 @@ export interface TenantModel {
   maxRecipients: number
   /** Largest message (SIZE), bytes. */
   maxSize: number
+  /** Inbound connectors ("From your organization's email server") that attribute MX-endpoint relay to the tenant. */
+  connectors: InboundConnector[]
+  /** Set-OrganizationConfig -RejectDirectSend: anonymous MX mail from an accepted domain gets 550 5.7.68. */
+  rejectDirectSend: boolean
+  /** Certificate authorities the MX endpoint trusts for certificate connectors (stands for the public CAs). */
+  trustedCa: string[]
+  /** Messages per minute per sending IP on the MX endpoint before 451 4.7.500 (AS761). */
+  mxRatePerMinute: number
+}
+
+/** An inbound connector: relay from these IPs, or from a client presenting a certificate for this domain. */
+export interface InboundConnector {
+  name: string
+  senderIps?: string[]
+  /** An accepted domain the client certificate's CN or SAN must carry (the chain must verify). */
+  certificateDomain?: string
 }
 
 /**
@@ -71,6 +87,10 @@ export function tenantModel(partial: Partial<TenantModel> & Pick<TenantModel, 'd
     recipientQuota: 10_000,
     maxRecipients: 500,
     maxSize: 157_286_400,
+    connectors: [],
+    rejectDirectSend: false,
+    trustedCa: [],
+    mxRatePerMinute: 1_000,
     ...partial,
   }
 }

@@ -3,6 +3,7 @@ import {
   env,
   environmentInboxProvider,
   environmentTransport,
+  generateCertificate,
   RecipientNotAllowedError,
   resolveEnvironment,
 } from '@mailwright/core'
@@ -166,5 +167,56 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
       ).response,
     ).toBe('202 Accepted (queued)')
     expect(exo.mailboxes.list('qa@contoso.test').map((m) => m.subject)).toEqual(['Graph env'])
+  })
+
+  it('relays through an inbound connector when the environment says transport: office365-relay', async () => {
+    const client = generateCertificate('contoso.test')
+    await using exo = await startOffice365Emulator({
+      tenant: tenantModel({
+        domain: 'contoso.test',
+        mailboxes: { 'qa@contoso.test': {} },
+        connectors: [{ name: 'App certificate', certificateDomain: 'contoso.test' }],
+        trustedCa: [client.cert],
+      }),
+    })
+    const config = defineConfig({
+      environments: {
+        staging: {
+          transport: {
+            type: 'office365-relay',
+            host: exo.mx.host,
+            port: exo.mx.port,
+            ca: exo.mx.ca,
+            servername: exo.mx.servername,
+            clientCertificate: env('RELAY_CERT'),
+            clientKey: env('RELAY_KEY'),
+          },
+          allowRecipients: ['*@partner.test'],
+        },
+      },
+    })
+    const vars = { MAILWRIGHT_ENV: 'staging', RELAY_CERT: client.cert, RELAY_KEY: client.key }
+    const staging = resolveEnvironment(config, { env: vars })
+    expect(staging.secrets.map((s) => s.name)).toEqual(['RELAY_KEY'])
+    const transport = await environmentTransport(staging)
+    await transport.send({ from: 'app@contoso.test', to: 'x@partner.test', subject: 'Relay', text: 'Hi' })
+    expect(exo.submitted.at(-1)).toMatchObject({ via: 'connector', connector: 'App certificate' })
+    await expect(
+      transport.send({ from: 'app@contoso.test', to: 'customer@example.com', subject: 'No', text: 'No' }),
+    ).rejects.toBeInstanceOf(RecipientNotAllowedError)
+    const { RELAY_KEY: _, ...withoutKey } = vars
+    expect(() => resolveEnvironment(config, { env: withoutKey })).toThrow(/RELAY_KEY, which is not set/)
+    const certOnly = defineConfig({
+      environments: {
+        staging: {
+          transport: { type: 'office365-relay', host: exo.mx.host, clientCertificate: env('RELAY_CERT') },
+          allowRecipients: ['*@partner.test'],
+        },
+      },
+    })
+    await expect(environmentTransport(resolveEnvironment(certOnly, { env: vars }))).rejects.toThrow(
+      /transport\.clientKey is missing, but a certificate connector needs both/,
+    )
+    await transport.close()
   })
 })

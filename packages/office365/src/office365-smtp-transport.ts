@@ -1,6 +1,5 @@
 import type { MailTransport, OutgoingEmail, Secret, SendResult } from '@mailwright/core'
-import { recipientsOf } from '@mailwright/core'
-import nodemailer from 'nodemailer'
+import { sendOnce } from './send-once.js'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'
 
 /** Options of {@link office365SmtpTransport}. */
@@ -55,13 +54,7 @@ export function office365SmtpTransport(options: Office365SmtpOptions): MailTrans
             accessToken: (await tokens.getToken('https://outlook.office365.com/.default')).accessToken,
           }
         : { user: options.user, pass: (options as { password: Secret }).password.reveal() }
-      const transport = nodemailer.createTransport({ ...base, auth })
-      try {
-        const info = await transport.sendMail(email)
-        return { response: info.response, messageId: info.messageId, recipients: recipientsOf(email) }
-      } finally {
-        transport.close()
-      }
+      return sendOnce({ ...base, auth }, email)
     },
     close: async () => {},
   }

@@ -50,7 +50,18 @@ export type TransportConfig =
       servername?: string
       loginUrl?: string
     }
-  | { type: 'office365-relay'; host: string; port?: number }
+  | {
+      type: 'office365-relay'
+      /** The tenant's MX endpoint, e.g. `contoso-com.mail.protection.outlook.com`. */
+      host: string
+      port?: number
+      /** For a certificate connector: the client certificate chain (PEM) and its key (a secret: `env()`). */
+      clientCertificate?: ConfigValue
+      clientKey?: ConfigValue
+      /** Extra CA (PEM) and certificate name: for the emulator only. */
+      ca?: string
+      servername?: string
+    }
   | {
       type: 'graph'
       mailbox: string

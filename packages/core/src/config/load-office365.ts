@@ -9,6 +9,7 @@ import { ConfigError } from './config-error.js'
 export interface Office365Module {
   office365SmtpTransport(options: unknown): MailTransport
   graphSendMailTransport(options: unknown): MailTransport
+  office365RelayTransport(options: unknown): MailTransport
   connectGraphInbox(options: unknown): Promise<InboxProvider>
   connectImapInbox(options: unknown): Promise<InboxProvider>
 }

@@ -32,7 +32,7 @@ export interface ResolvedEnvironment {
   secrets: Secret[]
 }
 
-const SECRET_KEYS = new Set(['clientSecret', 'password', 'accessToken'])
+const SECRET_KEYS = new Set(['clientSecret', 'password', 'accessToken', 'clientKey'])
 const INBOX_TYPES = ['local', 'server', 'graph', 'imap', 'container']
 const TRANSPORT_TYPES = ['inbox', 'office365-smtp', 'office365-relay', 'graph']
 const REQUIRED: Record<string, string[]> = {

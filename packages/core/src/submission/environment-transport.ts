@@ -32,7 +32,7 @@ export function sandboxTransport(smtp: { host: string; port: number }): MailTran
 
 /**
  * The transport an environment names: the capture inbox in the sandbox; Office 365 SMTP AUTH (from the
- * optional @mailwright/office365 package) guarded by the allowlist, the rate limit and retries elsewhere.
+ * optional @mailwright/office365 package: SMTP AUTH, connector relay or Graph sendMail) guarded by the allowlist, the rate limit and retries elsewhere.
  *
  * @example
  * const transport = await environmentTransport(resolveEnvironment(await loadConfig()), { sandboxSmtp: provider.smtp })
@@ -79,11 +79,39 @@ export async function environmentTransport(
     })
     return guardedTransport(inner, guard)
   }
+  if (transport.type === 'office365-relay') {
+    const r = transport as unknown as {
+      host: string
+      port?: number
+      clientCertificate?: string
+      clientKey?: Secret
+      ca?: string
+      servername?: string
+    }
+    if ((r.clientCertificate === undefined) !== (r.clientKey === undefined)) {
+      throw new ConfigError(
+        `environments.${environment.name}.transport.${r.clientKey ? 'clientCertificate' : 'clientKey'}`,
+        'is missing, but a certificate connector needs both the certificate and its key',
+        "Give clientCertificate: env('RELAY_CERT') and clientKey: env('RELAY_KEY'), or neither for an IP connector.",
+      )
+    }
+    const office365 = await loadOffice365(`environments.${environment.name}.transport`)
+    const inner = office365.office365RelayTransport({
+      host: r.host,
+      port: r.port,
+      ca: r.ca,
+      servername: r.servername,
+      ...(r.clientCertificate && r.clientKey
+        ? { clientCertificate: { cert: r.clientCertificate, key: r.clientKey } }
+        : {}),
+    })
+    return guardedTransport(inner, guard)
+  }
   if (transport.type !== 'office365-smtp') {
     throw new ConfigError(
       `environments.${environment.name}.transport.type`,
       `is "${transport.type}", which mailTransport does not support yet`,
-      'Use "office365-smtp" or "graph" (or "inbox" for the sandbox).',
+      'Use "office365-smtp", "office365-relay" or "graph" (or "inbox" for the sandbox).',
     )
   }
   const office365 = await loadOffice365(`environments.${environment.name}.transport`)

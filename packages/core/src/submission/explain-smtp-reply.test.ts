@@ -54,6 +54,11 @@ describe('explainSmtpReply', () => {
       '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
       'Direct send rejected',
     ],
+    [
+      '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [host]',
+      'Recipient does not exist (Directory-Based Edge Blocking)',
+    ],
+    ['550 5.4.1 Relay Access Denied', 'Domain not accepted'],
     ['550 5.7.705 Access denied, tenant has exceeded threshold', 'Tenant over its threshold'],
     ['550 5.7.708 Access denied, traffic not accepted from this IP', 'Traffic not accepted from this IP'],
     [

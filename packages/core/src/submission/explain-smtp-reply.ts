@@ -185,6 +185,23 @@ const CATALOGUE: Entry[] = [
     source: 'PS-SETORG [V]; TC-DIRECTSEND [V]',
   },
   {
+    match: /^550 5\.4\.1 Recipient address rejected: Access denied\. AS\(201806281\)/,
+    title: 'Recipient does not exist (Directory-Based Edge Blocking)',
+    cause: 'The tenant has no mailbox for this address: mistyped, or not yet synced.',
+    fix: 'Create the mailbox, or use plus addressing on an existing one (qa+test@…).',
+    transient: false,
+    source: 'research §4.4 [V, O]',
+  },
+  {
+    match: /^550 5\.4\.1 Relay Access Denied/,
+    title: 'Domain not accepted',
+    cause:
+      'The MX or domain setup is wrong: the recipient domain is not accepted or not active in the tenant.',
+    fix: "Check the tenant's accepted domains and the MX record the transport uses.",
+    transient: false,
+    source: 'research §4.4 [V]',
+  },
+  {
     match: /^550 5\.7\.705\b/,
     title: 'Tenant over its threshold',
     cause: 'The tenant sent too much spam or bulk mail, or its subscription lapsed.',
