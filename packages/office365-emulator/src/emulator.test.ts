@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net'
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { explainSmtpReply } from '@mailwright/core'
 import nodemailer from 'nodemailer'
@@ -279,3 +279,31 @@ describe('Office 365 emulator: submission endpoint', () => {
     ).rejects.toThrow()
   })
 })
+
+describe('fixed ports', () => {
+  it('listens on the ports given, and a taken one fails clearly and releases the others', async () => {
+    const free = await freePort()
+    exo = await startOffice365Emulator({ tenant: tenant(), ports: { login: free } })
+    expect(exo.loginUrl).toBe(`http://127.0.0.1:${free}`)
+    const spare = await freePort()
+    const taken = startOffice365Emulator({ tenant: tenant(), ports: { smtp: exo.smtp.port, graph: spare } })
+    await expect(taken).rejects.toThrow(
+      new RegExp(
+        `ports\\.smtp.*${exo.smtp.port}.*already in use; stop the other server or choose another port`,
+      ),
+    )
+    // The graph port of the failed start was released: it can be taken again.
+    const again = await startOffice365Emulator({ tenant: tenant(), ports: { graph: spare } })
+    expect(again.graphUrl).toBe(`http://127.0.0.1:${spare}`)
+    await again.stop()
+  })
+})
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { generateCertificate, type SendingProfile } from '@mailwright/core'
+import { generateCertificate, InvalidArgumentError, type SendingProfile } from '@mailwright/core'
 import { createGraphEndpoint } from './graph-endpoint.js'
 import { Mailboxes } from './mailboxes.js'
 import { createSubmissionListener, type SubmittedMessage } from './submission-listener.js'
@@ -20,6 +20,8 @@ export interface Office365EmulatorOptions {
    * profile (as for mail arriving from outside); without it nothing is stamped (intra-tenant mail).
    */
   stamp?: SendingProfile
+  /** Fixed ports on 127.0.0.1 (so a config file can name them); each defaults to 0, any free port. */
+  ports?: { smtp?: number; mx?: number; login?: number; graph?: number }
 }
 
 /** A running emulator. */
@@ -97,9 +99,6 @@ export async function startOffice365Emulator(
       socket.on('close', () => sockets.delete(socket))
     })
   }
-  const smtpPort = await listen(smtpServer)
-  const mxPort = await listen(mxServer)
-  const loginUrl = `http://127.0.0.1:${await listen(tokenServer)}`
   // Graph sendMail goes through the same delivery as SMTP submission (saved to no Sent Items here).
   const graphServer = createGraphEndpoint(options.tenant, tokens, mailboxes, async (mailbox, raw) => {
     const head = raw.toString('latin1').split(/\r\n\r\n/)[0] ?? ''
@@ -107,7 +106,24 @@ export async function startOffice365Emulator(
     const rcptTo = recipientLines.flatMap((line) => [...line.matchAll(/[\w.+-]+@[\w.-]+/g)].map((m) => m[0]))
     await mailboxes.deliver(raw, { mailFrom: mailbox, rcptTo })
   })
-  const graphUrl = `http://127.0.0.1:${await listen(graphServer)}`
+  const ports = options.ports ?? {}
+  const servers = [smtpServer, mxServer, tokenServer, graphServer]
+  // A taken fixed port must not leave the other listeners open.
+  const settled = await Promise.allSettled([
+    listen(smtpServer, ports.smtp, 'smtp'),
+    listen(mxServer, ports.mx, 'mx'),
+    listen(tokenServer, ports.login, 'login'),
+    listen(graphServer, ports.graph, 'graph'),
+  ])
+  const failed = settled.find((r) => r.status === 'rejected')
+  if (failed) {
+    await Promise.all(servers.map((server) => (server.listening ? close(server) : undefined)))
+    throw failed.reason
+  }
+  const listening = settled.map((r) => (r as PromiseFulfilledResult<number>).value)
+  const [smtpPort = 0, mxPort = 0] = listening
+  const loginUrl = `http://127.0.0.1:${listening[2]}`
+  const graphUrl = `http://127.0.0.1:${listening[3]}`
   let stopped: Promise<void> | undefined
   const stop = () => {
     // Open sessions must not keep stop() waiting.
@@ -137,10 +153,16 @@ export async function startOffice365Emulator(
   }
 }
 
-function listen(server: Server | import('node:net').Server): Promise<number> {
+function listen(server: Server | import('node:net').Server, port = 0, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const hint =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} is already in use; stop the other server or choose another port (0 picks a free one)`
+          : error.message
+      reject(new InvalidArgumentError(`ports.${what}`, port, `a free port on 127.0.0.1 (${hint})`))
+    })
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
   })
 }
 
