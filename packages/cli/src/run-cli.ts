@@ -1,5 +1,6 @@
 import { MailwrightError } from '@mailwright/core'
 import { headersCommand } from './headers-command.js'
+import { office365EmulatorCommand } from './office365-emulator-command.js'
 import { serveCommand } from './serve-command.js'
 import { smtpTestCommand } from './smtp-test-command.js'
 import { UsageError } from './usage-error.js'
@@ -10,6 +11,8 @@ Commands:
   serve     start the capture inbox (SMTP + HTTP API)
   headers   analyse an email's headers: hops, authentication results, sender identities
   smtp-test check an SMTP submission endpoint step by step (TLS, AUTH, a test message)
+  office365-emulator
+            run the offline Office 365 stand-in (submission, MX, token endpoint, Graph)
 
 Run \`mailwright <command> --help\` for a command's options.
 `
@@ -34,12 +37,16 @@ export async function runCli(argv: string[]): Promise<number> {
     if (command === 'smtp-test') {
       return await smtpTestCommand(rest, { out: (line) => console.log(line), env: process.env })
     }
+    if (command === 'office365-emulator') {
+      await office365EmulatorCommand(rest, { out: (line) => console.log(line) })
+      return 0
+    }
     if (command === 'serve') {
       await serveCommand(rest, { out: (line) => console.log(line) })
       return 0
     }
     throw new UsageError(
-      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers, smtp-test. Run \`mailwright --help\`.`,
+      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers, smtp-test, office365-emulator. Run \`mailwright --help\`.`,
     )
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,46 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { connectInbox } from '@mailwright/core'
 import { generateDkimKey } from '@mailwright/core/testing'
 import nodemailer from 'nodemailer'
 import { describe, expect, it } from 'vitest'
+import { startCli, untilOutput } from './cli-process.test-util.js'
 import { parseDuration, parseSize } from './parse-size.js'
-
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
-
-function start(args: string[]): {
-  child: ChildProcess
-  output: () => string
-  exited: Promise<number | null>
-} {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout?.on('data', (d) => {
-    output += d
-  })
-  child.stderr?.on('data', (d) => {
-    output += d
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => output, exited }
-}
-
-async function until(check: () => RegExpMatchArray | null, ms = 10_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const match = check()
-    if (match) return match
-    if (Date.now() > deadline) throw new Error('timed out waiting for CLI output')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 describe('mailwright serve', () => {
   it('prints where it listens, captures mail, and stops cleanly on SIGTERM', async () => {
-    const cli = start([
+    const cli = startCli([
       'serve',
       '--smtp-port',
       '0',
@@ -51,10 +21,10 @@ describe('mailwright serve', () => {
       '--max-size',
       '1MB',
     ])
-    const smtp = await until(() =>
+    const smtp = await untilOutput(() =>
       cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+) \(STARTTLS offered, AUTH optional\)/),
     )
-    const http = await until(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    const http = await untilOutput(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
     const inbox = await connectInbox(http[1] as string, { name: 'cli' })
     expect(inbox.address).toMatch(/^cli\+\w{6}@qa\.test$/)
     const transport = nodemailer.createTransport({
@@ -88,7 +58,7 @@ describe('mailwright serve', () => {
       join(dir, 'dns.zone'),
       `$ORIGIN shop.test.\n@ TXT "v=spf1 ip4:203.0.113.10 -all"\ns1._domainkey TXT "${key.record}"\n_dmarc TXT "v=DMARC1; p=quarantine"\n`,
     )
-    const cli = start([
+    const cli = startCli([
       'serve',
       '--smtp-port',
       '0',
@@ -99,9 +69,9 @@ describe('mailwright serve', () => {
       '--dns',
       join(dir, 'dns.zone'),
     ])
-    const smtp = await until(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
-    const http = await until(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
-    await until(() =>
+    const smtp = await untilOutput(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+    const http = await untilOutput(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    await untilOutput(() =>
       cli.output().match(/Verdicts {2}SPF\/DKIM\/DMARC as sent from 203\.0\.113\.10 \(DNS: .*dns\.zone\)/),
     )
     const inbox = await connectInbox(http[1] as string)
@@ -120,8 +90,8 @@ describe('mailwright serve', () => {
   })
 
   it('stops on SIGINT too', async () => {
-    const cli = start(['serve', '--smtp-port', '0', '--http-port', '0', '--no-tls', '--auth', 'off'])
-    await until(() => cli.output().match(/SMTP .*\(no STARTTLS, AUTH off\)/))
+    const cli = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--no-tls', '--auth', 'off'])
+    await untilOutput(() => cli.output().match(/SMTP .*\(no STARTTLS, AUTH off\)/))
     cli.child.kill('SIGINT')
     const code = await cli.exited
     expect({ code, output: cli.output() }).toMatchObject({
@@ -144,15 +114,15 @@ describe('mailwright serve', () => {
     ],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('refuses %j with exit code 2 and says what to do', async (args, message) => {
-    const cli = start(args)
+    const cli = startCli(args)
     expect(await cli.exited).toBe(2)
     expect(cli.output()).toMatch(message)
   })
 
   it('names a busy port and exits 1', async () => {
-    const first = start(['serve', '--smtp-port', '0', '--http-port', '0'])
-    const smtp = await until(() => first.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
-    const second = start(['serve', '--smtp-port', smtp[1] as string, '--http-port', '0'])
+    const first = startCli(['serve', '--smtp-port', '0', '--http-port', '0'])
+    const smtp = await untilOutput(() => first.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+    const second = startCli(['serve', '--smtp-port', smtp[1] as string, '--http-port', '0'])
     expect(await second.exited).toBe(1)
     expect(second.output()).toMatch(new RegExp(`port ${smtp[1]} is already in use`))
     first.child.kill('SIGTERM')
@@ -160,7 +130,7 @@ describe('mailwright serve', () => {
   })
 
   it('prints help', async () => {
-    const cli = start(['serve', '--help'])
+    const cli = startCli(['serve', '--help'])
     expect(await cli.exited).toBe(0)
     expect(cli.output()).toContain('Usage: mailwright serve [options]')
   })

@@ -1,9 +1,9 @@
-import { isIP } from 'node:net'
-import { parseArgs } from 'node:util'
-import { loadDnsZone, zoneResolver } from '@mailwright/core'
 import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
+import { parseCommandArgs } from './parse-command-args.js'
 import { parseDuration, parseSize } from './parse-size.js'
+import { portOption } from './port-option.js'
 import { readInputFile } from './read-input-file.js'
+import { sendingProfileOption } from './sending-profile-option.js'
 import { UsageError } from './usage-error.js'
 
 export const SERVE_HELP = `Usage: mailwright serve [options]
@@ -43,14 +43,7 @@ export async function serveCommand(
   argv: string[],
   io: { out: (line: string) => void; signals?: NodeJS.EventEmitter },
 ): Promise<{ stop(): Promise<void> } | undefined> {
-  let values: ReturnType<typeof parse>['values']
-  try {
-    values = parse(argv).values
-  } catch (error) {
-    throw new UsageError(
-      `mailwright serve: ${(error as Error).message}. Run \`mailwright serve --help\` for the options.`,
-    )
-  }
+  const values = parseCommandArgs('mailwright serve', argv, OPTIONS)
   if (values.help) {
     io.out(SERVE_HELP)
     return undefined
@@ -89,40 +82,33 @@ export async function serveCommand(
   return { stop }
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      host: { type: 'string' },
-      'smtp-port': { type: 'string' },
-      'http-port': { type: 'string' },
-      domain: { type: 'string' },
-      hostname: { type: 'string' },
-      'no-tls': { type: 'boolean' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      auth: { type: 'string' },
-      'auth-user': { type: 'string', multiple: true },
-      'max-size': { type: 'string' },
-      'max-emails': { type: 'string' },
-      'max-age': { type: 'string' },
-      'max-bytes': { type: 'string' },
-      'accept-bare-lf': { type: 'boolean' },
-      'sender-ip': { type: 'string' },
-      'sender-helo': { type: 'string' },
-      dns: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
-}
+const OPTIONS = {
+  host: { type: 'string' },
+  'smtp-port': { type: 'string' },
+  'http-port': { type: 'string' },
+  domain: { type: 'string' },
+  hostname: { type: 'string' },
+  'no-tls': { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  auth: { type: 'string' },
+  'auth-user': { type: 'string', multiple: true },
+  'max-size': { type: 'string' },
+  'max-emails': { type: 'string' },
+  'max-age': { type: 'string' },
+  'max-bytes': { type: 'string' },
+  'accept-bare-lf': { type: 'boolean' },
+  'sender-ip': { type: 'string' },
+  'sender-helo': { type: 'string' },
+  dns: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
 
-function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptions {
+function toOptions(values: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>): InboxServerOptions {
   const options: InboxServerOptions = {
     host: values.host ?? '127.0.0.1',
-    smtpPort: port(values['smtp-port'], '--smtp-port', 1025),
-    httpPort: port(values['http-port'], '--http-port', 8025),
+    smtpPort: portOption('mailwright serve', '--smtp-port', values['smtp-port'], 1025),
+    httpPort: portOption('mailwright serve', '--http-port', values['http-port'], 8025),
     domain: values.domain,
     hostname: values.hostname,
     maxMessageSize: size(values['max-size'], '--max-size'),
@@ -133,23 +119,8 @@ function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptio
       maxBytes: size(values['max-bytes'], '--max-bytes'),
     },
   }
-  if (values['sender-ip']) {
-    if (isIP(values['sender-ip']) === 0) {
-      throw new UsageError(
-        `mailwright serve: --sender-ip ${JSON.stringify(values['sender-ip'])} is not an IP address; give the production egress IP, e.g. 203.0.113.10.`,
-      )
-    }
-    const dns = values.dns ?? 'system'
-    options.sendingProfile = {
-      ip: values['sender-ip'],
-      helo: values['sender-helo'],
-      dns: dns === 'system' ? 'system' : zoneResolver(loadZone(dns)),
-    }
-  } else if (values.dns || values['sender-helo']) {
-    throw new UsageError(
-      'mailwright serve: --dns and --sender-helo need --sender-ip (the production IP the verdicts assume).',
-    )
-  }
+  const profile = sendingProfileOption('mailwright serve', values)
+  if (profile) options.sendingProfile = profile
   if (values['no-tls']) options.tls = false
   else if (values['tls-cert'] || values['tls-key']) {
     if (!values['tls-cert'] || !values['tls-key']) {
@@ -183,16 +154,6 @@ function toOptions(values: ReturnType<typeof parse>['values']): InboxServerOptio
   return options
 }
 
-function port(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback
-  const n = Number(text)
-  if (!/^\d+$/.test(text) || n > 65535)
-    throw new UsageError(
-      `mailwright serve: ${flag} ${JSON.stringify(text)} is not a port; use 0 to 65535 (0 = any free port).`,
-    )
-  return n
-}
-
 function whole(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined
   if (!/^\d+$/.test(text) || Number(text) < 1)
@@ -218,12 +179,4 @@ function duration(text: string | undefined, flag: string): number | undefined {
       `mailwright serve: ${flag} ${JSON.stringify(text)} is not a duration; use e.g. 90s, 30m, 2h.`,
     )
   return ms
-}
-
-function loadZone(file: string) {
-  try {
-    return loadDnsZone(file)
-  } catch (error) {
-    throw new UsageError(`mailwright serve: --dns ${(error as Error).message}`)
-  }
 }
