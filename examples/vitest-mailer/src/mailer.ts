@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { Secret } from '@mailwright/core'
+import { createTokenProvider } from '@mailwright/office365'
 import nodemailer from 'nodemailer'
 
 /** Where the mailer sends: the SMTP settings an app reads from its environment. */
@@ -9,19 +12,22 @@ export interface MailerOptions {
 
 /**
  * The example application's mailer: welcome, password-reset and invoice emails through nodemailer, to the
- * SMTP server its environment names (SMTP_HOST / SMTP_PORT).
+ * SMTP server its environment names (SMTP_HOST / SMTP_PORT). With SMTP_USER set it submits as a staging app
+ * would to Office 365: STARTTLS required, certificate checked (SMTP_CA_FILE, SMTP_SERVERNAME for a stand-in),
+ * XOAUTH2 with a client-credentials token (O365_TENANT_ID, O365_CLIENT_ID, O365_CLIENT_SECRET, O365_LOGIN_URL).
  *
  * @example
  * const mailer = createMailer()
  * await mailer.sendWelcome('alice@example.com', 'Alice')
  */
 export function createMailer(options: MailerOptions = {}) {
-  const transport = nodemailer.createTransport({
-    host: options.host ?? process.env.SMTP_HOST ?? '127.0.0.1',
-    port: options.port ?? Number(process.env.SMTP_PORT ?? 1025),
-    // The sandbox inbox offers STARTTLS with a certificate made at start-up.
-    tls: { rejectUnauthorized: false },
-  })
+  const host = options.host ?? process.env.SMTP_HOST ?? '127.0.0.1'
+  const port = options.port ?? Number(process.env.SMTP_PORT ?? 1025)
+  const user = process.env.SMTP_USER
+  const transport = user
+    ? nodemailer.createTransport({ host, port, ...office365Submission(user) })
+    : // The sandbox inbox offers STARTTLS with a certificate made at start-up.
+      nodemailer.createTransport({ host, port, tls: { rejectUnauthorized: false } })
   const from = options.from ?? '"Acme" <no-reply@acme.test>'
   return {
     sendWelcome(to: string, name: string) {
@@ -57,5 +63,42 @@ export function createMailer(options: MailerOptions = {}) {
       })
     },
     close: () => transport.close(),
+  }
+}
+
+function office365Submission(user: string) {
+  const variable = (name: string) => {
+    const value = process.env[name]
+    if (!value) throw new Error(`SMTP_USER is set, so ${name} must be too (Office 365 OAuth2 submission).`)
+    return value
+  }
+  const tokens = createTokenProvider({
+    tenantId: variable('O365_TENANT_ID'),
+    clientId: variable('O365_CLIENT_ID'),
+    clientSecret: new Secret('O365_CLIENT_SECRET', variable('O365_CLIENT_SECRET')),
+    loginUrl: process.env.O365_LOGIN_URL,
+  })
+  return {
+    requireTLS: true,
+    tls: {
+      minVersion: 'TLSv1.2' as const,
+      ...(process.env.SMTP_CA_FILE ? { ca: readFileSync(process.env.SMTP_CA_FILE, 'utf8') } : {}),
+      ...(process.env.SMTP_SERVERNAME ? { servername: process.env.SMTP_SERVERNAME } : {}),
+    },
+    auth: {
+      type: 'OAuth2' as const,
+      user,
+      // nodemailer asks for a token whenever it has none or the server refused the last one.
+      provisionCallback: (
+        _user: string,
+        _renew: boolean,
+        callback: (error: Error | null, token?: string) => void,
+      ) => {
+        tokens.getToken('https://outlook.office365.com/.default').then(
+          (t) => callback(null, t.accessToken),
+          (error: Error) => callback(error),
+        )
+      },
+    },
   }
 }

@@ -1,0 +1,62 @@
+// `pnpm demo:staging`: the Vitest example (examples/vitest-mailer) with MAILWRIGHT_ENV=staging against the
+// Office 365 emulator: the app submits to "smtp.office365.com" with OAuth2 (a client-credentials token from
+// the emulated Entra), tests read back from qa@contoso.test through "Graph". Same tests as `pnpm demo`.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const secret = 'demo-client-secret'
+const tenant = tenantModel({
+  domain: 'contoso.test',
+  smtpAuthDisabled: false,
+  // The example sends dozens of messages at once; the real 30/minute would only slow the demo down.
+  ratePerMinute: 1_000,
+  mailboxes: {
+    'qa@contoso.test': {
+      fullAccessApps: ['demo-app'],
+      sendAs: ['no-reply@acme.test', 'billing@acme.test', 'qa@acme.test'],
+    },
+  },
+  apps: {
+    'demo-app': { clientSecret: secret, roles: ['SMTP.SendAsApp', 'Mail.Read'], servicePrincipal: true },
+  },
+})
+const exo = await startOffice365Emulator({ tenant })
+const dir = mkdtempSync(join(tmpdir(), 'mailwright-demo-staging-'))
+writeFileSync(join(dir, 'smtp.pem'), exo.smtp.ca)
+console.log('━━ Office 365 emulator')
+console.log(`  Submission ${exo.smtp.host}:${exo.smtp.port}, login ${exo.loginUrl}, Graph ${exo.graphUrl}`)
+console.log('\n━━ Vitest example (examples/vitest-mailer) with MAILWRIGHT_ENV=staging\n')
+const env = {
+  ...process.env,
+  MAILWRIGHT_ENV: 'staging',
+  EXO_DIR: dir,
+  // What the application under test reads: its staging SMTP settings.
+  SMTP_HOST: exo.smtp.host,
+  SMTP_PORT: String(exo.smtp.port),
+  SMTP_USER: 'qa@contoso.test',
+  SMTP_CA_FILE: join(dir, 'smtp.pem'),
+  SMTP_SERVERNAME: 'smtp.office365.com',
+  O365_TENANT_ID: tenant.tenantId,
+  O365_CLIENT_ID: 'demo-app',
+  O365_CLIENT_SECRET: secret,
+  O365_LOGIN_URL: exo.loginUrl,
+  O365_GRAPH_URL: exo.graphUrl,
+}
+// From the example's directory, where its mailwright.config.ts defines staging. Not spawnSync: the
+// emulator runs in this process and must keep answering.
+const child = spawn('pnpm', ['exec', 'vitest', 'run'], {
+  cwd: join(root, 'examples/vitest-mailer'),
+  stdio: 'inherit',
+  env,
+})
+const status = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+await exo.stop()
+console.log(
+  `\n━━ The emulated Office 365 accepted ${exo.submitted.length} submissions and holds ${exo.mailboxes.list('qa@contoso.test').length} messages for qa@contoso.test.`,
+)
+process.exitCode = status ?? 1
