@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { Secret } from '@mailwright/core'
-import { createTokenProvider } from '@mailwright/office365'
+import { office365NodemailerOptions } from '@mailwright/office365'
 import nodemailer from 'nodemailer'
 
 /** Where the mailer sends: the SMTP settings an app reads from its environment. */
@@ -25,7 +25,7 @@ export function createMailer(options: MailerOptions = {}) {
   const port = options.port ?? Number(process.env.SMTP_PORT ?? 1025)
   const user = process.env.SMTP_USER
   const transport = user
-    ? nodemailer.createTransport({ host, port, ...office365Submission(user) })
+    ? nodemailer.createTransport({ ...office365Submission(user), host, port })
     : // The sandbox inbox offers STARTTLS with a certificate made at start-up.
       nodemailer.createTransport({ host, port, tls: { rejectUnauthorized: false } })
   const from = options.from ?? '"Acme" <no-reply@acme.test>'
@@ -72,33 +72,15 @@ function office365Submission(user: string) {
     if (!value) throw new Error(`SMTP_USER is set, so ${name} must be too (Office 365 OAuth2 submission).`)
     return value
   }
-  const tokens = createTokenProvider({
-    tenantId: variable('O365_TENANT_ID'),
-    clientId: variable('O365_CLIENT_ID'),
-    clientSecret: new Secret('O365_CLIENT_SECRET', variable('O365_CLIENT_SECRET')),
-    loginUrl: process.env.O365_LOGIN_URL,
+  return office365NodemailerOptions({
+    user,
+    credentials: {
+      tenantId: variable('O365_TENANT_ID'),
+      clientId: variable('O365_CLIENT_ID'),
+      clientSecret: new Secret('O365_CLIENT_SECRET', variable('O365_CLIENT_SECRET')),
+      loginUrl: process.env.O365_LOGIN_URL,
+    },
+    ca: process.env.SMTP_CA_FILE ? readFileSync(process.env.SMTP_CA_FILE, 'utf8') : undefined,
+    servername: process.env.SMTP_SERVERNAME,
   })
-  return {
-    requireTLS: true,
-    tls: {
-      minVersion: 'TLSv1.2' as const,
-      ...(process.env.SMTP_CA_FILE ? { ca: readFileSync(process.env.SMTP_CA_FILE, 'utf8') } : {}),
-      ...(process.env.SMTP_SERVERNAME ? { servername: process.env.SMTP_SERVERNAME } : {}),
-    },
-    auth: {
-      type: 'OAuth2' as const,
-      user,
-      // nodemailer asks for a token whenever it has none or the server refused the last one.
-      provisionCallback: (
-        _user: string,
-        _renew: boolean,
-        callback: (error: Error | null, token?: string) => void,
-      ) => {
-        tokens.getToken('https://outlook.office365.com/.default').then(
-          (t) => callback(null, t.accessToken),
-          (error: Error) => callback(error),
-        )
-      },
-    },
-  }
 }

@@ -1,6 +1,10 @@
 export { connectGraphInbox, type GraphInboxOptions } from './graph-inbox.js'
 export { type GraphSendMailOptions, graphSendMailTransport } from './graph-send-mail-transport.js'
 export { connectImapInbox, type ImapInboxOptions, type ImapInboxProvider } from './imap-inbox.js'
+export {
+  type Office365NodemailerOptions,
+  office365NodemailerOptions,
+} from './office365-nodemailer-options.js'
 export { type Office365RelayOptions, office365RelayTransport } from './office365-relay-transport.js'
 export {
   BASIC_AUTH_WARNING,

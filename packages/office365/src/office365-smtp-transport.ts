@@ -1,4 +1,5 @@
 import type { MailTransport, OutgoingEmail, Secret, SendResult } from '@mailwright/core'
+import { office365TlsOptions } from './office365-nodemailer-options.js'
 import { sendOnce } from './send-once.js'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'
 
@@ -33,17 +34,7 @@ export function office365SmtpTransport(options: Office365SmtpOptions): MailTrans
   const port = options.port ?? 587
   const tokens = options.auth === 'oauth2' ? createTokenProvider(options.credentials) : undefined
   if (options.auth === 'basic') (options.onWarning ?? ((m) => console.warn(m)))(BASIC_AUTH_WARNING)
-  const base = {
-    host,
-    port,
-    secure: false,
-    requireTLS: true,
-    tls: {
-      minVersion: 'TLSv1.2' as const,
-      servername: options.servername ?? host,
-      ...(options.ca ? { ca: options.ca } : {}),
-    },
-  }
+  const base = office365TlsOptions({ host, port, ca: options.ca, servername: options.servername })
   return {
     description: `${host}:${port}`,
     async send(email: OutgoingEmail): Promise<SendResult> {
