@@ -1,6 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { generateDkimKey } from '@mailwright/core/testing'
 import {
   CHROMIUM_ARGS,
   findChromium,
@@ -10,25 +8,11 @@ import {
   smtpEnv,
 } from '@mailwright/playwright'
 import { chromium, defineConfig } from '@playwright/test'
+import { sendingKeys } from './sending-keys.ts'
 
-// The app signs as signup-app.test with a test key; the inbox judges its mail as if sent from the production
-// IP 203.0.113.10, with the key, SPF and DMARC records published in an offline zone. Made once, reused.
-const keys = fileURLToPath(new URL('./.mailwright/', import.meta.url))
-if (!existsSync(`${keys}dns.zone`)) {
-  const key = generateDkimKey()
-  mkdirSync(keys, { recursive: true })
-  writeFileSync(`${keys}dkim.pem`, key.privateKey)
-  writeFileSync(
-    `${keys}dns.zone`,
-    [
-      '$ORIGIN signup-app.test.',
-      '@              TXT "v=spf1 ip4:203.0.113.10 -all"',
-      `s1._domainkey  TXT "${key.record}"`,
-      '_dmarc         TXT "v=DMARC1; p=reject"',
-      '',
-    ].join('\n'),
-  )
-}
+const keys = sendingKeys()
+// The environment (mailwright.config.ts): the sandbox captures mail here; staging is Office 365.
+const mailEnv = process.env.MAILWRIGHT_ENV || 'sandbox'
 
 // Fixed ports for this example's run, away from the defaults so it can run beside a developer's own inbox.
 const mail = { smtpPort: 2625, httpPort: 8125 }
@@ -53,17 +37,20 @@ export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
     },
     mailEvidence: process.env.MAILWRIGHT_EVIDENCE === 'always' ? 'always' : 'on-failure',
   },
-  projects: [{ name: 'sandbox', use: { mailEnv: 'sandbox' } }],
+  projects: [{ name: mailEnv, use: { mailEnv } }],
   webServer: [
-    inboxServer({ ...mail, sendingProfile: { ip: '203.0.113.10', dns: `${keys}dns.zone` } }),
+    // Outside the sandbox the app sends with its own staging settings (SMTP_* in the environment).
+    ...(mailEnv === 'sandbox'
+      ? [inboxServer({ ...mail, sendingProfile: { ip: '203.0.113.10', dns: keys.zone } })]
+      : []),
     {
       name: 'Signup App',
       command: `${JSON.stringify(process.execPath)} ${JSON.stringify(app)}`,
       url: `http://127.0.0.1:${appPort}/health`,
       env: {
-        ...smtpEnv(mail),
+        ...(mailEnv === 'sandbox' ? smtpEnv(mail) : {}),
         PORT: String(appPort),
-        DKIM_PRIVATE_KEY_FILE: `${keys}dkim.pem`,
+        DKIM_PRIVATE_KEY_FILE: keys.key,
         DKIM_SELECTOR: 's1',
       },
       reuseExistingServer: !process.env.CI,

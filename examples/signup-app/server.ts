@@ -3,6 +3,8 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { Secret } from '@mailwright/core'
+import { office365NodemailerOptions } from '@mailwright/office365'
 import nodemailer from 'nodemailer'
 
 const port = Number(process.env.PORT ?? 3000)
@@ -16,12 +18,26 @@ const dkim = process.env.DKIM_PRIVATE_KEY_FILE
       privateKey: readFileSync(process.env.DKIM_PRIVATE_KEY_FILE, 'utf8'),
     }
   : undefined
-// A new connection per email, as most apps send (nodemailer's default).
+const host = process.env.SMTP_HOST ?? '127.0.0.1'
+const smtpPort = Number(process.env.SMTP_PORT ?? 1025)
+// A new connection per email, as most apps send (nodemailer's default). With SMTP_USER set the app submits
+// to Office 365 with OAuth2, as it does in staging.
 const transport = nodemailer.createTransport({
-  host: process.env.SMTP_HOST ?? '127.0.0.1',
-  port: Number(process.env.SMTP_PORT ?? 1025),
-  secure: process.env.SMTP_SECURE === 'true',
-  tls: { rejectUnauthorized: false },
+  ...(process.env.SMTP_USER
+    ? office365NodemailerOptions({
+        user: process.env.SMTP_USER,
+        credentials: {
+          tenantId: process.env.O365_TENANT_ID ?? '',
+          clientId: process.env.O365_CLIENT_ID ?? '',
+          clientSecret: new Secret('O365_CLIENT_SECRET', process.env.O365_CLIENT_SECRET ?? ''),
+          loginUrl: process.env.O365_LOGIN_URL,
+        },
+        ca: process.env.SMTP_CA_FILE ? readFileSync(process.env.SMTP_CA_FILE, 'utf8') : undefined,
+        servername: process.env.SMTP_SERVERNAME,
+      })
+    : { secure: process.env.SMTP_SECURE === 'true', tls: { rejectUnauthorized: false } }),
+  host,
+  port: smtpPort,
   ...(dkim ? { dkim } : {}),
 })
 

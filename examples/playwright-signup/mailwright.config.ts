@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs'
+import { defineConfig, env } from '@mailwright/core'
+
+// staging reads back from qa@contoso.test through Graph and submits through Office 365. Here it points at
+// the emulator `pnpm demo:staging` starts; a real project names Microsoft's endpoints (the defaults).
+const exo = process.env.EXO_DIR
+const stand = exo
+  ? {
+      loginUrl: process.env.O365_LOGIN_URL,
+      graphUrl: process.env.O365_GRAPH_URL,
+      ca: readFileSync(`${exo}/smtp.pem`, 'utf8'),
+      host: process.env.SMTP_HOST,
+      port: Number(process.env.SMTP_PORT),
+      servername: 'smtp.office365.com',
+    }
+  : {}
+const credentials = {
+  tenantId: env('O365_TENANT_ID'),
+  clientId: env('O365_CLIENT_ID'),
+  clientSecret: env('O365_CLIENT_SECRET'),
+}
+
+export default defineConfig({
+  environments: {
+    sandbox: { inbox: { type: 'local' } },
+    staging: {
+      inbox: {
+        type: 'graph',
+        mailbox: 'qa@contoso.test',
+        ...credentials,
+        graphUrl: stand.graphUrl,
+        loginUrl: stand.loginUrl,
+        pollMs: 200,
+      },
+      transport: {
+        type: 'office365-smtp',
+        user: 'qa@contoso.test',
+        auth: 'oauth2',
+        ...credentials,
+        ...stand,
+      },
+      allowRecipients: ['qa+*@contoso.test'],
+      timeouts: { email: 20_000, noEmail: 2_000 },
+    },
+  },
+})
