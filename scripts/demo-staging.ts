@@ -1,4 +1,4 @@
-// `pnpm demo:staging`: the Vitest example (examples/vitest-mailer) with MAILWRIGHT_ENV=staging against the
+// `pnpm demo:staging`: the Vitest and Playwright examples with MAILWRIGHT_ENV=staging against the
 // Office 365 emulator: the app submits to "smtp.office365.com" with OAuth2 (a client-credentials token from
 // the emulated Entra), tests read back from qa@contoso.test through "Graph". Same tests as `pnpm demo`.
 import { spawn } from 'node:child_process'
@@ -61,9 +61,9 @@ const run = (dir: string, args: string[]) =>
     const child = spawn('pnpm', args, { cwd: join(root, dir), stdio: 'inherit', env })
     child.on('exit', (code) => resolve(code === 0))
   })
-const ok = await run('examples/vitest-mailer', ['exec', 'vitest', 'run'])
-// The Playwright example runs here too once DKIM selector and DMARC policy can be judged from Exchange's
-// stamp, which names neither (69 of its 70 tests pass under staging today; see docs/environments.md).
+let ok = await run('examples/vitest-mailer', ['exec', 'vitest', 'run'])
+console.log('\n━━ Playwright example (examples/playwright-signup) with MAILWRIGHT_ENV=staging\n')
+ok = (await run('examples/playwright-signup', ['exec', 'playwright', 'test'])) && ok
 await exo.stop()
 console.log(
   `\n━━ The emulated Office 365 accepted ${exo.submitted.length} submissions and holds ${exo.mailboxes.list('qa@contoso.test').length} messages for qa@contoso.test.`,

@@ -39,6 +39,8 @@ export default defineConfig({
         ...credentials,
         ...stand,
       },
+      // The production sender as receivers judge it: its IP and its published DNS (the offline zone here).
+      profile: { senderIp: '203.0.113.10', dns: { zone: `${import.meta.dirname}/.mailwright/dns.zone` } },
       allowRecipients: ['qa+*@contoso.test'],
       timeouts: { email: 20_000, noEmail: 2_000 },
     },

@@ -41,4 +41,28 @@ describe('receivedEmailAuth', () => {
     )
     expect(await receivedEmailAuth(raw, envelope, { trusted: { exchangeOnline: true } })).toBeUndefined()
   })
+
+  it("fills what Exchange's stamp leaves out: the DKIM selector from the signature, the policy from the profile's DNS", async () => {
+    const signed = await signEmail(body, {
+      domain: 'contoso.test',
+      selector: 's1',
+      privateKey: key.privateKey,
+    })
+    const stamp =
+      'Authentication-Results: spf=pass (sender IP is 203.0.113.10)\r\n smtp.mailfrom=contoso.test; dkim=pass (signature was verified)\r\n header.d=contoso.test;dmarc=pass action=none\r\n header.from=contoso.test;compauth=pass reason=100\r\n'
+    const raw = Buffer.concat([Buffer.from(stamp), signed])
+    const trusted = { exchangeOnline: true }
+    const auth = await receivedEmailAuth(raw, envelope, { trusted, profile })
+    expect(auth?.dkim).toMatchObject([{ result: 'pass', domain: 'contoso.test', selector: 's1' }])
+    expect(auth?.dmarc).toMatchObject({ result: 'pass', policy: 'reject' })
+    // Without a profile the policy stays unknown; two signatures for one domain leave the selector unknown.
+    expect((await receivedEmailAuth(raw, envelope, { trusted }))?.dmarc?.policy).toBeUndefined()
+    const twice = await signEmail(signed, {
+      domain: 'contoso.test',
+      selector: 's2',
+      privateKey: key.privateKey,
+    })
+    const again = await receivedEmailAuth(Buffer.concat([Buffer.from(stamp), twice]), envelope, { trusted })
+    expect(again?.dkim[0]?.selector).toBeUndefined()
+  })
 })

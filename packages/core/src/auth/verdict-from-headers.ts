@@ -53,13 +53,14 @@ export function verdictFromHeaders(
   })
   if (!chosen) return undefined
   const fromDomain = addressesOf(headers, 'from')[0]?.address.split('@').pop()?.toLowerCase()
-  return toEmailAuth(chosen.parsed, fromDomain, ignored)
+  return toEmailAuth(chosen.parsed, fromDomain, ignored, signatureSelectors(headers))
 }
 
 function toEmailAuth(
   parsed: AuthenticationResults,
   fromDomain: string | undefined,
   ignored: string[],
+  selectors: Map<string, string>,
 ): EmailAuth {
   const find = (method: string) => parsed.results.find((r) => r.method === method)
   const spf = find('spf')
@@ -72,7 +73,7 @@ function toEmailAuth(
       return {
         result: r.result,
         domain,
-        selector: r.props['header.s'],
+        selector: r.props['header.s'] ?? (domain ? selectors.get(domain) : undefined),
         algorithm: r.props['header.a'],
         comment: r.reason ?? r.resultComment,
         aligned: relaxedAligned(domain, fromDomain),
@@ -108,4 +109,28 @@ function toEmailAuth(
 function relaxedAligned(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return false
   return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`)
+}
+
+/**
+ * Selector by signing domain, from the message's own DKIM-Signature headers, for domains that signed once.
+ * Exchange Online reports only `header.d`; the one signature for that domain names the selector.
+ */
+function signatureSelectors(headers: readonly EmailHeader[]): Map<string, string> {
+  const seen = new Map<string, string | undefined>()
+  for (const header of headers) {
+    if (header.name.toLowerCase() !== 'dkim-signature') continue
+    const tags = new Map(
+      header.value
+        .replace(/\s+/g, '')
+        .split(';')
+        .map(
+          (tag) => [tag.slice(0, tag.indexOf('=')).toLowerCase(), tag.slice(tag.indexOf('=') + 1)] as const,
+        ),
+    )
+    const domain = tags.get('d')?.toLowerCase()
+    if (!domain) continue
+    // Two signatures for one domain leave the selector unknown.
+    seen.set(domain, seen.has(domain) ? undefined : tags.get('s'))
+  }
+  return new Map([...seen].filter((entry): entry is [string, string] => entry[1] !== undefined))
 }

@@ -3,6 +3,7 @@ import { ConfigError } from './config-error.js'
 import { loadOffice365 } from './load-office365.js'
 import type { ResolvedEnvironment } from './resolve-environment.js'
 import type { Secret } from './secret.js'
+import { sendingProfileOf } from './sending-profile-of.js'
 
 /**
  * Where an environment's inboxes live: the local capture (`local()`, the runner's own server), an inbox
@@ -34,6 +35,8 @@ export async function environmentInboxProvider(
         },
         graphUrl: inbox.graphUrl,
         pollMs: inbox.pollMs,
+        // For what Exchange's stamp leaves out (the DMARC policy), and for mail it did not stamp.
+        profile: sendingProfileOf(environment),
       })
     }
     case 'imap': {

@@ -30,7 +30,7 @@ export function authBlock(auth: EmailAuth): string[] {
     const a = auth.dmarc.alignment
     const align = `spf ${a.spf ? 'aligned' : 'not aligned'}${a.spfStrict ? ' (strict)' : ''}, dkim ${a.dkim ? 'aligned' : 'not aligned'}${a.dkimStrict ? ' (strict)' : ''}`
     lines.push(
-      `  dmarc:  ${auth.dmarc.result.padEnd(5)} p=${auth.dmarc.policy ?? 'none'} header.from=${auth.dmarc.domain ?? '?'} (${align})`,
+      `  dmarc:  ${auth.dmarc.result.padEnd(5)} p=${auth.dmarc.policy ?? '?'} header.from=${auth.dmarc.domain ?? '?'} (${align})`,
     )
   } else lines.push('  dmarc:  none')
   if (auth.arc) lines.push(`  arc:    ${auth.arc.result}`)
