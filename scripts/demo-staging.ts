@@ -38,8 +38,13 @@ writeFileSync(join(dir, 'smtp.pem'), exo.smtp.ca)
 console.log('━━ Office 365 emulator')
 console.log(`  Submission ${exo.smtp.host}:${exo.smtp.port}, login ${exo.loginUrl}, Graph ${exo.graphUrl}`)
 console.log('\n━━ Vitest example (examples/vitest-mailer) with MAILWRIGHT_ENV=staging\n')
+// Settings inherited from an outer run (a capture inbox's SMTP_*/MAILWRIGHT_*, a parent Vitest's own
+// variables) must not leak into the examples: staging is described completely here.
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(MAILWRIGHT_|SMTP_|O365_|EXO_|VITEST|TEST_)/.test(name)),
+)
 const env = {
-  ...process.env,
+  ...inherited,
   MAILWRIGHT_ENV: 'staging',
   EXO_DIR: dir,
   // What the application under test reads: its staging SMTP settings.
