@@ -9,7 +9,7 @@ import './provided-context.js'
  * `process.env` (`SMTP_HOST`, `SMTP_PORT`, `MAILWRIGHT_INBOX_URL`) for code under test started from here.
  * Ports come from `MAILWRIGHT_SMTP_PORT` / `MAILWRIGHT_HTTP_PORT` (default: any free port).
  * `MAILWRIGHT_SENDER_IP` (and `MAILWRIGHT_DNS`: `system` or a zone file) turn authentication verdicts on.
- * When the active environment (MAILWRIGHT_ENV, mailwright.config.ts) reads mail from elsewhere (Graph,
+ * When the active environment (`provide: { mailwrightEnv }`, else MAILWRIGHT_ENV; mailwright.config.ts) reads mail from elsewhere (Graph,
  * IMAP, an inbox server), nothing is started and the application's own SMTP settings are left alone.
  *
  * @example
@@ -17,7 +17,9 @@ import './provided-context.js'
  * export default defineConfig({ test: { globalSetup: ['@mailwright/vitest/global-setup'], setupFiles: ['@mailwright/vitest/setup'] } })
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const environment = resolveEnvironment(await loadConfig())
+  const environment = resolveEnvironment(await loadConfig(), {
+    name: project.getProvidedContext().mailwrightEnv || undefined,
+  })
   if (environment.inbox.type !== 'local') return async () => {}
   const options: InboxServerOptions = {
     smtpPort: port('MAILWRIGHT_SMTP_PORT'),

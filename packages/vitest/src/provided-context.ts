@@ -14,6 +14,11 @@ declare module 'vitest' {
   interface ProvidedContext {
     /** Base URL of the run's inbox server, provided by `@mailwright/vitest/global-setup`. */
     mailwrightInboxUrl: string
+    /**
+     * The environment this project runs in (`test: { provide: { mailwrightEnv: 'staging' } }`); without it,
+     * `MAILWRIGHT_ENV`, else `sandbox`.
+     */
+    mailwrightEnv?: string
   }
   interface TestArtifactRegistry {
     [emailsArtifact]: MailwrightEmailsArtifact

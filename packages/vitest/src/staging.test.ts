@@ -27,7 +27,7 @@ function runProject(env: NodeJS.ProcessEnv): Promise<{ code: number | null; outp
   })
 }
 
-describe('a Vitest project under MAILWRIGHT_ENV=staging (Office 365 emulated)', () => {
+describe('a Vitest project that provides mailwrightEnv: staging (Office 365 emulated)', () => {
   it('reads back through Graph, submits with OAuth2, judges DMARC from the stamp, and never touches the app settings', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailwright-vitest-staging-'))
     writeFileSync(
@@ -56,7 +56,7 @@ describe('a Vitest project under MAILWRIGHT_ENV=staging (Office 365 emulated)', 
     })
     writeFileSync(join(dir, 'smtp.pem'), exo.smtp.ca)
     const env = {
-      MAILWRIGHT_ENV: 'staging',
+      MAILWRIGHT_ENV: '',
       EXO_LOGIN_URL: exo.loginUrl,
       EXO_GRAPH_URL: exo.graphUrl,
       EXO_SMTP_PORT: String(exo.smtp.port),

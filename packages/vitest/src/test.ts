@@ -51,7 +51,9 @@ export const test = base.extend<MailwrightFixtures>({
       // The environment (MAILWRIGHT_ENV) decides where inboxes live: the run's server, one of this
       // worker's own, an inbox server over HTTP, or a real mailbox through Graph.
       let server: Awaited<ReturnType<typeof startInboxServer>> | undefined
-      const environment = resolveEnvironment(await loadConfig())
+      const environment = resolveEnvironment(await loadConfig(), {
+        name: inject('mailwrightEnv') || undefined,
+      })
       const provider = await environmentInboxProvider(environment, {
         local: async () => {
           const url = inject('mailwrightInboxUrl')
@@ -68,7 +70,7 @@ export const test = base.extend<MailwrightFixtures>({
     { scope: 'worker' },
   ],
   mailTransport: async ({ inboxProvider }, use) => {
-    const environment = resolveEnvironment(await loadConfig())
+    const environment = resolveEnvironment(await loadConfig(), { name: inject('mailwrightEnv') || undefined })
     const transport = await environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp })
     await use(transport)
     await transport.close()

@@ -7,5 +7,7 @@ export default defineConfig({
     include: ['*.check.ts'],
     globalSetup: ['@mailwright/vitest/global-setup'],
     setupFiles: ['@mailwright/vitest/setup'],
+    // Chosen here rather than by MAILWRIGHT_ENV, which the test that runs this project leaves unset.
+    provide: { mailwrightEnv: 'staging' },
   },
 })
