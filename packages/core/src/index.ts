@@ -30,6 +30,7 @@ export {
   type ConfigValue,
   defineConfig,
   type EnvironmentConfig,
+  type GraphMailboxConfig,
   type InboxConfig,
   type MailwrightConfig,
   type ProfileConfig,

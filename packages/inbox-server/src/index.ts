@@ -12,3 +12,4 @@ export {
   type StartedInboxServer,
   startInboxServer,
 } from './start-inbox-server.js'
+export { workerInboxProvider } from './worker-inbox-provider.js'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { computeEmailAuth, type SendingProfile } from '@mailwright/core'
-import type { TenantModel } from './tenant-model.js'
+import { type TenantModel, tenantMailboxFor } from './tenant-model.js'
 
 /** A message in an emulated mailbox, as Graph lists it. */
 export interface StoredMessage {
@@ -40,9 +40,7 @@ export class Mailboxes {
 
   /** The mailbox an address delivers to, or undefined when the tenant has none (plus addressing honoured). */
   mailboxFor(address: string): string | undefined {
-    const [local = '', domain = ''] = address.toLowerCase().split('@')
-    const base = `${local.split('+')[0]}@${domain}`
-    return this.#tenant.mailboxes[base] ? base : undefined
+    return tenantMailboxFor(this.#tenant, address)
   }
 
   async deliver(raw: Buffer, envelope: { mailFrom: string; rcptTo: string[] }): Promise<StoredMessage[]> {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import { smtpAuthDisabledFor, type TenantModel } from './tenant-model.js'
+import { smtpAuthDisabledFor, type TenantModel, tenantMailboxFor } from './tenant-model.js'
 import type { TokenIssuer } from './token-issuer.js'
 
 /** A message the emulated Office 365 accepted for delivery. */
@@ -397,8 +397,7 @@ class Session {
     if (!this.#connector && tenant.rejectDirectSend && fromDomain === tenant.domain.toLowerCase()) {
       return '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources'
     }
-    const local = address.split('@')[0]?.toLowerCase().replace(/\+.*$/, '')
-    if (!tenant.mailboxes[`${local}@${domain}`]) {
+    if (!tenantMailboxFor(tenant, address)) {
       return `550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [${host}]`
     }
     return undefined

@@ -95,6 +95,13 @@ export function tenantModel(partial: Partial<TenantModel> & Pick<TenantModel, 'd
   }
 }
 
+/** The mailbox an address delivers to, or undefined when the tenant has none (plus addressing honoured). */
+export function tenantMailboxFor(tenant: TenantModel, address: string): string | undefined {
+  const [local = '', domain = ''] = address.toLowerCase().split('@')
+  const base = `${local.split('+')[0]}@${domain}`
+  return tenant.mailboxes[base] ? base : undefined
+}
+
 /** Whether SMTP AUTH is off for a mailbox: the mailbox switch wins over the tenant's (§2.2). */
 export function smtpAuthDisabledFor(
   tenant: TenantModel,

@@ -4,7 +4,6 @@ import {
   type EmailMatcherImplementations,
   emailEvidence,
   emailMatchers,
-  environmentInboxProvider,
   environmentTransport,
   type Inbox,
   type InboxProvider,
@@ -13,11 +12,10 @@ import {
   type MatcherResult,
   observeInbox,
   resolveEnvironment,
-  sendingProfileOf,
   slug,
   withEvidence,
 } from '@mailwright/core'
-import { startInboxServer } from '@mailwright/inbox-server'
+import { workerInboxProvider } from '@mailwright/inbox-server'
 import {
   type Browser,
   test as base,
@@ -88,20 +86,13 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     async ({ mailEnv }, use) => {
       // The project's environment decides where inboxes live: the run's server (inboxServer()), one of
       // this worker's own, an inbox server over HTTP, or a real mailbox through Graph.
-      let server: Awaited<ReturnType<typeof startInboxServer>> | undefined
       const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
-      const provider = await environmentInboxProvider(environment, {
-        local: async () => {
-          const url = process.env.MAILWRIGHT_INBOX_URL || undefined
-          if (url) return connectInboxServer(url)
-          // The environment's sending profile turns authentication verdicts on.
-          server = await startInboxServer({ httpPort: false, sendingProfile: sendingProfileOf(environment) })
-          return server.provider()
-        },
-      })
+      const { provider, close } = await workerInboxProvider(
+        environment,
+        process.env.MAILWRIGHT_INBOX_URL || undefined,
+      )
       await use(provider)
-      await provider.close?.()
-      await server?.stop()
+      await close()
     },
     { scope: 'worker', box: true },
   ],

@@ -1,7 +1,5 @@
 import {
-  connectInboxServer,
   emailEvidence,
-  environmentInboxProvider,
   environmentTransport,
   type Inbox,
   type InboxProvider,
@@ -9,10 +7,9 @@ import {
   type MailTransport,
   observeInbox,
   resolveEnvironment,
-  sendingProfileOf,
   slug,
 } from '@mailwright/core'
-import { startInboxServer } from '@mailwright/inbox-server'
+import { workerInboxProvider } from '@mailwright/inbox-server'
 import { test as base, inject, recordArtifact } from 'vitest'
 import { EvidenceCollector, startCollecting, stopCollecting } from './evidence-collector.js'
 import './provided-context.js'
@@ -50,22 +47,12 @@ export const test = base.extend<MailwrightFixtures>({
     async ({}, use) => {
       // The environment (MAILWRIGHT_ENV) decides where inboxes live: the run's server, one of this
       // worker's own, an inbox server over HTTP, or a real mailbox through Graph.
-      let server: Awaited<ReturnType<typeof startInboxServer>> | undefined
       const environment = resolveEnvironment(await loadConfig(), {
         name: inject('mailwrightEnv') || undefined,
       })
-      const provider = await environmentInboxProvider(environment, {
-        local: async () => {
-          const url = inject('mailwrightInboxUrl')
-          if (url) return connectInboxServer(url)
-          // The environment's sending profile turns authentication verdicts on.
-          server = await startInboxServer({ httpPort: false, sendingProfile: sendingProfileOf(environment) })
-          return server.provider()
-        },
-      })
+      const { provider, close } = await workerInboxProvider(environment, inject('mailwrightInboxUrl'))
       await use(provider)
-      await provider.close?.()
-      await server?.stop()
+      await close()
     },
     { scope: 'worker' },
   ],

@@ -5,22 +5,26 @@ import type { RecipientRule } from './recipient-guard.js'
 /** A config value written in the file, or read from an environment variable with `env()`. */
 export type ConfigValue = string | EnvReference
 
+/** A mailbox reached through Microsoft Graph with an app's client credentials (read back or sendMail). */
+export interface GraphMailboxConfig {
+  mailbox: string
+  tenantId: ConfigValue
+  clientId: ConfigValue
+  clientSecret: ConfigValue
+  /** Graph and login.microsoftonline.com stand-ins: for the emulator only. */
+  graphUrl?: string
+  loginUrl?: string
+}
+
 /** Where a test's inbox lives. */
 export type InboxConfig =
   | { type: 'local'; smtpPort?: number; httpPort?: number; domain?: string }
   | { type: 'server'; url: ConfigValue }
-  | {
+  | (GraphMailboxConfig & {
       type: 'graph'
-      mailbox: string
-      tenantId: ConfigValue
-      clientId: ConfigValue
-      clientSecret: ConfigValue
-      /** Graph and login.microsoftonline.com stand-ins: for the emulator only. */
-      graphUrl?: string
-      loginUrl?: string
       /** How often Graph is asked for new mail, in ms. Default 2,000. */
       pollMs?: number
-    }
+    })
   | {
       type: 'imap'
       host: string
@@ -62,16 +66,7 @@ export type TransportConfig =
       ca?: string
       servername?: string
     }
-  | {
-      type: 'graph'
-      mailbox: string
-      tenantId: ConfigValue
-      clientId: ConfigValue
-      clientSecret: ConfigValue
-      /** Graph and login.microsoftonline.com stand-ins: for the emulator only. */
-      graphUrl?: string
-      loginUrl?: string
-    }
+  | (GraphMailboxConfig & { type: 'graph' })
 
 /** The production sender as receivers see it, for verdicts computed here. */
 export interface ProfileConfig {
