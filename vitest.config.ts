@@ -7,6 +7,9 @@ export default defineConfig({
       { extends: true, test: { name: 'packages', include: ['packages/*/src/**/*.test.ts'] } },
       'examples/vitest-mailer',
     ],
+    // Ryuk (testcontainers' reaper) needs an image no registry here can supply; containers stop themselves
+    // in afterAll and .ci/run removes leftovers by label.
+    env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -52,6 +52,7 @@ export { sendingProfileOf } from './config/sending-profile-of.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
 export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
 export { decodeWords } from './decode-words.js'
+export { EmailFeed } from './email-feed.js'
 export { type EmailJson, emailFromJson, emailToJson } from './email-json.js'
 export {
   describeQuery,
@@ -73,6 +74,7 @@ export {
   DEFAULT_CODE_PATTERN,
   extractCodes,
 } from './extract-codes.js'
+export { freePort } from './free-port.js'
 export {
   DEFAULT_NO_EMAIL_WINDOW,
   DEFAULT_WAIT_TIMEOUT,

@@ -1,6 +1,6 @@
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { explainSmtpReply } from '@mailwright/core'
+import { explainSmtpReply, freePort } from '@mailwright/core'
 import nodemailer from 'nodemailer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type StartedOffice365Emulator, startOffice365Emulator } from './start-office365-emulator.js'
@@ -298,12 +298,3 @@ describe('fixed ports', () => {
     await again.stop()
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}

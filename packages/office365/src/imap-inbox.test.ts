@@ -1,9 +1,16 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { defineConfig, env, environmentInboxProvider, resolveEnvironment, Secret } from '@mailwright/core'
+import {
+  defineConfig,
+  env,
+  environmentInboxProvider,
+  freePort,
+  resolveEnvironment,
+  Secret,
+} from '@mailwright/core'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectImapInbox, type ImapInboxProvider } from './imap-inbox.js'
@@ -12,14 +19,6 @@ import { connectImapInbox, type ImapInboxProvider } from './imap-inbox.js'
 // CI installs it; a laptop without it skips.
 const hasDovecot = spawnSync('dovecot', ['--version']).status === 0
 const PASSWORD = 'imap-pass-7d3e'
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 async function startDovecot(): Promise<{ port: number; process: ChildProcess }> {
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-dovecot-'))

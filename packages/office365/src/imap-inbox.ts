@@ -1,24 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { EventEmitter } from 'node:events'
 import {
   addressesOf,
-  type CapturedEmail,
-  type EmailQuery,
-  explainMismatch,
-  type InboxBackend,
+  EmailFeed,
   type InboxProvider,
   inboxFromBackend,
   MailwrightError,
-  type NearMiss,
-  nearMiss,
   parseEmail,
   parseHeaders,
   receivedEmailAuth,
   type Secret,
   type SendingProfile,
   type TrustedReceiver,
-  type WaitRequest,
-  type WaitResult,
 } from '@mailwright/core'
 
 /** Options of {@link connectImapInbox}. */
@@ -84,7 +76,7 @@ export async function connectImapInbox(options: ImapInboxOptions): Promise<ImapI
     url: undefined,
     smtp: { host: options.host, port: 587 },
     createInbox: async (name = 'test') =>
-      inboxFromBackend(`${local}+${name}-${randomBytes(3).toString('hex')}@${domain}`, backend),
+      inboxFromBackend(`${local}+${name}-${randomBytes(3).toString('hex')}@${domain}`, backend.feed),
     close: async () => {
       await client.logout().catch(() => {})
     },
@@ -93,15 +85,13 @@ export async function connectImapInbox(options: ImapInboxOptions): Promise<ImapI
 
 type Client = InstanceType<typeof import('imapflow').ImapFlow>
 
-class ImapBackend extends EventEmitter<{ email: [CapturedEmail] }> implements InboxBackend {
+class ImapBackend {
+  readonly feed = new EmailFeed()
   readonly #client: Client
   readonly #options: ImapInboxOptions
-  readonly #emails: CapturedEmail[] = []
   #lastUid = 0
-  #fetching: Promise<void> = Promise.resolve()
 
   constructor(client: Client, options: ImapInboxOptions) {
-    super()
     this.#client = client
     this.#options = options
   }
@@ -109,9 +99,10 @@ class ImapBackend extends EventEmitter<{ email: [CapturedEmail] }> implements In
   async start(): Promise<void> {
     // The server announces new messages (EXISTS) during IDLE; each announcement fetches what is new.
     this.#client.on('exists', () => {
-      this.#fetching = this.#fetching.then(() => this.#fetchNew()).catch(() => {})
+      void this.feed.track(() => this.#fetchNew())
     })
-    await this.#fetchNew()
+    await this.feed.track(() => this.#fetchNew())
+    await this.feed.settled()
   }
 
   async #fetchNew(): Promise<void> {
@@ -133,76 +124,9 @@ class ImapBackend extends EventEmitter<{ email: [CapturedEmail] }> implements In
         profile: this.#options.profile,
       })
       const internalDate = message.internalDate instanceof Date ? message.internalDate : new Date()
-      const email = await parseEmail(raw, {
-        id: `imap-${message.uid}`,
-        envelope,
-        receivedAt: internalDate,
-        auth,
-      })
-      this.#emails.push(email)
-      this.emit('email', email)
-    }
-  }
-
-  async list(address: string, query: EmailQuery): Promise<CapturedEmail[]> {
-    await this.#fetching
-    return this.#emails.filter((e) => belongs(e, address) && explainMismatch(query, e).length === 0)
-  }
-
-  wait(request: WaitRequest, signal: AbortSignal): Promise<WaitResult> {
-    return new Promise((resolve, reject) => {
-      const exclude = new Set(request.exclude)
-      const found: CapturedEmail[] = []
-      const consider = (email: CapturedEmail) => {
-        if (
-          exclude.has(email.id) ||
-          !belongs(email, request.address) ||
-          explainMismatch(request.query, email).length > 0
-        )
-          return
-        found.push(email)
-        if (found.length >= request.count) finish({ status: 'ok', emails: found.slice(0, request.count) })
-      }
-      const finish = (result: WaitResult | Error) => {
-        clearTimeout(timer)
-        this.off('email', consider)
-        signal.removeEventListener('abort', onAbort)
-        result instanceof Error ? reject(result) : resolve(result)
-      }
-      const onAbort = () => finish(signal.reason as Error)
-      const timer = setTimeout(
-        () =>
-          finish({
-            status: 'timeout',
-            received: found.length,
-            nearMisses: this.#nearMisses(request, exclude),
-          }),
-        request.timeoutMs,
+      this.feed.add(
+        await parseEmail(raw, { id: `imap-${message.uid}`, envelope, receivedAt: internalDate, auth }),
       )
-      signal.addEventListener('abort', onAbort, { once: true })
-      this.on('email', consider)
-      for (const email of this.#emails) if (found.length < request.count) consider(email)
-    })
-  }
-
-  #nearMisses(request: WaitRequest, exclude: Set<string>): NearMiss[] {
-    const misses: NearMiss[] = []
-    for (const email of this.#emails) {
-      if (belongs(email, request.address)) {
-        const reasons = explainMismatch(request.query, email)
-        if (reasons.length) misses.push(nearMiss('this-inbox', email, reasons))
-        else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', email, []))
-      } else if (
-        email.receivedAt >= request.notBefore &&
-        explainMismatch(request.query, email, ['to']).length === 0
-      ) {
-        misses.push(nearMiss('other-address', email, []))
-      }
     }
-    return misses.slice(-20)
   }
-}
-
-function belongs(email: CapturedEmail, address: string): boolean {
-  return email.envelope.rcptTo.includes(address.toLowerCase())
 }

@@ -1,0 +1,189 @@
+// The Inbox contract as tests every inbox back end must pass: the embedded server, MailDev and Mailpit
+// adapters run this same suite (each from its own package's tests), so "the same Inbox" is checked, not
+// assumed. Errors are told apart by name: back ends throw core's classes from its build, not from src.
+import nodemailer from 'nodemailer'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SendingProfile } from './auth/compute-email-auth.js'
+import type { InboxProvider } from './connect-inbox-server.js'
+import type { EmailTimeoutError } from './email-timeout-error.js'
+import { emailMatchers } from './matchers/email-matchers.js'
+import type { MatcherResult } from './matchers/matcher-result.js'
+import { generateDkimKey } from './testing/generate-dkim-key.js'
+import { zoneResolver } from './testing/index.js'
+
+/** What a back end under test provides: inboxes, judged with the given sending profile. */
+export interface ContractSubject {
+  provider: InboxProvider
+  stop(): Promise<void>
+}
+
+/** The DKIM key and DNS the contract's signed emails use; subjects pass `CONTRACT_PROFILE` on. */
+export const CONTRACT_KEY = generateDkimKey()
+export const CONTRACT_PROFILE: SendingProfile = {
+  ip: '203.0.113.10',
+  helo: 'mail.example.com',
+  dns: zoneResolver({
+    'example.com': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
+    's1._domainkey.example.com': { TXT: [CONTRACT_KEY.record] },
+    '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
+  }),
+}
+
+const run = (name: 'toHavePassedDmarc' | 'toHavePassedDkim', email: unknown, ...args: unknown[]) =>
+  (emailMatchers[name] as (this: { isNot: boolean }, ...a: unknown[]) => MatcherResult).call(
+    { isNot: false },
+    email,
+    ...args,
+  )
+
+/**
+ * Registers the Inbox contract tests for one back end. `start` is called once for the file; the subject
+ * must judge verdicts with {@link CONTRACT_PROFILE}.
+ */
+export function inboxContract(
+  name: string,
+  start: () => Promise<ContractSubject>,
+  options: { skip?: boolean } = {},
+) {
+  describe.skipIf(options.skip)(`Inbox contract: ${name}`, () => {
+    let subject: ContractSubject
+    let send: (message: nodemailer.SendMailOptions) => Promise<void>
+    beforeAll(async () => {
+      subject = await start()
+      const transport = nodemailer.createTransport({
+        ...subject.provider.smtp,
+        secure: false,
+        ignoreTLS: true,
+        pool: true,
+        maxConnections: 2,
+      })
+      send = async (message) => {
+        await transport.sendMail({ from: 'App <no-reply@example.com>', text: 'Hello', ...message })
+      }
+    }, 90_000)
+    afterAll(async () => {
+      await subject?.stop()
+    }, 60_000)
+
+    it('resolves a wait started before the email is sent, with the email as sent', async () => {
+      const inbox = await subject.provider.createInbox('contract')
+      const waiting = inbox.waitForEmail({ subject: /Welcome/ }, { timeout: 10_000 })
+      await send({
+        to: inbox.address,
+        subject: 'Welcome aboard',
+        html: '<p>Confirm at <a href="https://app.example.com/verify?t=abc123">this link</a>. Code 482913.</p>',
+        attachments: [{ filename: 'terms.txt', content: 'Terms v2' }],
+        messageId: '<contract-1@example.com>',
+      })
+      const email = await waiting
+      expect(email.subject).toBe('Welcome aboard')
+      expect(email.from?.address).toBe('no-reply@example.com')
+      expect(email.to.map((a) => a.address)).toEqual([inbox.address])
+      expect(email.messageId).toBe('<contract-1@example.com>')
+      expect(email.links.map((l) => l.href)).toContain('https://app.example.com/verify?t=abc123')
+      expect(email.attachments.map((a) => a.filename)).toEqual(['terms.txt'])
+      expect((await email.attachments[0]?.content())?.toString()).toBe('Terms v2')
+      expect(email.raw.toString('latin1')).toContain('Message-ID: <contract-1@example.com>')
+      await inbox.dispose()
+    })
+
+    it('returns an email that arrived before the wait', async () => {
+      const inbox = await subject.provider.createInbox('early')
+      await send({ to: inbox.address, subject: 'Already here' })
+      // Let the server announce it before anyone waits.
+      await expect.poll(async () => (await inbox.emails()).length, { timeout: 10_000 }).toBe(1)
+      const email = await inbox.waitForEmail({ subject: 'Already here' }, { timeout: 5_000 })
+      expect(email.subject).toBe('Already here')
+      await inbox.dispose()
+    })
+
+    it('keeps inboxes apart on the one shared mailbox, and names mail that went elsewhere', async () => {
+      const alice = await subject.provider.createInbox('alice')
+      const bob = await subject.provider.createInbox('bob')
+      expect(alice.address).not.toBe(bob.address)
+      await send({ to: alice.address, subject: 'For Alice only' })
+      await alice.waitForEmail({ subject: 'For Alice only' }, { timeout: 10_000 })
+      const error = await bob.waitForEmail({ subject: 'For Alice only' }, { timeout: 500 }).catch((e) => e)
+      expect(error).toHaveProperty('name', 'EmailTimeoutError')
+      expect((error as EmailTimeoutError).nearMisses.map((m) => [m.kind, m.subject])).toEqual([
+        ['other-address', 'For Alice only'],
+      ])
+      expect(await bob.emails()).toEqual([])
+      await Promise.all([alice.dispose(), bob.dispose()])
+    })
+
+    it('delivers to an envelope recipient named in no header (Bcc)', async () => {
+      const inbox = await subject.provider.createInbox('bcc')
+      await send({
+        to: 'someone-else@example.org',
+        bcc: inbox.address,
+        subject: 'Blind copy',
+      })
+      const email = await inbox.waitForEmail({ subject: 'Blind copy' }, { timeout: 10_000 })
+      expect(email.envelope.rcptTo).toContain(inbox.address)
+      await inbox.dispose()
+    })
+
+    it('hands each email to one wait only, and counts with waitForEmails', async () => {
+      const inbox = await subject.provider.createInbox('count')
+      const three = inbox.waitForEmails(3, { subject: /^Batch/ }, { timeout: 10_000 })
+      for (const n of [1, 2, 3]) await send({ to: inbox.address, subject: `Batch ${n}` })
+      const emails = await three
+      expect(emails.map((e) => e.subject).sort()).toEqual(['Batch 1', 'Batch 2', 'Batch 3'])
+      const error = await inbox.waitForEmail({ subject: /^Batch/ }, { timeout: 300 }).catch((e) => e)
+      expect(error).toHaveProperty('name', 'EmailTimeoutError')
+      expect(
+        (error as EmailTimeoutError).nearMisses.filter((m) => m.kind === 'already-returned'),
+      ).toHaveLength(3)
+      await inbox.dispose()
+    })
+
+    it('times out with what arrived for this inbox but did not match', async () => {
+      const inbox = await subject.provider.createInbox('miss')
+      await send({ to: inbox.address, subject: 'Your receipt' })
+      const error = await inbox.waitForEmail({ subject: /Reset/ }, { timeout: 1_500 }).catch((e) => e)
+      expect(error).toHaveProperty('name', 'EmailTimeoutError')
+      const [miss] = (error as EmailTimeoutError).nearMisses
+      expect(miss?.kind).toBe('this-inbox')
+      expect(miss?.subject).toBe('Your receipt')
+      await inbox.dispose()
+    })
+
+    it('expectNoEmail holds for its window, and fails on an email that arrives within it', async () => {
+      const inbox = await subject.provider.createInbox('none')
+      await inbox.expectNoEmail({ subject: /Alert/ }, { within: 300 })
+      const holding = inbox.expectNoEmail({ subject: /Alert/ }, { within: 5_000 })
+      await send({ to: inbox.address, subject: 'Alert: login' })
+      await expect(holding).rejects.toHaveProperty('name', 'UnexpectedEmailError')
+      await inbox.dispose()
+    })
+
+    it('dispose() ends a pending wait', async () => {
+      const inbox = await subject.provider.createInbox('dispose')
+      const waiting = inbox.waitForEmail({}, { timeout: 10_000 }).catch((e) => e)
+      await inbox.dispose()
+      expect(String(await waiting)).toMatch(/disposed/i)
+    })
+
+    it('judges SPF, DKIM and DMARC from the raw message with the sending profile', async () => {
+      const inbox = await subject.provider.createInbox('dmarc')
+      const transport = nodemailer.createTransport({
+        ...subject.provider.smtp,
+        ignoreTLS: true,
+        dkim: { domainName: 'example.com', keySelector: 's1', privateKey: CONTRACT_KEY.privateKey },
+      })
+      await transport.sendMail({
+        from: 'no-reply@example.com',
+        to: inbox.address,
+        subject: 'Signed',
+        text: 'Hello',
+      })
+      const email = await inbox.waitForEmail({ subject: 'Signed' }, { timeout: 10_000 })
+      expect(email.auth?.spf.result).toBe('pass')
+      expect(run('toHavePassedDkim', email, { domain: 'example.com', selector: 's1' }).pass).toBe(true)
+      const dmarc = run('toHavePassedDmarc', email, { policy: 'reject' })
+      expect(dmarc.pass, dmarc.message()).toBe(true)
+      await inbox.dispose()
+    })
+  })
+}
