@@ -48,9 +48,10 @@ export function inboxContract(
   describe.skipIf(options.skip)(`Inbox contract: ${name}`, () => {
     let subject: ContractSubject
     let send: (message: nodemailer.SendMailOptions) => Promise<void>
+    let transport: nodemailer.Transporter | undefined
     beforeAll(async () => {
       subject = await start()
-      const transport = nodemailer.createTransport({
+      transport = nodemailer.createTransport({
         ...subject.provider.smtp,
         secure: false,
         ignoreTLS: true,
@@ -58,10 +59,12 @@ export function inboxContract(
         maxConnections: 2,
       })
       send = async (message) => {
-        await transport.sendMail({ from: 'App <no-reply@example.com>', text: 'Hello', ...message })
+        await transport?.sendMail({ from: 'App <no-reply@example.com>', text: 'Hello', ...message })
       }
     }, 90_000)
     afterAll(async () => {
+      // Pooled connections left open would hold a server's close() until its idle timeout.
+      transport?.close()
       await subject?.stop()
     }, 60_000)
 
