@@ -12,6 +12,8 @@ export interface InboxProvider {
   createInbox(name?: string): Promise<Inbox>
   /** Releases connections the provider holds (an IMAP session, say). */
   close?(): Promise<void>
+  /** The capture server's log so far (a container's), attached to failing tests. */
+  logs?(): Promise<string>
 }
 
 /**

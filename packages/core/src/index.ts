@@ -40,6 +40,12 @@ export { type EnvReference, env } from './config/env.js'
 export { environmentInboxProvider } from './config/environment-inbox-provider.js'
 export { DEFAULT_CONFIG, loadConfig } from './config/load-config.js'
 export { loadOffice365, type Office365Module } from './config/load-office365.js'
+export { loadOptionalPackage } from './config/load-optional-package.js'
+export {
+  loadTestcontainers,
+  type StartedCapture,
+  type TestcontainersModule,
+} from './config/load-testcontainers.js'
 export {
   guardRecipients,
   RecipientNotAllowedError,
@@ -47,10 +53,12 @@ export {
   recipientAllowed,
 } from './config/recipient-guard.js'
 export { type ResolvedEnvironment, resolveEnvironment } from './config/resolve-environment.js'
+export { type RunContainer, startRunContainer } from './config/run-container.js'
 export { redact, Secret } from './config/secret.js'
 export { sendingProfileOf } from './config/sending-profile-of.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
 export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
+export { containerLogTail } from './container-log-tail.js'
 export { decodeWords } from './decode-words.js'
 export { EmailFeed } from './email-feed.js'
 export { type EmailJson, emailFromJson, emailToJson } from './email-json.js'

@@ -9,7 +9,8 @@ import { type StartedInboxServer, startInboxServer } from './start-inbox-server.
 
 /**
  * A test worker's inboxes for an environment, as both runners' fixtures get them: the run's inbox server
- * when there is one, else one started in this worker (with the environment's sending profile), or the real
+ * when there is one, else one started in this worker (with the environment's sending profile); the run's
+ * capture container (`runContainer`, from the global setup), else one started in this worker; or the real
  * mailbox the environment names. `close()` releases the connection and any server started here.
  *
  * @example
@@ -18,6 +19,7 @@ import { type StartedInboxServer, startInboxServer } from './start-inbox-server.
 export async function workerInboxProvider(
   environment: ResolvedEnvironment,
   runServerUrl: string | undefined,
+  runContainer?: string,
 ): Promise<{ provider: InboxProvider; close(): Promise<void> }> {
   let server: StartedInboxServer | undefined
   const provider = await environmentInboxProvider(environment, {
@@ -27,6 +29,7 @@ export async function workerInboxProvider(
       server = await startInboxServer({ httpPort: false, sendingProfile: sendingProfileOf(environment) })
       return server.provider()
     },
+    runContainer,
   })
   return {
     provider,

@@ -1,6 +1,7 @@
 import {
   type CapturedEmail,
   connectInboxServer,
+  containerLogTail,
   type EmailMatcherImplementations,
   emailEvidence,
   emailMatchers,
@@ -87,9 +88,12 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       // The project's environment decides where inboxes live: the run's server (inboxServer()), one of
       // this worker's own, an inbox server over HTTP, or a real mailbox through Graph.
       const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
+      // The run's capture container for this environment, from '@mailwright/playwright/global-setup'.
+      const containers = JSON.parse(process.env.MAILWRIGHT_CONTAINERS || '{}') as Record<string, string>
       const { provider, close } = await workerInboxProvider(
         environment,
         process.env.MAILWRIGHT_INBOX_URL || undefined,
+        containers[environment.name],
       )
       await use(provider)
       await close()
@@ -157,6 +161,9 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       if (mailEvidence === 'always' || (mailEvidence === 'on-failure' && failed)) {
         await attachEvidence(testInfo, collected, emailRenderer)
       }
+      // A capture container's log, for failures the server itself explains.
+      const log = failed && mailEvidence !== 'off' ? await containerLogTail(provider) : undefined
+      if (log) await testInfo.attach('capture-server.log', { body: log, contentType: 'text/plain' })
     },
     { box: true },
   ],

@@ -313,10 +313,10 @@ export function validate(value: unknown, schema: Schema, path: string): string[]
     return [`${path}: ${JSON.stringify(value)?.slice(0, 40)} is not ${schema.type}`]
   if (schema.format === 'date-time' && Number.isNaN(Date.parse(value as string)))
     problems.push(`${path}: "${value}" is not a date-time`)
-  if (schema.type === 'array' && schema.items)
-    (value as unknown[]).forEach((item, i) =>
-      problems.push(...validate(item, schema.items as Schema, `${path}[${i}]`)),
-    )
+  if (schema.type === 'array' && schema.items) {
+    for (const [i, item] of (value as unknown[]).entries())
+      problems.push(...validate(item, schema.items, `${path}[${i}]`))
+  }
   if (schema.type === 'object' || schema.properties) {
     const object = value as Record<string, unknown>
     for (const [key, item] of Object.entries(object)) {

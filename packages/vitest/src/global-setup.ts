@@ -1,4 +1,10 @@
-import { loadConfig, loadDnsZone, resolveEnvironment, zoneResolver } from '@mailwright/core'
+import {
+  loadConfig,
+  loadDnsZone,
+  resolveEnvironment,
+  startRunContainer,
+  zoneResolver,
+} from '@mailwright/core'
 import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
 import type { TestProject } from 'vitest/node'
 import './provided-context.js'
@@ -9,8 +15,10 @@ import './provided-context.js'
  * `process.env` (`SMTP_HOST`, `SMTP_PORT`, `MAILWRIGHT_INBOX_URL`) for code under test started from here.
  * Ports come from `MAILWRIGHT_SMTP_PORT` / `MAILWRIGHT_HTTP_PORT` (default: any free port).
  * `MAILWRIGHT_SENDER_IP` (and `MAILWRIGHT_DNS`: `system` or a zone file) turn authentication verdicts on.
- * When the active environment (`provide: { mailwrightEnv }`, else MAILWRIGHT_ENV; mailwright.config.ts) reads mail from elsewhere (Graph,
- * IMAP, an inbox server), nothing is started and the application's own SMTP settings are left alone.
+ * When the active environment (`provide: { mailwrightEnv }`, else MAILWRIGHT_ENV; mailwright.config.ts) names a
+ * capture container (`inbox: { type: 'container', server: 'mailpit' | 'maildev' }`), that container is
+ * started instead, once, and stopped after the run. When it reads mail from elsewhere (Graph, IMAP, an inbox
+ * server), nothing is started and the application's own SMTP settings are left alone.
  *
  * @example
  * // vitest.config.ts
@@ -20,6 +28,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const environment = resolveEnvironment(await loadConfig(), {
     name: project.getProvidedContext().mailwrightEnv || undefined,
   })
+  const container = await startRunContainer(environment)
+  if (container) {
+    // One Mailpit/MailDev container for the whole run; the app under test started from here sends to it.
+    project.provide('mailwrightContainer', container.description)
+    process.env.SMTP_HOST = container.smtp.host
+    process.env.SMTP_PORT = String(container.smtp.port)
+    process.env.MAILWRIGHT_CONTAINER = container.description
+    return () => container.stop()
+  }
   if (environment.inbox.type !== 'local') return async () => {}
   const options: InboxServerOptions = {
     smtpPort: port('MAILWRIGHT_SMTP_PORT'),

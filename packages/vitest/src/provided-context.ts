@@ -14,6 +14,8 @@ declare module 'vitest' {
   interface ProvidedContext {
     /** Base URL of the run's inbox server, provided by `@mailwright/vitest/global-setup`. */
     mailwrightInboxUrl: string
+    /** The run's capture container (an environment with `inbox: { type: 'container' }`), from the global setup. */
+    mailwrightContainer?: string
     /**
      * The environment this project runs in (`test: { provide: { mailwrightEnv: 'staging' } }`); without it,
      * `MAILWRIGHT_ENV`, else `sandbox`.

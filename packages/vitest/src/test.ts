@@ -1,4 +1,5 @@
 import {
+  containerLogTail,
   emailEvidence,
   environmentTransport,
   type Inbox,
@@ -50,7 +51,11 @@ export const test = base.extend<MailwrightFixtures>({
       const environment = resolveEnvironment(await loadConfig(), {
         name: inject('mailwrightEnv') || undefined,
       })
-      const { provider, close } = await workerInboxProvider(environment, inject('mailwrightInboxUrl'))
+      const { provider, close } = await workerInboxProvider(
+        environment,
+        inject('mailwrightInboxUrl'),
+        inject('mailwrightContainer'),
+      )
       await use(provider)
       await close()
     },
@@ -77,15 +82,22 @@ export const test = base.extend<MailwrightFixtures>({
       )
       // Failed for a reason Mailwright did not see (another assertion, a timeout): annotations are closed
       // by now, so the emails go in as a test artifact with the same files attached.
-      if (task.result?.state === 'fail' && !collector.annotatedAll) {
-        const attachments = [...collector.emails].flatMap((email, i) =>
-          emailEvidence(email, i + 1).map((f) => ({
-            body: f.body,
-            contentType: f.contentType,
-            name: f.name,
-          })),
-        )
-        await recordArtifact(task, { type: 'mailwright:emails', attachments }).catch(() => {})
+      // A capture container's log goes with it, for failures the server itself explains.
+      if (task.result?.state === 'fail' && (!collector.annotatedAll || inboxProvider.logs)) {
+        const attachments = collector.annotatedAll
+          ? []
+          : [...collector.emails].flatMap((email, i) =>
+              emailEvidence(email, i + 1).map((f) => ({
+                body: f.body,
+                contentType: f.contentType,
+                name: f.name,
+              })),
+            )
+        const log = await containerLogTail(inboxProvider)
+        if (log)
+          attachments.push({ body: Buffer.from(log), contentType: 'text/plain', name: 'capture-server.log' })
+        if (attachments.length)
+          await recordArtifact(task, { type: 'mailwright:emails', attachments }).catch(() => {})
       }
     } finally {
       stopCollecting(collector)

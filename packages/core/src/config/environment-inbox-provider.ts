@@ -1,20 +1,26 @@
 import { connectInboxServer, type InboxProvider } from '../connect-inbox-server.js'
 import { ConfigError } from './config-error.js'
 import { loadOffice365 } from './load-office365.js'
+import { loadTestcontainers } from './load-testcontainers.js'
 import type { ResolvedEnvironment } from './resolve-environment.js'
 import type { Secret } from './secret.js'
 import { sendingProfileOf } from './sending-profile-of.js'
 
 /**
  * Where an environment's inboxes live: the local capture (`local()`, the runner's own server), an inbox
- * server reached over HTTP, or a real mailbox read through Graph or IMAP.
+ * server reached over HTTP, a Mailpit or MailDev container (the run's, or one started here), or a real
+ * mailbox read through Graph or IMAP.
  *
  * @example
  * const provider = await environmentInboxProvider(environment, { local: () => startLocal() })
  */
 export async function environmentInboxProvider(
   environment: ResolvedEnvironment,
-  options: { local(): Promise<InboxProvider> },
+  options: {
+    local(): Promise<InboxProvider>
+    /** The run's capture container (startRunContainer's `description`); without it one is started here. */
+    runContainer?: string
+  },
 ): Promise<InboxProvider> {
   const inbox = environment.inbox as { type: string } & Record<string, unknown>
   const key = `environments.${environment.name}.inbox`
@@ -50,11 +56,31 @@ export async function environmentInboxProvider(
         accessToken: inbox.accessToken,
       })
     }
+    case 'container': {
+      const testcontainers = await loadTestcontainers(key)
+      const profile = sendingProfileOf(environment)
+      if (options.runContainer) {
+        return testcontainers.connectCaptureServer(JSON.parse(options.runContainer), { profile })
+      }
+      // No global setup started one: this process gets its own, stopped on close().
+      const started = await testcontainers.startCaptureContainer(inbox.server as string, {
+        image: inbox.image as string | undefined,
+        profile,
+      })
+      const provider = await started.inboxProvider()
+      return {
+        ...provider,
+        close: async () => {
+          await provider.close?.()
+          await started.stop()
+        },
+      }
+    }
     default:
       throw new ConfigError(
         `${key}.type`,
         `is "${inbox.type}", which the runner fixtures do not support yet`,
-        'Use "local", "server", "graph" or "imap".',
+        'Use "local", "server", "container", "graph" or "imap".',
       )
   }
 }

@@ -34,6 +34,7 @@ export interface ResolvedEnvironment {
 
 const SECRET_KEYS = new Set(['clientSecret', 'password', 'accessToken', 'clientKey'])
 const INBOX_TYPES = ['local', 'server', 'graph', 'imap', 'container']
+const CAPTURE_SERVERS = ['mailpit', 'maildev']
 const TRANSPORT_TYPES = ['inbox', 'office365-smtp', 'office365-relay', 'graph']
 const REQUIRED: Record<string, string[]> = {
   'inbox.server': ['url'],
@@ -103,6 +104,14 @@ export function resolveEnvironment(
     vars,
     secrets,
   ) as Resolved<TransportConfig>
+  const server = (inbox as { server?: unknown }).server
+  if (inbox.type === 'container' && !CAPTURE_SERVERS.includes(server as string)) {
+    throw new ConfigError(
+      `${base}.inbox.server`,
+      `is ${JSON.stringify(server)}, which is not a capture server Mailwright can run`,
+      `Use ${CAPTURE_SERVERS.map((s) => `"${s}"`).join(' or ')}.`,
+    )
+  }
   const sandbox = transport.type === 'inbox'
   const allowRecipients = chosen.allowRecipients ?? []
   if (

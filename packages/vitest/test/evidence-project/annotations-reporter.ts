@@ -23,9 +23,16 @@ export default class AnnotationsReporter implements Reporter {
           attachments: (a.attachments ?? []).map((f) => ({
             name: (f as { name?: string }).name,
             contentType: f.contentType,
+            text: f.contentType === 'text/plain' ? bodyText(f.body) : undefined,
           })),
         })),
     }))
     writeFileSync(process.env.REPORT_FILE as string, JSON.stringify(out, null, 2))
   }
+}
+
+function bodyText(body: unknown): string | undefined {
+  if (typeof body === 'string') return Buffer.from(body, 'base64').toString('utf8')
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8')
+  return undefined
 }

@@ -1,0 +1,79 @@
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateDkimKey } from '@mailwright/core/testing'
+import { describe, expect, it } from 'vitest'
+
+// A user's Vitest project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run for
+// real: the global setup starts MailDev once, the fixtures use it, and a failing test carries its log.
+// Needs Docker and the image scripts/build-images.sh builds; a laptop without them skips, CI never does.
+const project = fileURLToPath(new URL('../test/container-project/', import.meta.url))
+const vitest = fileURLToPath(new URL('vitest.mjs', import.meta.resolve('vitest/package.json')))
+const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0'
+const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
+
+function runProject(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    let output = ''
+    const child = execFile(process.execPath, [vitest, 'run', '--config', join(project, 'vitest.config.ts')], {
+      cwd: project,
+      env: {
+        ...process.env,
+        CI: '',
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        MAILWRIGHT_ENV: '',
+        SMTP_HOST: '',
+        SMTP_PORT: '',
+        VITEST: '',
+        VITEST_POOL_ID: '',
+        VITEST_WORKER_ID: '',
+        ...env,
+      },
+    })
+    child.stdout?.on('data', (d) => {
+      output += d
+    })
+    child.stderr?.on('data', (d) => {
+      output += d
+    })
+    child.on('exit', (code) => resolve({ code, output }))
+  })
+}
+
+const leftovers = () =>
+  spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.mailwright.capture'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .filter(Boolean)
+
+describe.skipIf(!docker && !process.env.CI)('an environment whose inbox is a MailDev container', () => {
+  it('the global setup starts one container for the run, the tests share it in isolation, and it is gone after', async () => {
+    const before = leftovers().length
+    const key = generateDkimKey()
+    const dir = mkdtempSync(join(tmpdir(), 'mailwright-container-'))
+    const run = await runProject({
+      DKIM_KEY: key.privateKey,
+      DKIM_RECORD: key.record,
+      REPORT_FILE: join(dir, 'report.json'),
+    })
+    expect(run.code, run.output).toBe(0)
+    expect(run.output).toMatch(/Tests {2}12 passed \(12\)/)
+    expect(leftovers()).toHaveLength(before)
+  }, 120_000)
+
+  it("a failing test carries the container's log", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailwright-container-'))
+    const run = await runProject({ CHECKS: '*.check-fail.ts', REPORT_FILE: join(dir, 'report.json') })
+    expect(run.code, run.output).toBe(1)
+    const [test] = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
+    expect(test.state).toBe('failed')
+    const log = test.artifacts
+      .flatMap((a: { attachments: { name: string; text?: string }[] }) => a.attachments)
+      .find((f: { name: string }) => f.name === 'capture-server.log')
+    expect(log?.text).toContain('MailDev')
+    expect(log?.text).toMatch(/SMTP Server\s+Address: 127\.0\.0\.1/)
+  }, 120_000)
+})

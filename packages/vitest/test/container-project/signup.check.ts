@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process'
+import { test } from '@mailwright/vitest'
+import nodemailer from 'nodemailer'
+import { expect, inject } from 'vitest'
+
+// The app under test, as a separate piece of code: it sends with the SMTP settings the global setup gave it.
+async function sendSignupEmail(to: string) {
+  await nodemailer
+    .createTransport({
+      host: process.env.SMTP_HOST,
+      port: Number(process.env.SMTP_PORT),
+      ignoreTLS: true,
+      dkim: { domainName: 'example.com', keySelector: 's1', privateKey: process.env.DKIM_KEY as string },
+    })
+    .sendMail({
+      from: 'Signup <no-reply@example.com>',
+      to,
+      subject: 'Verify your address',
+      html: '<a href="https://app.example.com/verify?t=1">Verify</a>',
+    })
+}
+
+test("the inbox lives on the run's MailDev container, and DMARC passes from the raw message", async ({
+  inbox,
+}) => {
+  const container = JSON.parse(inject('mailwrightContainer') as string)
+  expect(container.server).toBe('maildev')
+  expect(process.env.SMTP_PORT).toBe(String(container.smtp.port))
+  await sendSignupEmail(inbox.address)
+  const email = await inbox.waitForEmail({ subject: /Verify/ })
+  expect(email).toHaveLink(/\/verify\?t=1/)
+  expect(email).toHavePassedDmarc({ policy: 'reject' })
+  expect(email).toHavePassedDkim({ domain: 'example.com', selector: 's1' })
+})
+
+test('one container serves the whole run', () => {
+  const running = execFileSync('docker', ['ps', '-q', '--filter', 'label=dev.mailwright.capture'], {
+    encoding: 'utf8',
+  })
+  expect(running.trim().split('\n').filter(Boolean)).toHaveLength(1)
+})
