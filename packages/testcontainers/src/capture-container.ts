@@ -1,4 +1,4 @@
-import { freePort, type InboxProvider, type SendingProfile } from '@mailwright/core'
+import { freePort, type InboxProvider, MailwrightError, type SendingProfile } from '@mailwright/core'
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer } from 'testcontainers'
 import { containerLog } from './container-log.js'
 
@@ -18,12 +18,16 @@ export interface CaptureSettings {
  * bridge address), fixed or free ports chosen before the start, the inbox domain and sending profile.
  */
 export abstract class CaptureContainer<Started extends StartedTestContainer> extends GenericContainer {
+  readonly #image: string
+  readonly #server: string
   protected ports: { smtp?: number; api?: number } = {}
   protected domain?: string
   protected profile?: SendingProfile
 
   constructor(image: string, server: string) {
     super(image)
+    this.#image = image
+    this.#server = server
     this.withNetworkMode('host')
       .withLabels({ [CONTAINER_LABEL]: server })
       .withStartupTimeout(60_000)
@@ -54,7 +58,16 @@ export abstract class CaptureContainer<Started extends StartedTestContainer> ext
     const smtpPort = this.ports.smtp ?? (await freePort())
     const apiPort = this.ports.api ?? (await freePort())
     this.withEnvironment(this.environmentFor(smtpPort, apiPort))
-    const started = await super.start()
+    let started: StartedTestContainer
+    try {
+      started = await super.start()
+    } catch (error) {
+      throw new MailwrightError(
+        'CONTAINER_START',
+        `Could not start ${this.#server} from image ${this.#image}: ${(error as Error).message.trim()}. The image must be in the local Docker engine or pullable from its registry; where no registry is reachable, build one (see scripts/build-images.sh) and name it (inbox.image, or the container's constructor).`,
+        { cause: error },
+      )
+    }
     return this.wrap(started, { smtpPort, apiPort, domain: this.domain, profile: this.profile })
   }
 

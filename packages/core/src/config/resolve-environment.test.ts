@@ -105,6 +105,25 @@ describe('resolveEnvironment', () => {
       'environments.x.inbox.tenantId is required for inbox type "graph"',
     )
     expect(bad({ profile: { senderIp: 'prod' } })).toThrow('environments.x.profile.senderIp is "prod"')
+    expect(bad({ inbox: { type: 'container' } })).toThrow(
+      'environments.x.inbox.server is required for inbox type "container"',
+    )
+    expect(bad({ inbox: { type: 'container', server: 'mailhog' } })).toThrow(
+      'environments.x.inbox.server is "mailhog", which is not a capture server Mailwright can run. Use "mailpit" or "maildev".',
+    )
+  })
+
+  it('takes a container inbox naming Mailpit or MailDev, with an image or without', () => {
+    const resolved = resolveEnvironment(
+      {
+        environments: {
+          c: { inbox: { type: 'container', server: 'mailpit', image: 'axllent/mailpit:v1.30.5' } },
+        },
+      },
+      { name: 'c', env: vars },
+    )
+    expect(resolved.inbox).toEqual({ type: 'container', server: 'mailpit', image: 'axllent/mailpit:v1.30.5' })
+    expect(resolved.sandbox).toBe(true)
   })
 })
 

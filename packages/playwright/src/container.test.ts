@@ -1,0 +1,74 @@
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+// A user's Playwright project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run
+// for real with '@mailwright/playwright/global-setup'. Needs Docker and the image scripts/build-images.sh
+// builds; a laptop without them skips, CI never does.
+const project = fileURLToPath(new URL('../test/container-project/', import.meta.url))
+const cli = fileURLToPath(import.meta.resolve('@playwright/test/cli'))
+const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0'
+const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
+
+interface JsonResult {
+  status: string
+  attachments: Array<{ name: string; contentType: string; body?: string }>
+}
+
+async function runProject(args: string[]) {
+  const report = join(mkdtempSync(join(tmpdir(), 'mailwright-pw-container-')), 'report.json')
+  let output = ''
+  const code = await new Promise<number | null>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [cli, 'test', '-c', join(project, 'playwright.config.ts'), ...args],
+      {
+        cwd: project,
+        env: { ...process.env, REPORT_FILE: report, CI: '', MAILWRIGHT_ENV: '', MAILWRIGHT_INBOX_URL: '' },
+      },
+      () => {},
+    )
+    child.stdout?.on('data', (d) => {
+      output += d
+    })
+    child.stderr?.on('data', (d) => {
+      output += d
+    })
+    child.on('exit', resolve)
+  })
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    stats: { expected: number; unexpected: number }
+    suites: Array<{ specs: Array<{ title: string; tests: Array<{ results: JsonResult[] }> }> }>
+  }
+  return { code, output, json }
+}
+
+const leftovers = () =>
+  spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.mailwright.capture'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .filter(Boolean).length
+
+describe.skipIf(!docker && !process.env.CI)('Playwright with a MailDev container environment', () => {
+  it('the global setup starts one container for both projects, tests share it in isolation, it is gone after', async () => {
+    const before = leftovers()
+    const run = await runProject(['--grep-invert', 'fails on purpose'])
+    expect(run.code, run.output).toBe(0)
+    expect(run.json.stats).toMatchObject({ expected: 10, unexpected: 0 })
+    expect(leftovers()).toBe(before)
+  }, 120_000)
+
+  it('a failing test carries the container log', async () => {
+    const run = await runProject(['--grep', 'fails on purpose', '--project', 'one'])
+    expect(run.code).toBe(1)
+    const result = run.json.suites.flatMap((s) => s.specs)[0]?.tests[0]?.results[0] as JsonResult
+    expect(result.status).toBe('failed')
+    const log = result.attachments.find((a) => a.name === 'capture-server.log')
+    const text = Buffer.from(log?.body ?? '', 'base64').toString('utf8')
+    expect(text).toContain('MailDev')
+    expect(text).toMatch(/SMTP Server\s+Address: 127\.0\.0\.1/)
+  }, 120_000)
+})

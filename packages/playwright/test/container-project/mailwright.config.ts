@@ -1,0 +1,14 @@
+import { defineConfig } from '@mailwright/core'
+
+export default defineConfig({
+  environments: {
+    sandbox: { inbox: { type: 'local' } },
+    containers: {
+      inbox: {
+        type: 'container',
+        server: 'maildev',
+        image: process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0',
+      },
+    },
+  },
+})
