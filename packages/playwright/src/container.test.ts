@@ -19,7 +19,9 @@ interface JsonResult {
 }
 
 async function runProject(args: string[]) {
-  const report = join(mkdtempSync(join(tmpdir(), 'mailwright-pw-container-')), 'report.json')
+  const dir = mkdtempSync(join(tmpdir(), 'mailwright-pw-container-'))
+  const report = join(dir, 'report.json')
+  const seen = join(dir, 'containers.txt')
   let output = ''
   const code = await new Promise<number | null>((resolve) => {
     const child = execFile(
@@ -27,7 +29,14 @@ async function runProject(args: string[]) {
       [cli, 'test', '-c', join(project, 'playwright.config.ts'), ...args],
       {
         cwd: project,
-        env: { ...process.env, REPORT_FILE: report, CI: '', MAILWRIGHT_ENV: '', MAILWRIGHT_INBOX_URL: '' },
+        env: {
+          ...process.env,
+          REPORT_FILE: report,
+          CONTAINERS_SEEN: seen,
+          CI: '',
+          MAILWRIGHT_ENV: '',
+          MAILWRIGHT_INBOX_URL: '',
+        },
       },
       () => {},
     )
@@ -43,22 +52,21 @@ async function runProject(args: string[]) {
     stats: { expected: number; unexpected: number }
     suites: Array<{ specs: Array<{ title: string; tests: Array<{ results: JsonResult[] }> }> }>
   }
-  return { code, output, json }
+  return { code, output, json, seen }
 }
 
-const leftovers = () =>
-  spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.mailwright.capture'], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n')
-    .filter(Boolean).length
+const exists = (id: string) => spawnSync('docker', ['inspect', id], { stdio: 'ignore' }).status === 0
 
 describe.skipIf(!docker && !process.env.CI)('Playwright with a MailDev container environment', () => {
   it('the global setup starts one container for both projects, tests share it in isolation, it is gone after', async () => {
-    const before = leftovers()
     const run = await runProject(['--grep-invert', 'fails on purpose'])
     expect(run.code, run.output).toBe(0)
     expect(run.json.stats).toMatchObject({ expected: 10, unexpected: 0 })
-    expect(leftovers()).toBe(before)
+    // Both projects, on two workers, used one container, and the teardown removed it.
+    const ids = readFileSync(run.seen, 'utf8').trim().split('\n')
+    expect(ids).toHaveLength(10)
+    expect(new Set(ids).size).toBe(1)
+    expect(exists(ids[0] as string)).toBe(false)
   }, 120_000)
 
   it('a failing test carries the container log', async () => {

@@ -7,6 +7,9 @@ import {
   fetchFrom,
 } from './feed-inbox-provider.js'
 
+// MailDev's largest summary page (MAX_PAGE_SIZE in @maildev/api).
+const PAGE = 200
+
 interface MailDevEmail {
   id: string
   time: string
@@ -51,13 +54,31 @@ export async function connectMailDev(url: string, options: ContainerInboxOptions
       feed.add(await emailFromRaw(raw, { id, envelope, receivedAt }, options.profile))
     })
 
+  // Newest first, page by page, down to the first email already taken: what arrived while not listening.
+  const catchUp = async () => {
+    const missed: string[] = []
+    for (let skip = 0; ; skip += PAGE) {
+      const page = (await fetchFrom(
+        'MailDev',
+        `${api}/email/summary?sort=desc&skip=${skip}&limit=${PAGE}`,
+        'json',
+      )) as { items?: { id: string }[] }
+      const items = page.items ?? []
+      const known = items.findIndex((m) => feed.has(m.id))
+      missed.push(...(known === -1 ? items : items.slice(0, known)).map((m) => m.id))
+      if (known !== -1 || items.length < PAGE) break
+    }
+    for (const id of missed.reverse()) void take(id)
+    await feed.settled()
+  }
+
   // Listen first, then read what is already there: an email that lands in between is seen by both and
-  // taken once.
+  // taken once. socket.io reconnects by itself; each reconnection reads what was missed meanwhile.
   const socket = io(base, { path: '/socket.io', transports: ['websocket'], reconnectionDelay: 100 })
   socket.on('newMail', (summary: { id: string }) => void take(summary.id, new Date()))
   await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve())
-    socket.once('connect_error', (error: Error) => {
+    // Only the first connection's failure is fatal; later ones are socket.io's to retry.
+    const failed = (error: Error) => {
       socket.close()
       reject(
         new MailwrightError(
@@ -65,16 +86,28 @@ export async function connectMailDev(url: string, options: ContainerInboxOptions
           `Could not open MailDev's event stream at ${base}/socket.io: ${error.message}. Is MailDev 3 running there with its web API enabled?`,
         ),
       )
+    }
+    socket.once('connect_error', failed)
+    socket.once('connect', () => {
+      socket.off('connect_error', failed)
+      resolve()
     })
   })
   try {
-    for (const email of (await fetchFrom('MailDev', `${api}/email`, 'json')) as MailDevEmail[]) take(email.id)
-    await feed.settled()
+    await catchUp()
   } catch (error) {
     socket.close()
     throw error
   }
+  socket.on('connect', () => void catchUp().catch(() => {}))
+  // MailDev closes its sockets when it shuts down ("io server disconnect"), after which socket.io does not
+  // retry by itself; a restarted MailDev is then listened to again.
+  let closed = false
+  socket.on('disconnect', (reason: string) => {
+    if (reason === 'io server disconnect' && !closed) setTimeout(() => socket.connect(), 200)
+  })
   return feedInboxProvider(feed, base, options, async () => {
+    closed = true
     socket.close()
   })
 }

@@ -71,6 +71,34 @@ describe.skipIf(skip)('MailDevContainer', () => {
   })
 })
 
+describe.skipIf(skip)('MailDev restarts', () => {
+  it('the adapter reconnects and reads what arrived while MailDev was away', async () => {
+    const container = await new MailDevContainer(IMAGE).start()
+    try {
+      const inbox = await container.createInbox('restart')
+      spawnSync('docker', ['restart', '-t', '1', container.getId()], { stdio: 'ignore' })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      // MailDev is back on the same ports; this mail may land before the adapter's socket is back.
+      await expect
+        .poll(
+          () =>
+            nodemailer
+              .createTransport({ ...container.getSmtp(), ignoreTLS: true })
+              .sendMail({ from: 'a@example.com', to: inbox.address, subject: 'After restart', text: 'x' })
+              .then(
+                () => true,
+                () => false,
+              ),
+          { timeout: 15_000, interval: 200 },
+        )
+        .toBe(true)
+      expect((await inbox.waitForEmail({}, { timeout: 15_000 })).subject).toBe('After restart')
+    } finally {
+      await container.stop()
+    }
+  }, 60_000)
+})
+
 describe.skipIf(skip)('MailDevContainer errors', () => {
   it('an image that is neither local nor pullable: names the server, the image and what to do', async () => {
     // A registry on a closed loopback port: the engine fails at once, and nothing leaves the machine.

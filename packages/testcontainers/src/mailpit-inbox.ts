@@ -55,51 +55,75 @@ export async function connectMailpit(url: string, options: ContainerInboxOptions
       feed.add(await emailFromRaw(raw, { id, envelope, receivedAt }, options.profile))
     })
 
-  await fetchFrom('Mailpit', `${api}/info`, 'json')
-  const events = `${base.replace(/^http/, 'ws')}/api/events`
-  const socket = new WebSocket(events)
-  socket.addEventListener('message', (event) => {
-    let parsed: { Type?: string; Data?: MailpitSummary }
-    try {
-      parsed = JSON.parse(String(event.data))
-    } catch {
-      return
-    }
-    if (parsed.Type === 'new' && parsed.Data?.ID) void take(parsed.Data.ID, parsed.Data.Created)
-  })
-  await new Promise<void>((resolve, reject) => {
-    socket.addEventListener('open', () => resolve(), { once: true })
-    socket.addEventListener(
-      'error',
-      () =>
-        reject(
-          new MailwrightError(
-            'CONTAINER_INBOX',
-            `Could not open Mailpit's event websocket at ${events}. Is Mailpit running there (its web UI/API listener, MP_UI_BIND_ADDR)?`,
-          ),
-        ),
-      { once: true },
-    )
-  })
-  try {
-    // Listening already: read what arrived before, oldest first (the list is newest first, paged).
-    const known: MailpitSummary[] = []
+  // Newest first, page by page, down to the first email already taken: what arrived while not listening.
+  const catchUp = async () => {
+    const missed: MailpitSummary[] = []
     for (let start = 0; ; start += PAGE) {
       const page = (await fetchFrom('Mailpit', `${api}/messages?start=${start}&limit=${PAGE}`, 'json')) as {
         messages?: MailpitSummary[] | null
-        messages_count?: number
       }
       const messages = page.messages ?? []
-      known.push(...messages)
-      if (messages.length < PAGE || known.length >= (page.messages_count ?? 0)) break
+      const known = messages.findIndex((m) => feed.has(m.ID))
+      missed.push(...(known === -1 ? messages : messages.slice(0, known)))
+      if (known !== -1 || messages.length < PAGE) break
     }
-    for (const summary of known.reverse()) take(summary.ID, summary.Created)
+    for (const summary of missed.reverse()) void take(summary.ID, summary.Created)
     await feed.settled()
+  }
+
+  await fetchFrom('Mailpit', `${api}/info`, 'json')
+  const events = `${base.replace(/^http/, 'ws')}/api/events`
+  let closed = false
+  let socket: WebSocket | undefined
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      socket = new WebSocket(events)
+      socket.addEventListener('message', (event) => {
+        let parsed: { Type?: string; Data?: MailpitSummary }
+        try {
+          parsed = JSON.parse(String(event.data))
+        } catch {
+          return
+        }
+        if (parsed.Type === 'new' && parsed.Data?.ID) void take(parsed.Data.ID, parsed.Data.Created)
+      })
+      socket.addEventListener('open', () => resolve(), { once: true })
+      socket.addEventListener(
+        'error',
+        () =>
+          reject(
+            new MailwrightError(
+              'CONTAINER_INBOX',
+              `Could not open Mailpit's event websocket at ${events}. Is Mailpit running there (its web UI/API listener, MP_UI_BIND_ADDR)?`,
+            ),
+          ),
+        { once: true },
+      )
+      // Lost (Mailpit restarted, a proxy timed out): listen again, then read what was missed meanwhile.
+      socket.addEventListener('close', () => {
+        if (!closed) setTimeout(reconnect, 200)
+      })
+    })
+  const reconnect = () => {
+    if (closed) return
+    listen().then(
+      () => catchUp().catch(() => {}),
+      () => {},
+    )
+  }
+  await listen().catch((error: Error) => {
+    closed = true
+    throw error
+  })
+  try {
+    await catchUp()
   } catch (error) {
-    socket.close()
+    closed = true
+    socket?.close()
     throw error
   }
   return feedInboxProvider(feed, base, options, async () => {
-    socket.close()
+    closed = true
+    socket?.close()
   })
 }

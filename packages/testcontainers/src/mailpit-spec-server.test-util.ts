@@ -50,6 +50,10 @@ export interface MailpitSpecServer {
   operations: string[]
   /** Requests outside the description and answers that do not fit its schemas. */
   violations: string[]
+  /** Websocket connections opened so far. */
+  readonly eventConnections: number
+  /** Cuts every websocket client off, as a Mailpit restart would. */
+  dropEventClients(): void
   stop(): Promise<void>
 }
 
@@ -57,6 +61,7 @@ export async function startMailpitSpecServer(): Promise<MailpitSpecServer> {
   const messages: Stored[] = []
   const operations: string[] = []
   const violations: string[] = []
+  let eventConnections = 0
 
   const http = createServer((request, response) => {
     try {
@@ -73,6 +78,7 @@ export async function startMailpitSpecServer(): Promise<MailpitSpecServer> {
       socket.destroy()
       return
     }
+    eventConnections += 1
     events.handleUpgrade(request, socket, head, (ws) => events.emit('connection', ws))
   })
 
@@ -194,6 +200,12 @@ export async function startMailpitSpecServer(): Promise<MailpitSpecServer> {
     smtp: { host: '127.0.0.1', port: smtpPort },
     operations,
     violations,
+    get eventConnections() {
+      return eventConnections
+    },
+    dropEventClients: () => {
+      for (const client of events.clients) client.terminate()
+    },
     stop: async () => {
       for (const client of events.clients) client.terminate()
       await new Promise((resolve) => events.close(resolve))

@@ -60,6 +60,23 @@ describe('Mailpit adapter and the API description', () => {
     await server.stop()
   })
 
+  it('listens again after losing the websocket, and reads what arrived meanwhile', async () => {
+    const server = await startMailpitSpecServer()
+    const provider = await connectMailpit(server.apiUrl, { smtp: server.smtp })
+    const inbox = await provider.createInbox('reconnect')
+    server.dropEventClients()
+    // Sent while no websocket is open: no event reaches the adapter for it.
+    const transport = nodemailer.createTransport({ ...server.smtp, ignoreTLS: true })
+    await transport.sendMail({ from: 'a@example.com', to: inbox.address, subject: 'While away', text: 'x' })
+    expect((await inbox.waitForEmail({}, { timeout: 10_000 })).subject).toBe('While away')
+    await transport.sendMail({ from: 'a@example.com', to: inbox.address, subject: 'After', text: 'x' })
+    expect((await inbox.waitForEmail({ subject: 'After' }, { timeout: 10_000 })).subject).toBe('After')
+    expect(server.eventConnections).toBe(2)
+    expect(server.violations).toEqual([])
+    await provider.close?.()
+    await server.stop()
+  })
+
   it('the checker is strict: an answer outside the description is a violation', () => {
     const summary = MAILPIT_SPEC.definitions.MessagesSummary as never
     expect(validate({ total: 1, messages: [{ ID: 7 }] }, summary, '$')).toEqual([

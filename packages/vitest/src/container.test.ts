@@ -43,25 +43,26 @@ function runProject(env: NodeJS.ProcessEnv): Promise<{ code: number | null; outp
   })
 }
 
-const leftovers = () =>
-  spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.mailwright.capture'], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n')
-    .filter(Boolean)
+const exists = (id: string) => spawnSync('docker', ['inspect', id], { stdio: 'ignore' }).status === 0
 
 describe.skipIf(!docker && !process.env.CI)('an environment whose inbox is a MailDev container', () => {
   it('the global setup starts one container for the run, the tests share it in isolation, and it is gone after', async () => {
-    const before = leftovers().length
     const key = generateDkimKey()
     const dir = mkdtempSync(join(tmpdir(), 'mailwright-container-'))
+    const seen = join(dir, 'containers.txt')
     const run = await runProject({
       DKIM_KEY: key.privateKey,
       DKIM_RECORD: key.record,
       REPORT_FILE: join(dir, 'report.json'),
+      CONTAINERS_SEEN: seen,
     })
     expect(run.code, run.output).toBe(0)
     expect(run.output).toMatch(/Tests {2}12 passed \(12\)/)
-    expect(leftovers()).toHaveLength(before)
+    // Both files, on two workers, used one container, and the teardown removed it.
+    const ids = readFileSync(seen, 'utf8').trim().split('\n')
+    expect(ids).toHaveLength(11)
+    expect(new Set(ids).size).toBe(1)
+    expect(exists(ids[0] as string)).toBe(false)
   }, 120_000)
 
   it("a failing test carries the container's log", async () => {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
 import { expect, test } from '@mailwright/playwright'
 
 // mailTransport sends the way the environment does: into the run's MailDev container.
@@ -9,14 +10,21 @@ for (let n = 1; n <= 4; n++) {
     await mailTransport.send({ from: 'app@example.com', to: inbox.address, subject: `Hello ${n}`, text: 'x' })
     const email = await inbox.waitForEmail()
     expect(email).toHaveSubject(`Hello ${n}`)
+    appendFileSync(
+      process.env.CONTAINERS_SEEN as string,
+      `${JSON.parse(containers.containers).containerId}\n`,
+    )
   })
 }
 
-test('one container serves both projects', () => {
-  const running = execFileSync('docker', ['ps', '-q', '--filter', 'label=dev.mailwright.capture'], {
+test('every test of both projects uses the one container the global setup started', () => {
+  // The test that runs this project checks that all name the same container, and that it is gone after.
+  const { containerId } = JSON.parse(JSON.parse(process.env.MAILWRIGHT_CONTAINERS ?? '{}').containers)
+  const running = execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', containerId], {
     encoding: 'utf8',
   })
-  expect(running.trim().split('\n').filter(Boolean)).toHaveLength(1)
+  expect(running.trim()).toBe('true')
+  appendFileSync(process.env.CONTAINERS_SEEN as string, `${containerId}\n`)
 })
 
 test('fails on purpose: the report carries the container log', async ({ inbox }) => {

@@ -1,6 +1,7 @@
+import { appendFileSync } from 'node:fs'
 import { test } from '@mailwright/vitest'
 import nodemailer from 'nodemailer'
-import { expect } from 'vitest'
+import { expect, inject } from 'vitest'
 
 // Many tests on the one shared mailbox, concurrently across workers: each sees only its own email.
 for (let n = 1; n <= 10; n++) {
@@ -11,5 +12,9 @@ for (let n = 1; n <= 10; n++) {
     const email = await inbox.waitForEmail()
     expect(email).toHaveSubject(`Hello ${n}`)
     await expect(inbox).not.toReceiveEmail({}, { within: 200 })
+    appendFileSync(
+      process.env.CONTAINERS_SEEN as string,
+      `${JSON.parse(inject('mailwrightContainer') as string).containerId}\n`,
+    )
   })
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
 import { test } from '@mailwright/vitest'
 import nodemailer from 'nodemailer'
 import { expect, inject } from 'vitest'
@@ -33,9 +34,12 @@ test("the inbox lives on the run's MailDev container, and DMARC passes from the 
   expect(email).toHavePassedDkim({ domain: 'example.com', selector: 's1' })
 })
 
-test('one container serves the whole run', () => {
-  const running = execFileSync('docker', ['ps', '-q', '--filter', 'label=dev.mailwright.capture'], {
+test('every test of the run uses the one container the global setup started', () => {
+  // The test that runs this project checks that all files name the same container, and that it is gone after.
+  const { containerId } = JSON.parse(inject('mailwrightContainer') as string)
+  const running = execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', containerId], {
     encoding: 'utf8',
   })
-  expect(running.trim().split('\n').filter(Boolean)).toHaveLength(1)
+  expect(running.trim()).toBe('true')
+  appendFileSync(process.env.CONTAINERS_SEEN as string, `${containerId}\n`)
 })
