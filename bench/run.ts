@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { connectInbox, type Inbox, zoneResolver } from '@mailwright/core'
 import { startInboxServer } from '@mailwright/inbox-server'
+import { connectMailDev } from '@mailwright/testcontainers'
 import nodemailer from 'nodemailer'
 import { blast, makeMessage } from './smtp-blast.ts'
 
@@ -244,13 +245,13 @@ const mail = (to: string, i: number) => ({
   latency['send only, to the drain sink (the limit)'] = quantiles(samples)
 }
 
-async function measureInbox(label: string, inbox: Inbox, smtpPort: number, pool = true) {
+async function measureInbox(label: string, inbox: Inbox, smtpPort: number, pool = true, n = LATENCY_N) {
   // Unpooled is nodemailer's default: a new connection (and greeting) for every email, as most apps send.
   const transport = pool
     ? pooled(smtpPort)
     : nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, ignoreTLS: true })
   const samples: number[] = []
-  for (let i = 0; i < LATENCY_N + 20; i++) {
+  for (let i = 0; i < n + 20; i++) {
     const t0 = performance.now()
     const wait = inbox.waitForEmail({ subject: `lat ${i}` })
     await transport.sendMail(mail(inbox.address, i))
@@ -327,6 +328,18 @@ async function measureInbox(label: string, inbox: Inbox, smtpPort: number, pool 
     latency[label] = quantiles(samples)
   }
   transport.close()
+  // The same MailDev read by @mailwright/testcontainers' adapter: pushed by MailDev's socket.io event.
+  const provider = await connectMailDev(maildev.http as string, {
+    smtp: { host: '127.0.0.1', port: maildev.smtp },
+  })
+  await measureInbox(
+    'Mailwright adapter on MailDev (socket.io push, then REST)',
+    await provider.createInbox('lat'),
+    maildev.smtp,
+    true,
+    MAILDEV_BUSY_N,
+  )
+  await provider.close?.()
   await stop(maildev)
 }
 results.latency = latency
@@ -344,7 +357,11 @@ log(
   `\nAdded by waiting (p50 above the send-only limit): in process ${fmt(inProc.p50 - limit.p50, 2)} ms, over HTTP ${fmt(overHttp.p50 - limit.p50, 2)} ms`,
 )
 log(
-  `MailDev polled at 500 ms vs Mailwright over HTTP, p50: ${ratio((latency['MailDev, REST polled every 500 ms'] as { p50: number }).p50, overHttp.p50)} slower\n`,
+  `MailDev polled at 500 ms vs Mailwright over HTTP, p50: ${ratio((latency['MailDev, REST polled every 500 ms'] as { p50: number }).p50, overHttp.p50)} slower`,
+)
+const onMailDev = latency['Mailwright adapter on MailDev (socket.io push, then REST)'] as { p50: number }
+log(
+  `On the same MailDev, busy-polling vs Mailwright's pushed adapter, p50: ${ratio((latency['MailDev, REST busy-polled'] as { p50: number }).p50, onMailDev.p50)}; polled at 500 ms: ${ratio((latency['MailDev, REST polled every 500 ms'] as { p50: number }).p50, onMailDev.p50)}\n`,
 )
 
 // -------------------------------------------------------------------------------------------- start-up
