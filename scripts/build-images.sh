@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the container images the testcontainers tests use, without any image registry: a Debian base made
-# with debootstrap and `docker import`, and MailDev installed from its npm package on top of it. Images that
-# already exist are kept. Needs root, debootstrap, a running Docker engine and Node (scripts/toolchain.sh).
+# with debootstrap and `docker import`, MailDev installed from its npm package on top of it, and a Mailpit
+# stand-in (not Mailpit: see docker/mailpit-standin/Dockerfile). Images that already exist are kept; the
+# stand-in is rebuilt when its source changes (its tag carries a hash of it). Needs root, debootstrap, a running Docker engine and Node (scripts/toolchain.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAILDEV_VERSION="${MAILDEV_VERSION:-3.0.0}"
@@ -28,4 +29,17 @@ if ! docker image inspect "$MAILDEV" >/dev/null 2>&1; then
     && npm install --no-audit --no-fund --omit=dev "maildev@${MAILDEV_VERSION}" >/dev/null)
   docker build -q -t "$MAILDEV" "$work/maildev" >/dev/null
 fi
+standin_src=(docker/mailpit-standin/Dockerfile docker/mailpit-standin/mailpit
+  packages/testcontainers/src/mailpit-spec-server.test-util.ts packages/testcontainers/test/fixtures/mailpit-swagger.json)
+STANDIN="mailwright/mailpit-standin:$(cat "${standin_src[@]}" | sha256sum | cut -c1-12)"
+if ! docker image inspect "$STANDIN" >/dev/null 2>&1; then
+  echo "building $STANDIN (not Mailpit: a stand-in serving Mailpit's API description)"
+  mkdir -p "$work/standin"
+  cp docker/mailpit-standin/Dockerfile docker/mailpit-standin/mailpit "$work/standin/"
+  cp packages/testcontainers/src/mailpit-spec-server.test-util.ts "$work/standin/mailpit-spec-server.ts"
+  cp packages/testcontainers/test/fixtures/mailpit-swagger.json "$work/standin/"
+  docker build -q -t "$STANDIN" "$work/standin" >/dev/null
+fi
+# The tests name the stand-in by this tag.
+docker tag "$STANDIN" mailwright/mailpit-standin:test
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^mailwright/'

@@ -4,11 +4,13 @@
 // response schema. What breaks either rule is recorded in `violations`, which tests assert empty. Mail comes
 // in over real SMTP (smtp-server); Mailpit's behaviours that the description does not state (envelope
 // recipients missing from the headers listed as Bcc, the `new` websocket event) follow Mailpit's source, as
-// test/fixtures/README.md says.
+// test/fixtures/README.md says. It depends on nothing of Mailwright's, so scripts/build-images.sh can also
+// run it as `/mailpit` in a test image (it listens where MP_SMTP_BIND_ADDR and MP_UI_BIND_ADDR say, answers
+// `/readyz`, and prints every violation): that is how MailpitContainer itself is exercised.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { addressesOf, parseHeaders } from '@mailwright/core'
+import { type AddressObject, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import { WebSocketServer } from 'ws'
 
@@ -32,15 +34,28 @@ interface Spec {
 }
 
 export const MAILPIT_SPEC: Spec = JSON.parse(
-  readFileSync(new URL('../test/fixtures/mailpit-swagger.json', import.meta.url), 'utf8'),
+  readFileSync(
+    process.env.MAILPIT_SWAGGER ?? new URL('../test/fixtures/mailpit-swagger.json', import.meta.url),
+    'utf8',
+  ),
 )
 
+interface Address {
+  Name: string
+  Address: string
+}
 interface Stored {
   id: string
   created: string
   raw: Buffer
   mailFrom: string
   rcptTo: string[]
+  from: Address
+  to: Address[]
+  cc: Address[]
+  bcc: Address[]
+  subject: string
+  messageId: string
 }
 
 export interface MailpitSpecServer {
@@ -57,10 +72,19 @@ export interface MailpitSpecServer {
   stop(): Promise<void>
 }
 
-export async function startMailpitSpecServer(): Promise<MailpitSpecServer> {
+export async function startMailpitSpecServer(
+  listen: { smtp?: [string, number]; http?: [string, number] } = {},
+  onViolation: (violation: string) => void = () => {},
+): Promise<MailpitSpecServer> {
   const messages: Stored[] = []
   const operations: string[] = []
-  const violations: string[] = []
+  const violations = new Proxy([] as string[], {
+    // Every recorded violation is also reported as it happens (the image prints them to its log).
+    set(target, key, value) {
+      if (typeof value === 'string' && key !== 'length') onViolation(value)
+      return Reflect.set(target, key, value)
+    },
+  })
   let eventConnections = 0
 
   const http = createServer((request, response) => {
@@ -85,6 +109,11 @@ export async function startMailpitSpecServer(): Promise<MailpitSpecServer> {
   function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://stand-in')
     const method = (request.method ?? 'GET').toLowerCase()
+    // Mailpit's health endpoints are documented on its site, not in the API description.
+    if (url.pathname === '/readyz' || url.pathname === '/livez') {
+      response.writeHead(200).end('ok')
+      return
+    }
     const match = matchOperation(url.pathname, method)
     if (!match) {
       violations.push(`${request.method} ${url.pathname}: not in Mailpit's API description`)
@@ -175,13 +204,17 @@ export async function startMailpitSpecServer(): Promise<MailpitSpecServer> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks)
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : ''
+        const rcptTo = session.envelope.rcptTo.map((r) => r.address)
         const stored: Stored = {
           id: mailpitId(),
           created: new Date().toISOString(),
-          raw: Buffer.concat(chunks),
-          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          mailFrom,
+          rcptTo,
+          ...(await addresses(raw, mailFrom, rcptTo)),
         }
         messages.push(stored)
         const event = JSON.stringify({ Type: 'new', Data: summary(stored) })
@@ -191,8 +224,10 @@ export async function startMailpitSpecServer(): Promise<MailpitSpecServer> {
     },
   })
 
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
+  const [httpHost, httpAt] = listen.http ?? ['127.0.0.1', 0]
+  const [smtpHost, smtpAt] = listen.smtp ?? ['127.0.0.1', 0]
+  await new Promise<void>((resolve) => http.listen(httpAt, httpHost, resolve))
+  await new Promise<void>((resolve) => smtp.listen(smtpAt, smtpHost, resolve))
   const httpPort = (http.address() as { port: number }).port
   const smtpPort = (smtp.server.address() as { port: number }).port
   return {
@@ -236,38 +271,42 @@ function matchOperation(pathname: string, method: string) {
 }
 
 // Mailpit's header addresses, plus (as Mailpit does) envelope recipients no header names, as Bcc.
-function addresses(stored: Stored) {
-  const headers = parseHeaders(stored.raw).headers
-  const list = (name: string) =>
-    addressesOf(headers, name).map((a) => ({ Name: a.name ?? '', Address: a.address }))
-  const to = list('to')
-  const cc = list('cc')
+async function addresses(raw: Buffer, mailFrom: string, rcptTo: string[]) {
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true })
+  const list = (field: AddressObject | AddressObject[] | undefined): Address[] =>
+    (Array.isArray(field) ? field : field ? [field] : [])
+      .flatMap((o) => o.value)
+      .filter((a) => a.address)
+      .map((a) => ({ Name: a.name ?? '', Address: a.address as string }))
+  const to = list(parsed.to)
+  const cc = list(parsed.cc)
   const named = new Set([...to, ...cc].map((a) => a.Address.toLowerCase()))
   const bcc = [
-    ...list('bcc'),
-    ...stored.rcptTo.filter((r) => !named.has(r.toLowerCase())).map((r) => ({ Name: '', Address: r })),
+    ...list(parsed.bcc),
+    ...rcptTo.filter((r) => !named.has(r.toLowerCase())).map((r) => ({ Name: '', Address: r })),
   ]
-  const from = list('from')[0] ?? { Name: '', Address: stored.mailFrom }
-  const subject = headers.find((h) => h.name.toLowerCase() === 'subject')?.value ?? ''
-  const messageId = (headers.find((h) => h.name.toLowerCase() === 'message-id')?.value ?? '').replace(
-    /[<>]/g,
-    '',
-  )
-  return { from, to, cc, bcc, subject, messageId }
+  const from = list(parsed.from)[0] ?? { Name: '', Address: mailFrom }
+  return {
+    from,
+    to,
+    cc,
+    bcc,
+    subject: parsed.subject ?? '',
+    messageId: (parsed.messageId ?? '').replace(/[<>]/g, ''),
+  }
 }
 
 function summary(stored: Stored) {
-  const a = addresses(stored)
   return {
     ID: stored.id,
-    MessageID: a.messageId,
+    MessageID: stored.messageId,
     Read: false,
-    From: a.from,
-    To: a.to,
-    Cc: a.cc,
-    Bcc: a.bcc,
+    From: stored.from,
+    To: stored.to,
+    Cc: stored.cc,
+    Bcc: stored.bcc,
     ReplyTo: [],
-    Subject: a.subject,
+    Subject: stored.subject,
     Created: stored.created,
     Username: '',
     Tags: [],
@@ -278,17 +317,16 @@ function summary(stored: Stored) {
 }
 
 function message(stored: Stored) {
-  const a = addresses(stored)
   return {
     ID: stored.id,
-    MessageID: a.messageId,
-    From: a.from,
-    To: a.to,
-    Cc: a.cc,
-    Bcc: a.bcc,
+    MessageID: stored.messageId,
+    From: stored.from,
+    To: stored.to,
+    Cc: stored.cc,
+    Bcc: stored.bcc,
     ReplyTo: [],
     ReturnPath: stored.mailFrom,
-    Subject: a.subject,
+    Subject: stored.subject,
     ListUnsubscribe: { Header: '', Links: [], Errors: '', HeaderPost: '' },
     Date: stored.created,
     Tags: [],
@@ -341,4 +379,17 @@ export function validate(value: unknown, schema: Schema, path: string): string[]
     }
   }
   return problems
+}
+
+// Run as `/mailpit` in the stand-in image: listen where Mailpit would be told to, print what breaks the rules.
+if (import.meta.main) {
+  const bind = (name: string, fallback: string): [string, number] => {
+    const [host, port] = (process.env[name] || fallback).split(/:(?=\d+$)/) as [string, string]
+    return [host || '0.0.0.0', Number(port)]
+  }
+  const smtpAt = bind('MP_SMTP_BIND_ADDR', '0.0.0.0:1025')
+  const httpAt = bind('MP_UI_BIND_ADDR', '0.0.0.0:8025')
+  await startMailpitSpecServer({ smtp: smtpAt, http: httpAt }, (v) => console.log(`VIOLATION ${v}`))
+  console.log(`[smtpd] starting on ${smtpAt.join(':')} (stand-in for Mailpit v1.30.5)`)
+  console.log(`[http] accessible via http://${httpAt.join(':')}/`)
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import nodemailer from 'nodemailer'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CONTRACT_PROFILE, inboxContract } from '../../core/src/inbox-contract.test-util.js'
+import { CONTAINER_LABEL } from './capture-container.js'
 import { MailpitContainer } from './mailpit-container.js'
 import { connectMailpit } from './mailpit-inbox.js'
 import {
@@ -93,6 +94,60 @@ describe('Mailpit adapter and the API description', () => {
       (e) => e,
     )
     expect(error.message).toMatch(/Could not reach Mailpit at GET http:\/\/127\.0\.0\.1:9\/api\/v1\/info/)
+  })
+})
+
+// MailpitContainer itself (host network, MP_* variables, the `mailpit readyz` wait, logs), run for real with
+// the stand-in installed as /mailpit in an image scripts/build-images.sh builds. Not Mailpit: it proves the
+// container plumbing and the adapter against the description, nothing about Mailpit's own behaviour.
+const STANDIN = 'mailwright/mailpit-standin:test'
+const standInImage = spawnSync('docker', ['image', 'inspect', STANDIN], { stdio: 'ignore' }).status === 0
+const skipStandIn = !standInImage && !process.env.CI
+
+let standInLog: string | undefined
+inboxContract(
+  'MailpitContainer running the API-description stand-in',
+  async () => {
+    const container = await new MailpitContainer(STANDIN).withSendingProfile(CONTRACT_PROFILE).start()
+    return {
+      provider: await container.inboxProvider(),
+      stop: async () => {
+        standInLog = await container.logText()
+        await container.stop()
+      },
+    }
+  },
+  { skip: skipStandIn },
+)
+
+describe.skipIf(skipStandIn)('MailpitContainer', () => {
+  it("runs on the host network with Mailpit's variables on 127.0.0.1, labelled, and its log shows no violation", async () => {
+    const container = await new MailpitContainer(STANDIN).start()
+    try {
+      const inspect = JSON.parse(
+        spawnSync('docker', ['inspect', container.getId()], { encoding: 'utf8' }).stdout,
+      )[0]
+      expect(inspect.HostConfig.NetworkMode).toBe('host')
+      expect(inspect.Config.Labels[CONTAINER_LABEL]).toBe('mailpit')
+      expect(inspect.Config.Env).toContain(`MP_SMTP_BIND_ADDR=127.0.0.1:${container.getSmtpPort()}`)
+      expect(inspect.Config.Env).toContain(`MP_UI_BIND_ADDR=${container.getApiUrl().replace('http://', '')}`)
+      const inbox = await container.createInbox('plumbing')
+      await nodemailer
+        .createTransport({ ...container.getSmtp(), ignoreTLS: true })
+        .sendMail({ from: 'a@example.com', to: inbox.address, subject: 'Via the container', text: 'x' })
+      expect((await inbox.waitForEmail({}, { timeout: 10_000 })).subject).toBe('Via the container')
+      const log = await container.logText()
+      expect(log).toContain(`[smtpd] starting on 127.0.0.1:${container.getSmtpPort()}`)
+      expect(log).not.toContain('VIOLATION')
+    } finally {
+      await container.stop()
+    }
+  }, 60_000)
+
+  it('the contract run asked its container nothing outside the API description', () => {
+    // Runs after the contract suite above, whose teardown kept the container's log.
+    expect(standInLog).toContain('[http] accessible via http://127.0.0.1:')
+    expect(standInLog).not.toContain('VIOLATION')
   })
 })
 
