@@ -90,6 +90,7 @@ export {
   type Inbox,
   type WaitOptions,
 } from './inbox.js'
+export { inboxAddress } from './inbox-address.js'
 export type { InboxBackend, WaitRequest, WaitResult } from './inbox-backend.js'
 export { InboxDisposedError } from './inbox-disposed-error.js'
 export { type InboxFromBackendOptions, inboxFromBackend } from './inbox-from-backend.js'

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
@@ -9,6 +8,7 @@ import {
   type InboxFromBackendOptions,
   type InboxProvider,
   InvalidArgumentError,
+  inboxAddress,
   inboxFromBackend,
   type SendingProfile,
   type TlsCertificate,
@@ -106,14 +106,11 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   })
   const usedIds = new Set<string>()
   const createAddress = (name = 'test') => {
-    if (!/^[A-Za-z0-9._-]{1,40}$/.test(name)) {
-      throw new InvalidArgumentError('name', name, 'letters, digits, ".", "_" or "-" (1 to 40 characters)')
-    }
-    let id: string
-    do id = randomBytes(4).readUInt32BE().toString(36).padStart(7, '0').slice(-6)
-    while (usedIds.has(id))
-    usedIds.add(id)
-    return `${name}+${id}@${domain}`
+    let address: string
+    do address = inboxAddress(name, domain)
+    while (usedIds.has(address))
+    usedIds.add(address)
+    return address
   }
 
   const smtpServer = createSmtpListener({

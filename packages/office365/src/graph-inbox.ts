@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
 import {
   type CapturedEmail,
   type EmailQuery,
   explainMismatch,
   type InboxBackend,
   type InboxProvider,
+  inboxAddress,
   inboxFromBackend,
   MailwrightError,
   type NearMiss,
@@ -50,13 +50,13 @@ interface GraphMessage {
  * const inbox = await provider.createInbox('signup')
  */
 export async function connectGraphInbox(options: GraphInboxOptions): Promise<InboxProvider> {
-  const [local, domain] = options.mailbox.toLowerCase().split('@') as [string, string]
+  const mailbox = options.mailbox.toLowerCase()
   const backend = new GraphBackend(options)
   return {
     url: undefined,
     smtp: { host: 'smtp.office365.com', port: 587 },
     createInbox: async (name = 'test') =>
-      inboxFromBackend(`${local}+${name}-${randomBytes(3).toString('hex')}@${domain}`, backend, {
+      inboxFromBackend(inboxAddress(name, mailbox), backend, {
         timeout: 120_000,
         noEmailWindow: 30_000,
       }),

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import {
   addressesOf,
   EmailFeed,
   type InboxProvider,
+  inboxAddress,
   inboxFromBackend,
   MailwrightError,
   parseEmail,
@@ -71,12 +71,11 @@ export async function connectImapInbox(options: ImapInboxOptions): Promise<ImapI
   }
   const backend = new ImapBackend(client, options)
   await backend.start()
-  const [local, domain] = (options.address ?? options.user).toLowerCase().split('@') as [string, string]
+  const mailbox = (options.address ?? options.user).toLowerCase()
   return {
     url: undefined,
     smtp: { host: options.host, port: 587 },
-    createInbox: async (name = 'test') =>
-      inboxFromBackend(`${local}+${name}-${randomBytes(3).toString('hex')}@${domain}`, backend.feed),
+    createInbox: async (name = 'test') => inboxFromBackend(inboxAddress(name, mailbox), backend.feed),
     close: async () => {
       await client.logout().catch(() => {})
     },

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import {
   type CapturedEmail,
   computeEmailAuth,
@@ -6,6 +5,7 @@ import {
   type EmailFeed,
   type InboxProvider,
   InvalidArgumentError,
+  inboxAddress,
   inboxFromBackend,
   MailwrightError,
   parseEmail,
@@ -40,11 +40,7 @@ export function feedInboxProvider(
   return {
     url,
     smtp: options.smtp,
-    createInbox: async (name = 'test') => {
-      if (!/^[a-z0-9._-]{1,40}$/i.test(name))
-        throw new InvalidArgumentError('name', name, 'letters, digits, ".", "_" or "-" (up to 40)')
-      return inboxFromBackend(`${name}+${randomBytes(4).toString('hex')}@${domain}`.toLowerCase(), feed)
-    },
+    createInbox: async (name = 'test') => inboxFromBackend(inboxAddress(name, domain), feed),
     close,
     logs: options.logs,
   }
