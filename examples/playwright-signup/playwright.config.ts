@@ -14,9 +14,15 @@ const keys = sendingKeys()
 // The environment (mailwright.config.ts): the sandbox captures mail here; staging is Office 365.
 const mailEnv = process.env.MAILWRIGHT_ENV || 'sandbox'
 
-// Fixed ports for this example's run, away from the defaults so it can run beside a developer's own inbox.
-const mail = { smtpPort: 2625, httpPort: 8125 }
-const appPort = 3125
+// Fixed ports for this example's run, away from the defaults so it can run beside a developer's own inbox
+// (overridable, so a second run can go beside this one).
+const mail = {
+  smtpPort: Number(process.env.MAILWRIGHT_SMTP_PORT || 2625),
+  httpPort: Number(process.env.MAILWRIGHT_HTTP_PORT || 8125),
+}
+const appPort = Number(process.env.SIGNUP_APP_PORT || 3125)
+// Where this run's results go (the JSON and HTML reports, Mailwright's email report, Playwright's output).
+const results = process.env.EXAMPLE_RESULTS_DIR || 'test-results'
 const app = fileURLToPath(import.meta.resolve('@mailwright/example-signup-app/server.ts'))
 
 export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
@@ -24,10 +30,19 @@ export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
+  outputDir: `${results}/output`,
   reporter: [
     ['list'],
-    ['html', { open: 'never', outputFolder: 'playwright-report' }],
-    ['json', { outputFile: 'test-results/report.json' }],
+    [
+      'html',
+      {
+        open: 'never',
+        outputFolder: process.env.EXAMPLE_RESULTS_DIR ? `${results}/html` : 'playwright-report',
+      },
+    ],
+    ['json', { outputFile: `${results}/report.json` }],
+    // The email evidence report: mailwright-report.json, .md and mailwright-junit.xml (for `mailwright gate`).
+    ['@mailwright/playwright/reporter', { outputFile: `${results}/mailwright-report.json` }],
   ],
   use: {
     baseURL: `http://127.0.0.1:${appPort}`,

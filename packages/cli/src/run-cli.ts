@@ -1,4 +1,6 @@
+import { existsSync, writeFileSync } from 'node:fs'
 import { MailwrightError } from '@mailwright/core'
+import { gateCommand } from './gate-command.js'
 import { headersCommand } from './headers-command.js'
 import { office365EmulatorCommand } from './office365-emulator-command.js'
 import { serveCommand } from './serve-command.js'
@@ -13,6 +15,7 @@ Commands:
   smtp-test check an SMTP submission endpoint step by step (TLS, AUTH, a test message)
   office365-emulator
             run the offline Office 365 stand-in (submission, MX, token endpoint, Graph)
+  gate      check the email reports of a run against a release policy (exit 0 / 1)
 
 Run \`mailwright <command> --help\` for a command's options.
 `
@@ -31,6 +34,13 @@ export async function runCli(argv: string[]): Promise<number> {
       console.log(HELP)
       return command === undefined ? 2 : 0
     }
+    if (command === 'gate') {
+      return await gateCommand(rest, {
+        out: (line) => console.log(line),
+        exists: existsSync,
+        writeFile: (file, text) => writeFileSync(file, text),
+      })
+    }
     if (command === 'headers') {
       return await headersCommand(rest, { out: (line) => console.log(line), stdin: process.stdin })
     }
@@ -46,7 +56,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0
     }
     throw new UsageError(
-      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers, smtp-test, office365-emulator. Run \`mailwright --help\`.`,
+      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers, smtp-test, office365-emulator, gate. Run \`mailwright --help\`.`,
     )
   } catch (error) {
     if (error instanceof UsageError) {

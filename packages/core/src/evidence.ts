@@ -23,16 +23,24 @@ export function emailEvidence(email: CapturedEmail, index: number): EmailEvidenc
   return files
 }
 
+/** One matcher call, as `withEvidence` reports it. */
+export interface MatcherCall {
+  matcher: string
+  not: boolean
+  /** What the assertion printed or would print (the matcher's message). */
+  message: string
+}
+
 /**
- * Wraps matchers so every email they look at is handed to `record` (for evidence), with whether the
- * assertion failed, leaving results alone.
+ * Wraps matchers so every email they look at is handed to `record` (for evidence and the report), with
+ * whether the assertion failed and the call itself, leaving results alone.
  *
  * @example
  * expect.extend(withEvidence(emailMatchers, (email) => email && touched.add(email)))
  */
 export function withEvidence<M extends object>(
   matchers: M,
-  record: (email: CapturedEmail | undefined, failed: boolean) => void,
+  record: (email: CapturedEmail | undefined, failed: boolean, call: MatcherCall) => void,
 ): M {
   const wrapped: Record<string, unknown> = {}
   const entries = Object.entries(matchers) as Array<
@@ -42,13 +50,14 @@ export function withEvidence<M extends object>(
     wrapped[name] = function (this: { isNot?: boolean }, ...args: unknown[]) {
       const result = matcher.apply(this, args)
       const isNot = Boolean(this?.isNot)
+      const call = (r: MatcherResult): MatcherCall => ({ matcher: name, not: isNot, message: r.message() })
       if (result instanceof Promise) {
         return result.then((r) => {
-          record(r.email, r.pass === isNot)
+          record(r.email, r.pass === isNot, call(r))
           return r
         })
       }
-      record(result.email, result.pass === isNot)
+      record(result.email, result.pass === isNot, call(result))
       return result
     }
   }

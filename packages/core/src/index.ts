@@ -4,6 +4,7 @@ export {
   type ReceivedHop,
   type SenderIdentity,
 } from './auth/analyze-headers.js'
+export { bulkSenderChecks } from './auth/bulk-sender-checks.js'
 export { computeEmailAuth, type SendingProfile } from './auth/compute-email-auth.js'
 export { type DnsRecords, type DnsResolver, systemResolver, zoneResolver } from './auth/dns-resolver.js'
 export type { ArcVerdict, DkimVerdict, DmarcVerdict, EmailAuth, SpfVerdict } from './auth/email-auth.js'
@@ -75,7 +76,7 @@ export {
   validateQuery,
 } from './email-query.js'
 export { EmailTimeoutError } from './email-timeout-error.js'
-export { type EmailEvidence, emailEvidence, slug, withEvidence } from './evidence.js'
+export { type EmailEvidence, emailEvidence, type MatcherCall, slug, withEvidence } from './evidence.js'
 export {
   type CodeOptions,
   DEFAULT_CODE_KEYWORDS,
@@ -114,6 +115,34 @@ export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
 export { type InboxObserver, observeInbox } from './observe-inbox.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
+export type {
+  EmailReport,
+  ReportedAssertion,
+  ReportedEmail,
+  ReportedTest,
+  ReportedWait,
+  TestEmailRecord,
+} from './report/email-report.js'
+export { REPORT_VERSION } from './report/email-report.js'
+export {
+  DEFAULT_GATE_POLICY,
+  type EmailFilter,
+  evaluateGate,
+  formatViolations,
+  GateInputError,
+  type GatePolicy,
+  type GateRule,
+  type GateViolation,
+  loadEmailReport,
+  loadGatePolicy,
+  mergeEmailReports,
+  parseGatePolicy,
+} from './report/gate.js'
+export { renderJunit } from './report/render-junit.js'
+export { renderMarkdown } from './report/render-markdown.js'
+export { reportEmail } from './report/report-email.js'
+export { TestEmailRecorder } from './report/test-email-recorder.js'
+export { type EmailReportFiles, writeEmailReport } from './report/write-email-report.js'
 export { environmentTransport, sandboxTransport } from './submission/environment-transport.js'
 export { explainSmtpReply, type SmtpExplanation } from './submission/explain-smtp-reply.js'
 export { type GuardOptions, guardedTransport } from './submission/guarded-transport.js'

@@ -10,10 +10,12 @@ import {
   type InboxProvider,
   loadConfig,
   type MailTransport,
+  type MatcherCall,
   type MatcherResult,
   observeInbox,
   resolveEnvironment,
   slug,
+  TestEmailRecorder,
   withEvidence,
 } from '@mailwright/core'
 import { workerInboxProvider } from '@mailwright/inbox-server'
@@ -62,10 +64,14 @@ export interface MailwrightWorkerFixtures {
   emailRenderer: { render(html: string): Promise<Buffer> }
 }
 
-let collecting: Set<CapturedEmail> | undefined
-const record = (email: CapturedEmail | undefined) => {
-  if (email) collecting?.add(email)
+// The running test's recorder (a worker runs one test at a time): matchers report into it.
+let recording: TestEmailRecorder | undefined
+const record = (email: CapturedEmail | undefined, failed: boolean, call: MatcherCall) => {
+  recording?.assertion(call.matcher, call.not, !failed, call.message, email)
 }
+
+/** The attachment that carries a test's email record to `@mailwright/playwright/reporter`. */
+export const RECORD_CONTENT_TYPE = 'application/vnd.mailwright.record+json'
 
 /**
  * Playwright Test's `test` with Mailwright's fixtures.
@@ -80,7 +86,7 @@ const record = (email: CapturedEmail | undefined) => {
  * })
  */
 export const test = base.extend<MailwrightOptions & MailwrightFixtures, MailwrightWorkerFixtures>({
-  mailEnv: [process.env.MAILWRIGHT_ENV ?? 'sandbox', { option: true, scope: 'worker' }],
+  mailEnv: [process.env.MAILWRIGHT_ENV || 'sandbox', { option: true, scope: 'worker' }],
   mailEvidence: ['on-failure', { option: true }],
   inboxServerUrl: [process.env.MAILWRIGHT_INBOX_URL || undefined, { option: true }],
   inboxProvider: [
@@ -135,31 +141,37 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     { box: true },
   ],
   inbox: [
-    async ({ inboxProvider, inboxServerUrl, mailEvidence, emailRenderer }, use, testInfo) => {
+    async ({ inboxProvider, inboxServerUrl, mailEvidence, emailRenderer, mailEnv }, use, testInfo) => {
       const provider =
         inboxServerUrl && inboxServerUrl !== inboxProvider.url
           ? await connectInboxServer(inboxServerUrl)
           : inboxProvider
       const inbox = await provider.createInbox(slug(testInfo.title, 24) || 'test')
-      const collected = new Set<CapturedEmail>()
-      collecting = collected
+      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv }).name
+      const recorder = new TestEmailRecorder(environment)
+      recording = recorder
       try {
         await use(
           observeInbox(inbox, {
             // Boxed: a failing wait points at the test's line, not at Mailwright's.
-            around: (title, run) => test.step(title, run, { box: true }),
-            onEmails: (emails) => {
-              for (const email of emails) collected.add(email)
-            },
+            around: (title, run) => test.step(title, () => recorder.wait(title, run), { box: true }),
+            onEmails: (emails) => recorder.waited(emails),
           }),
         )
       } finally {
-        if (collecting === collected) collecting = undefined
+        if (recording === recorder) recording = undefined
         await inbox.dispose()
+      }
+      // For @mailwright/playwright/reporter (which sets MAILWRIGHT_RECORD): what this test did with email.
+      if (process.env.MAILWRIGHT_RECORD === '1') {
+        await testInfo.attach('mailwright-record', {
+          body: JSON.stringify(recorder),
+          contentType: RECORD_CONTENT_TYPE,
+        })
       }
       const failed = testInfo.status !== testInfo.expectedStatus
       if (mailEvidence === 'always' || (mailEvidence === 'on-failure' && failed)) {
-        await attachEvidence(testInfo, collected, emailRenderer)
+        await attachEvidence(testInfo, recorder.emails, emailRenderer)
       }
       // A capture container's log, for failures the server itself explains.
       const log = failed && mailEvidence !== 'off' ? await containerLogTail(provider) : undefined
@@ -207,7 +219,7 @@ function isCapturedEmail(value: unknown): boolean {
 
 async function attachEvidence(
   testInfo: TestInfo,
-  emails: Set<CapturedEmail>,
+  emails: readonly CapturedEmail[],
   renderer: MailwrightWorkerFixtures['emailRenderer'],
 ): Promise<void> {
   let index = 0

@@ -1,4 +1,4 @@
-import { type CapturedEmail, emailEvidence } from '@mailwright/core'
+import { type CapturedEmail, emailEvidence, type MatcherCall, type TestEmailRecorder } from '@mailwright/core'
 import type { TestContext } from 'vitest'
 
 /**
@@ -12,19 +12,23 @@ export class EvidenceCollector {
   readonly #annotated = new Set<CapturedEmail>()
   readonly #context: Pick<TestContext, 'annotate'>
   readonly #always: boolean
+  /** What the test did with email, for the report (`task.meta.mailwright`). */
+  readonly recorder: TestEmailRecorder | undefined
   #failed = false
 
-  constructor(context: Pick<TestContext, 'annotate'>, always: boolean) {
+  constructor(context: Pick<TestContext, 'annotate'>, always: boolean, recorder?: TestEmailRecorder) {
     this.#context = context
     this.#always = always
+    this.recorder = recorder
   }
 
   get annotatedAll(): boolean {
     return [...this.emails].every((e) => this.#annotated.has(e))
   }
 
-  touch(email: CapturedEmail | undefined, failed: boolean): void {
+  touch(email: CapturedEmail | undefined, failed: boolean, call?: MatcherCall): void {
     if (email) this.emails.add(email)
+    if (call) this.recorder?.assertion(call.matcher, call.not, !failed, call.message, email)
     if (failed) this.#failed = true
     if (this.#failed || this.#always) this.#annotateAll()
   }
@@ -58,6 +62,6 @@ export function stopCollecting(collector: EvidenceCollector): void {
   if (current === collector) current = undefined
 }
 
-export function recordEmail(email: CapturedEmail | undefined, failed: boolean): void {
-  current?.touch(email, failed)
+export function recordEmail(email: CapturedEmail | undefined, failed: boolean, call?: MatcherCall): void {
+  current?.touch(email, failed, call)
 }

@@ -1,5 +1,6 @@
 // Types what the global setup provides, and Mailwright's test artifact, for every module that imports
 // @mailwright/vitest.
+import type { TestEmailRecord } from '@mailwright/core'
 import type { TestArtifactBase, TestAttachment } from 'vitest'
 
 /** The emails of a test that failed for a reason Mailwright did not see, attached after the fact. */
@@ -21,6 +22,10 @@ declare module 'vitest' {
      * `MAILWRIGHT_ENV`, else `sandbox`.
      */
     mailwrightEnv?: string
+  }
+  interface TaskMeta {
+    /** What the test did with email, for `@mailwright/vitest/reporter`. */
+    mailwright?: TestEmailRecord
   }
   interface TestArtifactRegistry {
     [emailsArtifact]: MailwrightEmailsArtifact

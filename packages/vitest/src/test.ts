@@ -9,6 +9,7 @@ import {
   observeInbox,
   resolveEnvironment,
   slug,
+  TestEmailRecorder,
 } from '@mailwright/core'
 import { workerInboxProvider } from '@mailwright/inbox-server'
 import { test as base, inject, recordArtifact } from 'vitest'
@@ -69,12 +70,20 @@ export const test = base.extend<MailwrightFixtures>({
   },
   inbox: async ({ inboxProvider, task, annotate }, use) => {
     const inbox = await inboxProvider.createInbox(slug(task.name, 24) || 'test')
-    const collector = new EvidenceCollector({ annotate }, process.env.MAILWRIGHT_EVIDENCE === 'always')
+    const environment = resolveEnvironment(await loadConfig(), { name: inject('mailwrightEnv') || undefined })
+    const recorder = new TestEmailRecorder(environment.name)
+    const collector = new EvidenceCollector(
+      { annotate },
+      process.env.MAILWRIGHT_EVIDENCE === 'always',
+      recorder,
+    )
     startCollecting(collector)
     try {
       await use(
         observeInbox(inbox, {
+          around: (title, run) => recorder.wait(title, run),
           onEmails: (emails) => {
+            recorder.waited(emails)
             for (const email of emails) collector.touch(email, false)
           },
           onFailure: () => collector.touch(undefined, true),
@@ -102,6 +111,8 @@ export const test = base.extend<MailwrightFixtures>({
     } finally {
       stopCollecting(collector)
       await inbox.dispose()
+      // For @mailwright/vitest/reporter: what this test did with email.
+      task.meta.mailwright = recorder.toJSON()
     }
   },
 })

@@ -113,6 +113,12 @@ describe('resolveEnvironment', () => {
     )
   })
 
+  it('takes an empty MAILWRIGHT_ENV or name as unset', () => {
+    const config = { environments: { sandbox: { inbox: { type: 'local' as const } } } }
+    expect(resolveEnvironment(config, { env: { MAILWRIGHT_ENV: '' } }).name).toBe('sandbox')
+    expect(resolveEnvironment(config, { name: '', env: {} }).name).toBe('sandbox')
+  })
+
   it('takes a container inbox naming Mailpit or MailDev, with an image or without', () => {
     const resolved = resolveEnvironment(
       {

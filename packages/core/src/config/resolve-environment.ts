@@ -72,7 +72,8 @@ export function resolveEnvironment(
     )
   }
   const names = Object.keys(config.environments)
-  const name = options.name ?? vars.MAILWRIGHT_ENV ?? config.defaultEnvironment ?? 'sandbox'
+  // An empty name (MAILWRIGHT_ENV= in a shell or CI file) means unset, not an environment called "".
+  const name = options.name || vars.MAILWRIGHT_ENV || config.defaultEnvironment || 'sandbox'
   const chosen = config.environments[name]
   if (!chosen) {
     const how = options.name

@@ -1,4 +1,4 @@
-import { parseHeaders } from '../parse-headers.js'
+import { bulkSenderChecks } from '../auth/bulk-sender-checks.js'
 import { authBlock, requireAuth } from './auth-block.js'
 import { formatMatcherMessage } from './format-matcher-message.js'
 import { assertEmail, type MatcherResult, type MatcherState } from './matcher-result.js'
@@ -15,36 +15,7 @@ import { assertEmail, type MatcherResult, type MatcherState } from './matcher-re
 export function toMeetBulkSenderRequirements(this: MatcherState, received: unknown): MatcherResult {
   const email = assertEmail(received, 'toMeetBulkSenderRequirements')
   const auth = requireAuth(email, 'toMeetBulkSenderRequirements')
-  const unsubscribe = email.header('List-Unsubscribe') ?? ''
-  const post = email.header('List-Unsubscribe-Post') ?? ''
-  const signedHeaders = parseHeaders(email.raw)
-    .headers.filter((h) => h.name.toLowerCase() === 'dkim-signature')
-    .map((h) =>
-      (/(?:^|;)\s*h\s*=\s*([^;]*)/i.exec(h.value)?.[1] ?? '')
-        .toLowerCase()
-        .split(':')
-        .map((n) => n.trim()),
-    )
-  const passingSigned =
-    auth.dkim.some((d) => d.result === 'pass') &&
-    signedHeaders.some((h) => h.includes('list-unsubscribe') && h.includes('list-unsubscribe-post'))
-  const checks: Array<[string, boolean]> = [
-    ['SPF passes', auth.spf?.result === 'pass'],
-    ['DKIM passes', auth.dkim.some((d) => d.result === 'pass')],
-    [
-      'the From domain publishes DMARC',
-      Boolean(auth.dmarc && auth.dmarc.result !== 'none' && auth.dmarc.policy),
-    ],
-    [
-      'From is aligned with SPF or DKIM',
-      Boolean(auth.dmarc && (auth.dmarc.alignment.spf || auth.dmarc.alignment.dkim)),
-    ],
-    ['List-Unsubscribe has an https URL', /<https:\/\/[^>]+>/i.test(unsubscribe)],
-    ['List-Unsubscribe-Post: List-Unsubscribe=One-Click', /^\s*List-Unsubscribe=One-Click\s*$/i.test(post)],
-    ['both List-Unsubscribe headers are DKIM-signed', passingSigned],
-    ['Date is a valid date', email.date !== undefined],
-    ['Message-ID is <id@domain>', /^<[^<>@\s]+@[^<>@\s]+>$/.test(email.messageId ?? '')],
-  ]
+  const checks = bulkSenderChecks(email, auth)
   const failed = checks.filter(([, ok]) => !ok)
   return {
     pass: failed.length === 0,

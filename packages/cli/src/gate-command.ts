@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util'
+import {
+  DEFAULT_GATE_POLICY,
+  evaluateGate,
+  formatViolations,
+  GateInputError,
+  loadEmailReport,
+  loadGatePolicy,
+  mergeEmailReports,
+} from '@mailwright/core'
+import { UsageError } from './usage-error.js'
+
+export const GATE_HELP = `Usage: mailwright gate <mailwright-report.json …> [options]
+
+Merges the reports the Mailwright reporters wrote (several shards, or runs per environment) and checks them
+against a policy. Exit 0 when every rule holds, 1 with a table of violations (test, email, rule, detail) when
+one does not, 2 when a report or the policy cannot be used.
+
+Options:
+  --policy <file>   the policy (default: mailwright.gate.json if it exists, else "no failed email assertion")
+  --json            print the violations as JSON
+  --merged <file>   also write the merged report there
+  -h, --help        show this help
+
+Policy (mailwright.gate.json):
+  { "rules": [
+      { "rule": "no-failed-email-assertions" },
+      { "rule": "dmarc-pass", "where": { "environment": "staging" } },
+      { "rule": "max-size", "kb": 100 },
+      { "rule": "bulk-sender", "where": { "from": "^news@" } },
+      { "rule": "same-across-environments", "environments": ["sandbox", "staging"], "compare": ["subject", "links"] }
+  ] }
+  "where" picks emails by regular expressions on subject, from, to or environment.
+`
+
+/**
+ * \`mailwright gate\`: the release gate over one or more email reports.
+ *
+ * @example
+ * process.exitCode = await gateCommand(['shard-1.json', 'shard-2.json', '--policy', 'mailwright.gate.json'], { out: console.log })
+ */
+export async function gateCommand(
+  argv: string[],
+  io: {
+    out: (line: string) => void
+    exists: (file: string) => boolean
+    writeFile: (file: string, text: string) => void
+  },
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (error) {
+    throw new UsageError(`mailwright gate: ${(error as Error).message}. Run \`mailwright gate --help\`.`)
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    io.out(GATE_HELP)
+    return 0
+  }
+  if (positionals.length === 0)
+    throw new UsageError(
+      'mailwright gate: give one or more mailwright-report.json files (the reporters write them). Run `mailwright gate --help`.',
+    )
+  try {
+    const policyFile =
+      values.policy ?? (io.exists('mailwright.gate.json') ? 'mailwright.gate.json' : undefined)
+    const policy = policyFile ? loadGatePolicy(policyFile) : DEFAULT_GATE_POLICY
+    const report = mergeEmailReports(positionals.map(loadEmailReport))
+    if (values.merged) io.writeFile(values.merged, `${JSON.stringify(report, null, 2)}\n`)
+    const violations = evaluateGate(report, policy)
+    if (values.json) io.out(JSON.stringify({ tests: report.tests.length, violations }, null, 2))
+    else {
+      const rules = policy.rules.map((r) => r.rule).join(', ')
+      io.out(
+        `${report.tests.length} tests from ${positionals.length} report${positionals.length === 1 ? '' : 's'}; rules: ${rules}`,
+      )
+      io.out(formatViolations(violations))
+    }
+    return violations.length ? 1 : 0
+  } catch (error) {
+    if (error instanceof GateInputError) throw new UsageError(`mailwright gate: ${error.message}`)
+    throw error
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      policy: { type: 'string' },
+      json: { type: 'boolean' },
+      merged: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
