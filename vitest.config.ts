@@ -14,8 +14,11 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    reporters: process.env.CI
-      ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
-      : ['default'],
+    reporters: [
+      'default',
+      // The email evidence report of the whole run (examples/vitest-mailer's tests are in it).
+      ['@mailwright/vitest/reporter', { outputFile: 'test-results/mailwright-report.json' }],
+      ...(process.env.CI ? [['json', { outputFile: 'test-results/vitest.json' }] as const] : []),
+    ],
   },
 })

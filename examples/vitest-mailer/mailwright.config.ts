@@ -23,6 +23,14 @@ const credentials = {
 export default defineConfig({
   environments: {
     sandbox: { inbox: { type: 'local' } },
+    // The same capture, in a MailDev container started once per run (needs Docker; see docs/containers.md).
+    containers: {
+      inbox: {
+        type: 'container',
+        server: 'maildev',
+        image: process.env.MAILWRIGHT_MAILDEV_IMAGE || 'mailwright/maildev:3.0.0',
+      },
+    },
     staging: {
       inbox: {
         type: 'graph',

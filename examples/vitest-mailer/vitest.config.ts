@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     fileParallelism: true,
+    // The email evidence report beside the usual output (for `mailwright gate`).
+    reporters: ['default', ['@mailwright/vitest/reporter', { outputFile: 'test-results/mailwright-report.json' }]],
   },
 })

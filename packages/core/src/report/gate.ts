@@ -245,7 +245,9 @@ export function formatViolations(violations: GateViolation[]): string {
     ['test', 'email', 'rule', 'detail'],
     ...violations.map((v) => [v.test, v.email ?? '–', v.rule, v.detail]),
   ]
-  const widths = [0, 1, 2].map((i) => Math.min(60, Math.max(...rows.map((r) => (r[i] as string).length))))
+  const widths = [90, 70, 30].map((max, i) =>
+    Math.min(max, Math.max(...rows.map((r) => (r[i] as string).length))),
+  )
   const line = (r: string[]) =>
     [...r.slice(0, 3).map((c, i) => truncate(c, widths[i] as number).padEnd(widths[i] as number)), r[3]].join(
       '  ',

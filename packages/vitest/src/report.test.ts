@@ -1,0 +1,166 @@
+import { execFile, spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { EmailReport } from '@mailwright/core'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+// @mailwright/vitest/reporter on real runs: the vitest-mailer example in the sandbox and in a MailDev
+// container (the gate compares the two), and a project that fails on purpose.
+const example = fileURLToPath(new URL('../../../examples/vitest-mailer/', import.meta.url))
+const evidenceProject = fileURLToPath(new URL('../test/evidence-project/', import.meta.url))
+const vitest = fileURLToPath(new URL('vitest.mjs', import.meta.resolve('vitest/package.json')))
+const mailwrightBin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url))
+const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE || 'mailwright/maildev:3.0.0'
+const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
+
+function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    let output = ''
+    const child = execFile(process.execPath, [file, ...args], {
+      cwd,
+      env: {
+        ...process.env,
+        CI: '',
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        MAILWRIGHT_ENV: '',
+        MAILWRIGHT_REPORT: '',
+        SMTP_HOST: '',
+        SMTP_PORT: '',
+        VITEST: '',
+        VITEST_POOL_ID: '',
+        VITEST_WORKER_ID: '',
+        ...env,
+      },
+    })
+    child.stdout?.on('data', (d) => {
+      output += d
+    })
+    child.stderr?.on('data', (d) => {
+      output += d
+    })
+    child.on('exit', (code) => resolve({ code, output }))
+  })
+}
+
+const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as EmailReport
+
+describe('the email report of the Vitest example', () => {
+  let dir: string
+  let sandbox: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mailwright-vitest-report-'))
+    sandbox = join(dir, 'sandbox.json')
+    const result = await run(vitest, ['run', 'src/mailer.test.ts'], example, { MAILWRIGHT_REPORT: sandbox })
+    expect(result.code, result.output).toBe(0)
+  }, 120_000)
+
+  it('holds each test with its environment, emails, matcher calls and waits', () => {
+    const report = readReport(sandbox)
+    expect(report).toMatchObject({ tool: 'mailwright', version: 1, runner: 'vitest' })
+    const welcome = report.tests.find((t) => t.title === 'welcome email')
+    expect(welcome).toMatchObject({
+      key: 'src/mailer.test.ts > welcome email',
+      environment: 'sandbox',
+      status: 'passed',
+      project: 'vitest-mailer',
+    })
+    expect(welcome?.emails).toEqual([
+      expect.objectContaining({
+        subject: 'Welcome to Acme, Alice',
+        from: 'no-reply@acme.test',
+        waited: true,
+        asserted: true,
+        links: expect.arrayContaining(['https://acme.test/start']),
+      }),
+    ])
+    expect(welcome?.assertions.map((a) => a.matcher)).toEqual([
+      'toBeSentFrom',
+      'toBeSentTo',
+      'toHaveSubject',
+      'toHaveReplyTo',
+      'toHaveHeader',
+      'toContainText',
+      'toHaveLink',
+    ])
+    expect(welcome?.assertions.every((a) => a.passed)).toBe(true)
+    expect(welcome?.waits).toEqual([
+      expect.objectContaining({
+        outcome: 'ok',
+        title: expect.stringMatching(
+          /^wait for email to welcome-email\+\w{6}@inbox\.test matching \{ subject: \/Welcome\/ \}$/,
+        ),
+      }),
+    ])
+    const junit = readFileSync(join(dir, 'mailwright-junit.xml'), 'utf8')
+    expect(junit).toContain('<testcase classname="src/mailer.test.ts" name="[vitest-mailer] welcome email"')
+    expect(readFileSync(join(dir, 'sandbox.md'), 'utf8')).toContain(
+      '| [vitest-mailer] src/mailer.test.ts > welcome email | sandbox | passed | 1 | 7 |',
+    )
+  })
+
+  it.skipIf(!docker && !process.env.CI)(
+    'the same tests in a MailDev container saw the same subjects and links: the gate compares the environments',
+    async () => {
+      const containers = join(dir, 'containers.json')
+      const result = await run(vitest, ['run', 'src/mailer.test.ts'], example, {
+        MAILWRIGHT_ENV: 'containers',
+        MAILWRIGHT_REPORT: containers,
+      })
+      expect(result.code, result.output).toBe(0)
+      expect(new Set(readReport(containers).tests.map((t) => t.environment))).toEqual(new Set(['containers']))
+      const policy = join(dir, 'same.json')
+      writeFileSync(
+        policy,
+        JSON.stringify({
+          rules: [
+            {
+              rule: 'same-across-environments',
+              environments: ['sandbox', 'containers'],
+              compare: ['subject', 'links', 'from'],
+            },
+          ],
+        }),
+      )
+      const gate = await run(mailwrightBin, ['gate', sandbox, containers, '--policy', policy], dir)
+      expect(gate.output).toContain('mailwright gate: no violations.')
+      expect(gate.code).toBe(0)
+    },
+    120_000,
+  )
+})
+
+describe('a Vitest project that fails on purpose', () => {
+  it('reports the failed email assertion and the failed test, and the gate exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mailwright-vitest-report-fail-'))
+    const reportFile = join(dir, 'report.json')
+    const result = await run(vitest, ['run', '--reporter=@mailwright/vitest/reporter'], evidenceProject, {
+      MAILWRIGHT_REPORT: reportFile,
+      REPORT_FILE: join(dir, 'annotations.json'),
+    })
+    expect(result.code, result.output).toBe(1)
+    const report = readReport(reportFile)
+    const byTitle = new Map(report.tests.map((t) => [t.title, t]))
+    expect(byTitle.get('fails on purpose after an email arrived')?.assertions).toEqual([
+      expect.objectContaining({
+        matcher: 'toHaveSubject',
+        passed: false,
+        message: expect.stringContaining('toHaveSubject("Something else") failed'),
+      }),
+    ])
+    expect(byTitle.get('fails for a reason Mailwright does not see')).toMatchObject({
+      status: 'failed',
+      assertions: [],
+    })
+    expect(byTitle.get('passes without annotations')?.status).toBe('passed')
+    const gate = await run(mailwrightBin, ['gate', reportFile], dir)
+    expect(gate.code).toBe(1)
+    expect(gate.output).toContain('mailwright gate: 1 violation')
+    expect(gate.output).toMatch(
+      /fails on purpose after an email arrived\s+"Evidence please".*no-failed-email-assertions\s+toHaveSubject/,
+    )
+  }, 120_000)
+})
