@@ -11,6 +11,9 @@ export default defineConfig({
     maxWorkers: 2,
     fileParallelism: true,
     // The email evidence report beside the usual output (for `mailwright gate`).
-    reporters: ['default', ['@mailwright/vitest/reporter', { outputFile: 'test-results/mailwright-report.json' }]],
+    reporters: [
+      'default',
+      ['@mailwright/vitest/reporter', { outputFile: 'test-results/mailwright-report.json' }],
+    ],
   },
 })

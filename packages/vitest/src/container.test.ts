@@ -1,47 +1,21 @@
-import { execFile, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateDkimKey } from '@mailwright/core/testing'
 import { describe, expect, it } from 'vitest'
+import { runNode, VITEST_CLI } from './nested-run.test-util.js'
 
 // A user's Vitest project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run for
 // real: the global setup starts MailDev once, the fixtures use it, and a failing test carries its log.
 // Needs Docker and the image scripts/build-images.sh builds; a laptop without them skips, CI never does.
 const project = fileURLToPath(new URL('../test/container-project/', import.meta.url))
-const vitest = fileURLToPath(new URL('vitest.mjs', import.meta.resolve('vitest/package.json')))
 const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0'
 const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
 
-function runProject(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    let output = ''
-    const child = execFile(process.execPath, [vitest, 'run', '--config', join(project, 'vitest.config.ts')], {
-      cwd: project,
-      env: {
-        ...process.env,
-        CI: '',
-        NO_COLOR: '1',
-        FORCE_COLOR: '0',
-        MAILWRIGHT_ENV: '',
-        SMTP_HOST: '',
-        SMTP_PORT: '',
-        VITEST: '',
-        VITEST_POOL_ID: '',
-        VITEST_WORKER_ID: '',
-        ...env,
-      },
-    })
-    child.stdout?.on('data', (d) => {
-      output += d
-    })
-    child.stderr?.on('data', (d) => {
-      output += d
-    })
-    child.on('exit', (code) => resolve({ code, output }))
-  })
-}
+const runProject = (env: NodeJS.ProcessEnv) =>
+  runNode(VITEST_CLI, ['run', '--config', join(project, 'vitest.config.ts')], project, env)
 
 const exists = (id: string) => spawnSync('docker', ['inspect', id], { stdio: 'ignore' }).status === 0
 

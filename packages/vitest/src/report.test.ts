@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -6,45 +6,18 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EmailReport } from '@mailwright/core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { runNode, VITEST_CLI } from './nested-run.test-util.js'
 
 // @mailwright/vitest/reporter on real runs: the vitest-mailer example in the sandbox and in a MailDev
 // container (the gate compares the two), and a project that fails on purpose.
 const example = fileURLToPath(new URL('../../../examples/vitest-mailer/', import.meta.url))
 const evidenceProject = fileURLToPath(new URL('../test/evidence-project/', import.meta.url))
-const vitest = fileURLToPath(new URL('vitest.mjs', import.meta.resolve('vitest/package.json')))
+const vitest = VITEST_CLI
 const mailwrightBin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url))
 const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE || 'mailwright/maildev:3.0.0'
 const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
 
-function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    let output = ''
-    const child = execFile(process.execPath, [file, ...args], {
-      cwd,
-      env: {
-        ...process.env,
-        CI: '',
-        NO_COLOR: '1',
-        FORCE_COLOR: '0',
-        MAILWRIGHT_ENV: '',
-        MAILWRIGHT_REPORT: '',
-        SMTP_HOST: '',
-        SMTP_PORT: '',
-        VITEST: '',
-        VITEST_POOL_ID: '',
-        VITEST_WORKER_ID: '',
-        ...env,
-      },
-    })
-    child.stdout?.on('data', (d) => {
-      output += d
-    })
-    child.stderr?.on('data', (d) => {
-      output += d
-    })
-    child.on('exit', (code) => resolve({ code, output }))
-  })
-}
+const run = runNode
 
 const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as EmailReport
 
