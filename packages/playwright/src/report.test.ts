@@ -67,7 +67,7 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
       }
       const shardRun = await run(playwrightCli, ['test', `--shard=${shard}/2`], {
         cwd: example,
-        env: { ...ports, EXAMPLE_RESULTS_DIR: results },
+        env: { ...ports, EXAMPLE_RESULTS_DIR: results, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') },
       })
       expect(shardRun.code, shardRun.output).toBe(0)
       shards.push(join(results, 'mailwright-report.json'))
@@ -110,6 +110,14 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
     expect(junit).toMatch(
       /<property name="mailwright\.email\.1" value="Verify your email address \| no-reply@signup-app\.test → sign-up-sends-a-verifica\+\w{6}@inbox\.test \| \d+ B \| DMARC pass"\/>/,
     )
+  })
+
+  it("appends each shard's Markdown to $GITHUB_STEP_SUMMARY", () => {
+    const summary = readFileSync(join(dir, 'step-summary.md'), 'utf8')
+    expect(summary.match(/^## Mailwright: email checks \(shard [12]\/2\)$/gm)).toEqual([
+      '## Mailwright: email checks (shard 1/2)',
+      '## Mailwright: email checks (shard 2/2)',
+    ])
   })
 
   it("the gate merges the shards and passes the example's policy (exit 0)", async () => {
