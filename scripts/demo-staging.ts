@@ -61,14 +61,21 @@ const env = {
 }
 // From each example's directory, where its mailwright.config.ts defines staging. Not spawnSync: the
 // emulator runs in this process and must keep answering.
-const run = (dir: string, args: string[]) =>
+// DEMO_REPORT_DIR: where each example's email report goes (else the example's own test-results).
+const reports = process.env.DEMO_REPORT_DIR
+const run = (dir: string, args: string[], report: string) =>
   new Promise<boolean>((resolve) => {
-    const child = spawn('pnpm', args, { cwd: join(root, dir), stdio: 'inherit', env })
+    const reportEnv = reports ? { MAILWRIGHT_REPORT: join(reports, report) } : {}
+    const child = spawn('pnpm', args, {
+      cwd: join(root, dir),
+      stdio: 'inherit',
+      env: { ...env, ...reportEnv },
+    })
     child.on('exit', (code) => resolve(code === 0))
   })
-let ok = await run('examples/vitest-mailer', ['exec', 'vitest', 'run'])
+let ok = await run('examples/vitest-mailer', ['exec', 'vitest', 'run'], 'vitest-mailer.json')
 console.log('\n━━ Playwright example (examples/playwright-signup) with MAILWRIGHT_ENV=staging\n')
-ok = (await run('examples/playwright-signup', ['exec', 'playwright', 'test'])) && ok
+ok = (await run('examples/playwright-signup', ['exec', 'playwright', 'test'], 'playwright-signup.json')) && ok
 await exo.stop()
 console.log(
   `\n━━ The emulated Office 365 accepted ${exo.submitted.length} submissions and holds ${exo.mailboxes.list('qa@contoso.test').length} messages for qa@contoso.test.`,

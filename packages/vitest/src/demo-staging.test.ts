@@ -1,15 +1,29 @@
 import { execFile } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { runNode, VITEST_CLI } from './nested-run.test-util.js'
 
 const script = fileURLToPath(new URL('../../../scripts/demo-staging.ts', import.meta.url))
+const vitestExample = fileURLToPath(new URL('../../../examples/vitest-mailer/', import.meta.url))
+const mailwrightBin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url))
 
 describe('pnpm demo:staging', () => {
   it('runs the Vitest and Playwright examples under MAILWRIGHT_ENV=staging against the Office 365 emulator', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'mailwright-demo-staging-'))
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       let output = ''
       const child = execFile(process.execPath, [script], {
-        env: { ...process.env, CI: '', NO_COLOR: '1', FORCE_COLOR: '0', MAILWRIGHT_ENV: '' },
+        env: {
+          ...process.env,
+          CI: '',
+          NO_COLOR: '1',
+          FORCE_COLOR: '0',
+          MAILWRIGHT_ENV: '',
+          DEMO_REPORT_DIR: reports,
+        },
       })
       child.stdout?.on('data', (d) => {
         output += d
@@ -31,5 +45,36 @@ describe('pnpm demo:staging', () => {
     expect(Number(counts?.[1])).toBeGreaterThanOrEqual(100)
     expect(Number(counts?.[2])).toBeGreaterThanOrEqual(100)
     expect(output).not.toContain('demo-client-secret')
-  }, 180_000)
+
+    // The same Vitest example in the sandbox: the gate finds that both environments' tests saw the same
+    // subjects, senders and link paths, and that staging's verdicts (Exchange's stamp) pass DMARC.
+    const sandbox = await runNode(VITEST_CLI, ['run'], vitestExample, {
+      MAILWRIGHT_REPORT: join(reports, 'sandbox.json'),
+    })
+    expect(sandbox.code, sandbox.output).toBe(0)
+    const policy = join(reports, 'policy.json')
+    writeFileSync(
+      policy,
+      JSON.stringify({
+        rules: [
+          { rule: 'no-failed-email-assertions' },
+          {
+            rule: 'same-across-environments',
+            environments: ['sandbox', 'staging'],
+            compare: ['subject', 'from', 'links'],
+          },
+        ],
+      }),
+    )
+    const gate = await runNode(
+      mailwrightBin,
+      ['gate', join(reports, 'sandbox.json'), join(reports, 'vitest-mailer.json'), '--policy', policy],
+      reports,
+    )
+    expect(gate.output).toMatch(
+      /^\d+ tests from 2 reports; rules: no-failed-email-assertions, same-across-environments$/m,
+    )
+    expect(gate.output).toContain('mailwright gate: no violations.')
+    expect(gate.code).toBe(0)
+  }, 240_000)
 })
