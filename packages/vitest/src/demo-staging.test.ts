@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,26 +12,7 @@ const mailwrightBin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta
 describe('pnpm demo:staging', () => {
   it('runs the Vitest and Playwright examples under MAILWRIGHT_ENV=staging against the Office 365 emulator', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'mailwright-demo-staging-'))
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      let output = ''
-      const child = execFile(process.execPath, [script], {
-        env: {
-          ...process.env,
-          CI: '',
-          NO_COLOR: '1',
-          FORCE_COLOR: '0',
-          MAILWRIGHT_ENV: '',
-          DEMO_REPORT_DIR: reports,
-        },
-      })
-      child.stdout?.on('data', (d) => {
-        output += d
-      })
-      child.stderr?.on('data', (d) => {
-        output += d
-      })
-      child.on('exit', (code) => resolve({ code, output }))
-    })
+    const { code, output } = await runNode(script, [], process.cwd(), { DEMO_REPORT_DIR: reports })
     expect(code, output).toBe(0)
     const tests = /Tests\s+(\d+) passed \((\d+)\)/.exec(output)
     expect(tests?.[1], output).toBe(tests?.[2])
