@@ -10,13 +10,17 @@ const GRAPH_AUDIENCE = 'https://graph.microsoft.com'
  * list messages (`$filter=receivedDateTime ge …`, `$top`, `@odata.nextLink`), fetch the MIME (`$value`), and
  * `sendMail` with a base64 MIME body. Application permissions: Mail.Read / Mail.Send in the token's roles,
  * and the app must have access to the mailbox (FullAccess in the tenant model stands for the access policy).
+ * More than `graphConcurrency` requests at once from one app on one mailbox get 429 with Retry-After.
  */
 export function createGraphEndpoint(
   tenant: TenantModel,
   tokens: TokenIssuer,
   mailboxes: Mailboxes,
   submit: (mailbox: string, raw: Buffer) => Promise<void>,
+  stats: { throttled: number } = { throttled: 0 },
 ): Server {
+  // Requests in flight per app and mailbox, for the MailboxConcurrency limit (GRAPH-THROTTLE [O]).
+  const open = new Map<string, number>()
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const send = (status: number, body?: unknown, type = 'application/json') => {
@@ -47,6 +51,15 @@ export function createGraphEndpoint(
           : 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.',
       )
     }
+    const slot = `${claims.appid} ${mailbox}`
+    if ((open.get(slot) ?? 0) >= tenant.graphConcurrency) {
+      stats.throttled += 1
+      res.setHeader('retry-after', String(tenant.graphRetryAfterSeconds))
+      return error(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.')
+    }
+    open.set(slot, (open.get(slot) ?? 0) + 1)
+    res.on('close', () => open.set(slot, (open.get(slot) ?? 1) - 1))
+    if (tenant.graphLatencyMs) await new Promise((resolve) => setTimeout(resolve, tenant.graphLatencyMs))
     if (match[2] === 'sendMail') {
       if (req.method !== 'POST')
         return error(405, 'ErrorInvalidRequest', 'The OData request is not supported.')

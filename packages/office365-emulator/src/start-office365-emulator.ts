@@ -43,6 +43,8 @@ export interface StartedOffice365Emulator extends AsyncDisposable {
   readonly submitted: readonly SubmittedMessage[]
   /** SMTP connections accepted so far on either endpoint (to prove a refused send never connected). */
   readonly smtpConnections: number
+  /** Graph requests answered 429 (MailboxConcurrency) so far. */
+  readonly graphThrottled: number
   /** A token as Entra would issue it, for tests that bypass the token endpoint. */
   issueToken(claims: Omit<TokenClaims, 'iat' | 'exp'>): string
   stop(): Promise<void>
@@ -100,12 +102,21 @@ export async function startOffice365Emulator(
     })
   }
   // Graph sendMail goes through the same delivery as SMTP submission (saved to no Sent Items here).
-  const graphServer = createGraphEndpoint(options.tenant, tokens, mailboxes, async (mailbox, raw) => {
-    const head = raw.toString('latin1').split(/\r\n\r\n/)[0] ?? ''
-    const recipientLines = head.split(/\r\n(?![ \t])/).filter((line) => /^(to|cc|bcc):/i.test(line))
-    const rcptTo = recipientLines.flatMap((line) => [...line.matchAll(/[\w.+-]+@[\w.-]+/g)].map((m) => m[0]))
-    await mailboxes.deliver(raw, { mailFrom: mailbox, rcptTo })
-  })
+  const graphStats = { throttled: 0 }
+  const graphServer = createGraphEndpoint(
+    options.tenant,
+    tokens,
+    mailboxes,
+    async (mailbox, raw) => {
+      const head = raw.toString('latin1').split(/\r\n\r\n/)[0] ?? ''
+      const recipientLines = head.split(/\r\n(?![ \t])/).filter((line) => /^(to|cc|bcc):/i.test(line))
+      const rcptTo = recipientLines.flatMap((line) =>
+        [...line.matchAll(/[\w.+-]+@[\w.-]+/g)].map((m) => m[0]),
+      )
+      await mailboxes.deliver(raw, { mailFrom: mailbox, rcptTo })
+    },
+    graphStats,
+  )
   const ports = options.ports ?? {}
   const servers = [smtpServer, mxServer, tokenServer, graphServer]
   // A taken fixed port must not leave the other listeners open.
@@ -146,6 +157,9 @@ export async function startOffice365Emulator(
     submitted,
     get smtpConnections() {
       return connections
+    },
+    get graphThrottled() {
+      return graphStats.throttled
     },
     issueToken: (claims) => tokens.issue(claims),
     stop,

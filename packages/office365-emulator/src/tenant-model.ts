@@ -56,6 +56,15 @@ export interface TenantModel {
   trustedCa: string[]
   /** Messages per minute per sending IP on the MX endpoint before 451 4.7.500 (AS761). */
   mxRatePerMinute: number
+  /**
+   * Graph requests one app may have open on one mailbox at once; more get 429 "Application is over its
+   * MailboxConcurrency limit." with Retry-After (Microsoft: 4).
+   */
+  graphConcurrency: number
+  /** The Retry-After the 429 carries, in seconds. */
+  graphRetryAfterSeconds: number
+  /** Time each Graph request takes here, in ms (requests overlap as they would against a real service). */
+  graphLatencyMs: number
 }
 
 /** An inbound connector: relay from these IPs, or from a client presenting a certificate for this domain. */
@@ -91,6 +100,9 @@ export function tenantModel(partial: Partial<TenantModel> & Pick<TenantModel, 'd
     rejectDirectSend: false,
     trustedCa: [],
     mxRatePerMinute: 1_000,
+    graphConcurrency: 4,
+    graphRetryAfterSeconds: 1,
+    graphLatencyMs: 0,
     ...partial,
   }
 }

@@ -12,13 +12,14 @@ const app = {
   servicePrincipal: true,
 }
 
-async function setup(stamp: boolean) {
+async function setup(stamp: boolean, limits: Partial<ReturnType<typeof tenantModel>> = {}) {
   const exo = await startOffice365Emulator({
     tenant: tenantModel({
       domain: 'contoso.test',
       smtpAuthDisabled: false,
       mailboxes: { 'qa@contoso.test': { fullAccessApps: ['app1'] } },
       apps: { app1: app },
+      ...limits,
     }),
     stamp: stamp
       ? {
@@ -114,4 +115,29 @@ describe('Graph inbox (against the emulator)', () => {
       await exo.stop()
     }
   })
+
+  it('reads through 429 MailboxConcurrency throttling, waiting as Retry-After says', async () => {
+    // One Graph request at a time on the mailbox, each taking 30 ms: the inbox's parallel MIME fetches collide.
+    const { exo, provider, transport } = await setup(false, {
+      graphConcurrency: 1,
+      graphRetryAfterSeconds: 0,
+      graphLatencyMs: 30,
+    })
+    try {
+      const inbox = await provider.createInbox('throttled')
+      for (let n = 1; n <= 6; n++)
+        await transport.send({
+          from: 'qa@contoso.test',
+          to: inbox.address,
+          subject: `Throttled ${n}`,
+          text: 'x',
+        })
+      const emails = await inbox.waitForEmails(6, { subject: /^Throttled/ }, { timeout: 20_000 })
+      expect(emails.map((e) => e.subject).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `Throttled ${n}`))
+      expect(exo.graphThrottled).toBeGreaterThan(0)
+    } finally {
+      await transport.close()
+      await exo.stop()
+    }
+  }, 30_000)
 })

@@ -16,6 +16,7 @@ import {
   type WaitRequest,
   type WaitResult,
 } from '@mailwright/core'
+import { graphRequest } from './graph-request.js'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'
 
 /** Options of {@link connectGraphInbox}. */
@@ -159,20 +160,28 @@ class GraphBackend implements InboxBackend {
         })
       })()
       this.#emails.set(message.id, email)
+      // A failed fetch (throttled past its retries, say) is tried again on the next look, not remembered.
+      email.catch(() => this.#emails.delete(message.id))
     }
     return email
   }
 
   async #get(url: string, as: 'json' | 'raw'): Promise<unknown> {
     const { accessToken } = await this.#tokens.getToken('https://graph.microsoft.com/.default')
-    const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } })
+    const response = await graphRequest(this.#options.mailbox, url, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    })
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as {
         error?: { code?: string; message?: string }
       }
+      const fix =
+        response.status === 429 || response.status === 503
+          ? 'Still throttled after 5 retries at the Retry-After Graph asked for: fewer workers reading this mailbox at once, or a larger pollMs.'
+          : 'The app needs the Mail.Read application permission (admin consent) and access to this mailbox (Application Access Policy or RBAC for Applications).'
       throw new MailwrightError(
         'GRAPH',
-        `Microsoft Graph answered ${response.status} ${body.error?.code ?? ''} for mailbox ${this.#options.mailbox}: ${body.error?.message ?? response.statusText}. The app needs the Mail.Read application permission (admin consent) and access to this mailbox (Application Access Policy or RBAC for Applications).`,
+        `Microsoft Graph answered ${response.status} ${body.error?.code ?? ''} for mailbox ${this.#options.mailbox}: ${(body.error?.message ?? response.statusText).replace(/\.$/, '')}. ${fix}`,
       )
     }
     return as === 'json' ? response.json() : Buffer.from(await response.arrayBuffer())

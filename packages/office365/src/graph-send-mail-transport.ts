@@ -6,6 +6,7 @@ import {
   type SendResult,
 } from '@mailwright/core'
 import nodemailer from 'nodemailer'
+import { graphRequest } from './graph-request.js'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'
 
 /** Options of {@link graphSendMailTransport}. */
@@ -23,6 +24,8 @@ const EXPLAIN: Record<string, string> = {
     'The app lacks Mail.Send (application permission with admin consent), or an Application Access Policy / RBAC scope excludes this mailbox (the "[RAOP]" text says so); policy changes take 30–60 minutes.',
   ErrorInvalidUser: 'The mailbox does not exist or is not a mailbox (a distribution list, say).',
   InvalidAuthenticationToken: 'The token is not for https://graph.microsoft.com or has expired.',
+  ApplicationThrottled:
+    'Graph throttled the app on this mailbox: it allows 4 concurrent requests per app and mailbox, and 10,000 requests per 10 minutes.',
 }
 
 /**
@@ -44,7 +47,7 @@ export function graphSendMailTransport(options: GraphSendMailOptions): MailTrans
       const built = await composer.sendMail(email)
       const mime = email.raw ? Buffer.from(email.raw) : (built.message as Buffer)
       const { accessToken } = await tokens.getToken('https://graph.microsoft.com/.default')
-      const response = await fetch(url, {
+      const response = await graphRequest(options.mailbox, url, {
         method: 'POST',
         headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'text/plain' },
         body: mime.toString('base64'),
@@ -56,11 +59,11 @@ export function graphSendMailTransport(options: GraphSendMailOptions): MailTrans
         const code = body.error?.code ?? String(response.status)
         const retry =
           response.status === 429
-            ? ` Retry after ${response.headers.get('retry-after') ?? 'a few'} seconds (4 concurrent requests per mailbox).`
+            ? ` Still throttled after 5 retries at the Retry-After it asked for (${response.headers.get('retry-after') ?? '?'} s): send less at once.`
             : ''
         throw new MailwrightError(
           'GRAPH_SEND',
-          `Graph sendMail as ${options.mailbox} answered ${response.status} ${code}: ${body.error?.message ?? response.statusText}. ${EXPLAIN[code] ?? 'See the Graph error code.'}${retry}`,
+          `Graph sendMail as ${options.mailbox} answered ${response.status} ${code}: ${(body.error?.message ?? response.statusText).replace(/\.$/, '')}. ${EXPLAIN[code] ?? 'See the Graph error code.'}${retry}`,
         )
       }
       return {
