@@ -27,19 +27,10 @@ const transportOn = (exo: Awaited<ReturnType<typeof emulator>>) =>
 describe('Graph sendMail transport (against the emulator)', () => {
   it('posts the MIME as base64 and the message arrives in the mailbox', async () => {
     await using exo = await emulator(['Mail.Send'])
-    const transport = guardedTransport(
-      graphSendMailTransport({
-        mailbox: 'qa@contoso.test',
-        credentials: {
-          tenantId: exo.tenant.tenantId,
-          clientId: 'app1',
-          clientSecret: new Secret('S', 'gs'),
-          loginUrl: exo.loginUrl,
-        },
-        graphUrl: exo.graphUrl,
-      }),
-      { environment: 'staging', allowRecipients: ['qa+*@contoso.test'] },
-    )
+    const transport = guardedTransport(transportOn(exo), {
+      environment: 'staging',
+      allowRecipients: ['qa+*@contoso.test'],
+    })
     const result = await transport.send({
       from: 'qa@contoso.test',
       to: 'qa+g1@contoso.test',
@@ -57,16 +48,7 @@ describe('Graph sendMail transport (against the emulator)', () => {
 
   it('explains a 403 when the app lacks Mail.Send', async () => {
     await using exo = await emulator(['Mail.Read'])
-    const transport = graphSendMailTransport({
-      mailbox: 'qa@contoso.test',
-      credentials: {
-        tenantId: exo.tenant.tenantId,
-        clientId: 'app1',
-        clientSecret: new Secret('S', 'gs'),
-        loginUrl: exo.loginUrl,
-      },
-      graphUrl: exo.graphUrl,
-    })
+    const transport = transportOn(exo)
     const error = await transport
       .send({ from: 'qa@contoso.test', to: 'qa+g2@contoso.test', text: 'x' })
       .catch((e) => e)
