@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '@mailwright/core'
 import { generateDkimKey } from '@mailwright/core/testing'
 import { describe, expect, it } from 'vitest'
 import { runNode, VITEST_CLI } from './nested-run.test-util.js'
@@ -29,6 +30,8 @@ describe.skipIf(!docker && !process.env.CI)('an environment whose inbox is a Mai
       DKIM_RECORD: key.record,
       REPORT_FILE: join(dir, 'report.json'),
       CONTAINERS_SEEN: seen,
+      CONTAINER_SMTP_PORT: String(await freePort()),
+      CONTAINER_API_PORT: String(await freePort()),
     })
     expect(run.code, run.output).toBe(0)
     expect(run.output).toMatch(/Tests {2}12 passed \(12\)/)
@@ -41,7 +44,12 @@ describe.skipIf(!docker && !process.env.CI)('an environment whose inbox is a Mai
 
   it("a failing test carries the container's log", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailwright-container-'))
-    const run = await runProject({ CHECKS: '*.check-fail.ts', REPORT_FILE: join(dir, 'report.json') })
+    const run = await runProject({
+      CHECKS: '*.check-fail.ts',
+      REPORT_FILE: join(dir, 'report.json'),
+      CONTAINER_SMTP_PORT: String(await freePort()),
+      CONTAINER_API_PORT: String(await freePort()),
+    })
     expect(run.code, run.output).toBe(1)
     const [test] = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
     expect(test.state).toBe('failed')

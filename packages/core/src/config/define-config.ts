@@ -34,7 +34,16 @@ export type InboxConfig =
       accessToken?: ConfigValue
       secure?: boolean
     }
-  | { type: 'container'; server: 'mailpit' | 'maildev'; image?: string }
+  | {
+      type: 'container'
+      server: 'mailpit' | 'maildev'
+      image?: string
+      /**
+       * Fixed ports on 127.0.0.1 (default: free ones). Give them when the app under test is started before the
+       * container (a Playwright `webServer`) and must be told its SMTP port in advance.
+       */
+      ports?: { smtp?: number; api?: number }
+    }
 
 /** How tests (and in-process code under test) send mail. */
 export type TransportConfig =

@@ -66,6 +66,7 @@ export async function environmentInboxProvider(
       const started = await testcontainers.startCaptureContainer(inbox.server as string, {
         image: inbox.image as string | undefined,
         profile,
+        ports: inbox.ports as { smtp?: number; api?: number } | undefined,
       })
       const provider = await started.inboxProvider()
       return {

@@ -14,7 +14,7 @@ export interface StartedCapture {
 export interface TestcontainersModule {
   startCaptureContainer(
     server: string,
-    options: { image?: string; profile?: SendingProfile },
+    options: { image?: string; profile?: SendingProfile; ports?: { smtp?: number; api?: number } },
   ): Promise<StartedCapture>
   describeCaptureServer(server: string, started: StartedCapture): unknown
   connectCaptureServer(info: unknown, options: { profile?: SendingProfile }): Promise<InboxProvider>

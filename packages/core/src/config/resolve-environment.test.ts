@@ -108,6 +108,9 @@ describe('resolveEnvironment', () => {
     expect(bad({ inbox: { type: 'container' } })).toThrow(
       'environments.x.inbox.server is required for inbox type "container"',
     )
+    expect(bad({ inbox: { type: 'container', server: 'maildev', ports: { smtp: 70000 } } })).toThrow(
+      'environments.x.inbox.ports.smtp is 70000. Give { smtp, api } as port numbers from 1 to 65535, or leave ports out for free ones.',
+    )
     expect(bad({ inbox: { type: 'container', server: 'mailhog' } })).toThrow(
       'environments.x.inbox.server is "mailhog", which is not a capture server Mailwright can run. Use "mailpit" or "maildev".',
     )

@@ -113,6 +113,24 @@ export function resolveEnvironment(
       `Use ${CAPTURE_SERVERS.map((s) => `"${s}"`).join(' or ')}.`,
     )
   }
+  const ports = (inbox as { ports?: unknown }).ports
+  if (inbox.type === 'container' && ports !== undefined) {
+    const entries: Array<[string, unknown]> =
+      typeof ports === 'object' && ports !== null ? Object.entries(ports) : [['ports', ports]]
+    for (const [key, value] of entries) {
+      if (
+        !['smtp', 'api'].includes(key) ||
+        !Number.isInteger(value) ||
+        (value as number) < 1 ||
+        (value as number) > 65535
+      )
+        throw new ConfigError(
+          `${base}.inbox.ports${key === 'ports' ? '' : `.${key}`}`,
+          `is ${JSON.stringify(value)}`,
+          'Give { smtp, api } as port numbers from 1 to 65535, or leave ports out for free ones.',
+        )
+    }
+  }
   const sandbox = transport.type === 'inbox'
   const allowRecipients = chosen.allowRecipients ?? []
   if (

@@ -20,12 +20,18 @@ export interface RunContainer {
  * if (container) process.env.MAILWRIGHT_CONTAINER = container.description
  */
 export async function startRunContainer(environment: ResolvedEnvironment): Promise<RunContainer | undefined> {
-  const inbox = environment.inbox as { type: string; server?: string; image?: string }
+  const inbox = environment.inbox as {
+    type: string
+    server?: string
+    image?: string
+    ports?: { smtp?: number; api?: number }
+  }
   if (inbox.type !== 'container' || !inbox.server) return undefined
   const testcontainers = await loadTestcontainers(`environments.${environment.name}.inbox`)
   const started = await testcontainers.startCaptureContainer(inbox.server, {
     image: inbox.image,
     profile: sendingProfileOf(environment),
+    ports: inbox.ports,
   })
   return {
     description: JSON.stringify(testcontainers.describeCaptureServer(inbox.server, started)),

@@ -14,6 +14,8 @@ export default defineConfig({
         type: 'container',
         server: 'maildev',
         image: process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0',
+        // Fixed ports, as an app started before the container would need (the test picks free ones).
+        ports: { smtp: Number(process.env.CONTAINER_SMTP_PORT), api: Number(process.env.CONTAINER_API_PORT) },
       },
       profile: {
         senderIp: '203.0.113.10',

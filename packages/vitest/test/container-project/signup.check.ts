@@ -27,6 +27,8 @@ test("the inbox lives on the run's MailDev container, and DMARC passes from the 
   const container = JSON.parse(inject('mailwrightContainer') as string)
   expect(container.server).toBe('maildev')
   expect(process.env.SMTP_PORT).toBe(String(container.smtp.port))
+  expect(container.smtp.port).toBe(Number(process.env.CONTAINER_SMTP_PORT))
+  expect(container.apiUrl).toBe(`http://127.0.0.1:${process.env.CONTAINER_API_PORT}`)
   await sendSignupEmail(inbox.address)
   const email = await inbox.waitForEmail({ subject: /Verify/ })
   expect(email).toHaveLink(/\/verify\?t=1/)
