@@ -152,6 +152,7 @@ export {
   recipientsOf,
   type SendResult,
 } from './submission/mail-transport.js'
+export { SmtpReplyReader } from './submission/smtp-reply-reader.js'
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'
 export { generateCertificate, type TlsCertificate } from './tls/generate-certificate.js'
 export { UnexpectedEmailError } from './unexpected-email-error.js'

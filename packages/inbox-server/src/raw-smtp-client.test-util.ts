@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net'
+import { SmtpReplyReader } from '@mailwright/core'
 
 /**
  * A byte-exact SMTP client for robustness tests: it writes exactly what it is given (bare LFs, NULs,
@@ -6,21 +7,16 @@ import { connect, type Socket } from 'node:net'
  */
 export class RawSmtpClient {
   readonly #socket: Socket
-  #buffer = ''
-  #waiters: Array<() => void> = []
-  closed = false
+  readonly #replies: SmtpReplyReader
 
   private constructor(socket: Socket) {
     this.#socket = socket
-    socket.on('data', (chunk) => {
-      this.#buffer += chunk.toString('latin1')
-      for (const wake of this.#waiters.splice(0)) wake()
-    })
-    socket.on('close', () => {
-      this.closed = true
-      for (const wake of this.#waiters.splice(0)) wake()
-    })
-    socket.on('error', () => {})
+    // latin1: the tests write and expect exact bytes, not UTF-8 text.
+    this.#replies = new SmtpReplyReader(socket, 'latin1')
+  }
+
+  get closed(): boolean {
+    return this.#replies.closed
   }
 
   static async open(port: number, host = '127.0.0.1'): Promise<RawSmtpClient> {
@@ -39,26 +35,8 @@ export class RawSmtpClient {
   }
 
   /** Reads one complete (possibly multi-line) reply: `250-…` lines up to the `250 …` one. */
-  async reply(timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const match = /^(?:\d{3}-[^\n]*\n)*\d{3}(?: [^\n]*)?\r?\n/.exec(this.#buffer)
-      if (match) {
-        this.#buffer = this.#buffer.slice(match[0].length)
-        return match[0].trimEnd()
-      }
-      if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.#buffer)}`)
-      const left = deadline - Date.now()
-      if (left <= 0)
-        throw new Error(`no SMTP reply within ${timeoutMs} ms; unread: ${JSON.stringify(this.#buffer)}`)
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left)
-        this.#waiters.push(() => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-    }
+  reply(timeoutMs = 5000): Promise<string> {
+    return this.#replies.next(timeoutMs)
   }
 
   /** Sends one command line, UTF-8 encoded (for SMTPUTF8), and reads its reply. */
@@ -70,9 +48,7 @@ export class RawSmtpClient {
   /** Replies that arrive within `ms`, for proving that nothing more was answered. */
   async drain(ms: number): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, ms))
-    const rest = this.#buffer
-    this.#buffer = ''
-    return rest
+    return this.#replies.drain()
   }
 
   destroy(): void {

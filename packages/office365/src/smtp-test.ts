@@ -7,6 +7,7 @@ import {
   redact,
   type Secret,
   type SmtpExplanation,
+  SmtpReplyReader,
 } from '@mailwright/core'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'
 
@@ -182,8 +183,7 @@ function extensions(ehlo: string): string[] {
 
 class LineClient {
   #socket: Socket | TLSSocket
-  #buffer = ''
-  #waiters: Array<() => void> = []
+  readonly #replies: SmtpReplyReader
   readonly #timeoutMs: number
   readonly #log: (line: string) => void
 
@@ -191,7 +191,7 @@ class LineClient {
     this.#socket = socket
     this.#timeoutMs = timeoutMs
     this.#log = log
-    this.#attach()
+    this.#replies = new SmtpReplyReader(socket)
   }
 
   static open(
@@ -217,34 +217,12 @@ class LineClient {
     })
   }
 
-  #attach() {
-    this.#socket.on('data', (d: Buffer) => {
-      this.#buffer += d.toString('utf8')
-      for (const wake of this.#waiters.splice(0)) wake()
-    })
-    this.#socket.on('error', () => {})
-  }
-
   async reply(): Promise<string> {
-    const deadline = Date.now() + this.#timeoutMs
-    for (;;) {
-      const match = /^(?:\d{3}-[^\n]*\n)*\d{3}(?: [^\n]*)?\n/.exec(this.#buffer)
-      if (match) {
-        this.#buffer = this.#buffer.slice(match[0].length)
-        const reply = match[0].trimEnd()
-        for (const line of reply.split(/\r?\n/)) this.#log(`S: ${line}`)
-        return reply
-      }
-      const left = deadline - Date.now()
-      if (left <= 0) throw new Error(`no reply within ${this.#timeoutMs} ms`)
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left)
-        this.#waiters.push(() => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-    }
+    const reply = await this.#replies.next(this.#timeoutMs).catch((error: Error) => {
+      throw new Error(error.message.replace(/; unread: .*$/s, ''))
+    })
+    for (const line of reply.split(/\r?\n/)) this.#log(`S: ${line}`)
+    return reply
   }
 
   async command(line: string): Promise<string> {
@@ -263,7 +241,7 @@ class LineClient {
       })
       secure.once('secureConnect', () => {
         this.#socket = secure
-        this.#attach()
+        this.#replies.attach(secure)
         const cert = secure.getPeerCertificate()
         const error = secure.authorizationError ? String(secure.authorizationError) : undefined
         resolve({
