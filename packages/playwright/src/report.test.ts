@@ -219,6 +219,8 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
           .getByText(/email-1-verify-your-email-address\.png/)
           .first()
           .waitFor()
+        // The record the reporter reads travels as an attachment the report does not show.
+        expect(await page.getByText('_mailwright-record').count()).toBe(0)
       } finally {
         await browser.close()
       }

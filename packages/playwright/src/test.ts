@@ -164,7 +164,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       }
       // For @mailwright/playwright/reporter (which sets MAILWRIGHT_RECORD): what this test did with email.
       if (process.env.MAILWRIGHT_RECORD === '1') {
-        await testInfo.attach('mailwright-record', {
+        await testInfo.attach('_mailwright-record', {
           body: JSON.stringify(recorder),
           contentType: RECORD_CONTENT_TYPE,
         })
