@@ -29,8 +29,11 @@ export type WaitResult =
 export interface InboxBackend {
   /** Resolve as soon as `count` matching emails exist (pushed, never polled), or at the timeout. */
   wait(request: WaitRequest, signal: AbortSignal): Promise<WaitResult>
-  /** Matching emails for the address, now, in arrival order. */
-  list(address: string, query: EmailQuery): Promise<CapturedEmail[]>
+  /**
+   * Matching emails for the address, now, in arrival order. `since` is when the inbox was made: its address
+   * is new then, so a back end whose listing is costly (Graph) need not look further back.
+   */
+  list(address: string, query: EmailQuery, since?: Date): Promise<CapturedEmail[]>
   /** Called once when the inbox is disposed. */
   release?(address: string): Promise<void>
 }

@@ -88,7 +88,7 @@ class BackendInbox implements Inbox {
 
   async emails(query?: EmailQuery): Promise<CapturedEmail[]> {
     this.#assertOpen()
-    return this.#backend.list(this.address, validateQuery(query))
+    return this.#backend.list(this.address, validateQuery(query), this.#createdAt)
   }
 
   async expectNoEmail(query?: EmailQuery, options: ExpectNoEmailOptions = {}): Promise<void> {

@@ -160,6 +160,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
         )
       } finally {
         if (recording === recorder) recording = undefined
+        recorder.captured(await inbox.emails().catch(() => []))
         await inbox.dispose()
       }
       // For @mailwright/playwright/reporter (which sets MAILWRIGHT_RECORD): what this test did with email.
@@ -171,7 +172,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       }
       const failed = testInfo.status !== testInfo.expectedStatus
       if (mailEvidence === 'always' || (mailEvidence === 'on-failure' && failed)) {
-        await attachEvidence(testInfo, recorder.emails, emailRenderer)
+        await attachEvidence(testInfo, recorder.touched, emailRenderer)
       }
       // A capture container's log, for failures the server itself explains.
       const log = failed && mailEvidence !== 'off' ? await containerLogTail(provider) : undefined

@@ -129,6 +129,10 @@ describe('a Vitest project that fails on purpose', () => {
       assertions: [],
     })
     expect(byTitle.get('passes without annotations')?.status).toBe('passed')
+    // Mail that reached the inbox without the test looking at it is in the report too (for gates on all mail).
+    expect(byTitle.get('receives an email it never waits for')?.emails).toEqual([
+      expect.objectContaining({ subject: 'Never looked at', waited: false, asserted: false }),
+    ])
     const gate = await run(mailwrightBin, ['gate', reportFile], dir)
     expect(gate.code).toBe(1)
     expect(gate.output).toContain('mailwright gate: 1 violation')

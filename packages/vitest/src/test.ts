@@ -110,6 +110,7 @@ export const test = base.extend<MailwrightFixtures>({
       }
     } finally {
       stopCollecting(collector)
+      recorder.captured(await inbox.emails().catch(() => []))
       await inbox.dispose()
       // For @mailwright/vitest/reporter: what this test did with email.
       task.meta.mailwright = recorder.toJSON()

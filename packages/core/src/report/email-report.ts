@@ -1,7 +1,7 @@
 /** The version of `mailwright-report.json`'s layout; readers refuse other versions. */
 export const REPORT_VERSION = 1
 
-/** One email a test waited for or asserted on, as the report keeps it. */
+/** One email that reached a test's inbox (`waited` and `asserted` say what the test did with it). */
 export interface ReportedEmail {
   id: string
   messageId?: string

@@ -4,7 +4,7 @@ import { reportEmail } from './report-email.js'
 
 /**
  * Collects what one test does with email — the emails its waits returned (with how long each wait took),
- * every matcher call with its outcome and message — for the report. Both runners' fixtures keep one per test.
+ * every matcher call with its outcome and message, and every email its inbox captured — for the report. Both runners' fixtures keep one per test.
  *
  * @example
  * const recorder = new TestEmailRecorder('sandbox')
@@ -13,7 +13,11 @@ import { reportEmail } from './report-email.js'
  */
 export class TestEmailRecorder {
   readonly #environment: string
-  readonly #emails = new Map<CapturedEmail, { waited: boolean; asserted: boolean; waitMs?: number }>()
+  // By id: the same email comes back as a new object from each wait or listing (over HTTP, say).
+  readonly #emails = new Map<
+    string,
+    { email: CapturedEmail; waited: boolean; asserted: boolean; waitMs?: number }
+  >()
   readonly #assertions: TestEmailRecord['assertions'] = []
   readonly #waits: TestEmailRecord['waits'] = []
   #waitStart: number | undefined
@@ -49,6 +53,11 @@ export class TestEmailRecorder {
     }
   }
 
+  /** Every email that reached the test's inbox, touched or not (so a gate can judge all captured mail). */
+  captured(emails: readonly CapturedEmail[]): void {
+    for (const email of emails) this.#entry(email)
+  }
+
   /** A matcher call and its outcome (`passed` already accounts for `.not`). */
   assertion(matcher: string, not: boolean, passed: boolean, message: string, email?: CapturedEmail): void {
     if (email) this.#entry(email).asserted = true
@@ -62,25 +71,25 @@ export class TestEmailRecorder {
     })
   }
 
-  /** The emails touched so far (for evidence). */
-  get emails(): CapturedEmail[] {
-    return [...this.#emails.keys()]
+  /** The emails the test waited for or asserted on (its evidence). */
+  get touched(): CapturedEmail[] {
+    return [...this.#emails.values()].filter((e) => e.waited || e.asserted).map((e) => e.email)
   }
 
   toJSON(): TestEmailRecord {
     return {
       environment: this.#environment,
-      emails: [...this.#emails].map(([email, how]) => reportEmail(email, how)),
+      emails: [...this.#emails.values()].map(({ email, ...how }) => reportEmail(email, how)),
       assertions: this.#assertions,
       waits: this.#waits,
     }
   }
 
   #entry(email: CapturedEmail) {
-    let entry = this.#emails.get(email)
+    let entry = this.#emails.get(email.id)
     if (!entry) {
-      entry = { waited: false, asserted: false }
-      this.#emails.set(email, entry)
+      entry = { email, waited: false, asserted: false }
+      this.#emails.set(email.id, entry)
     }
     return entry
   }

@@ -23,3 +23,8 @@ test('fails for a reason Mailwright does not see', async ({ inbox, inboxProvider
   await inbox.waitForEmail()
   expect(1 + 1).toBe(3)
 })
+
+test('receives an email it never waits for', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'Never looked at')
+  await expect.poll(async () => (await inbox.emails()).length).toBe(1)
+})
