@@ -121,7 +121,10 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
   })
 
   it("the gate merges the shards and passes the example's policy (exit 0)", async () => {
-    const result = await gate([...shards, '--policy', 'mailwright.gate.json'])
+    const merged = join(dir, 'merged.json')
+    const result = await gate([...shards, '--policy', 'mailwright.gate.json', '--merged', merged])
+    expect(readReport(merged).tests).toHaveLength(70)
+    expect(readReport(merged).shard).toBeUndefined()
     expect(result.output).toContain(
       '70 tests from 2 reports; rules: no-failed-email-assertions, dmarc-pass, max-size',
     )
