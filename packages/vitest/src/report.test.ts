@@ -75,6 +75,20 @@ describe('the email report of the Vitest example', () => {
     )
   })
 
+  it('two Vitest shards write a report each; the gate merges them', async () => {
+    const shards = [join(dir, 'shard-1.json'), join(dir, 'shard-2.json')]
+    for (const [i, file] of shards.entries()) {
+      const result = await run(vitest, ['run', `--shard=${i + 1}/2`], example, { MAILWRIGHT_REPORT: file })
+      expect(result.code, result.output).toBe(0)
+      expect(readReport(file).shard).toEqual({ current: i + 1, total: 2 })
+    }
+    const keys = shards.flatMap((f) => readReport(f).tests.map((t) => t.key))
+    expect(new Set(keys).size).toBe(keys.length)
+    const gate = await run(mailwrightBin, ['gate', ...shards], dir)
+    expect(gate.output).toContain(`${keys.length} tests from 2 reports`)
+    expect(gate.code).toBe(0)
+  }, 120_000)
+
   it.skipIf(!docker && !process.env.CI)(
     'the same tests in a MailDev container saw the same subjects and links: the gate compares the environments',
     async () => {

@@ -13,7 +13,7 @@ import './provided-context.js'
  * Vitest reporter that writes the email evidence report: `mailwright-report.json` (per test: environment,
  * the emails waited for and asserted on, each matcher with its outcome and message, verdicts with their
  * source), `mailwright-report.md` (also appended to `$GITHUB_STEP_SUMMARY`) and `mailwright-junit.xml`.
- * Use it beside your other reporters.
+ * Each `--shard` writes its own; `mailwright gate` merges them. Use it beside your other reporters.
  *
  * @example
  * // vitest.config.ts
@@ -23,6 +23,7 @@ export default class MailwrightReporter implements Reporter {
   readonly #files: EmailReportFiles
   #root = process.cwd()
   #started = new Date()
+  #shard: EmailReport['shard']
 
   constructor(options: EmailReportFiles = {}) {
     this.#files = options
@@ -30,6 +31,8 @@ export default class MailwrightReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.#root = vitest.config.root
+    const shard = vitest.config.shard
+    if (shard) this.#shard = { current: shard.index, total: shard.count }
   }
 
   onTestRunStart(_specifications: ReadonlyArray<TestSpecification>): void {
@@ -71,6 +74,7 @@ export default class MailwrightReporter implements Reporter {
       runner: 'vitest',
       startedAt: this.#started.toISOString(),
       durationMs: Date.now() - this.#started.getTime(),
+      ...(this.#shard ? { shard: this.#shard } : {}),
       tests,
     }
     writeEmailReport(report, this.#files, this.#root)
