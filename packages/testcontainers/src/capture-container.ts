@@ -1,4 +1,10 @@
-import { freePort, type InboxProvider, MailwrightError, type SendingProfile } from '@mailwright/core'
+import {
+  freePort,
+  type InboxProvider,
+  InvalidArgumentError,
+  MailwrightError,
+  type SendingProfile,
+} from '@mailwright/core'
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer } from 'testcontainers'
 import { containerLog } from './container-log.js'
 
@@ -35,6 +41,14 @@ export abstract class CaptureContainer<Started extends StartedTestContainer> ext
 
   /** Fixed ports on 127.0.0.1 (default: free ones), for an app under test that must be told before it starts. */
   withPorts(ports: { smtp?: number; api?: number }): this {
+    for (const [name, port] of Object.entries(ports)) {
+      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
+        throw new InvalidArgumentError(
+          `ports.${name}`,
+          port,
+          'a port number from 1 to 65535 (or leave it out for a free one)',
+        )
+    }
     this.ports = { ...ports }
     return this
   }

@@ -109,6 +109,14 @@ describe.skipIf(skip)('MailDevContainer errors', () => {
   })
 })
 
+describe('MailDevContainer options', () => {
+  it('refuses a port that is not one, before anything starts', () => {
+    expect(() => new MailDevContainer(IMAGE).withPorts({ smtp: 70000 })).toThrow(
+      'Invalid ports.smtp: 70000. Expected a port number from 1 to 65535 (or leave it out for a free one).',
+    )
+  })
+})
+
 describe('connectMailDev errors', () => {
   it('names the URL and what to check when nothing listens there', async () => {
     const error = await connectMailDev('http://127.0.0.1:9', { smtp: { host: '127.0.0.1', port: 9 } }).catch(
