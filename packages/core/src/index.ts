@@ -115,6 +115,7 @@ export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
 export { type InboxObserver, observeInbox } from './observe-inbox.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
+export { buildEmailReport, reportedTest } from './report/build-email-report.js'
 export type {
   EmailReport,
   ReportedAssertion,

@@ -1,9 +1,9 @@
 import { dirname, relative } from 'node:path'
 import {
-  type EmailReport,
+  buildEmailReport,
   type EmailReportFiles,
-  REPORT_VERSION,
   type ReportedTest,
+  reportedTest,
   type TestEmailRecord,
   writeEmailReport,
 } from '@mailwright/core'
@@ -48,35 +48,32 @@ export default class MailwrightReporter implements Reporter {
     const file = relative(root, test.location.file).split('\\').join('/')
     // titlePath: ['', project, file, ...describes, title]
     const titles = test.titlePath().slice(3)
-    this.#tests.push({
-      key: [file, ...titles].join(' > '),
-      file,
-      title: test.title,
-      ...(project?.name ? { project: project.name } : {}),
-      status: result.status,
-      durationMs: result.duration,
-      retry: result.retry,
-      environment:
-        record?.environment ??
+    this.#tests.push(
+      reportedTest(
+        {
+          key: [file, ...titles].join(' > '),
+          file,
+          title: test.title,
+          ...(project?.name ? { project: project.name } : {}),
+          status: result.status,
+          durationMs: result.duration,
+          retry: result.retry,
+        },
+        record,
         (project?.use as { mailEnv?: string } | undefined)?.mailEnv ??
-        (process.env.MAILWRIGHT_ENV || 'sandbox'),
-      emails: record?.emails ?? [],
-      assertions: record?.assertions ?? [],
-      waits: record?.waits ?? [],
-    })
+          (process.env.MAILWRIGHT_ENV || 'sandbox'),
+      ),
+    )
   }
 
   onEnd(_result: FullResult): void {
     const shard = this.#config?.shard
-    const report: EmailReport = {
-      version: REPORT_VERSION,
-      tool: 'mailwright',
-      runner: 'playwright',
-      startedAt: this.#started.toISOString(),
-      durationMs: Date.now() - this.#started.getTime(),
-      ...(shard ? { shard: { current: shard.current, total: shard.total } } : {}),
-      tests: this.#tests,
-    }
+    const report = buildEmailReport(
+      'playwright',
+      this.#started,
+      this.#tests,
+      shard ? { current: shard.current, total: shard.total } : undefined,
+    )
     // Paths are relative to the config file, like Playwright's own reporters' outputFile.
     const configFile = this.#config?.configFile
     writeEmailReport(report, this.#files, configFile ? dirname(configFile) : process.cwd())

@@ -1,9 +1,10 @@
 import { relative } from 'node:path'
 import {
+  buildEmailReport,
   type EmailReport,
   type EmailReportFiles,
-  REPORT_VERSION,
   type ReportedTest,
+  reportedTest,
   writeEmailReport,
 } from '@mailwright/core'
 import type { Reporter, TestModule, TestSpecification, Vitest } from 'vitest/node'
@@ -44,39 +45,30 @@ export default class MailwrightReporter implements Reporter {
     for (const module of testModules) {
       const file = relative(this.#root, module.moduleId).split('\\').join('/')
       for (const test of module.children.allTests()) {
-        const record = test.meta().mailwright
         const result = test.result()
         const diagnostic = test.diagnostic()
         const titles: string[] = []
         for (let parent = test.parent; parent.type === 'suite'; parent = parent.parent)
           titles.unshift(parent.name)
-        tests.push({
-          key: [file, ...titles, test.name].join(' > '),
-          file,
-          title: test.name,
-          ...(test.project.name ? { project: test.project.name } : {}),
-          status: result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped',
-          durationMs: diagnostic?.duration ?? 0,
-          retry: diagnostic?.retryCount ?? 0,
-          environment:
-            record?.environment ??
+        tests.push(
+          reportedTest(
+            {
+              key: [file, ...titles, test.name].join(' > '),
+              file,
+              title: test.name,
+              ...(test.project.name ? { project: test.project.name } : {}),
+              status: result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped',
+              durationMs: diagnostic?.duration ?? 0,
+              retry: diagnostic?.retryCount ?? 0,
+            },
+            test.meta().mailwright,
             (test.project.config.provide?.mailwrightEnv as string | undefined) ??
-            (process.env.MAILWRIGHT_ENV || 'sandbox'),
-          emails: record?.emails ?? [],
-          assertions: record?.assertions ?? [],
-          waits: record?.waits ?? [],
-        })
+              (process.env.MAILWRIGHT_ENV || 'sandbox'),
+          ),
+        )
       }
     }
-    const report: EmailReport = {
-      version: REPORT_VERSION,
-      tool: 'mailwright',
-      runner: 'vitest',
-      startedAt: this.#started.toISOString(),
-      durationMs: Date.now() - this.#started.getTime(),
-      ...(this.#shard ? { shard: this.#shard } : {}),
-      tests,
-    }
+    const report = buildEmailReport('vitest', this.#started, tests, this.#shard)
     writeEmailReport(report, this.#files, this.#root)
   }
 }
