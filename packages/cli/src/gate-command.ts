@@ -16,6 +16,8 @@ Merges the reports the Mailwright reporters wrote (several shards, or runs per e
 against a policy. Exit 0 when every rule holds, 1 with a table of violations (test, email, rule, detail) when
 one does not, 2 when a report or the policy cannot be used.
 
+On GitHub Actions (GITHUB_ACTIONS=true) each violation is also printed as an ::error annotation.
+
 Options:
   --policy <file>   the policy (default: mailwright.gate.json if it exists, else "no failed email assertion")
   --json            print the violations as JSON
@@ -45,6 +47,7 @@ export async function gateCommand(
     out: (line: string) => void
     exists: (file: string) => boolean
     writeFile: (file: string, text: string) => void
+    env?: NodeJS.ProcessEnv
   },
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>
@@ -71,6 +74,13 @@ export async function gateCommand(
     const violations = evaluateGate(report, policy)
     if (values.json) io.out(JSON.stringify({ tests: report.tests.length, violations }, null, 2))
     else {
+      // On GitHub Actions each violation also becomes an error annotation on the run.
+      if (io.env?.GITHUB_ACTIONS === 'true') {
+        for (const v of violations)
+          io.out(
+            `::error title=${escapeProperty(`mailwright gate: ${v.rule}`)}::${escapeData(`${v.test}${v.email ? ` | ${v.email}` : ''} | ${v.detail}`)}`,
+          )
+      }
       const rules = policy.rules.map((r) => r.rule).join(', ')
       io.out(
         `${report.tests.length} tests from ${positionals.length} report${positionals.length === 1 ? '' : 's'}; rules: ${rules}`,
@@ -96,4 +106,13 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   })
+}
+
+// GitHub's workflow-command escaping: data escapes %, CR and LF; properties also : and ,.
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }

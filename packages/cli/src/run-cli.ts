@@ -39,6 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
         out: (line) => console.log(line),
         exists: existsSync,
         writeFile: (file, text) => writeFileSync(file, text),
+        env: process.env,
       })
     }
     if (command === 'headers') {

@@ -158,6 +158,16 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
         /bulk-sender\s+not met: List-Unsubscribe has an https URL; List-Unsubscribe-Post/,
       ),
     )
+    // On GitHub Actions the same violations also become error annotations.
+    const actions = await run(mailwrightBin, ['gate', ...shards, '--policy', policy], {
+      cwd: example,
+      env: { GITHUB_ACTIONS: 'true' },
+    })
+    expect(actions.output.split('\n')).toContainEqual(
+      expect.stringMatching(
+        /^::error title=mailwright gate%3A max-size::\[sandbox\] signup\.spec\.ts > sign-up sends a verification email whose link verifies the account \| "Verify your email address" → sign-up-.* \| 1\.\d KB is over 1 KB$/,
+      ),
+    )
     const json = await gate([...shards, '--policy', policy, '--json'])
     expect(JSON.parse(json.output).violations.length).toBeGreaterThan(50)
   })
