@@ -7,6 +7,8 @@ import {
   loadEmailReport,
   loadGatePolicy,
   mergeEmailReports,
+  renderJunit,
+  renderMarkdown,
 } from '@mailwright/core'
 import { UsageError } from './usage-error.js'
 
@@ -22,6 +24,8 @@ Options:
   --policy <file>   the policy (default: mailwright.gate.json if it exists, else "no failed email assertion")
   --json            print the violations as JSON
   --merged <file>   also write the merged report there
+  --markdown <file> also write the merged report's Markdown summary there (one summary for all shards)
+  --junit <file>    also write the merged report as JUnit XML there
   -h, --help        show this help
 
 Policy (mailwright.gate.json):
@@ -71,6 +75,8 @@ export async function gateCommand(
     const policy = policyFile ? loadGatePolicy(policyFile) : DEFAULT_GATE_POLICY
     const report = mergeEmailReports(positionals.map(loadEmailReport))
     if (values.merged) io.writeFile(values.merged, `${JSON.stringify(report, null, 2)}\n`)
+    if (values.markdown) io.writeFile(values.markdown, renderMarkdown(report))
+    if (values.junit) io.writeFile(values.junit, renderJunit(report))
     const violations = evaluateGate(report, policy)
     if (values.json) io.out(JSON.stringify({ tests: report.tests.length, violations }, null, 2))
     else {
@@ -103,6 +109,8 @@ function parse(argv: string[]) {
       policy: { type: 'string' },
       json: { type: 'boolean' },
       merged: { type: 'string' },
+      markdown: { type: 'string' },
+      junit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })

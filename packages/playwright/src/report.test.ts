@@ -122,9 +122,26 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
 
   it("the gate merges the shards and passes the example's policy (exit 0)", async () => {
     const merged = join(dir, 'merged.json')
-    const result = await gate([...shards, '--policy', 'mailwright.gate.json', '--merged', merged])
+    const result = await gate([
+      ...shards,
+      '--policy',
+      'mailwright.gate.json',
+      '--merged',
+      merged,
+      '--markdown',
+      join(dir, 'merged.md'),
+      '--junit',
+      join(dir, 'merged.xml'),
+    ])
     expect(readReport(merged).tests).toHaveLength(70)
     expect(readReport(merged).shard).toBeUndefined()
+    // One summary and one JUnit file for the whole sharded run.
+    expect(readFileSync(join(dir, 'merged.md'), 'utf8')).toMatch(
+      /^## Mailwright: email checks\n\n\d+ tests touched email · 0 failed/,
+    )
+    expect(readFileSync(join(dir, 'merged.xml'), 'utf8')).toContain(
+      '<testsuites name="mailwright" tests="70" failures="0"',
+    )
     expect(result.output).toContain(
       '70 tests from 2 reports; rules: no-failed-email-assertions, dmarc-pass, max-size',
     )
