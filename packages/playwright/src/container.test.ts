@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '@mailwright/core'
 import { describe, expect, it } from 'vitest'
 
 // A user's Playwright project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run
@@ -22,6 +23,7 @@ async function runProject(args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-pw-container-'))
   const report = join(dir, 'report.json')
   const seen = join(dir, 'containers.txt')
+  const ports = { CONTAINER_SMTP_PORT: String(await freePort()), APP_PORT: String(await freePort()) }
   let output = ''
   const code = await new Promise<number | null>((resolve) => {
     const child = execFile(
@@ -31,6 +33,7 @@ async function runProject(args: string[]) {
         cwd: project,
         env: {
           ...process.env,
+          ...ports,
           REPORT_FILE: report,
           CONTAINERS_SEEN: seen,
           CI: '',
@@ -61,10 +64,10 @@ describe.skipIf(!docker && !process.env.CI)('Playwright with a MailDev container
   it('the global setup starts one container for both projects, tests share it in isolation, it is gone after', async () => {
     const run = await runProject(['--grep-invert', 'fails on purpose'])
     expect(run.code, run.output).toBe(0)
-    expect(run.json.stats).toMatchObject({ expected: 10, unexpected: 0 })
+    expect(run.json.stats).toMatchObject({ expected: 12, unexpected: 0 })
     // Both projects, on two workers, used one container, and the teardown removed it.
     const ids = readFileSync(run.seen, 'utf8').trim().split('\n')
-    expect(ids).toHaveLength(10)
+    expect(ids).toHaveLength(12)
     expect(new Set(ids).size).toBe(1)
     expect(exists(ids[0] as string)).toBe(false)
   }, 120_000)

@@ -27,6 +27,21 @@ test('every test of both projects uses the one container the global setup starte
   appendFileSync(process.env.CONTAINERS_SEEN as string, `${containerId}\n`)
 })
 
+test('the app under test (a webServer started before the container) sends to it', async ({
+  inbox,
+  request,
+}) => {
+  const response = await request.post(`/invite?to=${encodeURIComponent(inbox.address)}`)
+  expect(response.status()).toBe(202)
+  const email = await inbox.waitForEmail({ subject: 'You are invited' })
+  expect(email).toBeSentFrom('team@app.example')
+  expect(email).toHaveLink('https://app.example/join')
+  appendFileSync(
+    process.env.CONTAINERS_SEEN as string,
+    `${JSON.parse(JSON.parse(process.env.MAILWRIGHT_CONTAINERS ?? '{}').containers).containerId}\n`,
+  )
+})
+
 test('fails on purpose: the report carries the container log', async ({ inbox }) => {
   await expect(inbox).toReceiveEmail({ subject: /Never/ }, { timeout: 300 })
 })

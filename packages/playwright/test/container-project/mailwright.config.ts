@@ -8,6 +8,8 @@ export default defineConfig({
         type: 'container',
         server: 'maildev',
         image: process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0',
+        // The app under test (a webServer) is started first and told this port.
+        ports: { smtp: Number(process.env.CONTAINER_SMTP_PORT) },
       },
     },
   },

@@ -8,6 +8,13 @@ export default defineConfig({
   fullyParallel: true,
   globalSetup: '@mailwright/playwright/global-setup',
   reporter: [['json', { outputFile: process.env.REPORT_FILE ?? 'report.json' }]],
+  // Started before the global setup, so it is told the container's fixed SMTP port (mailwright.config.ts).
+  webServer: {
+    command: `${JSON.stringify(process.execPath)} app.ts`,
+    url: `http://127.0.0.1:${process.env.APP_PORT}/health`,
+    reuseExistingServer: false,
+  },
+  use: { baseURL: `http://127.0.0.1:${process.env.APP_PORT}` },
   projects: [
     { name: 'one', use: { mailEnv: 'containers' } },
     { name: 'two', use: { mailEnv: 'containers' } },
