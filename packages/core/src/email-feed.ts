@@ -54,11 +54,6 @@ export class EmailFeed implements InboxBackend {
     if (failure) throw failure
   }
 
-  /** Every email taken in, in arrival order. */
-  all(): readonly CapturedEmail[] {
-    return this.#emails
-  }
-
   async list(address: string, query: EmailQuery): Promise<CapturedEmail[]> {
     await this.settled()
     return this.#emails.filter((e) => belongs(e, address) && explainMismatch(query, e).length === 0)

@@ -28,6 +28,7 @@ export {
 } from './captured-email.js'
 export { ConfigError } from './config/config-error.js'
 export {
+  CAPTURE_SERVERS,
   type ConfigValue,
   defineConfig,
   type EnvironmentConfig,

@@ -1,10 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@mailwright/core'
 import { describe, expect, it } from 'vitest'
+import { runNode } from '../../core/src/run-node.test-util.js'
 
 // A user's Playwright project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run
 // for real with '@mailwright/playwright/global-setup'. Needs Docker and the image scripts/build-images.sh
@@ -24,33 +25,16 @@ async function runProject(args: string[]) {
   const report = join(dir, 'report.json')
   const seen = join(dir, 'containers.txt')
   const ports = { CONTAINER_SMTP_PORT: String(await freePort()), APP_PORT: String(await freePort()) }
-  let output = ''
-  const code = await new Promise<number | null>((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [cli, 'test', '-c', join(project, 'playwright.config.ts'), ...args],
-      {
-        cwd: project,
-        env: {
-          ...process.env,
-          ...ports,
-          REPORT_FILE: report,
-          CONTAINERS_SEEN: seen,
-          CI: '',
-          MAILWRIGHT_ENV: '',
-          MAILWRIGHT_INBOX_URL: '',
-        },
-      },
-      () => {},
-    )
-    child.stdout?.on('data', (d) => {
-      output += d
-    })
-    child.stderr?.on('data', (d) => {
-      output += d
-    })
-    child.on('exit', resolve)
-  })
+  const { code, output } = await runNode(
+    cli,
+    ['test', '-c', join(project, 'playwright.config.ts'), ...args],
+    project,
+    {
+      ...ports,
+      REPORT_FILE: report,
+      CONTAINERS_SEEN: seen,
+    },
+  )
   const json = JSON.parse(readFileSync(report, 'utf8')) as {
     stats: { expected: number; unexpected: number }
     suites: Array<{ specs: Array<{ title: string; tests: Array<{ results: JsonResult[] }> }> }>

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { type EmailReport, freePort } from '@mailwright/core'
 import { chromium } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runNode } from '../../core/src/run-node.test-util.js'
 import { CHROMIUM_ARGS, findChromium } from './find-browser.js'
 
 // The email evidence report from real runs of the Playwright example (sharded in two, as across machines),
@@ -17,40 +17,7 @@ const evidenceProject = fileURLToPath(new URL('../test/evidence-project/', impor
 const playwrightCli = fileURLToPath(import.meta.resolve('@playwright/test/cli'))
 const mailwrightBin = fileURLToPath(import.meta.resolve('mailwright/bin'))
 
-function run(
-  file: string,
-  args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    let output = ''
-    const child = execFile(process.execPath, [file, ...args], {
-      cwd: options.cwd,
-      env: {
-        ...process.env,
-        CI: '',
-        NO_COLOR: '1',
-        MAILWRIGHT_ENV: '',
-        MAILWRIGHT_INBOX_URL: '',
-        MAILWRIGHT_REPORT: '',
-        MAILWRIGHT_RECORD: '',
-        VITEST: '',
-        VITEST_WORKER_ID: '',
-        VITEST_POOL_ID: '',
-        ...options.env,
-      },
-    })
-    child.stdout?.on('data', (d) => {
-      output += d
-    })
-    child.stderr?.on('data', (d) => {
-      output += d
-    })
-    child.on('exit', (code) => resolve({ code, output }))
-  })
-}
-
-const gate = (args: string[]) => run(mailwrightBin, ['gate', ...args], { cwd: example })
+const gate = (args: string[]) => runNode(mailwrightBin, ['gate', ...args], example)
 const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as EmailReport
 
 describe('the email report of the Playwright example, sharded in two, and mailwright gate', () => {
@@ -65,9 +32,10 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
         MAILWRIGHT_HTTP_PORT: String(await freePort()),
         SIGNUP_APP_PORT: String(await freePort()),
       }
-      const shardRun = await run(playwrightCli, ['test', `--shard=${shard}/2`], {
-        cwd: example,
-        env: { ...ports, EXAMPLE_RESULTS_DIR: results, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') },
+      const shardRun = await runNode(playwrightCli, ['test', `--shard=${shard}/2`], example, {
+        ...ports,
+        EXAMPLE_RESULTS_DIR: results,
+        GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
       })
       expect(shardRun.code, shardRun.output).toBe(0)
       shards.push(join(results, 'mailwright-report.json'))
@@ -176,9 +144,8 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
       ),
     )
     // On GitHub Actions the same violations also become error annotations.
-    const actions = await run(mailwrightBin, ['gate', ...shards, '--policy', policy], {
-      cwd: example,
-      env: { GITHUB_ACTIONS: 'true' },
+    const actions = await runNode(mailwrightBin, ['gate', ...shards, '--policy', policy], example, {
+      GITHUB_ACTIONS: 'true',
     })
     expect(actions.output.split('\n')).toContainEqual(
       expect.stringMatching(
@@ -262,7 +229,7 @@ describe('a run that fails on purpose', () => {
   it('reports the failed email assertion, and the gate names it (exit 1)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mailwright-report-fail-'))
     const reportFile = join(dir, 'mailwright-report.json')
-    const result = await run(
+    const result = await runNode(
       playwrightCli,
       [
         'test',
@@ -271,7 +238,8 @@ describe('a run that fails on purpose', () => {
         '--reporter',
         '@mailwright/playwright/reporter',
       ],
-      { cwd: evidenceProject, env: { MAILWRIGHT_REPORT: reportFile } },
+      evidenceProject,
+      { MAILWRIGHT_REPORT: reportFile },
     )
     expect(result.code, result.output).toBe(1)
     const report = readReport(reportFile)

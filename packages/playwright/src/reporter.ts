@@ -8,8 +8,7 @@ import {
   writeEmailReport,
 } from '@mailwright/core'
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter'
-
-const RECORD_CONTENT_TYPE = 'application/vnd.mailwright.record+json'
+import { RECORD_CONTENT_TYPE } from './record-content-type.js'
 
 /**
  * Playwright reporter that writes the email evidence report: `mailwright-report.json` (per test: environment,

@@ -27,6 +27,7 @@ import {
   type ExpectMatcherState,
   type TestInfo,
 } from '@playwright/test'
+import { RECORD_CONTENT_TYPE } from './record-content-type.js'
 
 /** When emails are attached to the test report. */
 export type MailEvidenceMode = 'on-failure' | 'always' | 'off'
@@ -69,9 +70,6 @@ let recording: TestEmailRecorder | undefined
 const record = (email: CapturedEmail | undefined, failed: boolean, call: MatcherCall) => {
   recording?.assertion(call.matcher, call.not, !failed, call.message, email)
 }
-
-/** The attachment that carries a test's email record to `@mailwright/playwright/reporter`. */
-export const RECORD_CONTENT_TYPE = 'application/vnd.mailwright.record+json'
 
 /**
  * Playwright Test's `test` with Mailwright's fixtures.

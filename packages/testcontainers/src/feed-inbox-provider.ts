@@ -33,7 +33,7 @@ export function feedInboxProvider(
   url: string,
   options: ContainerInboxOptions,
   close: () => Promise<void>,
-): InboxProvider & { logs?: () => Promise<string> } {
+): InboxProvider {
   const domain = options.domain ?? 'inbox.test'
   if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domain))
     throw new InvalidArgumentError('domain', domain, 'a domain name such as inbox.test')

@@ -5,7 +5,6 @@ export { connectMailDev } from './maildev-inbox.js'
 export { MAILPIT_IMAGE, MailpitContainer, StartedMailpitContainer } from './mailpit-container.js'
 export { connectMailpit } from './mailpit-inbox.js'
 export {
-  CAPTURE_SERVERS,
   type CaptureServer,
   connectCaptureServer,
   describeCaptureServer,

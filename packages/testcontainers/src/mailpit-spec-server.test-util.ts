@@ -78,27 +78,26 @@ export async function startMailpitSpecServer(
 ): Promise<MailpitSpecServer> {
   const messages: Stored[] = []
   const operations: string[] = []
-  const violations = new Proxy([] as string[], {
-    // Every recorded violation is also reported as it happens (the image prints them to its log).
-    set(target, key, value) {
-      if (typeof value === 'string' && key !== 'length') onViolation(value)
-      return Reflect.set(target, key, value)
-    },
-  })
+  const violations: string[] = []
+  // Every violation is also reported as it happens (the image prints them to its log).
+  const violate = (violation: string) => {
+    violations.push(violation)
+    onViolation(violation)
+  }
   let eventConnections = 0
 
   const http = createServer((request, response) => {
     try {
       handle(request, response)
     } catch (error) {
-      violations.push(`${request.method} ${request.url}: ${(error as Error).message}`)
+      violate(`${request.method} ${request.url}: ${(error as Error).message}`)
       response.writeHead(500).end()
     }
   })
   const events = new WebSocketServer({ noServer: true })
   http.on('upgrade', (request, socket, head) => {
     if (request.url !== '/api/events') {
-      violations.push(`websocket ${request.url}: Mailpit's websocket is /api/events`)
+      violate(`websocket ${request.url}: Mailpit's websocket is /api/events`)
       socket.destroy()
       return
     }
@@ -116,7 +115,7 @@ export async function startMailpitSpecServer(
     }
     const match = matchOperation(url.pathname, method)
     if (!match) {
-      violations.push(`${request.method} ${url.pathname}: not in Mailpit's API description`)
+      violate(`${request.method} ${url.pathname}: not in Mailpit's API description`)
       response.writeHead(404).end('not in the description')
       return
     }
@@ -124,13 +123,13 @@ export async function startMailpitSpecServer(
     operations.push(operation.operationId)
     for (const [name, value] of url.searchParams) {
       const declared = operation.parameters?.find((p) => p.in === 'query' && p.name === name)
-      if (!declared) violations.push(`${operation.operationId}: query parameter "${name}" is not declared`)
+      if (!declared) violate(`${operation.operationId}: query parameter "${name}" is not declared`)
       else if (declared.type === 'integer' && !/^-?\d+$/.test(value))
-        violations.push(`${operation.operationId}: "${name}=${value}" is not an integer`)
+        violate(`${operation.operationId}: "${name}=${value}" is not an integer`)
     }
     const reply = (status: number, body: unknown, type = 'application/json') => {
       const declared = operation.responses[String(status)]
-      if (!declared) violations.push(`${operation.operationId}: status ${status} is not declared`)
+      if (!declared) violate(`${operation.operationId}: status ${status} is not declared`)
       const schema =
         declared &&
         (declared.$ref
@@ -138,7 +137,7 @@ export async function startMailpitSpecServer(
           : declared.schema)
       if (type === 'application/json' && schema) {
         for (const problem of validate(body, schema, '$'))
-          violations.push(`${operation.operationId} ${status}: ${problem}`)
+          violate(`${operation.operationId} ${status}: ${problem}`)
       }
       response.writeHead(status, { 'content-type': type })
       response.end(type === 'application/json' ? JSON.stringify(body) : (body as Buffer | string))
@@ -189,9 +188,7 @@ export async function startMailpitSpecServer(
         return reply(200, stored.raw, 'text/plain')
       }
       default:
-        violations.push(
-          `${operation.operationId}: the stand-in does not serve it (the adapter should not need it)`,
-        )
+        violate(`${operation.operationId}: the stand-in does not serve it (the adapter should not need it)`)
         return reply(400, 'not served by the stand-in', 'text/plain')
     }
   }

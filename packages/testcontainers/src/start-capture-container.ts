@@ -1,13 +1,15 @@
-import { type InboxProvider, InvalidArgumentError, type SendingProfile } from '@mailwright/core'
+import {
+  CAPTURE_SERVERS,
+  type InboxProvider,
+  InvalidArgumentError,
+  type SendingProfile,
+} from '@mailwright/core'
 import type { StartedCaptureContainer } from './capture-container.js'
 import { containerLog } from './container-log.js'
 import { MailDevContainer } from './maildev-container.js'
 import { connectMailDev } from './maildev-inbox.js'
 import { MailpitContainer } from './mailpit-container.js'
 import { connectMailpit } from './mailpit-inbox.js'
-
-/** The capture servers Mailwright can run in a container. */
-export const CAPTURE_SERVERS = ['mailpit', 'maildev'] as const
 
 /**
  * A started capture container, as a plain value a runner's global setup hands to its test workers

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '@mailwright/core'
 import { generateDkimKey } from '@mailwright/core/testing'
 import { describe, expect, it } from 'vitest'
-import { runNode, VITEST_CLI } from './nested-run.test-util.js'
+import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
 
 // A user's Vitest project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run for
 // real: the global setup starts MailDev once, the fixtures use it, and a failing test carries its log.

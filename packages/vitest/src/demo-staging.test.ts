@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runNode, VITEST_CLI } from './nested-run.test-util.js'
+import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
 
 const script = fileURLToPath(new URL('../../../scripts/demo-staging.ts', import.meta.url))
 const vitestExample = fileURLToPath(new URL('../../../examples/vitest-mailer/', import.meta.url))

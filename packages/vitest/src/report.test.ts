@@ -6,18 +6,15 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EmailReport } from '@mailwright/core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runNode, VITEST_CLI } from './nested-run.test-util.js'
+import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
 
 // @mailwright/vitest/reporter on real runs: the vitest-mailer example in the sandbox and in a MailDev
 // container (the gate compares the two), and a project that fails on purpose.
 const example = fileURLToPath(new URL('../../../examples/vitest-mailer/', import.meta.url))
 const evidenceProject = fileURLToPath(new URL('../test/evidence-project/', import.meta.url))
-const vitest = VITEST_CLI
 const mailwrightBin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url))
 const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE || 'mailwright/maildev:3.0.0'
 const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
-
-const run = runNode
 
 const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as EmailReport
 
@@ -27,7 +24,9 @@ describe('the email report of the Vitest example', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mailwright-vitest-report-'))
     sandbox = join(dir, 'sandbox.json')
-    const result = await run(vitest, ['run', 'src/mailer.test.ts'], example, { MAILWRIGHT_REPORT: sandbox })
+    const result = await runNode(VITEST_CLI, ['run', 'src/mailer.test.ts'], example, {
+      MAILWRIGHT_REPORT: sandbox,
+    })
     expect(result.code, result.output).toBe(0)
   }, 120_000)
 
@@ -78,13 +77,15 @@ describe('the email report of the Vitest example', () => {
   it('two Vitest shards write a report each; the gate merges them', async () => {
     const shards = [join(dir, 'shard-1.json'), join(dir, 'shard-2.json')]
     for (const [i, file] of shards.entries()) {
-      const result = await run(vitest, ['run', `--shard=${i + 1}/2`], example, { MAILWRIGHT_REPORT: file })
+      const result = await runNode(VITEST_CLI, ['run', `--shard=${i + 1}/2`], example, {
+        MAILWRIGHT_REPORT: file,
+      })
       expect(result.code, result.output).toBe(0)
       expect(readReport(file).shard).toEqual({ current: i + 1, total: 2 })
     }
     const keys = shards.flatMap((f) => readReport(f).tests.map((t) => t.key))
     expect(new Set(keys).size).toBe(keys.length)
-    const gate = await run(mailwrightBin, ['gate', ...shards], dir)
+    const gate = await runNode(mailwrightBin, ['gate', ...shards], dir)
     expect(gate.output).toContain(`${keys.length} tests from 2 reports`)
     expect(gate.code).toBe(0)
   }, 120_000)
@@ -93,7 +94,7 @@ describe('the email report of the Vitest example', () => {
     'the same tests in a MailDev container saw the same subjects and links: the gate compares the environments',
     async () => {
       const containers = join(dir, 'containers.json')
-      const result = await run(vitest, ['run', 'src/mailer.test.ts'], example, {
+      const result = await runNode(VITEST_CLI, ['run', 'src/mailer.test.ts'], example, {
         MAILWRIGHT_ENV: 'containers',
         MAILWRIGHT_REPORT: containers,
       })
@@ -112,7 +113,7 @@ describe('the email report of the Vitest example', () => {
           ],
         }),
       )
-      const gate = await run(mailwrightBin, ['gate', sandbox, containers, '--policy', policy], dir)
+      const gate = await runNode(mailwrightBin, ['gate', sandbox, containers, '--policy', policy], dir)
       expect(gate.output).toContain('mailwright gate: no violations.')
       expect(gate.code).toBe(0)
     },
@@ -124,10 +125,15 @@ describe('a Vitest project that fails on purpose', () => {
   it('reports the failed email assertion and the failed test, and the gate exits 1', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mailwright-vitest-report-fail-'))
     const reportFile = join(dir, 'report.json')
-    const result = await run(vitest, ['run', '--reporter=@mailwright/vitest/reporter'], evidenceProject, {
-      MAILWRIGHT_REPORT: reportFile,
-      REPORT_FILE: join(dir, 'annotations.json'),
-    })
+    const result = await runNode(
+      VITEST_CLI,
+      ['run', '--reporter=@mailwright/vitest/reporter'],
+      evidenceProject,
+      {
+        MAILWRIGHT_REPORT: reportFile,
+        REPORT_FILE: join(dir, 'annotations.json'),
+      },
+    )
     expect(result.code, result.output).toBe(1)
     const report = readReport(reportFile)
     const byTitle = new Map(report.tests.map((t) => [t.title, t]))
@@ -147,7 +153,7 @@ describe('a Vitest project that fails on purpose', () => {
     expect(byTitle.get('receives an email it never waits for')?.emails).toEqual([
       expect.objectContaining({ subject: 'Never looked at', waited: false, asserted: false }),
     ])
-    const gate = await run(mailwrightBin, ['gate', reportFile], dir)
+    const gate = await runNode(mailwrightBin, ['gate', reportFile], dir)
     expect(gate.code).toBe(1)
     expect(gate.output).toContain('mailwright gate: 1 violation')
     expect(gate.output).toMatch(

@@ -16,6 +16,9 @@ export interface GraphMailboxConfig {
   loginUrl?: string
 }
 
+/** The capture servers an environment can run in a container (`inbox: { type: 'container', server }`). */
+export const CAPTURE_SERVERS = ['mailpit', 'maildev'] as const
+
 /** Where a test's inbox lives. */
 export type InboxConfig =
   | { type: 'local'; smtpPort?: number; httpPort?: number; domain?: string }
@@ -36,7 +39,7 @@ export type InboxConfig =
     }
   | {
       type: 'container'
-      server: 'mailpit' | 'maildev'
+      server: (typeof CAPTURE_SERVERS)[number]
       image?: string
       /**
        * Fixed ports on 127.0.0.1 (default: free ones). Give them when the app under test is started before the

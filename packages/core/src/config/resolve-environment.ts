@@ -8,6 +8,7 @@ import type {
   ProfileConfig,
   TransportConfig,
 } from './define-config.js'
+import { CAPTURE_SERVERS } from './define-config.js'
 import { isEnvReference } from './env.js'
 import type { RecipientRule } from './recipient-guard.js'
 import { Secret } from './secret.js'
@@ -34,7 +35,6 @@ export interface ResolvedEnvironment {
 
 const SECRET_KEYS = new Set(['clientSecret', 'password', 'accessToken', 'clientKey'])
 const INBOX_TYPES = ['local', 'server', 'graph', 'imap', 'container']
-const CAPTURE_SERVERS = ['mailpit', 'maildev']
 const TRANSPORT_TYPES = ['inbox', 'office365-smtp', 'office365-relay', 'graph']
 const REQUIRED: Record<string, string[]> = {
   'inbox.server': ['url'],
@@ -106,7 +106,7 @@ export function resolveEnvironment(
     secrets,
   ) as Resolved<TransportConfig>
   const server = (inbox as { server?: unknown }).server
-  if (inbox.type === 'container' && !CAPTURE_SERVERS.includes(server as string)) {
+  if (inbox.type === 'container' && !(CAPTURE_SERVERS as readonly string[]).includes(server as string)) {
     throw new ConfigError(
       `${base}.inbox.server`,
       `is ${JSON.stringify(server)}, which is not a capture server Mailwright can run`,

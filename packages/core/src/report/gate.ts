@@ -313,13 +313,13 @@ function pathOf(link: string): string {
 
 function matches(where: EmailFilter | undefined, email: ReportedEmail, test: ReportedTest): boolean {
   if (!where) return true
-  const test_ = (pattern: string | undefined, values: string[]) =>
+  const anyMatch = (pattern: string | undefined, values: string[]) =>
     pattern === undefined || values.some((v) => new RegExp(pattern).test(v))
   return (
-    test_(where.subject, [email.subject]) &&
-    test_(where.from, [email.from ?? '']) &&
-    test_(where.to, [...email.to, ...email.recipients]) &&
-    test_(where.environment, [test.environment])
+    anyMatch(where.subject, [email.subject]) &&
+    anyMatch(where.from, [email.from ?? '']) &&
+    anyMatch(where.to, [...email.to, ...email.recipients]) &&
+    anyMatch(where.environment, [test.environment])
   )
 }
 

@@ -1,3 +1,4 @@
+// Every package's tests run nested projects and the CLI through this one helper.
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -24,7 +25,9 @@ export function runNode(
         NO_COLOR: '1',
         FORCE_COLOR: '0',
         MAILWRIGHT_ENV: '',
+        MAILWRIGHT_INBOX_URL: '',
         MAILWRIGHT_REPORT: '',
+        MAILWRIGHT_RECORD: '',
         SMTP_HOST: '',
         SMTP_PORT: '',
         VITEST: '',
