@@ -98,4 +98,28 @@ describe('parseAuthenticationResults', () => {
       expect(() => parseAuthenticationResults(junk)).not.toThrow()
     }
   })
+
+  // A sender can plant these: the tokenizer used to loop forever on a stray ')' until the heap ran out.
+  it('returns on an unbalanced ")", keeping what it can read and saying what it ignored', () => {
+    const spf = parseAuthenticationResults('example.com; spf=pass )')
+    expect(spf.results).toEqual([{ method: 'spf', result: 'pass', props: {} }])
+    expect(spf.warnings).toEqual(['ignored an unbalanced ")" at offset 22'])
+    const dkim = parseAuthenticationResults('example.com; dkim=pass (x)) header.d=example.com')
+    expect(dkim.results).toEqual([
+      { method: 'dkim', result: 'pass', resultComment: 'x', props: { 'header.d': 'example.com' } },
+    ])
+    expect(dkim.warnings).toEqual(['ignored an unbalanced ")" at offset 26'])
+    const many = parseAuthenticationResults(`mx; spf=pass ${')'.repeat(10_000)}`)
+    expect(many.results).toHaveLength(1)
+    expect(many.warnings).toHaveLength(10_000)
+  })
+
+  it('says when a comment or a quoted string is never closed', () => {
+    expect(parseAuthenticationResults('mx; spf=pass (never closed').warnings).toEqual([
+      'the comment opened at offset 13 is not closed',
+    ])
+    expect(parseAuthenticationResults('mx; spf=pass smtp.mailfrom="a@b').warnings).toEqual([
+      'the quoted string opened at offset 27 is not closed',
+    ])
+  })
 })

@@ -43,8 +43,8 @@ export function parseAuthenticationResults(headerValue: string): AuthenticationR
   const value = headerValue
     .replace(/^\s*(?:ARC-)?Authentication-Results\s*:/i, '')
     .replace(/\r?\n[ \t]+/g, ' ')
-  const tokens = tokenize(value)
   const out: AuthenticationResults = { results: [], warnings: [] }
+  const tokens = tokenize(value, out.warnings)
   let i = 0
   const skipComments = () => {
     while (tokens[i]?.kind === 'comment') i += 1
@@ -177,7 +177,8 @@ function parseResinfo(segment: Token[]): AuthResult | string {
   return out
 }
 
-function tokenize(value: string): Token[] {
+// Every branch advances `i`, so the loop ends on any input: a sender can plant any header.
+function tokenize(value: string, warnings: string[]): Token[] {
   const tokens: Token[] = []
   let i = 0
   let space = false
@@ -188,7 +189,14 @@ function tokenize(value: string): Token[] {
       i += 1
       continue
     }
+    if (c === ')') {
+      warnings.push(`ignored an unbalanced ")" at offset ${i}`)
+      space = true
+      i += 1
+      continue
+    }
     if (c === '(') {
+      const start = i
       let depth = 0
       let text = ''
       for (; i < value.length; i++) {
@@ -210,17 +218,20 @@ function tokenize(value: string): Token[] {
           text += d
         } else text += d
       }
+      if (depth > 0) warnings.push(`the comment opened at offset ${start} is not closed`)
       tokens.push({ kind: 'comment', text: text.trim(), space })
       space = true
       continue
     }
     if (c === '"') {
+      const start = i
       let text = ''
       i += 1
       for (; i < value.length && value[i] !== '"'; i++) {
         if (value[i] === '\\') i += 1
         text += value[i] ?? ''
       }
+      if (i >= value.length) warnings.push(`the quoted string opened at offset ${start} is not closed`)
       i += 1
       tokens.push({ kind: 'quoted', text, space })
       space = false
