@@ -5,9 +5,15 @@ export {
   type SenderIdentity,
 } from './auth/analyze-headers.js'
 export { bulkSenderChecks } from './auth/bulk-sender-checks.js'
-export { computeEmailAuth, type SendingProfile } from './auth/compute-email-auth.js'
+export { type CheckSpfOptions, checkSpf } from './auth/check-spf.js'
+export {
+  type ComputeEmailAuthOptions,
+  computeEmailAuth,
+  type SendingProfile,
+} from './auth/compute-email-auth.js'
 export { type DnsRecords, type DnsResolver, systemResolver, zoneResolver } from './auth/dns-resolver.js'
 export type { ArcVerdict, DkimVerdict, DmarcVerdict, EmailAuth, SpfVerdict } from './auth/email-auth.js'
+export { type EvaluateDmarcOptions, evaluateDmarc } from './auth/evaluate-dmarc.js'
 export { loadDnsZone, parseZoneFile } from './auth/load-dns-zone.js'
 export {
   type AuthenticationResults,
@@ -16,6 +22,7 @@ export {
 } from './auth/parse-authentication-results.js'
 export { receivedEmailAuth } from './auth/received-email-auth.js'
 export { type TrustedReceiver, verdictFromHeaders } from './auth/verdict-from-headers.js'
+export { type VerifyDkimOptions, verifyDkim } from './auth/verify-dkim.js'
 export {
   CapturedEmail,
   type CapturedEmailFields,

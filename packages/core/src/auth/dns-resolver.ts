@@ -6,6 +6,11 @@ export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>
 /** The machine's own resolver (real DNS). */
 export const systemResolver: DnsResolver = (name, rrtype) => dns.resolve(name, rrtype)
 
+/** The resolver a `dns` option names: the system's when unset or `'system'`. */
+export function resolverFor(dnsOption: 'system' | DnsResolver | undefined): DnsResolver {
+  return dnsOption === undefined || dnsOption === 'system' ? systemResolver : dnsOption
+}
+
 /** DNS records by name, then by type: `{ 'example.com': { TXT: ['v=spf1 -all'] } }`. */
 export type DnsRecords = Record<string, Partial<Record<'TXT' | 'A' | 'AAAA' | 'MX' | 'CNAME', string[]>>>
 

@@ -10,6 +10,8 @@ export interface SpfVerdict {
   record?: string
   /** The mechanism that matched the IP, when one did (`ip4:203.0.113.0/24`, `include:…`, `-all`). */
   mechanism?: string
+  /** On a fail, the domain owner's explanation from the record's `exp=` (RFC 7208 §6.2): third-party text. */
+  explanation?: string
 }
 
 /** One DKIM signature's verdict. */

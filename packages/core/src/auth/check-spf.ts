@@ -1,0 +1,90 @@
+import { BlockList, isIP } from 'node:net'
+import { type DnsResolver, resolverFor } from './dns-resolver.js'
+import type { SpfVerdict } from './email-auth.js'
+
+/** What SPF's check_host() needs (RFC 7208 §4.1). */
+export interface CheckSpfOptions {
+  /** The client's IP address: the sending server's production egress address. */
+  ip: string
+  /** The MAIL FROM address; empty or unset for a null sender, when the HELO name is checked instead. */
+  mailFrom?: string
+  /** The HELO/EHLO name. Default: the IP in brackets. */
+  helo?: string
+  /** The system resolver (default) or an offline one ({@link zoneResolver}). */
+  dns?: 'system' | DnsResolver
+  /** The receiving server's name, written into the comment. Default `mailwright`. */
+  mta?: string
+  /** The deadline for the whole evaluation (RFC 7208 §4.6.4): past it the result is `temperror`. Default 20 s. */
+  timeoutMs?: number
+}
+
+/**
+ * Checks SPF for a sending IP, HELO name and MAIL FROM the way a receiving server does (RFC 7208, every
+ * syntax rule applied: a malformed record is `permerror`, never a guess), with the same code
+ * {@link computeEmailAuth} uses. The domain owner's `exp=` text comes back as `explanation` on a fail.
+ *
+ * @example
+ * const spf = await checkSpf({ ip: '203.0.113.10', mailFrom: 'bounces@example.com', dns: zoneResolver(records) })
+ * spf.result    // 'pass'
+ * spf.mechanism // 'ip4:203.0.113.0/24'
+ */
+export async function checkSpf(options: CheckSpfOptions): Promise<SpfVerdict> {
+  const { spf } = await import('mailauth')
+  let helo = options.helo || options.ip
+  if (isIP(helo)) helo = `[${helo}]`
+  const result = (await spf({
+    sender: options.mailFrom || undefined,
+    ip: options.ip,
+    helo,
+    mta: options.mta ?? 'mailwright',
+    resolver: resolverFor(options.dns) as never,
+    strict: true,
+    maxElapsedTime: options.timeoutMs ?? 20_000,
+  } as never)) as SpfResponse
+  const verdict: SpfVerdict = {
+    result: result.status.result,
+    domain: result.domain,
+    clientIp: result['client-ip'],
+    comment: result.status.comment,
+    record: result.rr,
+    mechanism: decidingMechanism(result.rr, options.ip, result.status.result),
+  }
+  if (result.explanation) verdict.explanation = result.explanation
+  return verdict
+}
+
+interface SpfResponse {
+  domain: string
+  'client-ip'?: string
+  rr?: string
+  explanation?: string
+  status: { result: string; comment?: string }
+}
+
+// The mechanism that decided, for the common record shapes: the first ip4/ip6 range holding the IP,
+// else the `all` term for a fail/softfail/neutral, else the includes/redirect that must have matched.
+function decidingMechanism(record: string | undefined, ip: string, result: string): string | undefined {
+  if (!record) return undefined
+  const terms = record.split(/\s+/).slice(1)
+  const ipTerm = terms.find((t) => {
+    const m = /^[+~?-]?ip([46]):(.+)$/i.exec(t)
+    return m ? inRange(ip, m[2] as string) : false
+  })
+  if (ipTerm) return ipTerm
+  if (result !== 'pass') return terms.find((t) => /^[+~?-]?all$/i.test(t))
+  return terms.filter((t) => /^[+]?(include|a|mx|exists|redirect)[:=]?/i.test(t)).join(' ') || undefined
+}
+
+// A record is anyone's text: a range that is not one (`/33`, `/abc`) matches nothing here rather than
+// throwing; the evaluation itself has already judged it (permerror).
+function inRange(ip: string, range: string): boolean {
+  const [base = '', bits, ...rest] = range.split('/')
+  const family = isIP(ip)
+  if (family === 0 || isIP(base) !== family || rest.length > 0) return false
+  const max = family === 4 ? 32 : 128
+  const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : Number.NaN
+  if (!(prefix >= 0 && prefix <= max)) return false
+  const list = new BlockList()
+  list.addSubnet(base, prefix, family === 4 ? 'ipv4' : 'ipv6')
+  return list.check(ip, family === 4 ? 'ipv4' : 'ipv6')
+}
