@@ -217,10 +217,10 @@ function* logicalLines(text: string): Generator<[number, string]> {
 function tokenize(line: string): string[] {
   const tokens: string[] = []
   // RFC 1035 5.1: in names and quoted strings alike, \DDD is the octet with that decimal value and \X is X.
-  const unescape = (text: string) =>
+  const unescapeText = (text: string) =>
     text.replace(/\\(\d{3}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(Number(e)) : e))
   for (const match of line.matchAll(/"((?:[^"\\]|\\.)*)"|((?:[^\s\\]|\\.)+)/g)) {
-    tokens.push(unescape(match[1] ?? (match[2] as string)))
+    tokens.push(unescapeText(match[1] ?? (match[2] as string)))
   }
   return tokens
 }
