@@ -30,6 +30,7 @@ export interface CheckSpfOptions {
  */
 export async function checkSpf(options: CheckSpfOptions): Promise<SpfVerdict> {
   const { spf } = await import('mailauth')
+  const resolver = resolverFor(options.dns)
   let helo = options.helo || options.ip
   if (isIP(helo)) helo = `[${helo}]`
   const result = (await spf({
@@ -37,20 +38,34 @@ export async function checkSpf(options: CheckSpfOptions): Promise<SpfVerdict> {
     ip: options.ip,
     helo,
     mta: options.mta ?? 'mailwright',
-    resolver: resolverFor(options.dns) as never,
+    resolver: resolver as never,
     strict: true,
     maxElapsedTime: options.timeoutMs ?? 20_000,
   } as never)) as SpfResponse
+  // A record that is an error is the one the sender must see, but mailauth does not return it.
+  const record =
+    result.rr ??
+    (result.status.result === 'permerror' ? await publishedRecord(result.domain, resolver) : undefined)
   const verdict: SpfVerdict = {
     result: result.status.result,
     domain: result.domain,
     clientIp: result['client-ip'],
     comment: result.status.comment,
-    record: result.rr,
-    mechanism: decidingMechanism(result.rr, options.ip, result.status.result),
+    record,
+    mechanism: decidingMechanism(record, options.ip, result.status.result),
   }
   if (result.explanation) verdict.explanation = result.explanation
   return verdict
+}
+
+async function publishedRecord(domain: string, resolver: DnsResolver): Promise<string | undefined> {
+  try {
+    const answers = (await resolver(domain, 'TXT')) as string[][]
+    const records = answers.map((parts) => parts.join('')).filter((t) => /^v=spf1(\s|$)/i.test(t))
+    return records.length === 1 ? records[0] : undefined
+  } catch {
+    return undefined
+  }
 }
 
 interface SpfResponse {
@@ -64,7 +79,7 @@ interface SpfResponse {
 // The mechanism that decided, for the common record shapes: the first ip4/ip6 range holding the IP,
 // else the `all` term for a fail/softfail/neutral, else the includes/redirect that must have matched.
 function decidingMechanism(record: string | undefined, ip: string, result: string): string | undefined {
-  if (!record) return undefined
+  if (!record || !['pass', 'fail', 'softfail', 'neutral'].includes(result)) return undefined
   const terms = record.split(/\s+/).slice(1)
   const ipTerm = terms.find((t) => {
     const m = /^[+~?-]?ip([46]):(.+)$/i.exec(t)

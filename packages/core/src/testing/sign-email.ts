@@ -11,6 +11,10 @@ export interface SignEmailOptions {
   identity?: string
   /** Headers to sign. Default: mailauth's list (From, To, Subject, Date, Message-ID, …). */
   headers?: string[]
+  /** The signing time written as `t=`. Default: now. */
+  signTime?: Date
+  /** The expiry written as `x=`. Default: none. */
+  expires?: Date
 }
 
 /**
@@ -24,6 +28,8 @@ export async function signEmail(raw: Buffer | string, options: SignEmailOptions)
   const input = Buffer.isBuffer(raw) ? raw : Buffer.from(raw)
   // mailauth only signs when the key sits in signatureData; at the top level it returns nothing.
   const result = (await dkimSign(input, {
+    signTime: options.signTime,
+    expires: options.expires,
     signatureData: [
       {
         signingDomain: options.domain,
