@@ -1,9 +1,11 @@
+import { decodeUtf7, isUtf7Charset } from './utf7.js'
+
 const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g
 // Whitespace between two adjacent encoded words is not part of the text (RFC 2047 section 6.2).
 const BETWEEN_WORDS = /(\?=)\s+(?==\?[^?\s]+\?[BbQq]\?)/g
 
 /**
- * Decodes RFC 2047 encoded words (`=?utf-8?B?…?=`, `=?iso-8859-1?Q?…?=`) in a header value. A word with
+ * Decodes RFC 2047 encoded words (`=?utf-8?B?…?=`, `=?iso-8859-1?Q?…?=`, `=?utf-7?Q?…?=`) in a header value. A word with
  * an unknown charset or broken encoding is left as written rather than guessed at.
  *
  * @example
@@ -29,6 +31,7 @@ export function decodeWords(value: string): string {
           'latin1',
         )
       }
+      if (isUtf7Charset(label)) return decodeUtf7(bytes.toString('latin1'))
       try {
         return new TextDecoder(label).decode(bytes)
       } catch {

@@ -99,4 +99,20 @@ describe('summarizeEmail', () => {
     expect(summary.to).toHaveLength(3)
     expect('text' in summary).toBe(false)
   })
+
+  // Old Outlook wrote UTF-7 (RFC 2152); mailparser and TextDecoder refuse it, so it used to show as
+  // "+AOk-". Only UTF-7 parts are decoded; the raw bytes stay as they came.
+  it('decodes UTF-7 encoded words and text parts, and says it did', async () => {
+    const raw = fixture('utf-7.eml')
+    const email = await parseEmail(raw, meta)
+    expect(email.subject).toBe('Café 1 + 1 = 2 日本語')
+    expect(email.from).toEqual({ address: 'rene@example.com', name: 'René' })
+    expect(email.text).toContain('Bonjour René, your code is 4821 + more: 日本語')
+    expect(email.html).toBe('<p>Bonjour René, code <b>4821</b></p>')
+    expect(email.codes).toEqual(['4821'])
+    expect(email.raw).toBe(raw)
+    expect(email.warnings).toEqual([
+      'decoded 2 UTF-7 text parts (RFC 2152, old Outlook mail); filters often refuse this charset because it can hide markup',
+    ])
+  })
 })

@@ -8,6 +8,7 @@ import {
 } from './captured-email.js'
 import { type CodeOptions, extractCodes } from './extract-codes.js'
 import { addressesOf, headerValue, parseHeaders } from './parse-headers.js'
+import { transcodeUtf7Parts } from './utf7.js'
 
 /** Where an email came from: what the capture knows besides the bytes. */
 export interface EmailMeta {
@@ -72,7 +73,13 @@ export async function parseEmail(
     // Loaded on first use: mailparser and htmlparser2 cost ~110 ms to import, which start-up and
     // header-only work never need.
     const { simpleParser } = await import('mailparser')
-    const mail = await simpleParser(raw, {
+    const utf7 = transcodeUtf7Parts(raw)
+    if (utf7) {
+      warnings.push(
+        `decoded ${utf7.parts} UTF-7 text part${utf7.parts === 1 ? '' : 's'} (RFC 2152, old Outlook mail); filters often refuse this charset because it can hide markup`,
+      )
+    }
+    const mail = await simpleParser(utf7?.raw ?? raw, {
       skipImageLinks: true,
       skipTextToHtml: true,
       skipTextLinks: true,
