@@ -13,7 +13,9 @@ transcript with every secret redacted and the explanation of any failure.
 Options:
   --host <name>              server (default smtp.office365.com)
   --port <n>                 port (default 587)
-  --no-starttls              do not upgrade with STARTTLS
+  --no-starttls              do not upgrade with STARTTLS (then no credential is sent, see below)
+  --allow-plaintext-auth     send the password or token even without STARTTLS: anyone on the network
+                             path can read it; only for a test server on a network you trust
   --ca <file>                also trust this CA certificate (PEM), e.g. an emulator's
   --servername <name>        the name the certificate must carry (default: the host)
   --user <address>           the mailbox to authenticate as
@@ -98,6 +100,7 @@ export async function smtpTestCommand(
     oauth2,
     sendTo: values['send-to'],
     allowRecipients: values.allow ?? [],
+    allowPlaintextAuth: values['allow-plaintext-auth'] ?? false,
   })
   if (values.json) io.out(JSON.stringify(result, null, 2))
   else print(result, `${host}:${port}`, io.out)
@@ -129,6 +132,7 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       port: { type: 'string' },
       'no-starttls': { type: 'boolean' },
+      'allow-plaintext-auth': { type: 'boolean' },
       ca: { type: 'string' },
       servername: { type: 'string' },
       user: { type: 'string' },

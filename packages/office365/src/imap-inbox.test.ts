@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -91,6 +92,8 @@ describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', ()
       port: dovecot.port,
       user: 'qa@contoso.test',
       password: new Secret('P', PASSWORD),
+      // The test Dovecot listens on loopback without TLS.
+      allowPlaintextAuth: true,
     })
     deliverer = new ImapFlow({
       host: '127.0.0.1',
@@ -144,6 +147,7 @@ describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', ()
         port: dovecot.port,
         user: 'qa@contoso.test',
         password: new Secret('P', 'wrong'),
+        allowPlaintextAuth: true,
       }),
     ).rejects.toThrow(/Could not open INBOX of qa@contoso\.test at 127\.0\.0\.1/)
   })
@@ -159,6 +163,7 @@ describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', ()
               port: dovecot.port,
               user: 'qa@contoso.test',
               password: env('IMAP_PASSWORD'),
+              allowPlaintextAuth: true,
             },
           },
         },
@@ -174,6 +179,45 @@ describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', ()
       expect((await inbox.waitForEmail({}, { timeout: 10_000 })).subject).toBe('Configured')
     } finally {
       await fromConfig.close?.()
+    }
+  })
+})
+
+// A plaintext IMAP server on loopback that offers no STARTTLS and records every line the client sends.
+describe('IMAP inbox without TLS', () => {
+  it('refuses to log in over a connection that STARTTLS cannot protect, sending no credential', async () => {
+    const received: string[] = []
+    const server = createServer((socket) => {
+      socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] plaintext only\r\n')
+      let buffer = ''
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString()
+        for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+          const line = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          received.push(line)
+          const tag = line.split(' ')[0]
+          if (/ CAPABILITY$/i.test(line)) socket.write('* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n')
+          socket.write(`${tag} OK done\r\n`)
+        }
+      })
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    try {
+      const error = await connectImapInbox({
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        user: 'qa@contoso.test',
+        password: new Secret('P', PASSWORD),
+      }).catch((e: Error) => e)
+      expect((error as Error).message).toMatch(
+        /^Did not log in to 127\.0\.0\.1:\d+ as qa@contoso\.test: the server offers no STARTTLS, so the password would travel in clear text, and nothing was sent\./,
+      )
+      expect(received.filter((line) => /LOGIN|AUTHENTICATE/i.test(line))).toEqual([])
+      expect(received.join('\n')).not.toContain(PASSWORD)
+    } finally {
+      server.close()
     }
   })
 })

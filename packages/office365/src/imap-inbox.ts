@@ -17,8 +17,13 @@ import {
 export interface ImapInboxOptions {
   host: string
   port?: number
-  /** Implicit TLS (993). Without it STARTTLS is used when offered. */
+  /** Implicit TLS (993). Without it STARTTLS is required before the login. */
   secure?: boolean
+  /**
+   * Log in even when the server offers no STARTTLS, sending the password or token in clear text: only for
+   * a test server on a network you trust. Default false: the connection fails before any credential is sent.
+   */
+  allowPlaintextAuth?: boolean
   /** The mailbox login, also the base address for plus addressing unless `address` says otherwise. */
   user: string
   password?: Secret
@@ -54,6 +59,9 @@ export async function connectImapInbox(options: ImapInboxOptions): Promise<ImapI
     host: options.host,
     port: options.port ?? (options.secure ? 993 : 143),
     secure: options.secure ?? false,
+    // Without implicit TLS, a missing STARTTLS fails the connection before LOGIN instead of logging in
+    // in clear text (imapflow's opportunistic default).
+    ...(options.secure || options.allowPlaintextAuth ? {} : { doSTARTTLS: true }),
     auth,
     logger: false,
     tls: options.tls,
@@ -64,6 +72,12 @@ export async function connectImapInbox(options: ImapInboxOptions): Promise<ImapI
     await client.connect()
     await client.mailboxOpen('INBOX')
   } catch (error) {
+    if (!options.secure && !options.allowPlaintextAuth && (error as { tlsFailed?: boolean }).tlsFailed) {
+      throw new MailwrightError(
+        'IMAP',
+        `Did not log in to ${options.host}:${options.port ?? 143} as ${options.user}: the server offers no STARTTLS, so the ${options.accessToken ? 'token' : 'password'} would travel in clear text, and nothing was sent. Use implicit TLS (secure: true, port 993) or a server with STARTTLS; only for a test server on a network you trust, set allowPlaintextAuth: true.`,
+      )
+    }
     throw new MailwrightError(
       'IMAP',
       `Could not open INBOX of ${options.user} at ${options.host}:${options.port ?? ''}: ${(error as { responseText?: string }).responseText ?? (error as Error).message}. Check the host, port, TLS and credentials (for Office 365: IMAP.AccessAsApp, the service principal and FullAccess).`,

@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import { type AddressInfo, createServer } from 'node:net'
 import { Secret } from '@mailwright/core'
 import { startOffice365Emulator, type TenantModel, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
@@ -91,5 +93,110 @@ describe('smtpTest against the emulator', () => {
       }),
     ).rejects.toThrow(/Refused to send to someone@gmail\.com/)
     expect(exo.smtpConnections).toBe(0)
+  })
+})
+
+// A plaintext SMTP server on loopback that offers AUTH LOGIN and answers each line from a script, keeping
+// every line the client sent, so a test sees exactly what went over the wire.
+async function scriptedServer(answers: Record<string, string>) {
+  const received: string[] = []
+  const server = createServer((socket) => {
+    socket.write('220 scripted ESMTP\r\n')
+    let buffer = ''
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString()
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        received.push(line)
+        const verb = line.split(' ')[0]?.toUpperCase() ?? ''
+        if (verb === 'EHLO') socket.write('250-scripted\r\n250 AUTH LOGIN PLAIN\r\n')
+        else if (verb === 'QUIT') socket.end('221 bye\r\n')
+        else socket.write(`${answers[line] ?? answers['*'] ?? '500 no'}\r\n`)
+      }
+    })
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    port: (server.address() as AddressInfo).port,
+    received,
+    [Symbol.asyncDispose]: async () => {
+      server.close()
+    },
+  }
+}
+
+describe('smtpTest never sends a credential it should not', () => {
+  const user = 'qa@contoso.test'
+  const password = new Secret('P', 'hunter2-password')
+  const encodedUser = Buffer.from(user).toString('base64')
+  const encodedPassword = Buffer.from('hunter2-password').toString('base64')
+
+  it('refuses to authenticate over a connection without STARTTLS, sending nothing', async () => {
+    await using server = await scriptedServer({ 'AUTH LOGIN': '334 VXNlcm5hbWU6', '*': '334 UGFzc3dvcmQ6' })
+    const result = await smtpTest({ host: '127.0.0.1', port: server.port, starttls: false, user, password })
+    expect(result.failedStage).toBe('auth')
+    expect(result.steps.at(-1)?.detail).toMatch(
+      /^not attempted: the connection is not encrypted \(no STARTTLS\), so the password would travel in clear text/,
+    )
+    expect(server.received).toEqual(['EHLO mailwright-smtp-test'])
+  })
+
+  // The issue's reproduction: a 504 to AUTH LOGIN, after which the user name and the password still went out.
+  it('stops when the server refuses AUTH LOGIN, even when plaintext is allowed', async () => {
+    await using server = await scriptedServer({ 'AUTH LOGIN': '504 5.7.4 Unrecognized authentication type' })
+    const result = await smtpTest({
+      host: '127.0.0.1',
+      port: server.port,
+      starttls: false,
+      allowPlaintextAuth: true,
+      user,
+      password,
+    })
+    expect(result.steps.at(-1)).toMatchObject({
+      name: 'auth',
+      ok: false,
+      detail:
+        'the server refused AUTH LOGIN: 504 5.7.4 Unrecognized authentication type; no credential was sent.',
+    })
+    expect(server.received).not.toContain(encodedUser)
+    expect(server.received).not.toContain(encodedPassword)
+  })
+
+  it('does not send the password after the user name is refused', async () => {
+    await using server = await scriptedServer({
+      'AUTH LOGIN': '334 VXNlcm5hbWU6',
+      [encodedUser]: '535 5.7.8 Authentication unsuccessful',
+    })
+    const result = await smtpTest({
+      host: '127.0.0.1',
+      port: server.port,
+      starttls: false,
+      allowPlaintextAuth: true,
+      user,
+      password,
+    })
+    expect(result.steps.at(-1)?.detail).toBe(
+      'the server refused the user name: 535 5.7.8 Authentication unsuccessful; the password was not sent.',
+    )
+    expect(server.received).toContain(encodedUser)
+    expect(server.received).not.toContain(encodedPassword)
+  })
+
+  it('sends nothing for a mechanism the server does not offer', async () => {
+    await using exo = await startOffice365Emulator({ tenant: tenant() })
+    const result = await smtpTest({
+      host: exo.smtp.host,
+      port: exo.smtp.port,
+      starttls: false,
+      allowPlaintextAuth: true,
+      user,
+      password,
+    })
+    expect(result.steps.at(-1)?.detail).toBe(
+      'not attempted: the server does not offer AUTH LOGIN (it offers: none); no credential was sent.',
+    )
+    expect(result.transcript.join('\n')).not.toContain('AUTH')
   })
 })

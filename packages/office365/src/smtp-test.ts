@@ -30,6 +30,12 @@ export interface SmtpTestOptions {
   sendTo?: string
   allowRecipients?: RecipientRule[]
   timeoutMs?: number
+  /**
+   * Send the password or token even though the connection is not encrypted (no STARTTLS). Anyone on the
+   * network path can read it: only for a test server on a network you trust. Default false: the AUTH step
+   * fails without sending anything.
+   */
+  allowPlaintextAuth?: boolean
 }
 
 /** One checked step. */
@@ -128,6 +134,26 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         ?.split(/\s+/)
         .slice(1) ?? []
     if (options.user && (options.password || options.oauth2)) {
+      const mechanism = options.oauth2 ? 'XOAUTH2' : 'LOGIN'
+      const what = options.oauth2 ? 'token' : 'password'
+      // A credential goes out only over TLS, only for a mechanism the server offers, and never after the
+      // server refused a step: each refusal stops here with nothing sent.
+      if (!result.tls && !options.allowPlaintextAuth) {
+        step(
+          'auth',
+          false,
+          `not attempted: the connection is not encrypted (no STARTTLS), so the ${what} would travel in clear text. Use STARTTLS; only for a test server on a network you trust, allow it with --allow-plaintext-auth.`,
+        )
+        return result
+      }
+      if (!result.authMechanisms.some((m) => m.toUpperCase() === mechanism)) {
+        step(
+          'auth',
+          false,
+          `not attempted: the server does not offer AUTH ${mechanism} (it offers: ${result.authMechanisms.join(', ') || 'none'}); no credential was sent.`,
+        )
+        return result
+      }
       let reply: string
       if (options.oauth2) {
         const { accessToken } = await createTokenProvider(options.oauth2).getToken(
@@ -137,12 +163,26 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         reply = await client.command(
           `AUTH XOAUTH2 ${Buffer.from(`user=${options.user}\u0001auth=Bearer ${accessToken}\u0001\u0001`).toString('base64')}`,
         )
+        // RFC 7628 3.2.3: a failed XOAUTH2 answers 334 with an error; the client ends the exchange empty.
+        if (reply.startsWith('334')) reply = await client.command('')
       } else {
-        await client.command('AUTH LOGIN')
-        await client.command(Buffer.from(options.user).toString('base64'))
+        const start = await client.command('AUTH LOGIN')
+        if (!start.startsWith('334')) {
+          step('auth', false, `the server refused AUTH LOGIN: ${start}; no credential was sent.`, start)
+          return result
+        }
+        const afterUser = await client.command(Buffer.from(options.user).toString('base64'))
+        if (!afterUser.startsWith('334')) {
+          step(
+            'auth',
+            false,
+            `the server refused the user name: ${afterUser}; the password was not sent.`,
+            afterUser,
+          )
+          return result
+        }
         reply = await client.command(Buffer.from((options.password as Secret).reveal()).toString('base64'))
       }
-      const mechanism = options.oauth2 ? 'XOAUTH2' : 'LOGIN'
       if (!step('auth', reply.startsWith('235'), `${mechanism} as ${options.user}: ${reply}`, reply))
         return result
     }

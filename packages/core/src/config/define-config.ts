@@ -36,6 +36,8 @@ export type InboxConfig =
       password?: ConfigValue
       accessToken?: ConfigValue
       secure?: boolean
+      /** Log in without TLS when the server offers no STARTTLS: only for a test server on a trusted network. */
+      allowPlaintextAuth?: boolean
     }
   | {
       type: 'container'

@@ -51,6 +51,7 @@ export async function environmentInboxProvider(
         host: inbox.host,
         port: inbox.port,
         secure: inbox.secure,
+        allowPlaintextAuth: inbox.allowPlaintextAuth,
         user: inbox.user,
         password: inbox.password,
         accessToken: inbox.accessToken,

@@ -49,12 +49,18 @@ export function redact(text: string, secrets: ReadonlyArray<Secret | string>): s
   for (const secret of secrets) {
     const value = typeof secret === 'string' ? secret : secret.reveal()
     if (value.length < 4) continue
-    for (const form of [value, Buffer.from(value).toString('base64').replace(/=+$/, '')]) {
-      out = out.split(form).join(REDACTED)
-    }
+    out = out.split(value).join(REDACTED)
+    const base64 = Buffer.from(value).toString('base64').replace(/=+$/, '')
+    out = out.replace(new RegExp(`${base64.replace(/[+/]/g, '\\$&')}=*`, 'g'), REDACTED)
   }
   // Whole AUTH payloads carry the secret inside other bytes (PLAIN's \0user\0pass, XOAUTH2's user=…auth=Bearer).
+  // Only a base64 initial response is one: "AUTH LOGIN XOAUTH2" (an EHLO line) names mechanisms, and
+  // "AUTH LOGIN (it offers …)" is prose; protocol words stay as the server and client wrote them.
   return out
-    .replace(/\b(AUTH\s+(?:PLAIN|XOAUTH2|LOGIN))\s+\S+/gi, `$1 ${REDACTED}`)
+    .replace(
+      /\b(AUTH\s+(?:PLAIN|XOAUTH2|LOGIN))\s+([A-Za-z0-9+/]+=*)(?![A-Za-z0-9+/=])/gi,
+      (line, command: string, payload: string) =>
+        /^[A-Z0-9_-]{1,20}$/.test(payload) ? line : `${command} ${REDACTED}`,
+    )
     .replace(/(Bearer\s+)[\w.~+/-]+=*/g, `$1${REDACTED}`)
 }
