@@ -8,6 +8,7 @@ import {
 } from '@mailwright/office365-emulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BASIC_AUTH_WARNING, office365SmtpTransport } from './office365-smtp-transport.js'
+import { scriptedSmtpServer } from './scripted-smtp-server.test-util.js'
 
 const SECRET = 'client-secret-value-9f8e7d'
 const tenant = (overrides: Partial<TenantModel> = {}) =>
@@ -177,4 +178,23 @@ describe('Office 365 SMTP transport (against the emulator)', () => {
       }
     }
   })
+})
+
+// nodemailer's requireTLS: a server that offers no STARTTLS never sees AUTH, so the password stays home.
+it('sends no credential to a server that does not offer STARTTLS', async () => {
+  await using server = await scriptedSmtpServer({ STARTTLS: '454 4.7.0 TLS not available', '*': '250 ok' })
+  const transport = office365SmtpTransport({
+    user: 'qa@contoso.test',
+    auth: 'basic',
+    password: new Secret('P', 'mailbox-password-1'),
+    host: '127.0.0.1',
+    port: server.port,
+    onWarning: () => {},
+  })
+  await expect(
+    transport.send({ from: 'qa@contoso.test', to: 'qa@contoso.test', subject: 'x', text: 'x' }),
+  ).rejects.toThrow(/STARTTLS|TLS/)
+  expect(server.received).toContain('STARTTLS')
+  expect(server.received.filter((line) => /^AUTH/i.test(line))).toEqual([])
+  expect(server.received.join('\n')).not.toContain(Buffer.from('mailbox-password-1').toString('base64'))
 })

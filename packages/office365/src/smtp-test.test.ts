@@ -3,6 +3,7 @@ import { type AddressInfo, createServer } from 'node:net'
 import { Secret } from '@mailwright/core'
 import { startOffice365Emulator, type TenantModel, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
+import { scriptedSmtpServer } from './scripted-smtp-server.test-util.js'
 import { smtpTest } from './smtp-test.js'
 
 const tenant = (overrides: Partial<TenantModel> = {}) =>
@@ -96,37 +97,6 @@ describe('smtpTest against the emulator', () => {
   })
 })
 
-// A plaintext SMTP server on loopback that offers AUTH LOGIN and answers each line from a script, keeping
-// every line the client sent, so a test sees exactly what went over the wire.
-async function scriptedServer(answers: Record<string, string>) {
-  const received: string[] = []
-  const server = createServer((socket) => {
-    socket.write('220 scripted ESMTP\r\n')
-    let buffer = ''
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString()
-      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        received.push(line)
-        const verb = line.split(' ')[0]?.toUpperCase() ?? ''
-        if (verb === 'EHLO') socket.write('250-scripted\r\n250 AUTH LOGIN PLAIN\r\n')
-        else if (verb === 'QUIT') socket.end('221 bye\r\n')
-        else socket.write(`${answers[line] ?? answers['*'] ?? '500 no'}\r\n`)
-      }
-    })
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return {
-    port: (server.address() as AddressInfo).port,
-    received,
-    [Symbol.asyncDispose]: async () => {
-      server.close()
-    },
-  }
-}
-
 describe('smtpTest never sends a credential it should not', () => {
   const user = 'qa@contoso.test'
   const password = new Secret('P', 'hunter2-password')
@@ -134,7 +104,10 @@ describe('smtpTest never sends a credential it should not', () => {
   const encodedPassword = Buffer.from('hunter2-password').toString('base64')
 
   it('refuses to authenticate over a connection without STARTTLS, sending nothing', async () => {
-    await using server = await scriptedServer({ 'AUTH LOGIN': '334 VXNlcm5hbWU6', '*': '334 UGFzc3dvcmQ6' })
+    await using server = await scriptedSmtpServer({
+      'AUTH LOGIN': '334 VXNlcm5hbWU6',
+      '*': '334 UGFzc3dvcmQ6',
+    })
     const result = await smtpTest({ host: '127.0.0.1', port: server.port, starttls: false, user, password })
     expect(result.failedStage).toBe('auth')
     expect(result.steps.at(-1)?.detail).toMatch(
@@ -145,7 +118,9 @@ describe('smtpTest never sends a credential it should not', () => {
 
   // The issue's reproduction: a 504 to AUTH LOGIN, after which the user name and the password still went out.
   it('stops when the server refuses AUTH LOGIN, even when plaintext is allowed', async () => {
-    await using server = await scriptedServer({ 'AUTH LOGIN': '504 5.7.4 Unrecognized authentication type' })
+    await using server = await scriptedSmtpServer({
+      'AUTH LOGIN': '504 5.7.4 Unrecognized authentication type',
+    })
     const result = await smtpTest({
       host: '127.0.0.1',
       port: server.port,
@@ -165,7 +140,7 @@ describe('smtpTest never sends a credential it should not', () => {
   })
 
   it('does not send the password after the user name is refused', async () => {
-    await using server = await scriptedServer({
+    await using server = await scriptedSmtpServer({
       'AUTH LOGIN': '334 VXNlcm5hbWU6',
       [encodedUser]: '535 5.7.8 Authentication unsuccessful',
     })
