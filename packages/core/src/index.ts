@@ -14,7 +14,7 @@ export {
 export { type DnsRecords, type DnsResolver, systemResolver, zoneResolver } from './auth/dns-resolver.js'
 export type { ArcVerdict, DkimVerdict, DmarcVerdict, EmailAuth, SpfVerdict } from './auth/email-auth.js'
 export { type EvaluateDmarcOptions, evaluateDmarc } from './auth/evaluate-dmarc.js'
-export { loadDnsZone, parseZoneFile } from './auth/load-dns-zone.js'
+export { checkDnsRecords, loadDnsZone, parseZoneFile } from './auth/load-dns-zone.js'
 export {
   type AuthenticationResults,
   type AuthResult,
@@ -124,6 +124,7 @@ export { type InboxObserver, observeInbox } from './observe-inbox.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
 export { buildEmailReport, reportedTest } from './report/build-email-report.js'
+export { checkEmailReport } from './report/check-email-report.js'
 export type {
   EmailReport,
   ReportedAssertion,
@@ -161,7 +162,7 @@ export {
   recipientsOf,
   type SendResult,
 } from './submission/mail-transport.js'
-export { SmtpReplyReader } from './submission/smtp-reply-reader.js'
+export { SmtpReplyError, SmtpReplyReader } from './submission/smtp-reply-reader.js'
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'
 export { generateCertificate, type TlsCertificate } from './tls/generate-certificate.js'
 export { UnexpectedEmailError } from './unexpected-email-error.js'

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { MailwrightError } from '../mailwright-error.js'
+import { checkEmailReport } from './check-email-report.js'
 import { type EmailReport, REPORT_VERSION, type ReportedEmail, type ReportedTest } from './email-report.js'
+import { GateInputError } from './gate-input-error.js'
 import { testName } from './render-markdown.js'
+
+export { GateInputError }
 
 /** Which emails a rule looks at: each given field must match its regular expression. */
 export interface EmailFilter {
@@ -48,13 +51,6 @@ const RULES = [
 ]
 const FILTER_KEYS = ['subject', 'from', 'to', 'environment']
 const COMPARABLE = ['subject', 'links', 'from']
-
-/** A report or policy that cannot be used: names the file, the key, the value and the fix. */
-export class GateInputError extends MailwrightError {
-  constructor(message: string) {
-    super('GATE_INPUT', message)
-  }
-}
 
 /**
  * Checks a policy (parsed JSON) against the schema, naming the file, the key, the value and the fix for
@@ -136,16 +132,7 @@ export function loadGatePolicy(file: string): GatePolicy {
 
 /** Reads one `mailwright-report.json`, refusing anything else with what it is and what to give instead. */
 export function loadEmailReport(file: string): EmailReport {
-  const report = readJson(file, 'report') as Partial<EmailReport>
-  if (report?.tool !== 'mailwright' || !Array.isArray(report.tests))
-    throw new GateInputError(
-      `${file} is not a Mailwright report (no "tool": "mailwright" with "tests"). Give the mailwright-report.json files the Mailwright reporters write.`,
-    )
-  if (report.version !== REPORT_VERSION)
-    throw new GateInputError(
-      `${file} is a version ${report.version} report; this gate reads version ${REPORT_VERSION}. Use the same Mailwright version for the run and the gate.`,
-    )
-  return report as EmailReport
+  return checkEmailReport(readJson(file, 'report'), file)
 }
 
 /**

@@ -1,4 +1,20 @@
 import type { Socket } from 'node:net'
+import { MailwrightError } from '../mailwright-error.js'
+
+// RFC 5321 4.5.3.1.5 limits a reply line to 512 octets; a reply this long is a server gone wrong.
+const MAX_REPLY = 64 * 1024
+
+/** No complete SMTP reply came: the connection closed, the deadline passed, or the reply was too long. */
+export class SmtpReplyError extends MailwrightError {
+  /** What arrived and was not a complete reply (the first 200 characters). */
+  readonly unread: string
+
+  constructor(what: string, unread: string) {
+    const shown = unread.length > 200 ? `${unread.slice(0, 200)}…` : unread
+    super('SMTP_REPLY', `${what}; unread: ${JSON.stringify(shown)}`)
+    this.unread = shown
+  }
+}
 
 /**
  * Reads whole SMTP replies (`250-…` lines up to the `250 …` one) from a socket, however the bytes arrive.
@@ -47,10 +63,17 @@ export class SmtpReplyReader {
         this.#buffer = this.#buffer.slice(match[0].length)
         return match[0].trimEnd()
       }
-      if (this.#closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.#buffer)}`)
+      if (this.#closed) {
+        throw new SmtpReplyError('The SMTP connection closed before a complete reply', this.#buffer)
+      }
+      if (this.#buffer.length > MAX_REPLY) {
+        throw new SmtpReplyError(
+          `The SMTP server sent over ${MAX_REPLY} characters without completing a reply`,
+          this.#buffer,
+        )
+      }
       const left = deadline - Date.now()
-      if (left <= 0)
-        throw new Error(`no reply within ${timeoutMs} ms; unread: ${JSON.stringify(this.#buffer)}`)
+      if (left <= 0) throw new SmtpReplyError(`No SMTP reply within ${timeoutMs} ms`, this.#buffer)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left)
         this.#waiters.push(() => {

@@ -1,0 +1,8 @@
+import { MailwrightError } from '../mailwright-error.js'
+
+/** A report or policy that cannot be used: names the file, the key, the value and the fix. */
+export class GateInputError extends MailwrightError {
+  constructor(message: string) {
+    super('GATE_INPUT', message)
+  }
+}
