@@ -154,6 +154,9 @@ describe('HTTP API', () => {
       ['POST', '/api/wait', { address: 'a@b.test', exclude: 'x' }, 'exclude'],
       ['POST', '/api/wait', { address: 'a@b.test', query: { subject: 7 } }, 'query.subject'],
       ['POST', '/api/inboxes', { name: 'has space' }, 'name'],
+      // Found by fuzzing: a malformed percent-encoding in the id was a 500.
+      ['GET', '/api/emails/%', undefined, 'id'],
+      ['GET', '/api/emails/%E0%A4%A/raw', undefined, 'id'],
     ]
     for (const [method, path, body, parameter] of cases) {
       const res = await api(method, path, body)
@@ -163,6 +166,8 @@ describe('HTTP API', () => {
     const invalidJson = await api('POST', '/api/wait', '{nope')
     expect([invalidJson.status, invalidJson.body.error.code]).toEqual([400, 'INVALID_JSON'])
     expect((await api('GET', '/api/nothing')).status).toBe(404)
+    // Found by fuzzing: "//" was read as a host-relative URL and failed with a 500.
+    expect((await api('GET', '//')).status).toBe(404)
     expect((await api('PUT', '/api/stats')).status).toBe(405)
   })
 

@@ -46,7 +46,7 @@ export function createHttpApi(context: HttpApiContext): Server {
 }
 
 async function handle(context: HttpApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost')
+  const url = requestUrl(req.url ?? '/')
   const path = url.pathname.replace(/\/+$/, '') || '/'
   const method = req.method ?? 'GET'
   const { store } = context
@@ -93,7 +93,7 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
 
   const match = /^\/api\/emails\/([^/]+)(?:\/(raw|attachments\/(\d+)))?$/.exec(path)
   if (match) {
-    const id = decodeURIComponent(match[1] as string)
+    const id = decodePathSegment(match[1] as string, 'id')
     const stored = store.get(id)
     if (!stored) {
       throw new HttpError(
@@ -230,6 +230,28 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
     clearInterval(heartbeat)
     context.store.off('email', onEmail)
   })
+}
+
+// The request target is taken as a path: "//x" is not a host, and a target no URL can hold is a 400.
+function requestUrl(target: string): URL {
+  try {
+    return new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`)
+  } catch {
+    throw new HttpError(
+      400,
+      'INVALID_PATH',
+      `The request path ${JSON.stringify(target.slice(0, 200))} is not a URL path; see docs/http-api.md for the API.`,
+    )
+  }
+}
+
+// A path is anyone's text: "%" or "%E0%A4%A" is a bad request, not a server error.
+function decodePathSegment(segment: string, parameter: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw badParameter(parameter, segment, 'a percent-encoded path segment (a bare "%" must be written %25)')
+  }
 }
 
 function warningsOf(store: EmailStore, id: string): readonly string[] {
