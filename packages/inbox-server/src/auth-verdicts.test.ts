@@ -18,6 +18,9 @@ beforeAll(async () => {
         '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
         'unsigned.test': { TXT: ['v=spf1 -all'] },
         '_dmarc.unsigned.test': { TXT: ['v=DMARC1; p=quarantine'] },
+        'explained.test': { TXT: ['v=spf1 -all exp=why.explained.test'] },
+        'why.explained.test': { TXT: ['%{i} is not a server of %{d}: see https://explained.test/spf'] },
+        '_dmarc.explained.test': { TXT: ['v=DMARC1; p=none', 'v=DMARC1; p=reject'] },
       }),
     },
   })
@@ -101,6 +104,29 @@ describe('authentication verdicts in the sandbox', () => {
     )
     expect(run('toHavePassedDkim', email).message()).toContain(
       'Received: dkim=none (the email has no DKIM-Signature)',
+    )
+  })
+
+  it("quotes the domain's SPF explanation, and says when two DMARC records mean no policy", async () => {
+    const inbox = server.createInbox()
+    await transport().sendMail({
+      from: 'alerts@explained.test',
+      to: inbox.address,
+      subject: 'Explained',
+      text: 'Hi',
+    })
+    const email = await inbox.waitForEmail()
+    expect(email.auth?.spf?.explanation).toBe(
+      '203.0.113.10 is not a server of explained.test: see https://explained.test/spf',
+    )
+    const lines = run('toHavePassedSpf', email).message().split('\n')
+    expect(lines).toContain(
+      '          the domain explains: "203.0.113.10 is not a server of explained.test: see https://explained.test/spf"',
+    )
+    const dmarc = run('toHavePassedDmarc', email).message().split('\n')
+    expect(dmarc).toContain('Received: dmarc=none (no policy, header.from=explained.test)')
+    expect(dmarc).toContain(
+      '          2 DMARC records at _dmarc.explained.test: no policy applies (RFC 7489 6.6.3); publish exactly one',
     )
   })
 

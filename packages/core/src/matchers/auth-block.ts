@@ -18,6 +18,9 @@ export function authBlock(auth: EmailAuth): string[] {
     const decided = auth.spf.mechanism ? ` by ${auth.spf.mechanism}` : ''
     const why = auth.spf.comment ? ` (${auth.spf.comment})` : ''
     lines.push(`  spf:    ${auth.spf.result.padEnd(5)} smtp.mailfrom=${auth.spf.domain}${decided}${why}`)
+    // The domain owner's own words (exp=, RFC 7208 6.2): third-party text, quoted as such.
+    if (auth.spf.explanation)
+      lines.push(`          the domain explains: ${JSON.stringify(auth.spf.explanation)}`)
   } else lines.push('  spf:    none')
   if (auth.dkim.length === 0) lines.push('  dkim:   none  (no DKIM-Signature)')
   for (const d of auth.dkim) {
@@ -32,6 +35,7 @@ export function authBlock(auth: EmailAuth): string[] {
     lines.push(
       `  dmarc:  ${auth.dmarc.result.padEnd(5)} p=${auth.dmarc.policy ?? '?'} header.from=${auth.dmarc.domain ?? '?'} (${align})`,
     )
+    if (auth.dmarc.result === 'none' && auth.dmarc.comment) lines.push(`          ${auth.dmarc.comment}`)
   } else lines.push('  dmarc:  none')
   if (auth.arc) lines.push(`  arc:    ${auth.arc.result}`)
   lines.push(`Source:   ${auth.source}`)

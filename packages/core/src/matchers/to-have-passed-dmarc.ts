@@ -51,7 +51,7 @@ export function toHavePassedDmarc(
         args: Object.keys(expected).length ? show(expected) : '',
         expected: `dmarc=pass${expected.policy ? ` (p=${expected.policy})` : ''}`,
         received: dmarc
-          ? `dmarc=${dmarc.result} (p=${dmarc.policy ?? 'none'}, header.from=${dmarc.domain ?? '?'})`
+          ? `dmarc=${dmarc.result} (${dmarc.policy ? `p=${dmarc.policy}` : 'no policy'}, header.from=${dmarc.domain ?? '?'})`
           : 'dmarc=none (no DMARC record for the From domain)',
         email,
         trailer: authBlock(auth),
