@@ -139,7 +139,8 @@ describe('fuzzing the HTTP API', () => {
           })
           socket.on('error', reject)
           socket.on('close', () => resolve(reply))
-          socket.end(request)
+          // write, not end: a client that half-closes may see a long-poll dropped as a client gone away.
+          socket.write(request)
         })
       state.fuzzServer ??= (async () => {
         const server = await start({ smtpPort: 0, httpPort: 0 })

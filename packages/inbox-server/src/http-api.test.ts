@@ -150,6 +150,8 @@ describe('HTTP API', () => {
       ['GET', `/api/emails?query=${encodeURIComponent('{"subjct":"x"}')}`, undefined, 'query.subjct'],
       ['POST', '/api/wait', { address: 'nobody' }, 'address'],
       ['POST', '/api/wait', { address: 'a@b.test', timeout: -1 }, 'timeout'],
+      // Found by fuzzing: null took the 10 s default instead of being refused.
+      ['POST', '/api/wait', { address: 'a@b.test', timeout: null }, 'timeout'],
       ['POST', '/api/wait', { address: 'a@b.test', count: 0 }, 'count'],
       ['POST', '/api/wait', { address: 'a@b.test', exclude: 'x' }, 'exclude'],
       ['POST', '/api/wait', { address: 'a@b.test', query: { subject: 7 } }, 'query.subject'],

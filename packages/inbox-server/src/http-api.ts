@@ -156,15 +156,16 @@ async function handleWait(context: HttpApiContext, req: IncomingMessage, res: Se
   if (typeof address !== 'string' || !address.includes('@'))
     throw badParameter('address', address, 'an email address')
   const query = validateQueryParam(body.query, 'query')
-  const count = body.count ?? 1
+  // Only an absent field takes its default: null is a value, and not a usable one.
+  const count = body.count === undefined ? 1 : body.count
   if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 1000) {
     throw badParameter('count', count, 'a whole number from 1 to 1000')
   }
-  const timeout = body.timeout ?? 10_000
+  const timeout = body.timeout === undefined ? 10_000 : body.timeout
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_WAIT_MS) {
     throw badParameter('timeout', timeout, `milliseconds from 0 to ${MAX_WAIT_MS}`)
   }
-  const exclude = body.exclude ?? []
+  const exclude = body.exclude === undefined ? [] : body.exclude
   if (!Array.isArray(exclude) || !exclude.every((e) => typeof e === 'string')) {
     throw badParameter('exclude', exclude, 'an array of email ids')
   }
