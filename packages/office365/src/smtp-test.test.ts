@@ -1,5 +1,3 @@
-import { once } from 'node:events'
-import { type AddressInfo, createServer } from 'node:net'
 import { Secret } from '@mailwright/core'
 import { startOffice365Emulator, type TenantModel, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'

@@ -59,7 +59,7 @@ export function checkEmailReport(value: unknown, file: string): EmailReport {
     throw new GateInputError(
       `${file} is a version ${JSON.stringify(report.version)} report; this gate reads version ${REPORT_VERSION}. Use the same Mailwright version for the run and the gate.`,
     )
-  report.tests.forEach((test, i) => check(test, TEST, `tests[${i}]`, file))
+  for (const [i, test] of report.tests.entries()) check(test, TEST, `tests[${i}]`, file)
   return report as EmailReport
 }
 
@@ -76,7 +76,8 @@ function check(value: unknown, shape: Shape, path: string, file: string): void {
   }
   if (Array.isArray(shape)) {
     if (!Array.isArray(value)) wrong('a list')
-    ;(value as unknown[]).forEach((item, i) => check(item, shape[0] as Shape, `${path}[${i}]`, file))
+    for (const [i, item] of (value as unknown[]).entries())
+      check(item, shape[0] as Shape, `${path}[${i}]`, file)
     return
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) wrong('an object')
