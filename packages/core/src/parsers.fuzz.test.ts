@@ -333,6 +333,39 @@ describe('fuzzing the parsers of outside input', () => {
   })
 
   fuzzTarget({
+    name: 'verdictFromHeaders',
+    imports: { verdict: [CORE, 'verdictFromHeaders'], parse: [CORE, 'parseHeaders'] },
+    run: (input: { raw: Uint8Array; exchange: boolean }, { verdict, parse }) =>
+      verdict(parse(input.raw).headers, {
+        authservIds: ['mx.example.com', ''],
+        exchangeOnline: input.exchange,
+      }),
+    arbitrary: fc.record({
+      raw: fc
+        .tuple(
+          fc.array(
+            fc.tuple(
+              fc.constantFrom('Authentication-Results', 'ARC-Authentication-Results', 'Received'),
+              authenticationResults,
+            ),
+            {
+              maxLength: 5,
+            },
+          ),
+          headerBlock,
+        )
+        .map(
+          ([results, rest]) =>
+            new Uint8Array(
+              Buffer.from(`${results.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n${rest}\r\n\r\n`),
+            ),
+        ),
+      exchange: fc.boolean(),
+    }),
+    throws: 'never',
+  })
+
+  fuzzTarget({
     name: 'decodeWords',
     imports: { decode: [CORE, 'decodeWords'] },
     run: (input: string, { decode }) => decode(input),
