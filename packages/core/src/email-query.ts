@@ -129,25 +129,34 @@ export function queryNeedsBody(query: EmailQuery): boolean {
   return query.text !== undefined || query.html !== undefined
 }
 
+/** One field of a query checked against an email's values (see {@link queryChecks}). */
+export interface QueryCheck {
+  /** `subject`, `to`, `header List-Unsubscribe`, … */
+  field: string
+  matcher: TextMatcher
+  /** The email's values for the field; the check passes when any of them matches. */
+  values: string[]
+  /** The values as a failure message shows them. */
+  shown: string
+}
+
 /**
- * Why an email does not match a query: one line per failing field, none when it matches.
- * `ignore` leaves fields out (near misses for other addresses ignore `to`).
+ * What matching a query against an email takes: the text checks (a string matcher is a case-insensitive
+ * "contains", a RegExp a test, run wherever the caller can afford it) and the reasons that need no matching
+ * (`since`). {@link explainMismatch} runs them here; the capture server runs patterns off its event loop.
  *
  * @example
- * explainMismatch({ subject: /Verify/ }, email) // ['subject "Welcome" does not match /Verify/']
+ * const { checks, reasons } = queryChecks({ subject: /Verify/ }, email)
  */
-export function explainMismatch(
+export function queryChecks(
   query: EmailQuery,
   email: QueryTarget,
   ignore: ReadonlyArray<keyof EmailQuery> = [],
-): string[] {
+): { checks: QueryCheck[]; reasons: string[] } {
+  const checks: QueryCheck[] = []
   const reasons: string[] = []
   const check = (field: string, matcher: TextMatcher | undefined, values: string[], shown: string) => {
-    if (matcher === undefined) return
-    if (values.some((v) => matchText(matcher, v))) return
-    reasons.push(
-      `${field} ${shown} does not ${typeof matcher === 'string' ? 'contain' : 'match'} ${showMatcher(matcher)}`,
-    )
+    if (matcher !== undefined) checks.push({ field, matcher, values, shown })
   }
   if (!ignore.includes('to') && query.to !== undefined) {
     const addresses = [...email.to, ...email.cc, ...email.bcc]
@@ -186,7 +195,38 @@ export function explainMismatch(
       reasons.push(`received at ${email.receivedAt.toISOString()}, before since ${since.toISOString()}`)
     }
   }
-  return reasons
+  return { checks, reasons }
+}
+
+/** The failure line of a check that did not pass: `subject "Welcome" does not match /Verify/`. */
+export function failedCheck(check: QueryCheck): string {
+  const verb = typeof check.matcher === 'string' ? 'contain' : 'match'
+  return `${check.field} ${check.shown} does not ${verb} ${showMatcher(check.matcher)}`
+}
+
+/** Whether a string matcher is contained in the value, ignoring case (a pattern is tested as is). */
+export function matchText(matcher: TextMatcher, value: string): boolean {
+  if (typeof matcher === 'string') return value.toLowerCase().includes(matcher.toLowerCase())
+  matcher.lastIndex = 0
+  return matcher.test(value)
+}
+
+/**
+ * Why an email does not match a query: one line per failing field, none when it matches.
+ * `ignore` leaves fields out (near misses for other addresses ignore `to`).
+ *
+ * @example
+ * explainMismatch({ subject: /Verify/ }, email) // ['subject "Welcome" does not match /Verify/']
+ */
+export function explainMismatch(
+  query: EmailQuery,
+  email: QueryTarget,
+  ignore: ReadonlyArray<keyof EmailQuery> = [],
+): string[] {
+  const { checks, reasons } = queryChecks(query, email, ignore)
+  const failed = checks.filter((c) => !c.values.some((v) => matchText(c.matcher, v))).map(failedCheck)
+  // The order of the fields as the query lists them, then `since`.
+  return [...failed, ...reasons]
 }
 
 /**
@@ -224,12 +264,6 @@ function toMatcher(value: unknown, name: string): TextMatcher {
 
 function serializeMatcher(matcher: TextMatcher): SerializedTextMatcher {
   return typeof matcher === 'string' ? matcher : { regex: matcher.source, flags: matcher.flags }
-}
-
-function matchText(matcher: TextMatcher, value: string): boolean {
-  if (typeof matcher === 'string') return value.toLowerCase().includes(matcher.toLowerCase())
-  matcher.lastIndex = 0
-  return matcher.test(value)
 }
 
 function addressForms(a: EmailAddress): string[] {

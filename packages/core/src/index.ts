@@ -75,7 +75,11 @@ export {
   describeQuery,
   type EmailQuery,
   explainMismatch,
+  failedCheck,
+  matchText,
+  type QueryCheck,
   type QueryTarget,
+  queryChecks,
   queryNeedsBody,
   type SerializedEmailQuery,
   type SerializedTextMatcher,
@@ -123,6 +127,7 @@ export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
 export { type InboxObserver, observeInbox } from './observe-inbox.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
+export { PatternTimeoutError } from './pattern-timeout-error.js'
 export { buildEmailReport, reportedTest } from './report/build-email-report.js'
 export { checkEmailReport } from './report/check-email-report.js'
 export type {

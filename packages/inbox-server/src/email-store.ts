@@ -8,16 +8,20 @@ import {
   type EmailEnvelope,
   type EmailQuery,
   type EmailSummary,
-  explainMismatch,
+  failedCheck,
+  matchText,
   type NearMiss,
   nearMiss,
+  PatternTimeoutError,
   parseEmail,
+  queryChecks,
   queryNeedsBody,
   type SendingProfile,
   summarizeEmail,
   type WaitRequest,
   type WaitResult,
 } from '@mailwright/core'
+import { PatternBudgetExceeded, PatternPool } from './pattern-pool.js'
 
 /** How long and how much the capture keeps. Whatever limit is hit first evicts the oldest emails. */
 export interface RetentionOptions {
@@ -79,11 +83,19 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
   #received = 0
   readonly #evicted = { count: 0, age: 0, bytes: 0 }
   readonly #sweeper: NodeJS.Timeout
+  readonly #patterns: PatternPool
 
   constructor(
-    options: { retention?: RetentionOptions; codes?: CodeOptions; sendingProfile?: SendingProfile } = {},
+    options: {
+      retention?: RetentionOptions
+      codes?: CodeOptions
+      sendingProfile?: SendingProfile
+      /** The time one query's patterns may take on one email before it fails. Default 250 ms. */
+      patternBudgetMs?: number
+    } = {},
   ) {
     super()
+    this.#patterns = new PatternPool({ budgetMs: options.patternBudgetMs })
     this.retention = {
       maxEmails: options.retention?.maxEmails ?? 10_000,
       maxAgeMs: options.retention?.maxAgeMs ?? 60 * 60 * 1000,
@@ -182,9 +194,39 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
     return (await this.mismatches(email, query, ignore)).length === 0
   }
 
+  /**
+   * Why the email does not match (none when it does). Plain strings are matched here; patterns run on the
+   * pattern pool's threads within the budget, so a catastrophic one fails its query with a
+   * {@link PatternTimeoutError} instead of stalling everyone.
+   */
   async mismatches(email: StoredEmail, query: EmailQuery, ignore: ReadonlyArray<keyof EmailQuery> = []) {
     const target = queryNeedsBody(query) ? await this.parsed(email) : this.summary(email)
-    return explainMismatch(query, target, ignore)
+    const { checks, reasons } = queryChecks(query, target, ignore)
+    const patterns = checks.filter((c) => c.matcher instanceof RegExp)
+    let results: boolean[]
+    try {
+      results = await this.#patterns.test(
+        patterns.map((c) => ({
+          source: (c.matcher as RegExp).source,
+          flags: (c.matcher as RegExp).flags,
+          values: c.values,
+        })),
+      )
+    } catch (error) {
+      if (!(error instanceof PatternBudgetExceeded)) throw error
+      const fields = patterns.map((c) => c.field).join(' and ')
+      throw new PatternTimeoutError(
+        patterns.map((c) => c.matcher as RegExp),
+        this.#patterns.budgetMs,
+        `the ${fields} of email ${email.id}`,
+      )
+    }
+    const failed = checks.filter((c) =>
+      c.matcher instanceof RegExp
+        ? !results[patterns.indexOf(c)]
+        : !c.values.some((v) => matchText(c.matcher, v)),
+    )
+    return [...failed.map(failedCheck), ...reasons]
   }
 
   /** Matching emails for an address (or all), oldest first, fully parsed. */
@@ -241,7 +283,8 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
             finish(async () => ({ status: 'ok', emails: found }))
           }
         })
-        chain.catch(reject)
+        // A failed match (a pattern past its budget) ends this wait with the error, and only this wait.
+        chain = chain.catch((error: unknown) => finish(() => Promise.reject(error)))
       }
       const onAbort = () => finish(() => Promise.reject(signal?.reason))
       const waiters = this.#waiters.get(address) ?? new Set()
@@ -276,6 +319,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
 
   close(): void {
     clearInterval(this.#sweeper)
+    void this.#patterns.close()
   }
 
   async #nearMisses(address: string, request: WaitRequest, exclude: Set<string>): Promise<NearMiss[]> {

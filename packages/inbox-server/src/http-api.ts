@@ -4,6 +4,7 @@ import {
   emailToJson,
   InvalidArgumentError,
   MailwrightError,
+  PatternTimeoutError,
   validateQuery,
 } from '@mailwright/core'
 import type { EmailStore, StoredEmail } from './email-store.js'
@@ -360,6 +361,10 @@ function sendError(res: ServerResponse, error: unknown): void {
         ...(error.parameter ? { parameter: error.parameter } : {}),
       },
     })
+    return
+  }
+  if (error instanceof PatternTimeoutError) {
+    sendJson(res, 422, { error: { code: error.code, message: error.message, pattern: error.pattern } })
     return
   }
   const message = error instanceof MailwrightError || error instanceof Error ? error.message : String(error)

@@ -47,6 +47,12 @@ export interface InboxServerOptions {
    * DMARC and ARC verdicts (`email.auth`), computed off the reply path and ready when a wait resolves.
    */
   sendingProfile?: SendingProfile
+  /**
+   * How long one query's patterns (RegExp fields) may run on one email. Patterns run on worker threads,
+   * so a catastrophic one fails only its own wait, with a clear error, and never stalls SMTP, HTTP or other
+   * tests. Default 250 ms.
+   */
+  patternBudgetMs?: number
 }
 
 /** Options of {@link StartedInboxServer.createInbox}. */
@@ -103,6 +109,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     retention: options.retention,
     codes: options.codes,
     sendingProfile: options.sendingProfile,
+    patternBudgetMs: options.patternBudgetMs,
   })
   const usedIds = new Set<string>()
   const createAddress = (name = 'test') => {
