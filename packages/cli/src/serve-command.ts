@@ -26,6 +26,11 @@ Options:
   --max-age <duration>   age after which emails are evicted, e.g. 30m, 2h (default 1h)
   --max-bytes <size>     total bytes kept, e.g. 512MB (default 512MB)
   --accept-bare-lf       capture messages with bare CR/LF line endings (default: reject with 550)
+  --allowed-host <name>  also answer HTTP requests for this Host (repeatable), e.g. when bound to 0.0.0.0 and
+                         reached as ci-runner:8025; other names are refused (DNS rebinding)
+  --allow-origin <url>   let web pages of this origin call the HTTP API (CORS, repeatable); default none
+  --pattern-budget <t>   time one query's patterns may take on one email, e.g. 250ms (default 250ms);
+                         a pattern past it fails its own wait (422), never the server
   --sender-ip <ip>       judge SPF/DKIM/DMARC as if mail came from this production IP (turns verdicts on)
   --sender-helo <name>   the production HELO name for SPF (default: what the client said)
   --dns <system|file>    DNS for verdicts: the system resolver, or a .json records / BIND zone file
@@ -98,6 +103,9 @@ const OPTIONS = {
   'max-age': { type: 'string' },
   'max-bytes': { type: 'string' },
   'accept-bare-lf': { type: 'boolean' },
+  'pattern-budget': { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
+  'allow-origin': { type: 'string', multiple: true },
   'sender-ip': { type: 'string' },
   'sender-helo': { type: 'string' },
   dns: { type: 'string' },
@@ -113,6 +121,9 @@ function toOptions(values: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>):
     hostname: values.hostname,
     maxMessageSize: size(values['max-size'], '--max-size'),
     bareLineEndings: values['accept-bare-lf'] ? 'accept' : 'reject',
+    patternBudgetMs: duration(values['pattern-budget'], '--pattern-budget'),
+    allowedHosts: values['allowed-host'] ?? [],
+    allowedOrigins: (values['allow-origin'] ?? []).map(originOption),
     retention: {
       maxEmails: whole(values['max-emails'], '--max-emails'),
       maxAgeMs: duration(values['max-age'], '--max-age'),
@@ -179,4 +190,17 @@ function duration(text: string | undefined, flag: string): number | undefined {
       `mailwright serve: ${flag} ${JSON.stringify(text)} is not a duration; use e.g. 90s, 30m, 2h.`,
     )
   return ms
+}
+
+function originOption(text: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(text)
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== text.replace(/\/$/, '')) {
+    throw new UsageError(
+      `mailwright serve: --allow-origin ${JSON.stringify(text)} is not an origin; give scheme, host and port only, e.g. http://localhost:5173.`,
+    )
+  }
+  return url.origin
 }

@@ -15,6 +15,13 @@ export interface HttpApiContext {
   createAddress(name?: string): string
   ready(): boolean
   smtp(): { host: string; port: number }
+  /**
+   * The `Host` values the API answers (`127.0.0.1:8025`, `localhost:8025`, …): anything else is a web page
+   * reaching it by another name (DNS rebinding) and is refused.
+   */
+  allowedHosts(): readonly string[]
+  /** Origins whose pages may call the API (CORS). Default none: a page on another origin gets nothing. */
+  allowedOrigins?: readonly string[]
 }
 
 const MAX_WAIT_MS = 10 * 60 * 1000
@@ -38,12 +45,79 @@ class HttpError extends Error {
  */
 export function createHttpApi(context: HttpApiContext): Server {
   const server = createServer((req, res) => {
-    handle(context, req, res).catch((error: unknown) => sendError(res, error))
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    Promise.resolve()
+      .then(() => guard(context, req, res))
+      .then((answered): Promise<void> | undefined => (answered ? undefined : handle(context, req, res)))
+      .catch((error: unknown) => sendError(res, error))
   })
-  // Long-polls may legitimately stay open for minutes.
-  server.requestTimeout = 0
+  // The whole request (headers and body) must arrive within this; the response of a long-poll may then
+  // take minutes, which this does not limit. A body that never comes is answered 408 and closed.
+  server.requestTimeout = REQUEST_TIMEOUT_MS
+  server.headersTimeout = REQUEST_TIMEOUT_MS
   server.keepAliveTimeout = 65_000
   return server
+}
+
+const REQUEST_TIMEOUT_MS = 30_000
+
+// Everything this API serves is data, and some of it is captured bytes anyone could have written: no
+// response may run as a page on this origin, be sniffed into one, or be framed.
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+}
+
+/**
+ * Refuses what a web page may send: a `Host` the server is not bound to (DNS rebinding), a request from
+ * another site (by `Origin` or `Sec-Fetch-Site`), and a POST that is not JSON (a cross-site form or
+ * `text/plain` POST needs no preflight). Answers CORS only for configured origins. True when answered.
+ */
+function guard(context: HttpApiContext, req: IncomingMessage, res: ServerResponse): boolean {
+  const host = (req.headers.host ?? '').toLowerCase()
+  const hosts = context.allowedHosts()
+  if (!hosts.includes(host)) {
+    throw new HttpError(
+      403,
+      'HOST_NOT_ALLOWED',
+      `Host ${JSON.stringify(host)} is not one this server answers to (${hosts.join(', ')}): a web page may be reaching it by another name (DNS rebinding). To serve other names, list them: startInboxServer({ allowedHosts }) or mailwright serve --allowed-host.`,
+    )
+  }
+  const origin = req.headers.origin
+  const allowed = origin !== undefined && (context.allowedOrigins ?? []).includes(origin)
+  if (allowed) {
+    res.setHeader('access-control-allow-origin', origin)
+    res.setHeader('vary', 'Origin')
+  }
+  const sameOrigin = origin === undefined || origin === `http://${host}`
+  const site = req.headers['sec-fetch-site']
+  const crossSite = !sameOrigin || (site !== undefined && site !== 'same-origin' && site !== 'none')
+  if (crossSite && !allowed) {
+    throw new HttpError(
+      403,
+      'CROSS_SITE',
+      `Requests from ${origin ?? `another site (Sec-Fetch-Site: ${site})`} are refused: a page in the browser must not read or drive the inbox. To let a page of yours use the API, list its origin: startInboxServer({ allowedOrigins }) or mailwright serve --allow-origin.`,
+    )
+  }
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, {
+      'access-control-allow-methods': 'GET, POST, DELETE',
+      'access-control-allow-headers': 'content-type',
+      'access-control-max-age': '600',
+    })
+    res.end()
+    return true
+  }
+  if (req.method === 'POST' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(
+      415,
+      'JSON_REQUIRED',
+      `POST bodies must be JSON with content-type application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'none')}): a form or text/plain POST could come from any web page.`,
+    )
+  }
+  return false
 }
 
 async function handle(context: HttpApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -108,7 +182,7 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
         res.writeHead(200, {
           'content-type': 'message/rfc822',
           'content-length': stored.raw.length,
-          'content-disposition': `attachment; filename="${id}.eml"`,
+          'content-disposition': downloadAs(`${id}.eml`),
         })
         res.end(stored.raw)
       })
@@ -126,7 +200,12 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
           )
         }
         const content = attachment.content()
-        res.writeHead(200, { 'content-type': attachment.contentType, 'content-length': content.length })
+        // A download, never a page: a sender's HTML or SVG must not run on the inbox's origin.
+        res.writeHead(200, {
+          'content-type': safeContentType(attachment.contentType),
+          'content-length': content.length,
+          'content-disposition': downloadAs(attachment.filename ?? `attachment-${index}`),
+        })
         res.end(content)
       })
     }
@@ -232,6 +311,31 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
     clearInterval(heartbeat)
     context.store.off('email', onEmail)
   })
+}
+
+// Types a browser shows without running anything; every other type is served as bytes to save.
+const INERT_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/zip',
+  'application/octet-stream',
+])
+
+function safeContentType(declared: string): string {
+  const type = declared.split(';')[0]?.trim().toLowerCase() ?? ''
+  return INERT_TYPES.has(type) ? type : 'application/octet-stream'
+}
+
+// RFC 6266: a plain ASCII name for old clients and the exact one percent-encoded (RFC 8187).
+function downloadAs(filename: string): string {
+  const plain = filename.replace(/[^\x20-\x7e]|["\\/]/g, '_')
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(filename.replace(/[\\/]/g, '_'))}`
 }
 
 // The request target is taken as a path: "//x" is not a host, and a target no URL can hold is a 400.

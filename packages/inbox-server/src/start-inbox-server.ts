@@ -53,6 +53,13 @@ export interface InboxServerOptions {
    * tests. Default 250 ms.
    */
   patternBudgetMs?: number
+  /**
+   * Further `Host` names the HTTP API answers to (`name` or `name:port`), for a server reached by a name
+   * other than the address it binds. Loopback names are always allowed on a loopback server.
+   */
+  allowedHosts?: string[]
+  /** Origins whose web pages may call the HTTP API (CORS), e.g. `http://localhost:5173`. Default none. */
+  allowedOrigins?: string[]
 }
 
 /** Options of {@link StartedInboxServer.createInbox}. */
@@ -134,8 +141,17 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   try {
     smtpAddress.port = await listen(smtpServer.server, host, options.smtpPort ?? 0, 'SMTP')
     if (options.httpPort !== false) {
-      httpServer = createHttpApi({ store, createAddress, ready: () => ready, smtp: () => smtpAddress })
-      await listen(httpServer, host, options.httpPort ?? 0, 'HTTP')
+      let hosts: string[] = []
+      httpServer = createHttpApi({
+        store,
+        createAddress,
+        ready: () => ready,
+        smtp: () => smtpAddress,
+        allowedHosts: () => hosts,
+        allowedOrigins: options.allowedOrigins ?? [],
+      })
+      const port = await listen(httpServer, host, options.httpPort ?? 0, 'HTTP')
+      hosts = allowedHosts(host, port, options.allowedHosts ?? [])
     }
   } catch (error) {
     await closeAll(smtpServer, httpServer, store)
@@ -199,6 +215,23 @@ function listen(
       resolve((server.address() as AddressInfo).port)
     })
   })
+}
+
+// The names a client may put in Host: the bound address, the loopback names when bound to loopback, and
+// the configured ones (with this port when they name none).
+function allowedHosts(host: string, port: number, extra: string[]): string[] {
+  const bracket = (name: string) => (name.includes(':') && !name.startsWith('[') ? `[${name}]` : name)
+  const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost'
+  const names = [host, ...(loopback ? ['127.0.0.1', 'localhost', '::1'] : []), ...extra]
+  return [
+    ...new Set(
+      names.flatMap((name) => {
+        const lower = name.toLowerCase()
+        const hasPort = lower.startsWith('[') ? /\]:\d+$/.test(lower) : /^[^:]+:\d+$/.test(lower)
+        return hasPort ? [lower] : [`${bracket(lower)}:${port}`]
+      }),
+    ),
+  ]
 }
 
 async function closeAll(smtp: SMTPServer, http: Server | undefined, store: EmailStore): Promise<void> {
