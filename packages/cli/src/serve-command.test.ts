@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import nodemailer from 'nodemailer'
 import { describe, expect, it } from 'vitest'
 import { startCli, untilOutput } from './cli-process.test-util.js'
 import { parseDuration, parseSize } from './parse-size.js'
+import { serveCommand } from './serve-command.js'
 
 describe('mailwright serve', () => {
   it('prints where it listens, captures mail, and stops cleanly on SIGTERM', async () => {
@@ -133,6 +135,33 @@ describe('mailwright serve', () => {
     const cli = startCli(['serve', '--help'])
     expect(await cli.exited).toBe(0)
     expect(cli.output()).toContain('Usage: mailwright serve [options]')
+  })
+})
+
+describe('mailwright serve and signals', () => {
+  it('stops gracefully on the first signal and exits at once on the second', async () => {
+    const signals = new EventEmitter()
+    const lines: string[] = []
+    const exits: number[] = []
+    await serveCommand(['--smtp-port', '0', '--http-port', '0', '--no-tls'], {
+      out: (line) => lines.push(line),
+      signals,
+      exit: (code) => exits.push(code),
+    })
+    signals.emit('SIGTERM', 'SIGTERM')
+    signals.emit('SIGINT', 'SIGINT')
+    expect(exits).toEqual([130])
+    expect(lines).toContain(
+      'SIGTERM: stopping (open SMTP sessions get 421, pending waits an answer); SIGTERM again exits at once.',
+    )
+    expect(lines).toContain('Second SIGINT: exiting without waiting.')
+    await untilOutput(() => lines.join('\n').match(/Mailwright inbox stopped\./))
+  })
+
+  it('refuses an --allow-origin that is not an origin', async () => {
+    await expect(serveCommand(['--allow-origin', 'localhost:5173'], { out: () => {} })).rejects.toThrow(
+      '--allow-origin "localhost:5173" is not an origin; give scheme, host and port only, e.g. http://localhost:5173.',
+    )
   })
 })
 

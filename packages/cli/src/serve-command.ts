@@ -46,7 +46,7 @@ Options:
  */
 export async function serveCommand(
   argv: string[],
-  io: { out: (line: string) => void; signals?: NodeJS.EventEmitter },
+  io: { out: (line: string) => void; signals?: NodeJS.EventEmitter; exit?: (code: number) => void },
 ): Promise<{ stop(): Promise<void> } | undefined> {
   const values = parseCommandArgs('mailwright serve', argv, OPTIONS)
   if (values.help) {
@@ -68,8 +68,21 @@ export async function serveCommand(
     )
     return stopped
   }
-  signals.once('SIGINT', stop)
-  signals.once('SIGTERM', stop)
+  // The first signal stops gracefully (421 to SMTP sessions, an answer to every waiter); a second one
+  // means "now", as with any server.
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (stopped) {
+      io.out(`Second ${signal}: exiting without waiting.`)
+      ;(io.exit ?? process.exit)(signal === 'SIGINT' ? 130 : 143)
+      return
+    }
+    io.out(
+      `${signal}: stopping (open SMTP sessions get 421, pending waits an answer); ${signal} again exits at once.`,
+    )
+    void stop()
+  }
+  signals.on('SIGINT', onSignal)
+  signals.on('SIGTERM', onSignal)
   const auth =
     options.auth === false ? 'AUTH off' : options.auth?.required ? 'AUTH required' : 'AUTH optional'
   io.out('Mailwright inbox is ready')

@@ -9,6 +9,7 @@ import {
   type EmailQuery,
   type EmailSummary,
   failedCheck,
+  InboxStoppedError,
   matchText,
   type NearMiss,
   nearMiss,
@@ -59,6 +60,8 @@ export interface StoreStats {
   received: number
   evicted: { total: number; count: number; age: number; bytes: number }
   retention: Required<RetentionOptions>
+  /** Waits pending right now (in process and over HTTP). */
+  waits: number
 }
 
 // Reporting near misses for other addresses never scans more than this many recent emails, so a timeout
@@ -70,7 +73,7 @@ const NEAR_MISS_LIMIT = 10
  * The capture's memory: emails in arrival order, indexed by recipient, with pushed waits. Emits `email`
  * for every stored email (the SSE stream listens to it). Memory is bounded by {@link RetentionOptions}.
  */
-export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
+export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }> {
   readonly retention: Required<RetentionOptions>
   readonly #codes: CodeOptions | undefined
   readonly #profile: SendingProfile | undefined
@@ -84,6 +87,8 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
   readonly #evicted = { count: 0, age: 0, bytes: 0 }
   readonly #sweeper: NodeJS.Timeout
   readonly #patterns: PatternPool
+  /** Every pending wait's way to end, for close(). */
+  readonly #pending = new Map<(error: Error) => void, string>()
 
   constructor(
     options: {
@@ -95,6 +100,8 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
     } = {},
   ) {
     super()
+    // Every SSE client listens for stored emails: many listeners are expected, not a leak.
+    this.setMaxListeners(0)
     this.#patterns = new PatternPool({ budgetMs: options.patternBudgetMs })
     this.retention = {
       maxEmails: options.retention?.maxEmails ?? 10_000,
@@ -265,9 +272,11 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
       let done = false
       // Matching may parse, which is async; a chain keeps the found emails in arrival order.
       let chain: Promise<void> = Promise.resolve()
+      const end = (error: Error) => finish(() => Promise.reject(error))
       const finish = (outcome: () => Promise<StoredWaitResult>) => {
         if (done) return
         done = true
+        this.#pending.delete(end)
         clearTimeout(timer)
         signal?.removeEventListener('abort', onAbort)
         waiters.delete(consider)
@@ -286,6 +295,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
         // A failed match (a pattern past its budget) ends this wait with the error, and only this wait.
         chain = chain.catch((error: unknown) => finish(() => Promise.reject(error)))
       }
+      this.#pending.set(end, address)
       const onAbort = () => finish(() => Promise.reject(signal?.reason))
       const waiters = this.#waiters.get(address) ?? new Set()
       this.#waiters.set(address, waiters)
@@ -314,11 +324,15 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail] }> {
       received: this.#received,
       evicted: { total: count + age + bytes, count, age, bytes },
       retention: this.retention,
+      waits: this.#pending.size,
     }
   }
 
+  /** Ends every pending wait with an {@link InboxStoppedError}, tells listeners (`close`), stops the workers. */
   close(): void {
     clearInterval(this.#sweeper)
+    for (const [end, address] of [...this.#pending]) end(new InboxStoppedError(address))
+    this.emit('close')
     void this.#patterns.close()
   }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   type EmailQuery,
   emailToJson,
+  InboxStoppedError,
   InvalidArgumentError,
   MailwrightError,
   PatternTimeoutError,
@@ -22,6 +23,8 @@ export interface HttpApiContext {
   allowedHosts(): readonly string[]
   /** Origins whose pages may call the API (CORS). Default none: a page on another origin gets nothing. */
   allowedOrigins?: readonly string[]
+  /** The time a request (headers and body) has to arrive; later it is answered 408. Default 30 s. */
+  requestTimeoutMs?: number
 }
 
 const MAX_WAIT_MS = 10 * 60 * 1000
@@ -34,6 +37,8 @@ class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly parameter?: string,
+    /** Close the connection after answering (the request was not read to its end). */
+    readonly close = false,
   ) {
     super(message)
   }
@@ -44,22 +49,25 @@ class HttpError extends Error {
  * `/api/events` streams every stored email as server-sent events. Documented in docs/http-api.md.
  */
 export function createHttpApi(context: HttpApiContext): Server {
-  const server = createServer((req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
-    Promise.resolve()
-      .then(() => guard(context, req, res))
-      .then((answered): Promise<void> | undefined => (answered ? undefined : handle(context, req, res)))
-      .catch((error: unknown) => sendError(res, error))
-  })
+  const requestTimeout = context.requestTimeoutMs ?? 30_000
+  // Node checks the request deadline on this interval (30 s by default, too coarse for the deadline).
+  const server = createServer(
+    { connectionsCheckingInterval: Math.min(5000, requestTimeout / 2) },
+    (req, res) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+      Promise.resolve()
+        .then(() => guard(context, req, res))
+        .then((answered): Promise<void> | undefined => (answered ? undefined : handle(context, req, res)))
+        .catch((error: unknown) => sendError(res, error))
+    },
+  )
   // The whole request (headers and body) must arrive within this; the response of a long-poll may then
   // take minutes, which this does not limit. A body that never comes is answered 408 and closed.
-  server.requestTimeout = REQUEST_TIMEOUT_MS
-  server.headersTimeout = REQUEST_TIMEOUT_MS
+  server.requestTimeout = requestTimeout
+  server.headersTimeout = requestTimeout
   server.keepAliveTimeout = 65_000
   return server
 }
-
-const REQUEST_TIMEOUT_MS = 30_000
 
 // Everything this API serves is data, and some of it is captured bytes anyone could have written: no
 // response may run as a page on this origin, be sniffed into one, or be framed.
@@ -138,6 +146,7 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
   if (path === '/api/inboxes') {
     return route(method, ['POST'], async () => {
       const body = await readJson(req)
+      knownFields(body, ['name'])
       const name = body.name
       if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,40}$/.test(name))) {
         throw badParameter('name', name, 'letters, digits, ".", "_" or "-" (1 to 40 characters)')
@@ -232,6 +241,8 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
 
 async function handleWait(context: HttpApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readJson(req)
+  // A typo ("timout") must not silently wait the default: unknown fields are refused, as in the query.
+  knownFields(body, ['address', 'query', 'count', 'timeout', 'exclude', 'notBefore'])
   const address = body.address
   if (typeof address !== 'string' || !address.includes('@'))
     throw badParameter('address', address, 'an email address')
@@ -306,10 +317,17 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
   }
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
   heartbeat.unref()
+  // A stopping server says so to every stream before it hangs up.
+  const onClose = () => {
+    res.write('event: shutdown\ndata: {"reason":"the inbox server is stopping"}\n\n')
+    res.end()
+  }
   context.store.on('email', onEmail)
+  context.store.once('close', onClose)
   req.on('close', () => {
     clearInterval(heartbeat)
     context.store.off('email', onEmail)
+    context.store.off('close', onClose)
   })
 }
 
@@ -380,7 +398,15 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY) throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${MAX_BODY} bytes.`)
+    if (size > MAX_BODY) {
+      throw new HttpError(
+        413,
+        'BODY_TOO_LARGE',
+        `Request body over ${MAX_BODY} bytes; send at most ${MAX_BODY} bytes.`,
+        undefined,
+        true,
+      )
+    }
     chunks.push(chunk as Buffer)
   }
   if (size === 0) return {}
@@ -438,6 +464,13 @@ function parseInclude(params: URLSearchParams): boolean {
   return true
 }
 
+function knownFields(body: Record<string, unknown>, known: string[]): void {
+  for (const key of Object.keys(body)) {
+    if (!known.includes(key))
+      throw badParameter(key, body[key], `one of the known fields: ${known.join(', ')}`)
+  }
+}
+
 function badParameter(parameter: string, value: unknown, expected: string): HttpError {
   const error = new InvalidArgumentError(parameter, value, expected)
   return new HttpError(400, 'INVALID_PARAMETER', error.message, parameter)
@@ -458,6 +491,18 @@ function sendError(res: ServerResponse, error: unknown): void {
     return
   }
   if (error instanceof HttpError) {
+    if (error.close) {
+      // The rest of the body was never read, so this connection cannot serve another request. Say so, and
+      // once the answer is out, discard what still comes and hang up (closing at once could reset the
+      // connection before the client reads the answer).
+      res.setHeader('connection', 'close')
+      res.once('finish', () => {
+        const socket = res.req.socket
+        res.req.resume()
+        socket?.end()
+        setTimeout(() => socket?.destroy(), 1000).unref()
+      })
+    }
     sendJson(res, error.status, {
       error: {
         code: error.code,
@@ -465,6 +510,11 @@ function sendError(res: ServerResponse, error: unknown): void {
         ...(error.parameter ? { parameter: error.parameter } : {}),
       },
     })
+    return
+  }
+  if (error instanceof InboxStoppedError) {
+    res.setHeader('connection', 'close')
+    sendJson(res, 503, { error: { code: error.code, message: error.message } })
     return
   }
   if (error instanceof PatternTimeoutError) {

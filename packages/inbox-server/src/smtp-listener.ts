@@ -23,6 +23,10 @@ export interface SmtpListenerOptions {
   tls: { key: string; cert: string } | false
   auth: SmtpAuthOptions | false
   bareLineEndings: 'reject' | 'accept'
+  /** Most SMTP connections at once; more are answered 421 and closed. */
+  maxClients: number
+  /** The time a connection has to deliver its next message (or quit) before it is answered 421 and closed. */
+  sessionTimeoutMs: number
 }
 
 type SmtpError = Error & { responseCode?: number }
@@ -31,7 +35,7 @@ type SmtpError = Error & { responseCode?: number }
  * The capture's SMTP side (smtp-server): stores the raw bytes, routes by envelope, and answers `250`
  * without parsing anything; bodies are parsed later, when a test asks.
  */
-export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
+export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpServer {
   const { store, maxMessageSize } = options
   const auth = options.auth
   const serverOptions: SMTPServerOptions = {
@@ -96,6 +100,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
           )
         }
         const email = store.add(raw, envelopeOf(session), warnings)
+        server.delivered(session.id)
         callback(null, `2.0.0 Captured as ${email.id}`)
       })
     },
@@ -104,7 +109,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
     serverOptions.key = options.tls.key
     serverOptions.cert = options.tls.cert
   }
-  const server = new CaptureSmtpServer(serverOptions)
+  const server = new CaptureSmtpServer(serverOptions, options)
   server.on('error', () => {})
   return server
 }
@@ -114,9 +119,13 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
 // (nodemailer's default) would pay those 100 ms on every wait. This subclass greets at once; everything
 // else is smtp-server's own connection handling.
 interface ConnectionInternals {
+  id: string
   _setListeners(callback: () => void): void
   connectionReady(): void
   on(event: string, listener: (arg: unknown) => void): void
+  once(event: string, listener: () => void): void
+  send(code: number, text: string): void
+  close(): void
 }
 interface ServerInternals {
   connections: Set<unknown>
@@ -124,7 +133,45 @@ interface ServerInternals {
   _onClientConnect(data: unknown): void
 }
 
-class CaptureSmtpServer extends SMTPServer {
+/** smtp-server, greeting at once, with a connection limit, a session deadline and a graceful shut-down. */
+export class CaptureSmtpServer extends SMTPServer {
+  readonly #limits: { maxClients: number; sessionTimeoutMs: number; hostname: string }
+  readonly #deadlines = new Map<string, { connection: ConnectionInternals; timer: NodeJS.Timeout }>()
+
+  constructor(serverOptions: SMTPServerOptions, limits: SmtpListenerOptions) {
+    super(serverOptions)
+    this.#limits = limits
+  }
+
+  /** A message was captured on this session: its clock for the next one starts again. */
+  delivered(sessionId: string): void {
+    const entry = this.#deadlines.get(sessionId)
+    if (entry) this.#arm(entry.connection)
+  }
+
+  /** Answers every open session 421 4.3.2 and closes it (a server going away, RFC 5321 3.8). */
+  shutDown(): void {
+    for (const connection of (this as unknown as ServerInternals).connections as Set<ConnectionInternals>) {
+      connection.send(421, `4.3.2 ${this.#limits.hostname} shutting down; try again later`)
+      connection.close()
+    }
+  }
+
+  // A client that trickles a byte now and then never trips the idle timeout; this deadline ends it.
+  #arm(connection: ConnectionInternals): void {
+    clearTimeout(this.#deadlines.get(connection.id)?.timer)
+    const timer = setTimeout(() => {
+      this.#deadlines.delete(connection.id)
+      connection.send(
+        421,
+        `4.4.2 ${this.#limits.hostname} no message delivered within ${this.#limits.sessionTimeoutMs} ms of connecting or of the last one; closing (sessionTimeoutMs)`,
+      )
+      connection.close()
+    }, this.#limits.sessionTimeoutMs)
+    timer.unref()
+    this.#deadlines.set(connection.id, { connection, timer })
+  }
+
   override connect(socket: Socket, socketOptions: unknown): void {
     const self = this as unknown as ServerInternals
     const internals = SMTPConnection.prototype as unknown as Partial<ConnectionInternals>
@@ -141,7 +188,23 @@ class CaptureSmtpServer extends SMTPServer {
     self.connections.add(connection)
     connection.on('error', (error) => self._onError(error))
     connection.on('connect', (data) => self._onClientConnect(data))
-    connection._setListeners(() => connection.connectionReady())
+    connection.once('close', () => {
+      clearTimeout(this.#deadlines.get(connection.id)?.timer)
+      this.#deadlines.delete(connection.id)
+    })
+    connection._setListeners(() => {
+      // smtp-server checks maxClients in the init() this greeting-at-once path replaces.
+      if (self.connections.size > this.#limits.maxClients) {
+        connection.send(
+          421,
+          `4.7.0 ${this.#limits.hostname} too many connections (over ${this.#limits.maxClients}); try again in a moment (maxClients)`,
+        )
+        connection.close()
+        return
+      }
+      this.#arm(connection)
+      connection.connectionReady()
+    })
   }
 }
 function envelopeOf(session: Parameters<NonNullable<SMTPServerOptions['onData']>>[1]): EmailEnvelope {

@@ -16,7 +16,7 @@ import {
 import type { SMTPServer } from 'smtp-server'
 import { EmailStore, type RetentionOptions, type StoreStats } from './email-store.js'
 import { createHttpApi } from './http-api.js'
-import { createSmtpListener, type SmtpAuthOptions } from './smtp-listener.js'
+import { type CaptureSmtpServer, createSmtpListener, type SmtpAuthOptions } from './smtp-listener.js'
 
 /** Options of {@link startInboxServer}. Every one has a default that suits a test run on one machine. */
 export interface InboxServerOptions {
@@ -60,6 +60,14 @@ export interface InboxServerOptions {
   allowedHosts?: string[]
   /** Origins whose web pages may call the HTTP API (CORS), e.g. `http://localhost:5173`. Default none. */
   allowedOrigins?: string[]
+  /** Most SMTP connections at once; more are answered `421 4.7.0` and closed. Default 1000. */
+  maxClients?: number
+  /**
+   * The time an SMTP connection has to deliver its next message (from connecting, then from the last one)
+   * before it is answered `421 4.4.2` and closed, so a client that trickles bytes cannot hold a session.
+   * Default 5 minutes.
+   */
+  sessionTimeoutMs?: number
 }
 
 /** Options of {@link StartedInboxServer.createInbox}. */
@@ -134,6 +142,8 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     tls,
     auth: options.auth ?? {},
     bareLineEndings,
+    maxClients: options.maxClients ?? 1000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 5 * 60_000,
   })
   let httpServer: Server | undefined
   let ready = false
@@ -234,17 +244,23 @@ function allowedHosts(host: string, port: number, extra: string[]): string[] {
   ]
 }
 
-async function closeAll(smtp: SMTPServer, http: Server | undefined, store: EmailStore): Promise<void> {
-  store.close()
+async function closeAll(smtp: CaptureSmtpServer, http: Server | undefined, store: EmailStore): Promise<void> {
+  // Stop taking connections, then tell everyone still here: pending waits get a 503 (in process an
+  // InboxStoppedError), event streams a shutdown event, SMTP sessions 421 4.3.2.
   const smtpClosed = new Promise<void>((resolve) => smtp.close(() => resolve()))
-  // Connections still open (idle SMTP clients, pending long-polls, SSE streams) must not keep stop() waiting.
-  for (const connection of (smtp as unknown as { connections: Set<{ close(): void }> }).connections ?? []) {
-    connection.close()
-  }
+  const httpClosed = http ? new Promise<void>((resolve) => http.close(() => resolve())) : Promise.resolve()
+  store.close()
+  smtp.shutDown()
   if (http) {
-    const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()))
-    http.closeAllConnections()
+    // The answers above are written on the next turns of the event loop; then idle keep-alive
+    // connections close, and anything still open after a grace second is cut.
+    await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setImmediate(resolve))
+    http.closeIdleConnections()
+    const cut = setTimeout(() => http.closeAllConnections(), 1000)
+    cut.unref()
     await httpClosed
+    clearTimeout(cut)
   }
   await smtpClosed
 }
