@@ -29,6 +29,8 @@ Options:
   --allowed-host <name>  also answer HTTP requests for this Host (repeatable), e.g. when bound to 0.0.0.0 and
                          reached as ci-runner:8025; other names are refused (DNS rebinding)
   --allow-origin <url>   let web pages of this origin call the HTTP API (CORS, repeatable); default none
+  --max-clients <n>      SMTP connections at once; more get 421 (default 1000)
+  --session-timeout <t>  time an SMTP connection has to deliver its next message, e.g. 5m (default 5m)
   --pattern-budget <t>   time one query's patterns may take on one email, e.g. 250ms (default 250ms);
                          a pattern past it fails its own wait (422), never the server
   --sender-ip <ip>       judge SPF/DKIM/DMARC as if mail came from this production IP (turns verdicts on)
@@ -117,6 +119,8 @@ const OPTIONS = {
   'max-bytes': { type: 'string' },
   'accept-bare-lf': { type: 'boolean' },
   'pattern-budget': { type: 'string' },
+  'max-clients': { type: 'string' },
+  'session-timeout': { type: 'string' },
   'allowed-host': { type: 'string', multiple: true },
   'allow-origin': { type: 'string', multiple: true },
   'sender-ip': { type: 'string' },
@@ -135,6 +139,8 @@ function toOptions(values: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>):
     maxMessageSize: size(values['max-size'], '--max-size'),
     bareLineEndings: values['accept-bare-lf'] ? 'accept' : 'reject',
     patternBudgetMs: duration(values['pattern-budget'], '--pattern-budget'),
+    maxClients: whole(values['max-clients'], '--max-clients'),
+    sessionTimeoutMs: duration(values['session-timeout'], '--session-timeout'),
     allowedHosts: values['allowed-host'] ?? [],
     allowedOrigins: (values['allow-origin'] ?? []).map(originOption),
     retention: {

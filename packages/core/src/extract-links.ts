@@ -48,9 +48,11 @@ export function extractLinks(parts: { html?: string; text?: string }): EmailLink
     if (open) add(finish(open))
   }
   if (parts.text) {
+    // A set, not a scan of the list per URL: 100,000 links must stay linear.
+    const anchored = new Set(links.map((l) => l.href))
     for (const match of parts.text.matchAll(URL_IN_TEXT)) {
       const href = match[0].replace(TRAILING_PUNCTUATION, '')
-      if (links.some((l) => l.source === 'html' && l.href === href)) continue
+      if (anchored.has(href)) continue
       add({ href, text: href, source: 'text' })
     }
   }

@@ -11,7 +11,15 @@ export {
   computeEmailAuth,
   type SendingProfile,
 } from './auth/compute-email-auth.js'
-export { type DnsRecords, type DnsResolver, systemResolver, zoneResolver } from './auth/dns-resolver.js'
+export {
+  type DnsFailure,
+  type DnsRecordSet,
+  type DnsRecords,
+  type DnsResolver,
+  resolverFor,
+  systemResolver,
+  zoneResolver,
+} from './auth/dns-resolver.js'
 export type { ArcVerdict, DkimVerdict, DmarcVerdict, EmailAuth, SpfVerdict } from './auth/email-auth.js'
 export { type EvaluateDmarcOptions, evaluateDmarc } from './auth/evaluate-dmarc.js'
 export { checkDnsRecords, loadDnsZone, parseZoneFile } from './auth/load-dns-zone.js'
@@ -126,7 +134,13 @@ export type { DmarcExpectation } from './matchers/to-have-passed-dmarc.js'
 export type { ToReceiveEmailOptions } from './matchers/to-receive-email.js'
 export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
 export { type InboxObserver, observeInbox } from './observe-inbox.js'
-export { type EmailMeta, type ParseEmailOptions, parseEmail, summarizeEmail } from './parse-email.js'
+export {
+  type EmailMeta,
+  headerOnlyEmail,
+  type ParseEmailOptions,
+  parseEmail,
+  summarizeEmail,
+} from './parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from './parse-headers.js'
 export { PatternTimeoutError } from './pattern-timeout-error.js'
 export { buildEmailReport, reportedTest } from './report/build-email-report.js'

@@ -104,15 +104,7 @@ export async function parseEmail(
   } catch (error) {
     warnings.push(`body could not be parsed (${(error as Error).message}); headers and raw bytes are kept`)
   }
-  const dateHeader = headerValue(headerPart.headers, 'date')
-  let date: Date | undefined
-  if (dateHeader !== undefined) {
-    date = new Date(dateHeader)
-    if (Number.isNaN(date.getTime())) {
-      warnings.push(`Date header ${JSON.stringify(dateHeader)} is not a valid date`)
-      date = undefined
-    }
-  }
+  const date = dateOf(headerPart.headers, warnings)
   const [{ extractLinks }, { htmlToPlainText }] = await Promise.all([
     import('./extract-links.js'),
     import('./html-to-plain-text.js'),
@@ -123,10 +115,8 @@ export async function parseEmail(
   if (otp && !codes.includes(otp)) codes.unshift(otp)
   return new CapturedEmail({
     ...base,
-    replyTo: addressesOf(headerPart.headers, 'reply-to'),
-    sender: addressesOf(headerPart.headers, 'sender')[0],
+    ...identityFields(headerPart.headers),
     date,
-    messageId: headerValue(headerPart.headers, 'message-id'),
     text,
     html,
     attachments,
@@ -136,6 +126,46 @@ export async function parseEmail(
     warnings,
     auth: meta.auth,
   })
+}
+
+/**
+ * An email from its headers alone, when its body cannot be parsed in time: listed, waitable and matchable
+ * on everything but the bodies, with `why` among its warnings. Links, codes and attachments are empty.
+ *
+ * @example
+ * const email = headerOnlyEmail(raw, meta, 'body not parsed: over the 10000 ms parse budget')
+ */
+export function headerOnlyEmail(raw: Buffer, meta: EmailMeta, why: string): CapturedEmail {
+  const headerPart = parseHeaders(raw)
+  const warnings = [...(meta.warnings ?? []), ...headerPart.warnings, why]
+  return new CapturedEmail({
+    ...headerFields(headerPart.headers, raw, meta),
+    ...identityFields(headerPart.headers),
+    date: dateOf(headerPart.headers, warnings),
+    attachments: [],
+    links: [],
+    codes: [],
+    raw,
+    warnings,
+    auth: meta.auth,
+  })
+}
+
+function identityFields(headers: EmailHeader[]) {
+  return {
+    replyTo: addressesOf(headers, 'reply-to'),
+    sender: addressesOf(headers, 'sender')[0],
+    messageId: headerValue(headers, 'message-id'),
+  }
+}
+
+function dateOf(headers: EmailHeader[], warnings: string[]): Date | undefined {
+  const dateHeader = headerValue(headers, 'date')
+  if (dateHeader === undefined) return undefined
+  const date = new Date(dateHeader)
+  if (!Number.isNaN(date.getTime())) return date
+  warnings.push(`Date header ${JSON.stringify(dateHeader)} is not a valid date`)
+  return undefined
 }
 
 function headerFields(headers: EmailHeader[], raw: Buffer, meta: EmailMeta): EmailSummary {

@@ -3,18 +3,17 @@ import { EventEmitter } from 'node:events'
 import {
   type CapturedEmail,
   type CodeOptions,
-  computeEmailAuth,
   type EmailAuth,
   type EmailEnvelope,
   type EmailQuery,
   type EmailSummary,
   failedCheck,
+  headerOnlyEmail,
   InboxStoppedError,
   matchText,
   type NearMiss,
   nearMiss,
   PatternTimeoutError,
-  parseEmail,
   queryChecks,
   queryNeedsBody,
   type SendingProfile,
@@ -22,6 +21,7 @@ import {
   type WaitRequest,
   type WaitResult,
 } from '@mailwright/core'
+import { ParseBudgetExceeded, ParsePool } from './parse-pool.js'
 import { PatternBudgetExceeded, PatternPool } from './pattern-pool.js'
 
 /** How long and how much the capture keeps. Whatever limit is hit first evicts the oldest emails. */
@@ -43,6 +43,8 @@ export interface StoredEmail {
   /** Lower-cased envelope recipients: the inboxes this email belongs to. */
   readonly recipients: readonly string[]
   readonly captureWarnings: readonly string[]
+  /** What was cut short by a budget (the verdict or the body parse), added to the parsed email's warnings. */
+  budgetWarnings?: string[]
   summary?: EmailSummary
   parsed?: Promise<CapturedEmail>
   auth?: Promise<EmailAuth | undefined>
@@ -87,6 +89,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   readonly #evicted = { count: 0, age: 0, bytes: 0 }
   readonly #sweeper: NodeJS.Timeout
   readonly #patterns: PatternPool
+  readonly #workers: ParsePool
   /** Every pending wait's way to end, for close(). */
   readonly #pending = new Map<(error: Error) => void, string>()
 
@@ -97,12 +100,15 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       sendingProfile?: SendingProfile
       /** The time one query's patterns may take on one email before it fails. Default 250 ms. */
       patternBudgetMs?: number
+      /** The time one email's body parse may take on a worker before it is kept headers-only. Default 10 s. */
+      parseBudgetMs?: number
     } = {},
   ) {
     super()
     // Every SSE client listens for stored emails: many listeners are expected, not a leak.
     this.setMaxListeners(0)
     this.#patterns = new PatternPool({ budgetMs: options.patternBudgetMs })
+    this.#workers = new ParsePool({ parseBudgetMs: options.parseBudgetMs })
     this.retention = {
       maxEmails: options.retention?.maxEmails ?? 10_000,
       maxAgeMs: options.retention?.maxAgeMs ?? 60 * 60 * 1000,
@@ -179,16 +185,33 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   }
 
   /** The verdict under the sending profile (none without one); computed once, never on the reply path. */
+  // Both run on worker threads within a budget: one hostile email never stalls anyone else.
   auth(email: StoredEmail): Promise<EmailAuth | undefined> {
     const profile = this.#profile
-    email.auth ??= profile ? computeEmailAuth(email.raw, email.envelope, profile) : Promise.resolve(undefined)
+    email.auth ??= profile
+      ? this.#workers.auth(email.raw, this.#meta(email), profile).catch((error: unknown) => {
+          if (!(error instanceof ParseBudgetExceeded)) throw error
+          ;(email.budgetWarnings ??= []).push(
+            `no authentication verdict: computing it took over ${error.budgetMs} ms (slow or unanswered DNS?)`,
+          )
+          return undefined
+        })
+      : Promise.resolve(undefined)
     return email.auth
   }
 
   parsed(email: StoredEmail): Promise<CapturedEmail> {
-    email.parsed ??= this.auth(email).then((auth) =>
-      parseEmail(email.raw, { ...this.#meta(email), auth }, { codes: this.#codes }),
-    )
+    email.parsed ??= this.auth(email).then((auth) => {
+      const meta = { ...this.#meta(email), auth }
+      return this.#workers.parse(email.raw, meta, this.#codes).catch((error: unknown) => {
+        if (!(error instanceof ParseBudgetExceeded)) throw error
+        return headerOnlyEmail(
+          email.raw,
+          meta,
+          `body not parsed: it took over ${error.budgetMs} ms (parse budget), so text, html, attachments, links and codes are empty; the raw bytes are kept`,
+        )
+      })
+    })
     return email.parsed
   }
 
@@ -334,6 +357,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     for (const [end, address] of [...this.#pending]) end(new InboxStoppedError(address))
     this.emit('close')
     void this.#patterns.close()
+    void this.#workers.close()
   }
 
   async #nearMisses(address: string, request: WaitRequest, exclude: Set<string>): Promise<NearMiss[]> {
@@ -360,7 +384,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       id: email.id,
       envelope: email.envelope,
       receivedAt: email.receivedAt,
-      warnings: email.captureWarnings,
+      warnings: [...email.captureWarnings, ...(email.budgetWarnings ?? [])],
     }
   }
 

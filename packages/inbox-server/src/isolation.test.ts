@@ -92,3 +92,53 @@ describe('a catastrophic pattern', () => {
     expect((miss as Error).message).toContain('subject "Ünïcode ✓ Verify" does not match /^verify/')
   })
 })
+
+// The issue's hostile email: 3.3 MB of HTML with 100,000 links, which blocked /livez for seconds.
+const bigHtml = Array.from(
+  { length: 100_000 },
+  (_, i) => `<a href="https://app.test/l/${i}">link ${i}</a>`,
+).join('\n')
+
+describe('a large or hostile email', () => {
+  it('is parsed off the event loop: /livez and another test go on meanwhile', async () => {
+    const big = server.createInbox({ name: 'big' })
+    await transport().sendMail({ from: 'app@example.com', to: big.address, subject: 'Huge', html: bigHtml })
+    const events: string[] = []
+    const parsed = big.waitForEmail({ subject: 'Huge', text: 'link 99999' }).then((email) => {
+      events.push('big parsed')
+      return email
+    })
+    const live = await fetch(`${url}/livez`)
+    events.push(`livez ${live.status}`)
+    const inbox = server.createInbox({ name: 'small' })
+    await transport().sendMail({
+      from: 'app@example.com',
+      to: inbox.address,
+      subject: 'Small',
+      text: 'Code 1234',
+    })
+    events.push(`small ${(await inbox.waitForEmail({ subject: 'Small' })).codes[0]}`)
+    const email = await parsed
+    expect(events).toEqual(['livez 200', 'small 1234', 'big parsed'])
+    expect(email.links).toHaveLength(100_000)
+  })
+
+  it('over its parse budget is still listed and waitable, headers only, saying what was cut short', async () => {
+    await using tight = await startInboxServer({ parseBudgetMs: 1 })
+    const inbox = tight.createInbox({ name: 'tight' })
+    await nodemailer
+      .createTransport({ host: '127.0.0.1', port: tight.smtp.port, ignoreTLS: true })
+      .sendMail({ from: 'app@example.com', to: inbox.address, subject: 'Huge', html: bigHtml })
+    const email = await inbox.waitForEmail({ subject: 'Huge' })
+    expect(email.html).toBeUndefined()
+    expect(email.links).toEqual([])
+    expect(email.warnings).toContain(
+      'body not parsed: it took over 1 ms (parse budget), so text, html, attachments, links and codes are empty; the raw bytes are kept',
+    )
+    expect(email.raw.length).toBeGreaterThan(3_000_000)
+    const listed = await fetch(`${tight.url}/api/emails?address=${encodeURIComponent(inbox.address)}`)
+    expect(
+      ((await listed.json()) as { emails: Array<{ subject: string }> }).emails.map((e) => e.subject),
+    ).toEqual(['Huge'])
+  })
+})

@@ -54,6 +54,12 @@ export interface InboxServerOptions {
    */
   patternBudgetMs?: number
   /**
+   * How long one email's body parse may take. Parsing and verdicts run on worker threads, so a large or
+   * hostile email never stalls anyone; one over this budget is kept headers-only, still listed and
+   * waitable, with a warning saying so. Default 10 s.
+   */
+  parseBudgetMs?: number
+  /**
    * Further `Host` names the HTTP API answers to (`name` or `name:port`), for a server reached by a name
    * other than the address it binds. Loopback names are always allowed on a loopback server.
    */
@@ -125,6 +131,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     codes: options.codes,
     sendingProfile: options.sendingProfile,
     patternBudgetMs: options.patternBudgetMs,
+    parseBudgetMs: options.parseBudgetMs,
   })
   const usedIds = new Set<string>()
   const createAddress = (name = 'test') => {
