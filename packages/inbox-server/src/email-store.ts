@@ -21,8 +21,9 @@ import {
   type WaitRequest,
   type WaitResult,
 } from '@mailwright/core'
-import { ParseBudgetExceeded, ParsePool } from './parse-pool.js'
-import { PatternBudgetExceeded, PatternPool } from './pattern-pool.js'
+import { ParsePool } from './parse-pool.js'
+import { PatternPool } from './pattern-pool.js'
+import { WorkerBudgetExceeded } from './worker-pool.js'
 
 /** How long and how much the capture keeps. Whatever limit is hit first evicts the oldest emails. */
 export interface RetentionOptions {
@@ -190,7 +191,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     const profile = this.#profile
     email.auth ??= profile
       ? this.#workers.auth(email.raw, this.#meta(email), profile).catch((error: unknown) => {
-          if (!(error instanceof ParseBudgetExceeded)) throw error
+          if (!(error instanceof WorkerBudgetExceeded)) throw error
           ;(email.budgetWarnings ??= []).push(
             `no authentication verdict: computing it took over ${error.budgetMs} ms (slow or unanswered DNS?)`,
           )
@@ -204,7 +205,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     email.parsed ??= this.auth(email).then((auth) => {
       const meta = { ...this.#meta(email), auth }
       return this.#workers.parse(email.raw, meta, this.#codes).catch((error: unknown) => {
-        if (!(error instanceof ParseBudgetExceeded)) throw error
+        if (!(error instanceof WorkerBudgetExceeded)) throw error
         return headerOnlyEmail(
           email.raw,
           meta,
@@ -243,7 +244,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
         })),
       )
     } catch (error) {
-      if (!(error instanceof PatternBudgetExceeded)) throw error
+      if (!(error instanceof WorkerBudgetExceeded)) throw error
       const fields = patterns.map((c) => c.field).join(' and ')
       throw new PatternTimeoutError(
         patterns.map((c) => c.matcher as RegExp),
