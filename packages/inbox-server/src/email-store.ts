@@ -192,9 +192,10 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     email.auth ??= profile
       ? this.#workers.auth(email.raw, this.#meta(email), profile).catch((error: unknown) => {
           if (!(error instanceof WorkerBudgetExceeded)) throw error
-          ;(email.budgetWarnings ??= []).push(
+          email.budgetWarnings = [
+            ...(email.budgetWarnings ?? []),
             `no authentication verdict: computing it took over ${error.budgetMs} ms (slow or unanswered DNS?)`,
-          )
+          ]
           return undefined
         })
       : Promise.resolve(undefined)

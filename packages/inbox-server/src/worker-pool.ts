@@ -164,7 +164,8 @@ class PoolWorker {
   #onMessage(message: Record<string, unknown>): void {
     if (message.ready) {
       this.ready = true
-      return this.onIdle(this)
+      this.onIdle(this)
+      return
     }
     const task = this.#task
     if (!task || message.id !== task.id) return

@@ -1,7 +1,6 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
-import { once } from 'node:events'
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { type AddressInfo, connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -15,6 +14,7 @@ import {
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectImapInbox, type ImapInboxProvider } from './imap-inbox.js'
+import { scriptedLineServer } from './scripted-line-server.test-util.js'
 
 // A real IMAP server from Debian's packages (dovecot-imapd) on loopback, started for this file.
 // CI installs it; a laptop without it skips.
@@ -186,38 +186,26 @@ describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', ()
 // A plaintext IMAP server on loopback that offers no STARTTLS and records every line the client sends.
 describe('IMAP inbox without TLS', () => {
   it('refuses to log in over a connection that STARTTLS cannot protect, sending no credential', async () => {
-    const received: string[] = []
-    const server = createServer((socket) => {
-      socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] plaintext only\r\n')
-      let buffer = ''
-      socket.on('data', (chunk) => {
-        buffer += chunk.toString()
-        for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-          const line = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          received.push(line)
-          const tag = line.split(' ')[0]
-          if (/ CAPABILITY$/i.test(line)) socket.write('* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n')
-          socket.write(`${tag} OK done\r\n`)
-        }
-      })
-    })
-    server.listen(0, '127.0.0.1')
-    await once(server, 'listening')
-    try {
-      const error = await connectImapInbox({
-        host: '127.0.0.1',
-        port: (server.address() as AddressInfo).port,
-        user: 'qa@contoso.test',
-        password: new Secret('P', PASSWORD),
-      }).catch((e: Error) => e)
-      expect((error as Error).message).toMatch(
-        /^Did not log in to 127\.0\.0\.1:\d+ as qa@contoso\.test: the server offers no STARTTLS, so the password would travel in clear text, and nothing was sent\./,
-      )
-      expect(received.filter((line) => /LOGIN|AUTHENTICATE/i.test(line))).toEqual([])
-      expect(received.join('\n')).not.toContain(PASSWORD)
-    } finally {
-      server.close()
-    }
+    // An IMAP server that offers no STARTTLS, keeping every line the client sends.
+    await using server = await scriptedLineServer(
+      '* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] plaintext only',
+      (line) => {
+        const tag = line.split(' ')[0]
+        return / CAPABILITY$/i.test(line)
+          ? `* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n${tag} OK done`
+          : `${tag} OK done`
+      },
+    )
+    const error = await connectImapInbox({
+      host: '127.0.0.1',
+      port: server.port,
+      user: 'qa@contoso.test',
+      password: new Secret('P', PASSWORD),
+    }).catch((e: Error) => e)
+    expect((error as Error).message).toMatch(
+      /^Did not log in to 127\.0\.0\.1:\d+ as qa@contoso\.test: the server offers no STARTTLS, so the password would travel in clear text, and nothing was sent\./,
+    )
+    expect(server.received.filter((line) => /LOGIN|AUTHENTICATE/i.test(line))).toEqual([])
+    expect(server.received.join('\n')).not.toContain(PASSWORD)
   })
 })

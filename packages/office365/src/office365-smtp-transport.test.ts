@@ -8,7 +8,7 @@ import {
 } from '@mailwright/office365-emulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BASIC_AUTH_WARNING, office365SmtpTransport } from './office365-smtp-transport.js'
-import { scriptedSmtpServer } from './scripted-smtp-server.test-util.js'
+import { scriptedSmtpServer } from './scripted-line-server.test-util.js'
 
 const SECRET = 'client-secret-value-9f8e7d'
 const tenant = (overrides: Partial<TenantModel> = {}) =>

@@ -1,7 +1,7 @@
 import { Secret } from '@mailwright/core'
 import { startOffice365Emulator, type TenantModel, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
-import { scriptedSmtpServer } from './scripted-smtp-server.test-util.js'
+import { scriptedSmtpServer } from './scripted-line-server.test-util.js'
 import { smtpTest } from './smtp-test.js'
 
 const tenant = (overrides: Partial<TenantModel> = {}) =>
@@ -100,6 +100,9 @@ describe('smtpTest never sends a credential it should not', () => {
   const password = new Secret('P', 'hunter2-password')
   const encodedUser = Buffer.from(user).toString('base64')
   const encodedPassword = Buffer.from('hunter2-password').toString('base64')
+  // AUTH LOGIN without TLS, allowed on purpose: what each refusal must stop.
+  const plaintextLogin = (port: number) =>
+    smtpTest({ host: '127.0.0.1', port, starttls: false, allowPlaintextAuth: true, user, password })
 
   it('refuses to authenticate over a connection without STARTTLS, sending nothing', async () => {
     await using server = await scriptedSmtpServer({
@@ -119,14 +122,7 @@ describe('smtpTest never sends a credential it should not', () => {
     await using server = await scriptedSmtpServer({
       'AUTH LOGIN': '504 5.7.4 Unrecognized authentication type',
     })
-    const result = await smtpTest({
-      host: '127.0.0.1',
-      port: server.port,
-      starttls: false,
-      allowPlaintextAuth: true,
-      user,
-      password,
-    })
+    const result = await plaintextLogin(server.port)
     expect(result.steps.at(-1)).toMatchObject({
       name: 'auth',
       ok: false,
@@ -142,14 +138,7 @@ describe('smtpTest never sends a credential it should not', () => {
       'AUTH LOGIN': '334 VXNlcm5hbWU6',
       [encodedUser]: '535 5.7.8 Authentication unsuccessful',
     })
-    const result = await smtpTest({
-      host: '127.0.0.1',
-      port: server.port,
-      starttls: false,
-      allowPlaintextAuth: true,
-      user,
-      password,
-    })
+    const result = await plaintextLogin(server.port)
     expect(result.steps.at(-1)?.detail).toBe(
       'the server refused the user name: 535 5.7.8 Authentication unsuccessful; the password was not sent.',
     )
