@@ -94,7 +94,8 @@ export interface StartedInboxServer extends AsyncDisposable {
   createAddress(name?: string): string
   /** This server as an InboxProvider (what the runner fixtures use), with in-process inboxes. */
   provider(): InboxProvider
-  stats(): StoreStats
+  /** The store's counters, and how many addresses were handed out (`createInbox`, `POST /api/inboxes`). */
+  stats(): StoreStats & { addresses: number }
   stop(): Promise<void>
 }
 
@@ -200,7 +201,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
       smtp: { host, port: smtpAddress.port },
       createInbox: async (name) => inboxFromBackend(createAddress(name), backend),
     }),
-    stats: () => store.stats(),
+    stats: () => ({ ...store.stats(), addresses: usedIds.size }),
     stop,
     [Symbol.asyncDispose]: stop,
   }
