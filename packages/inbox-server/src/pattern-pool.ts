@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { WorkerPool } from './worker-pool.js'
+import { WorkerBudgetExceeded, WorkerPool } from './worker-pool.js'
 
 /** One pattern and the values it is tried on; the answer is whether any value matches. */
 export interface PatternJob {
@@ -43,6 +43,9 @@ parentPort.postMessage({ ready: true })
 export class PatternPool {
   readonly budgetMs: number
   readonly #pool: WorkerPool
+  // A pattern that ran past the budget once is refused at once afterwards: a test that retries it (or a
+  // client that repeats it on purpose) costs one budget, not a core for as long as it keeps trying.
+  readonly #slow = new Set<string>()
 
   constructor(options: { budgetMs?: number; size?: number } = {}) {
     this.budgetMs = options.budgetMs ?? 250
@@ -57,7 +60,15 @@ export class PatternPool {
   /** For each job, whether any of its values matches; rejects with WorkerBudgetExceeded past the budget. */
   async test(jobs: PatternJob[]): Promise<boolean[]> {
     if (jobs.length === 0) return []
-    return (await this.#pool.run(jobs, { budgetMs: this.budgetMs })) as boolean[]
+    const keys = jobs.map((job) => `${job.flags}/${job.source}`)
+    if (keys.some((key) => this.#slow.has(key))) throw new WorkerBudgetExceeded(this.budgetMs)
+    try {
+      return (await this.#pool.run(jobs, { budgetMs: this.budgetMs })) as boolean[]
+    } catch (error) {
+      if (error instanceof WorkerBudgetExceeded && this.#slow.size < 10_000)
+        for (const key of keys) this.#slow.add(key)
+      throw error
+    }
   }
 
   close(): Promise<void> {
