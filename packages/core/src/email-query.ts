@@ -136,8 +136,8 @@ export interface QueryCheck {
   matcher: TextMatcher
   /** The email's values for the field; the check passes when any of them matches. */
   values: string[]
-  /** The values as a failure message shows them. */
-  shown: string
+  /** The values as a failure message shows them (computed only then: a body may be megabytes). */
+  shown(): string
 }
 
 /**
@@ -155,36 +155,34 @@ export function queryChecks(
 ): { checks: QueryCheck[]; reasons: string[] } {
   const checks: QueryCheck[] = []
   const reasons: string[] = []
-  const check = (field: string, matcher: TextMatcher | undefined, values: string[], shown: string) => {
+  const check = (field: string, matcher: TextMatcher | undefined, values: string[], shown: () => string) => {
     if (matcher !== undefined) checks.push({ field, matcher, values, shown })
   }
   if (!ignore.includes('to') && query.to !== undefined) {
     const addresses = [...email.to, ...email.cc, ...email.bcc]
     const values = [...email.envelope.rcptTo, ...addresses.flatMap(addressForms)]
-    const shown =
-      unique([...email.envelope.rcptTo, ...addresses.map((a) => a.address)]).join(', ') || '(none)'
-    check('to', query.to, values, `[${shown}]`)
+    const shown = () =>
+      `[${unique([...email.envelope.rcptTo, ...addresses.map((a) => a.address)]).join(', ') || '(none)'}]`
+    check('to', query.to, values, shown)
   }
   if (!ignore.includes('from') && query.from !== undefined) {
     const values = [email.envelope.mailFrom, ...(email.from ? addressForms(email.from) : [])]
-    check('from', query.from, values, email.from ? formatAddress(email.from) : `<${email.envelope.mailFrom}>`)
+    const from = email.from
+    check('from', query.from, values, () => (from ? formatAddress(from) : `<${email.envelope.mailFrom}>`))
   }
   if (!ignore.includes('subject'))
-    check('subject', query.subject, [email.subject], JSON.stringify(email.subject))
+    check('subject', query.subject, [email.subject], () => JSON.stringify(email.subject))
   if (!ignore.includes('text') && query.text !== undefined) {
-    check('text', query.text, [email.text ?? ''], excerpt(email.text))
+    check('text', query.text, [email.text ?? ''], () => excerpt(email.text))
   }
   if (!ignore.includes('html') && query.html !== undefined) {
-    check('html', query.html, [email.html ?? ''], excerpt(email.html))
+    check('html', query.html, [email.html ?? ''], () => excerpt(email.html))
   }
   if (!ignore.includes('header') && query.header) {
     for (const [name, matcher] of Object.entries(query.header)) {
       const key = name.toLowerCase()
       const values = email.headers.filter((h) => h.name.toLowerCase() === key).map((h) => h.value)
-      check(
-        `header ${name}`,
-        matcher,
-        values,
+      check(`header ${name}`, matcher, values, () =>
         values.length ? values.map((v) => JSON.stringify(v)).join(', ') : '(absent)',
       )
     }
@@ -201,7 +199,7 @@ export function queryChecks(
 /** The failure line of a check that did not pass: `subject "Welcome" does not match /Verify/`. */
 export function failedCheck(check: QueryCheck): string {
   const verb = typeof check.matcher === 'string' ? 'contain' : 'match'
-  return `${check.field} ${check.shown} does not ${verb} ${showMatcher(check.matcher)}`
+  return `${check.field} ${check.shown()} does not ${verb} ${showMatcher(check.matcher)}`
 }
 
 /** Whether a string matcher is contained in the value, ignoring case (a pattern is tested as is). */
@@ -280,8 +278,10 @@ function showMatcher(matcher: TextMatcher): string {
 
 function excerpt(value: string | undefined): string {
   if (value === undefined) return '(none)'
-  const flat = value.replace(/\s+/g, ' ').trim()
-  return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 57)}...` : flat)
+  // Only the start is shown, so only the start is flattened.
+  const flat = value.slice(0, 400).replace(/\s+/g, ' ').trim()
+  const cut = flat.length > 60 || /\S/.test(value.slice(400))
+  return JSON.stringify(cut ? `${flat.slice(0, 57)}...` : flat)
 }
 
 function unique(values: string[]): string[] {
