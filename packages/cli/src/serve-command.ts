@@ -31,7 +31,7 @@ Options:
   --allow-origin <url>   let web pages of this origin call the HTTP API (CORS, repeatable); default none
   --max-clients <n>      SMTP connections at once; more get 421 (default 1000)
   --session-timeout <t>  time an SMTP connection has to deliver its next message, e.g. 5m (default 5m)
-  --pattern-budget <t>   time one query's patterns may take on one email, e.g. 250ms (default 250ms);
+  --pattern-budget <t>   time one query's patterns may take on one email, e.g. 500ms (default 1s);
                          a pattern past it fails its own wait (422), never the server
   --sender-ip <ip>       judge SPF/DKIM/DMARC as if mail came from this production IP (turns verdicts on)
   --sender-helo <name>   the production HELO name for SPF (default: what the client said)

@@ -99,7 +99,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       retention?: RetentionOptions
       codes?: CodeOptions
       sendingProfile?: SendingProfile
-      /** The time one query's patterns may take on one email before it fails. Default 250 ms. */
+      /** The time one query's patterns may take on one email before it fails. Default 1 s. */
       patternBudgetMs?: number
       /** The time one email's body parse may take on a worker before it is kept headers-only. Default 10 s. */
       parseBudgetMs?: number

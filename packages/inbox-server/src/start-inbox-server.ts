@@ -50,7 +50,7 @@ export interface InboxServerOptions {
   /**
    * How long one query's patterns (RegExp fields) may run on one email. Patterns run on worker threads,
    * so a catastrophic one fails only its own wait, with a clear error, and never stalls SMTP, HTTP or other
-   * tests. Default 250 ms.
+   * tests. Default 1 s.
    */
   patternBudgetMs?: number
   /**
