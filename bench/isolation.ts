@@ -58,9 +58,11 @@ async function hostile(url: string, smtpPort: number, kind: 'inbox' | 'maildev')
     }),
   )
   return async () => {
+    // It may have ended on its own at the deadline already.
+    if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
-    await exited
+    await bounded(exited)
   }
 }
 
