@@ -115,4 +115,18 @@ describe('summarizeEmail', () => {
       'decoded 2 UTF-7 text parts (RFC 2152, old Outlook mail); filters often refuse this charset because it can hide markup',
     ])
   })
+
+  // Found in review: a 25 MB "header section" (no blank line) took seconds and kept millions of warnings.
+  it('reads at most 1 MiB as headers and keeps the warnings few', async () => {
+    const raw = Buffer.from(`Subject: big\r\n${'x\r\n'.repeat(2_000_000)}`)
+    const email = summarizeEmail(raw, meta)
+    expect(email.subject).toBe('big')
+    expect(email.warnings).toContain(
+      `header section is ${raw.length} bytes; only the first 1048576 were read as headers (raw bytes kept)`,
+    )
+    expect(email.warnings.length).toBeLessThan(30)
+    expect(email.warnings).toContain(
+      `${Math.floor((1048576 - 14) / 3) - 20} more header lines without a name`,
+    )
+  })
 })

@@ -13,6 +13,9 @@ export interface ParsedHeaders {
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'sender'])
 
+const MAX_HEADER_BYTES = 1024 * 1024
+const MAX_LINE_WARNINGS = 20
+
 /**
  * Parses only the header section of a raw email: cheap enough for every email at ingest, so routing and
  * header queries never wait for a full MIME parse.
@@ -24,7 +27,14 @@ const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'sender'
 export function parseHeaders(raw: Uint8Array): ParsedHeaders {
   const warnings: string[] = []
   const end = findHeaderEnd(raw)
-  const block = raw.subarray(0, end.headerEnd)
+  // Anyone can send a "header section" of 25 MB (no blank line, or one huge Subject): only so much is
+  // read as headers, so reading them stays cheap wherever it happens.
+  const block = raw.subarray(0, Math.min(end.headerEnd, MAX_HEADER_BYTES))
+  if (end.headerEnd > MAX_HEADER_BYTES) {
+    warnings.push(
+      `header section is ${end.headerEnd} bytes; only the first ${MAX_HEADER_BYTES} were read as headers (raw bytes kept)`,
+    )
+  }
   let text: string
   try {
     text = utf8.decode(block)
@@ -35,6 +45,7 @@ export function parseHeaders(raw: Uint8Array): ParsedHeaders {
     )
   }
   const headers: EmailHeader[] = []
+  let skipped = 0
   let current: { name: string; value: string } | undefined
   for (const line of text.split(/\r?\n/)) {
     if (line === '') continue
@@ -44,13 +55,17 @@ export function parseHeaders(raw: Uint8Array): ParsedHeaders {
     }
     const colon = line.indexOf(':')
     if (colon <= 0) {
-      warnings.push(`header line without a name: ${JSON.stringify(line.slice(0, 80))}`)
+      skipped += 1
+      if (skipped <= MAX_LINE_WARNINGS)
+        warnings.push(`header line without a name: ${JSON.stringify(line.slice(0, 80))}`)
       current = undefined
       continue
     }
     current = { name: line.slice(0, colon).trim(), value: line.slice(colon + 1) }
     headers.push(current)
   }
+  if (skipped > MAX_LINE_WARNINGS)
+    warnings.push(`${skipped - MAX_LINE_WARNINGS} more header lines without a name`)
   for (const header of headers) {
     const value = header.value.trim()
     header.value = ADDRESS_HEADERS.has(header.name.toLowerCase()) ? value : decodeWords(value)

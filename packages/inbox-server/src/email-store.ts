@@ -93,6 +93,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   readonly #workers: ParsePool
   /** Every pending wait's way to end, for close(). */
   readonly #pending = new Map<(error: Error) => void, string>()
+  #closed = false
 
   constructor(
     options: {
@@ -191,7 +192,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     const profile = this.#profile
     email.auth ??= profile
       ? this.#workers.auth(email.raw, this.#meta(email), profile).catch((error: unknown) => {
-          if (!(error instanceof WorkerBudgetExceeded)) throw error
+          if (!(error instanceof WorkerBudgetExceeded)) throw this.#stoppedOr(error, email)
           email.budgetWarnings = [
             ...(email.budgetWarnings ?? []),
             `no authentication verdict: computing it took over ${error.budgetMs} ms (slow or unanswered DNS?)`,
@@ -206,11 +207,17 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     email.parsed ??= this.auth(email).then((auth) => {
       const meta = { ...this.#meta(email), auth }
       return this.#workers.parse(email.raw, meta, this.#codes).catch((error: unknown) => {
-        if (!(error instanceof WorkerBudgetExceeded)) throw error
+        if (this.#closed) throw this.#stoppedOr(error, email)
+        // Past the budget, or a parser that crashed or ran out of memory on this email: the email stays
+        // usable from its headers, and says why.
+        const why =
+          error instanceof WorkerBudgetExceeded
+            ? `it took over ${error.budgetMs} ms (parse budget)`
+            : `the parser failed (${(error as Error).message.split('\n')[0]})`
         return headerOnlyEmail(
           email.raw,
           meta,
-          `body not parsed: it took over ${error.budgetMs} ms (parse budget), so text, html, attachments, links and codes are empty; the raw bytes are kept`,
+          `body not parsed: ${why}, so text, html, attachments, links and codes are empty; the raw bytes are kept`,
         )
       })
     })
@@ -245,7 +252,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
         })),
       )
     } catch (error) {
-      if (!(error instanceof WorkerBudgetExceeded)) throw error
+      if (!(error instanceof WorkerBudgetExceeded)) throw this.#stoppedOr(error, email)
       const fields = patterns.map((c) => c.field).join(' and ')
       throw new PatternTimeoutError(
         patterns.map((c) => c.matcher as RegExp),
@@ -291,6 +298,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
    */
   waitStored(request: WaitRequest, signal?: AbortSignal): Promise<StoredWaitResult> {
     const address = request.address.toLowerCase()
+    if (this.#closed) return Promise.reject(new InboxStoppedError(address))
     const exclude = new Set(request.exclude)
     return new Promise<StoredWaitResult>((resolve, reject) => {
       const found: StoredEmail[] = []
@@ -355,6 +363,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
 
   /** Ends every pending wait with an {@link InboxStoppedError}, tells listeners (`close`), stops the workers. */
   close(): void {
+    this.#closed = true
     clearInterval(this.#sweeper)
     for (const [end, address] of [...this.#pending]) end(new InboxStoppedError(address))
     this.emit('close')
@@ -379,6 +388,11 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       }
     }
     return [...misses.slice(-NEAR_MISS_LIMIT), ...others.reverse()]
+  }
+
+  // Once the store is closed, its pools refuse work: that is the server stopping, not a failure.
+  #stoppedOr(error: unknown, email: StoredEmail): unknown {
+    return this.#closed ? new InboxStoppedError(email.recipients[0] ?? 'an inbox') : error
   }
 
   #meta(email: StoredEmail) {

@@ -301,6 +301,12 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
     connection: 'keep-alive',
   })
   res.write(': connected\n\n')
+  // A client gone away (or one that stopped reading) must never make a write throw: the error would be
+  // unhandled and end the process.
+  res.on('error', () => {})
+  const send = (text: string) => {
+    if (!res.writableEnded && !res.destroyed) res.write(text)
+  }
   const onEmail = (email: StoredEmail) => {
     if (address && !email.recipients.includes(address)) return
     const summary = context.store.summary(email)
@@ -313,22 +319,24 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
       size: email.raw.length,
       receivedAt: email.receivedAt.toISOString(),
     }
-    res.write(`id: ${email.id}\nevent: email\ndata: ${JSON.stringify(data)}\n\n`)
+    send(`id: ${email.id}\nevent: email\ndata: ${JSON.stringify(data)}\n\n`)
   }
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
+  const heartbeat = setInterval(() => send(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
   heartbeat.unref()
+  const stopListening = () => {
+    clearInterval(heartbeat)
+    context.store.off('email', onEmail)
+    context.store.off('close', onClose)
+  }
   // A stopping server says so to every stream before it hangs up.
   const onClose = () => {
-    res.write('event: shutdown\ndata: {"reason":"the inbox server is stopping"}\n\n')
+    stopListening()
+    send('event: shutdown\ndata: {"reason":"the inbox server is stopping"}\n\n')
     res.end()
   }
   context.store.on('email', onEmail)
   context.store.once('close', onClose)
-  req.on('close', () => {
-    clearInterval(heartbeat)
-    context.store.off('email', onEmail)
-    context.store.off('close', onClose)
-  })
+  req.on('close', stopListening)
 }
 
 // Types a browser shows without running anything; every other type is served as bytes to save.
@@ -351,9 +359,12 @@ function safeContentType(declared: string): string {
 }
 
 // RFC 6266: a plain ASCII name for old clients and the exact one percent-encoded (RFC 8187).
-function downloadAs(filename: string): string {
+function downloadAs(written: string): string {
+  // A decoded filename may hold a lone surrogate, which encodeURIComponent refuses; RFC 8187 also wants
+  // ' ( ) * encoded.
+  const filename = written.toWellFormed()
   const plain = filename.replace(/[^\x20-\x7e]|["\\/]/g, '_')
-  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(filename.replace(/[\\/]/g, '_'))}`
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(filename.replace(/[\\/]/g, '_')).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`
 }
 
 // The request target is taken as a path: "//x" is not a host, and a target no URL can hold is a 400.

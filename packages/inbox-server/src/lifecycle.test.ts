@@ -55,6 +55,42 @@ describe('stopping the server', () => {
   })
 })
 
+describe('after the stop (found in review)', () => {
+  it('never writes to an event stream it ended, even when the client stopped reading', async () => {
+    const server = await startInboxServer({ tls: false })
+    const port = Number(new URL(server.url as string).port)
+    const client = rawHttp(port)
+    client.socket.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)
+    while (!client.text().includes(': connected')) await new Promise((resolve) => setImmediate(resolve))
+    client.socket.pause()
+    const crashes: unknown[] = []
+    const onCrash = (error: unknown) => crashes.push(error)
+    process.on('uncaughtException', onCrash)
+    try {
+      const smtp = await RawSmtpClient.open(server.smtp.port)
+      await smtp.command('EHLO late.test')
+      await smtp.command('MAIL FROM:<a@example.com>')
+      await smtp.command('RCPT TO:<b@inbox.test>')
+      await smtp.command('DATA')
+      await server.stop()
+      // The session delivered after the stream ended: storing it must not write to the ended stream.
+      smtp.write('Subject: late\r\n\r\nx\r\n.\r\n')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(crashes).toEqual([])
+    } finally {
+      process.off('uncaughtException', onCrash)
+      client.socket.destroy()
+    }
+  })
+
+  it('answers a wait that starts after the stop with InboxStoppedError at once', async () => {
+    const server = await startInboxServer({ tls: false })
+    const inbox = server.createInbox({ name: 'late' })
+    await server.stop()
+    await expect(inbox.waitForEmail({}, { timeout: 60_000 })).rejects.toBeInstanceOf(InboxStoppedError)
+  })
+})
+
 describe('limits a client cannot outlast', () => {
   it('answers a client that trickles bytes without delivering 421 4.4.2 at the session deadline', async () => {
     await using server = await startInboxServer({ tls: false, sessionTimeoutMs: 300 })

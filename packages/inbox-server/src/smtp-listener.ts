@@ -154,6 +154,9 @@ export class CaptureSmtpServer extends SMTPServer {
     for (const connection of (this as unknown as ServerInternals).connections as Set<ConnectionInternals>) {
       connection.send(421, `4.3.2 ${this.#limits.hostname} shutting down; try again later`)
       connection.close()
+      // A client that never closes its side would hold the listener open for smtp-server's 30 s.
+      const socket = (connection as unknown as { _socket?: { destroy(): void } })._socket
+      setTimeout(() => socket?.destroy(), 1000).unref()
     }
   }
 
@@ -230,11 +233,11 @@ function smtpError(code: number, message: string): SmtpError {
 
 /** The first LF without a CR before it, or CR without an LF after it. */
 export function findBareLineEnding(raw: Buffer): { kind: 'LF' | 'CR'; offset: number } | undefined {
-  let lf = raw.indexOf(0x0a)
-  while (lf !== -1 && raw[lf - 1] === 0x0d) lf = raw.indexOf(0x0a, lf + 1)
-  let cr = raw.indexOf(0x0d)
-  while (cr !== -1 && raw[cr + 1] === 0x0a) cr = raw.indexOf(0x0d, cr + 1)
-  if (lf === -1 && cr === -1) return undefined
-  if (cr === -1 || (lf !== -1 && lf < cr)) return { kind: 'LF', offset: lf }
-  return { kind: 'CR', offset: cr }
+  // One pass over the bytes: a message of empty lines must cost one scan, not a native call per line.
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i]
+    if (byte === 0x0a && raw[i - 1] !== 0x0d) return { kind: 'LF', offset: i }
+    if (byte === 0x0d && raw[i + 1] !== 0x0a) return { kind: 'CR', offset: i }
+  }
+  return undefined
 }

@@ -3,6 +3,7 @@ import { connect } from 'node:net'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RawSmtpClient } from './raw-smtp-client.test-util.js'
+import { findBareLineEnding } from './smtp-listener.js'
 import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
 
 // Fake end-of-data sequences used by the public SMTP-smuggling scanners (SEC Consult research,
@@ -281,5 +282,19 @@ describe('SMTP robustness', () => {
     expect(
       (await RawSmtpClient.open(strict.smtp.port).then((c) => c.command('EHLO x'))).startsWith('250'),
     ).toBe(true)
+  })
+})
+
+// One pass over the bytes (a message of empty lines used to cost a native call per line on the event loop).
+describe('findBareLineEnding', () => {
+  it.each([
+    ['a\r\nb\r\n', undefined],
+    ['a\nb', { kind: 'LF', offset: 1 }],
+    ['a\r\nb\rc', { kind: 'CR', offset: 4 }],
+    ['\n', { kind: 'LF', offset: 0 }],
+    ['end\r', { kind: 'CR', offset: 3 }],
+    ['\r\n'.repeat(1000), undefined],
+  ])('finds the first bare line ending in %j', (text, expected) => {
+    expect(findBareLineEnding(Buffer.from(text, 'latin1'))).toEqual(expected)
   })
 })

@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { createServer as createHttpServer } from 'node:http'
-import { type AddressInfo, createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { type StartedInboxServer, startInboxServer } from '@mailwright/inbox-server'
 import { chromium } from '@playwright/test'
 import nodemailer from 'nodemailer'
