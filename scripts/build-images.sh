@@ -13,7 +13,17 @@ trap 'rm -rf "$work"' EXIT
 
 if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   echo "building $BASE with debootstrap"
-  debootstrap --variant=minbase bookworm "$work/rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+  # The Debian mirror this machine's apt already uses (deb822 .sources or a one-line sources.list).
+  mirror="$(
+    { grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+      grep -h '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}'
+    } | grep -v -- '-security' | head -1
+  )"
+  if [ -z "$mirror" ]; then
+    echo "no Debian mirror found in /etc/apt (sources.list or sources.list.d/*.sources); configure apt first"
+    exit 1
+  fi
+  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
     || { tail -20 "$work/debootstrap.log"; exit 1; }
   rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb "$work/rootfs/var/lib/apt/lists"/*
   tar -C "$work/rootfs" -c . | docker import - "$BASE" >/dev/null

@@ -6,8 +6,9 @@ import { RawSmtpClient } from './raw-smtp-client.test-util.js'
 import { findBareLineEnding } from './smtp-listener.js'
 import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
 
-// Fake end-of-data sequences used by the public SMTP-smuggling scanners (SEC Consult research,
-// CVE-2023-51764/5/6); see shared/corpora/smtp-robustness-cases.json for their sources.
+// Fake end-of-data sequences used by the public SMTP-smuggling scanners (SEC Consult, "SMTP Smuggling - Spoofing
+// E-Mails Worldwide", https://sec-consult.com/blog/detail/smtp-smuggling-spoofing-e-mails-worldwide/;
+// CVE-2023-51764/5/6), judged by RFC 5321 4.1.1.4 (the end of data is CRLF . CRLF).
 const FAKE_END_OF_DATA: Array<[string, string]> = [
   ['LF . LF', '\n.\n'],
   ['LF . CR', '\n.\r'],

@@ -24,7 +24,7 @@ export type BasicAuthMode = 'allowed' | 'disabled' | 'security-defaults' | 'cond
 
 /**
  * The tenant the emulator plays: every documented failure mode is a switch here.
- * Sources: shared/research/office365.md §2–§5 (cited per behaviour in docs/office365-emulator.md).
+ * Sources: Microsoft Learn's Exchange Online pages, cited per behaviour in docs/office365-emulator.md.
  */
 export interface TenantModel {
   tenantId: string

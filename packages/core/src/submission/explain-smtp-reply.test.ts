@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { explainSmtpReply } from './explain-smtp-reply.js'
 import { SmtpSubmissionError } from './smtp-submission-error.js'
 
-// Reply texts as Exchange Online sends them (shared/research/office365.md §3-4), tails included.
+// Reply texts as Exchange Online sends them, tails included (Microsoft Learn, "Email non-delivery reports and
+// SMTP errors in Exchange Online": https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online).
 describe('explainSmtpReply', () => {
   it.each([
     [

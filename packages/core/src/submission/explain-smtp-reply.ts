@@ -6,7 +6,11 @@ export interface SmtpExplanation {
   fix: string
   /** Whether retrying the same send later can succeed. */
   transient: boolean
-  /** Where the behaviour is documented or was observed (keys of shared/research/office365.md §10). */
+  /**
+   * Where the behaviour is documented or was observed: the short name of the Microsoft Learn page (MS-SMTPAUTH is
+   * https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission,
+   * MS-NDR the non-delivery report pages), marked [V] documented, [O] seen in published server output, [U] unverified.
+   */
   source: string
 }
 
