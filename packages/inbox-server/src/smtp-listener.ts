@@ -152,12 +152,17 @@ export class CaptureSmtpServer extends SMTPServer {
   /** Answers every open session 421 4.3.2 and closes it (a server going away, RFC 5321 3.8). */
   shutDown(): void {
     for (const connection of (this as unknown as ServerInternals).connections as Set<ConnectionInternals>) {
-      connection.send(421, `4.3.2 ${this.#limits.hostname} shutting down; try again later`)
-      connection.close()
+      this.#hangUp(connection, `4.3.2 ${this.#limits.hostname} shutting down; try again later`)
       // A client that never closes its side would hold the listener open for smtp-server's 30 s.
       const socket = (connection as unknown as { _socket?: { destroy(): void } })._socket
       setTimeout(() => socket?.destroy(), 1000).unref()
     }
+  }
+
+  // A 421 says why the server ends the session (RFC 5321 3.8), then the connection closes.
+  #hangUp(connection: ConnectionInternals, text: string): void {
+    connection.send(421, text)
+    connection.close()
   }
 
   // A client that trickles a byte now and then never trips the idle timeout; this deadline ends it.
@@ -165,11 +170,10 @@ export class CaptureSmtpServer extends SMTPServer {
     clearTimeout(this.#deadlines.get(connection.id)?.timer)
     const timer = setTimeout(() => {
       this.#deadlines.delete(connection.id)
-      connection.send(
-        421,
+      this.#hangUp(
+        connection,
         `4.4.2 ${this.#limits.hostname} no message delivered within ${this.#limits.sessionTimeoutMs} ms of connecting or of the last one; closing (sessionTimeoutMs)`,
       )
-      connection.close()
     }, this.#limits.sessionTimeoutMs)
     timer.unref()
     this.#deadlines.set(connection.id, { connection, timer })
@@ -198,11 +202,10 @@ export class CaptureSmtpServer extends SMTPServer {
     connection._setListeners(() => {
       // smtp-server checks maxClients in the init() this greeting-at-once path replaces.
       if (self.connections.size > this.#limits.maxClients) {
-        connection.send(
-          421,
+        this.#hangUp(
+          connection,
           `4.7.0 ${this.#limits.hostname} too many connections (over ${this.#limits.maxClients}); try again in a moment (maxClients)`,
         )
-        connection.close()
         return
       }
       this.#arm(connection)
