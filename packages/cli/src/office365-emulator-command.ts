@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { startOffice365Emulator, type TenantModel, tenantModel } from '@mailwright/office365-emulator'
+import { loadOptionalPackage } from '@mailwright/core'
+import type { TenantModel } from '@mailwright/office365-emulator'
 import { parseCommandArgs } from './parse-command-args.js'
 import { portOption } from './port-option.js'
 import { readInputFile } from './read-input-file.js'
@@ -49,7 +50,11 @@ export async function office365EmulatorCommand(
       `${COMMAND}: --tenant is required; give a JSON file such as { "domain": "contoso.test", "mailboxes": { "qa@contoso.test": {} } }.`,
     )
   }
-  const tenant = readTenant(values.tenant)
+  // The emulator is an optional package: a sandbox-only install does not carry it.
+  const { startOffice365Emulator, tenantModel } = await loadOptionalPackage<
+    typeof import('@mailwright/office365-emulator')
+  >('@mailwright/office365-emulator', COMMAND, import.meta.url)
+  const tenant = tenantModel(readTenant(values.tenant))
   const stamp = sendingProfileOption(COMMAND, values)
   const exo = await startOffice365Emulator({
     tenant,
@@ -91,7 +96,7 @@ export async function office365EmulatorCommand(
   return { stop }
 }
 
-function readTenant(file: string): TenantModel {
+function readTenant(file: string): Partial<TenantModel> & Pick<TenantModel, 'domain'> {
   const text = readInputFile(file, `${COMMAND}: --tenant`, 'utf8')
   let parsed: unknown
   try {
@@ -106,7 +111,7 @@ function readTenant(file: string): TenantModel {
       `${COMMAND}: --tenant ${file} has no "domain"; add the accepted domain, e.g. "domain": "contoso.test".`,
     )
   }
-  return tenantModel(parsed as Partial<TenantModel> & Pick<TenantModel, 'domain'>)
+  return parsed as Partial<TenantModel> & Pick<TenantModel, 'domain'>
 }
 
 const OPTIONS = {

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { MailwrightError } from '@mailwright/core'
 import { gateCommand } from './gate-command.js'
 import { headersCommand } from './headers-command.js'
@@ -17,7 +17,7 @@ Commands:
             run the offline Office 365 stand-in (submission, MX, token endpoint, Graph)
   gate      check the email reports of a run against a release policy (exit 0 / 1)
 
-Run \`mailwright <command> --help\` for a command's options.
+Run \`mailwright <command> --help\` for a command's options; \`mailwright --version\` prints the version.
 `
 
 /**
@@ -33,6 +33,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       console.log(HELP)
       return command === undefined ? 2 : 0
+    }
+    if (command === '--version' || command === '-v' || command === 'version') {
+      console.log(cliVersion())
+      return 0
     }
     if (command === 'gate') {
       return await gateCommand(rest, {
@@ -70,4 +74,12 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     throw error
   }
+}
+
+/** The version of this `mailwright` package, read from its package.json (shipped beside dist/). */
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return manifest.version
 }

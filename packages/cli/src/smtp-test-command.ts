@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { Secret } from '@mailwright/core'
-import { type SmtpTestResult, smtpTest } from '@mailwright/office365'
+import { loadOptionalPackage, Secret } from '@mailwright/core'
+import type { SmtpTestResult, smtpTest } from '@mailwright/office365'
 import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'
 
@@ -89,7 +89,13 @@ export async function smtpTestCommand(
     throw new UsageError('mailwright smtp-test: authentication needs --user <mailbox>.')
   const ca = values.ca ? readInputFile(values.ca, 'mailwright smtp-test: --ca', 'utf8') : undefined
   const host = values.host ?? 'smtp.office365.com'
-  const result = await smtpTest({
+  // Office 365 support is an optional package: a sandbox-only install does not carry msal-node.
+  const office365 = await loadOptionalPackage<typeof import('@mailwright/office365')>(
+    '@mailwright/office365',
+    'mailwright smtp-test',
+    import.meta.url,
+  )
+  const result = await office365.smtpTest({
     host,
     port,
     starttls: !values['no-starttls'],

@@ -63,6 +63,7 @@ export {
   type StartedCapture,
   type TestcontainersModule,
 } from './config/load-testcontainers.js'
+export { MissingPackageError } from './config/missing-package-error.js'
 export {
   guardRecipients,
   RecipientNotAllowedError,

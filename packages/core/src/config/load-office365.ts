@@ -13,5 +13,5 @@ export interface Office365Module {
 
 /** Loads @mailwright/office365 from the project, only when an environment uses Office 365. */
 export function loadOffice365(key: string): Promise<Office365Module> {
-  return loadOptionalPackage<Office365Module>('@mailwright/office365', key)
+  return loadOptionalPackage<Office365Module>('@mailwright/office365', `mailwright.config: ${key}`)
 }

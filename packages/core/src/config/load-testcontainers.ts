@@ -22,5 +22,5 @@ export interface TestcontainersModule {
 
 /** Loads @mailwright/testcontainers from the project, only when an environment's inbox is a container. */
 export function loadTestcontainers(key: string): Promise<TestcontainersModule> {
-  return loadOptionalPackage<TestcontainersModule>('@mailwright/testcontainers', key)
+  return loadOptionalPackage<TestcontainersModule>('@mailwright/testcontainers', `mailwright.config: ${key}`)
 }
