@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { MailwrightError } from '@mailwright/core'
+import { cliVersion } from './cli-version.js'
 import { gateCommand } from './gate-command.js'
 import { headersCommand } from './headers-command.js'
+import { initCommand } from './init-command.js'
 import { office365EmulatorCommand } from './office365-emulator-command.js'
 import { serveCommand } from './serve-command.js'
 import { smtpTestCommand } from './smtp-test-command.js'
@@ -10,6 +12,7 @@ import { UsageError } from './usage-error.js'
 const HELP = `Usage: mailwright <command> [options]
 
 Commands:
+  init      set up Mailwright in a Playwright or Vitest project (config, fixtures, an example test)
   serve     start the capture inbox (SMTP + HTTP API)
   headers   analyse an email's headers: hops, authentication results, sender identities
   smtp-test check an SMTP submission endpoint step by step (TLS, AUTH, a test message)
@@ -38,6 +41,9 @@ export async function runCli(argv: string[]): Promise<number> {
       console.log(cliVersion())
       return 0
     }
+    if (command === 'init') {
+      return await initCommand(rest, { out: (line) => console.log(line) })
+    }
     if (command === 'gate') {
       return await gateCommand(rest, {
         out: (line) => console.log(line),
@@ -61,7 +67,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0
     }
     throw new UsageError(
-      `mailwright: unknown command ${JSON.stringify(command)}. Commands: serve, headers, smtp-test, office365-emulator, gate. Run \`mailwright --help\`.`,
+      `mailwright: unknown command ${JSON.stringify(command)}. Commands: init, serve, headers, smtp-test, office365-emulator, gate. Run \`mailwright --help\`.`,
     )
   } catch (error) {
     if (error instanceof UsageError) {
@@ -74,12 +80,4 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     throw error
   }
-}
-
-/** The version of this `mailwright` package, read from its package.json (shipped beside dist/). */
-export function cliVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string
-  }
-  return manifest.version
 }

@@ -14,6 +14,7 @@ import {
 import { workerInboxProvider } from '@mailwright/inbox-server'
 import { test as base, inject, recordArtifact } from 'vitest'
 import { EvidenceCollector, startCollecting, stopCollecting } from './evidence-collector.js'
+import './email-matcher-types.js'
 import './provided-context.js'
 
 /** Fixtures Mailwright adds to Vitest's `test`. */
@@ -36,7 +37,8 @@ export interface MailwrightFixtures {
  * and HTML); set `MAILWRIGHT_EVIDENCE=always` to attach them for passing tests too.
  *
  * @example
- * import { test, expect } from '@mailwright/vitest'
+ * import { test } from '@mailwright/vitest'
+ * import { expect } from 'vitest'
  * test('welcome email', async ({ inbox }) => {
  *   await sendWelcome(inbox.address)
  *   const email = await inbox.waitForEmail({ subject: /Welcome/ })
