@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'packages', include: ['packages/*/src/**/*.test.ts'] } },
+      // Every TypeScript snippet of the README and docs/, compiled.
+      { extends: true, test: { name: 'docs', include: ['test/docs/*.test.ts'] } },
       'examples/vitest-mailer',
     ],
     // Ryuk (testcontainers' reaper) needs an image no registry here can supply; containers stop themselves

@@ -175,7 +175,11 @@ export { reportEmail } from './report/report-email.js'
 export { TestEmailRecorder } from './report/test-email-recorder.js'
 export { type EmailReportFiles, writeEmailReport } from './report/write-email-report.js'
 export { environmentTransport, sandboxTransport } from './submission/environment-transport.js'
-export { explainSmtpReply, type SmtpExplanation } from './submission/explain-smtp-reply.js'
+export {
+  explainSmtpReply,
+  SMTP_REPLY_SOURCES,
+  type SmtpExplanation,
+} from './submission/explain-smtp-reply.js'
 export { type GuardOptions, guardedTransport } from './submission/guarded-transport.js'
 export {
   type MailTransport,

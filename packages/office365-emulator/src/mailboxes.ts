@@ -18,7 +18,7 @@ export interface StoredMessage {
 export interface DeliveryOptions {
   /**
    * Write an Exchange-Online-style Authentication-Results (no authserv-id, `compauth`) computed for this
-   * sending profile. Without it nothing is stamped, as for intra-tenant mail (research §6.3).
+   * sending profile. Without it nothing is stamped, as reported for intra-tenant mail.
    */
   stamp?: SendingProfile
   hostname: string

@@ -173,7 +173,7 @@ class Session {
       'PIPELINING',
       'DSN',
       'ENHANCEDSTATUSCODES',
-      // The MX endpoint never offers AUTH (improsec transcript, research §3).
+      // The MX endpoint never offers AUTH (as published EHLO transcripts of *.mail.protection.outlook.com show).
       ...(this.#tls ? (this.#mx ? [] : ['AUTH LOGIN XOAUTH2']) : ['STARTTLS']),
       '8BITMIME',
       'BINARYMIME',

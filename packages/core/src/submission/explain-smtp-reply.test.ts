@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { explainSmtpReply } from './explain-smtp-reply.js'
+import { explainSmtpReply, SMTP_REPLY_SOURCES } from './explain-smtp-reply.js'
 import { SmtpSubmissionError } from './smtp-submission-error.js'
 
 // Reply texts as Exchange Online sends them, tails included (Microsoft Learn, "Email non-delivery reports and
@@ -100,5 +101,19 @@ describe('explainSmtpReply', () => {
         '(Source: TC-RETIRE-2026 [V]; transcripts [O])',
       ].join('\n'),
     )
+  })
+})
+
+describe('SMTP_REPLY_SOURCES', () => {
+  it('resolves every short name an explanation cites to a public page', () => {
+    const text = readFileSync(new URL('./explain-smtp-reply.ts', import.meta.url), 'utf8')
+    const cited = new Set(
+      [...text.matchAll(/source: '([^']*)'/g)].flatMap((m) => m[1]?.match(/\b[A-Z]+-[A-Z0-9-]+/g) ?? []),
+    )
+    expect(cited.size).toBeGreaterThan(10)
+    for (const name of cited)
+      expect(SMTP_REPLY_SOURCES[name], name).toMatch(
+        /^(https:\/\/(learn|techcommunity)\.microsoft\.com\/|Microsoft )/,
+      )
   })
 })

@@ -7,11 +7,54 @@ export interface SmtpExplanation {
   /** Whether retrying the same send later can succeed. */
   transient: boolean
   /**
-   * Where the behaviour is documented or was observed: the short name of the Microsoft Learn page (MS-SMTPAUTH is
-   * https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission,
-   * MS-NDR the non-delivery report pages), marked [V] documented, [O] seen in published server output, [U] unverified.
+   * Where the behaviour is documented or was observed: short names of public pages, each resolved to its address
+   * by {@link SMTP_REPLY_SOURCES} (MS-NDR is Microsoft Learn's non-delivery report page), marked [V] documented,
+   * [O] seen in published server output, [U] unverified.
    */
   source: string
+}
+
+/**
+ * The public pages behind {@link SmtpExplanation.source}'s short names.
+ *
+ * @example
+ * SMTP_REPLY_SOURCES['MS-NDR'] // 'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online'
+ */
+export const SMTP_REPLY_SOURCES: Readonly<Record<string, string>> = {
+  'MS-SMTPAUTH':
+    'https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission',
+  'MS-OAUTH':
+    'https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth',
+  'MS-MFD':
+    'https://learn.microsoft.com/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365',
+  'MS-FIX-MFD':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/fix-issues-with-printers-scanners-and-lob-applications-that-send-email-using-off',
+  'MS-NDR':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  // The "fix error code" pages of each enhanced status code are linked from the NDR page above.
+  'MS-5757':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  'MS-5764':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  'MS-5764-KB':
+    'Microsoft support KB 3212877, "550 5.7.64 TenantAttribution when sending emails through EOP"',
+  'MS-57700':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  'MS-451':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  'MS-QUOTA':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  'MS-LIMITS':
+    'https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits',
+  'MS-SUBMIT-LIMITS':
+    'Microsoft Learn, "Message storage and concurrent connection throttling for SMTP Authenticated Submission" (Exchange Online troubleshooting)',
+  'PS-SETORG': 'https://learn.microsoft.com/powershell/module/exchange/set-organizationconfig',
+  'TC-RETIRE':
+    'https://techcommunity.microsoft.com/blog/exchange/exchange-online-to-retire-basic-auth-for-client-submission-smtp-auth/4114750',
+  'TC-RETIRE-2026':
+    'https://techcommunity.microsoft.com/blog/exchange/updated-exchange-online-smtp-auth-basic-authentication-deprecation-timeline/4489835',
+  'TC-DIRECTSEND':
+    'https://techcommunity.microsoft.com/blog/exchange/introducing-more-control-over-direct-send-in-exchange-online/4408790',
 }
 
 interface Entry extends SmtpExplanation {
@@ -194,7 +237,7 @@ const CATALOGUE: Entry[] = [
     cause: 'The tenant has no mailbox for this address: mistyped, or not yet synced.',
     fix: 'Create the mailbox, or use plus addressing on an existing one (qa+test@…).',
     transient: false,
-    source: 'research §4.4 [V, O]',
+    source: 'MS-NDR [V]; transcripts [O]',
   },
   {
     match: /^550 5\.4\.1 Relay Access Denied/,
@@ -203,7 +246,7 @@ const CATALOGUE: Entry[] = [
       'The MX or domain setup is wrong: the recipient domain is not accepted or not active in the tenant.',
     fix: "Check the tenant's accepted domains and the MX record the transport uses.",
     transient: false,
-    source: 'research §4.4 [V]',
+    source: 'MS-NDR [V]',
   },
   {
     match: /^550 5\.7\.705\b/,
