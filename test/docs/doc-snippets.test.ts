@@ -20,7 +20,7 @@ interface Snippet {
 }
 
 /** The TypeScript snippets of one Markdown file, each with the declarations its preceding comment gives. */
-export function extractSnippets(markdown: string, name: string): Snippet[] {
+function extractSnippets(markdown: string, name: string): Snippet[] {
   const snippets: Snippet[] = []
   const lines = markdown.split('\n')
   for (let i = 0; i < lines.length; i++) {
