@@ -41,7 +41,7 @@ export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
       },
     ],
     ['json', { outputFile: `${results}/report.json` }],
-    // The email evidence report: mailwright-report.json, .md and mailwright-junit.xml (for `mailwright gate`).
+    // The email evidence report: mailwright-report.json, .md and mailwright-report.junit.xml (for `mailwright gate`).
     ['@mailwright/playwright/reporter', { outputFile: `${results}/mailwright-report.json` }],
   ],
   use: {

@@ -100,11 +100,12 @@ export async function startLocalRegistry(repo: string): Promise<LocalRegistry> {
   }
 }
 
-/** The environment for package managers and runners started from a test: none of Vitest's or pnpm's own. */
+/** The environment for package managers and runners started from a test: none of Vitest's or pnpm's own
+ * (pnpm's NODE_PATH would let a fresh project resolve this workspace's packages). */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(VITEST|npm_|NODE_OPTIONS$|PNPM_|MAILWRIGHT_|TEST$)/i.test(key)) continue
+    if (/^(VITEST|npm_|NODE_OPTIONS$|NODE_PATH$|PNPM_|MAILWRIGHT_|TEST$)/i.test(key)) continue
     env[key] = value
   }
   return { ...env, ...extra }

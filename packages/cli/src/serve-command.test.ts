@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process'
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { connectInbox } from '@mailwright/core'
 import { generateDkimKey } from '@mailwright/core/testing'
 import nodemailer from 'nodemailer'
@@ -51,6 +54,36 @@ describe('mailwright serve', () => {
       code: 0,
       output: expect.stringContaining('Mailwright inbox stopped.'),
     })
+  })
+
+  it('writes its certificate with --ca-file, so a Node app with default TLS settings upgrades to STARTTLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailwright-serve-ca-'))
+    const caFile = join(dir, 'inbox-ca.pem')
+    const cli = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--ca-file', caFile])
+    const smtp = await untilOutput(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+    const http = await untilOutput(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    expect(cli.output()).toContain(`Certificate  ${caFile} (trust it: NODE_EXTRA_CA_CERTS=${caFile})`)
+    const inbox = await connectInbox(http[1] as string, { name: 'tls' })
+    // An application as written for production: nodemailer's defaults, certificate checks on.
+    const app = `import nodemailer from 'nodemailer'
+const info = await nodemailer.createTransport({ host: '127.0.0.1', port: ${smtp[1]} })
+  .sendMail({ from: 'a@example.com', to: '${inbox.address}', subject: 'over TLS', text: 'x' })
+console.log(info.response)`
+    const send = (env: NodeJS.ProcessEnv) =>
+      promisify(execFile)(process.execPath, ['--input-type=module', '-e', app], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { ...process.env, ...env },
+      }).then(
+        (r) => r.stdout,
+        (e: { stderr: string }) => e.stderr,
+      )
+    expect(await send({ NODE_EXTRA_CA_CERTS: '' })).toMatch(/self-signed certificate/)
+    expect(await send({ NODE_EXTRA_CA_CERTS: caFile })).toMatch(/^250 /)
+    const email = await inbox.waitForEmail({ subject: 'over TLS' })
+    expect(email.envelope.tls?.protocol).toMatch(/^TLSv1\.[23]$/)
+    cli.child.kill('SIGTERM')
+    await cli.exited
+    expect(existsSync(caFile)).toBe(false)
   })
 
   it('judges verdicts with --sender-ip and a --dns zone file', async () => {

@@ -1,4 +1,5 @@
-import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
+import { rmSync } from 'node:fs'
+import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
 import { parseCommandArgs } from './parse-command-args.js'
 import { parseDuration, parseSize } from './parse-size.js'
 import { portOption } from './port-option.js'
@@ -19,6 +20,9 @@ Options:
   --no-tls               do not offer STARTTLS
   --tls-cert <file>      PEM certificate for STARTTLS (with --tls-key; default: generated at start-up)
   --tls-key <file>       PEM private key for STARTTLS
+  --ca-file <file>       write the generated STARTTLS certificate there (after any NODE_EXTRA_CA_CERTS
+                         certificates), for the app under test to trust as NODE_EXTRA_CA_CERTS; removed
+                         at stop
   --auth <mode>          off | optional | required (default optional: any credentials accepted and recorded)
   --auth-user <u:p>      accept only these users (repeatable); the secret is the password or XOAUTH2 token
   --max-size <size>      largest message, e.g. 25MB (default 25MB)
@@ -57,10 +61,13 @@ export async function serveCommand(
   }
   const options = toOptions(values)
   const server = await startInboxServer(options)
+  const caFile = values['ca-file']
+  if (caFile && server.smtp.ca) writeCaFile(server.smtp.ca, caFile)
   // Handlers go in before the ready lines: whoever reads those may signal at once.
   const signals = io.signals ?? process
   let stopped: Promise<void> | undefined
   const stop = () => {
+    if (caFile && server.smtp.ca) rmSync(caFile, { force: true })
     stopped ??= server.stop().then(
       () => io.out('Mailwright inbox stopped.'),
       (error: Error) => {
@@ -91,6 +98,7 @@ export async function serveCommand(
   io.out(
     `  SMTP  ${server.smtp.host}:${server.smtp.port} (${server.smtp.starttls ? 'STARTTLS offered' : 'no STARTTLS'}, ${auth})`,
   )
+  if (caFile && server.smtp.ca) io.out(`  Certificate  ${caFile} (trust it: NODE_EXTRA_CA_CERTS=${caFile})`)
   io.out(`  HTTP  ${server.url}`)
   io.out(`  Addresses  <name>+<id>@${server.domain}`)
   if (options.sendingProfile) {
@@ -111,6 +119,7 @@ const OPTIONS = {
   'no-tls': { type: 'boolean' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  'ca-file': { type: 'string' },
   auth: { type: 'string' },
   'auth-user': { type: 'string', multiple: true },
   'max-size': { type: 'string' },

@@ -142,6 +142,15 @@ describe('HTTP API', () => {
     })
   })
 
+  it('takes a generated address written into the query string as is, its + unencoded', async () => {
+    const address = server.createAddress('plus')
+    expect(address).toContain('+')
+    await send(address, 'plus sign')
+    const list = await api('GET', `/api/emails?address=${address}`)
+    expect(list.body.emails.map((e: { subject: string }) => e.subject)).toEqual(['plus sign'])
+    expect((await api('DELETE', `/api/emails?address=${address}`)).body).toEqual({ deleted: 1 })
+  })
+
   it('answers bad parameters with 400 and a JSON error naming the parameter', async () => {
     const cases: Array<[string, string, unknown, string]> = [
       ['GET', '/api/emails?limit=0', undefined, 'limit'],
@@ -184,6 +193,14 @@ describe('HTTP API', () => {
     // The wait answer carries what a client needs to rebuild the email: envelope and exact raw bytes.
     expect(Buffer.from(res.body.emails[0].raw, 'base64').toString()).toContain('Subject: late arrival')
     expect(res.body.emails[0].envelope.rcptTo).toEqual([address])
+    // Exactly what docs/http-api.md says a wait answers with: the raw bytes, not parsed fields.
+    expect(Object.keys(res.body.emails[0]).sort()).toEqual([
+      'captureWarnings',
+      'envelope',
+      'id',
+      'raw',
+      'receivedAt',
+    ])
     expect(Date.now() - sentAt).toBeLessThan(4000)
   })
 

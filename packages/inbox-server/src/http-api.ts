@@ -156,11 +156,10 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
   }
   if (path === '/api/emails') {
     if (method === 'DELETE') {
-      const address = url.searchParams.get('address') ?? undefined
-      return sendJson(res, 200, { deleted: store.clear(address) })
+      return sendJson(res, 200, { deleted: store.clear(addressParam(url)) })
     }
     return route(method, ['GET'], async () => {
-      const address = url.searchParams.get('address') ?? undefined
+      const address = addressParam(url)
       const query = parseQueryParam(url.searchParams.get('query'))
       const limit = parseIntParam(url.searchParams, 'limit', 1, 10_000) ?? 1000
       const includeRaw = parseInclude(url.searchParams)
@@ -294,7 +293,7 @@ async function handleWait(context: HttpApiContext, req: IncomingMessage, res: Se
 }
 
 function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, res: ServerResponse): void {
-  const address = url.searchParams.get('address')?.toLowerCase()
+  const address = addressParam(url)?.toLowerCase()
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -456,6 +455,14 @@ function validateQueryParam(value: unknown, name: string): EmailQuery {
       throw new HttpError(400, 'INVALID_PARAMETER', error.message, error.parameter)
     throw error
   }
+}
+
+/**
+ * The `address` query parameter. Every generated address has a `+` (alice+k3f9x2@…), which a query string
+ * written by hand or by form encoding turns into a space; an address has no unquoted space, so it is a `+`.
+ */
+function addressParam(url: URL): string | undefined {
+  return url.searchParams.get('address')?.replaceAll(' ', '+') ?? undefined
 }
 
 function parseIntParam(params: URLSearchParams, name: string, min: number, max: number): number | undefined {

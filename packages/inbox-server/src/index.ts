@@ -13,3 +13,4 @@ export {
   startInboxServer,
 } from './start-inbox-server.js'
 export { workerInboxProvider } from './worker-inbox-provider.js'
+export { writeCaFile } from './write-ca-file.js'

@@ -84,7 +84,11 @@ export interface CreateInboxOptions extends Omit<InboxFromBackendOptions, 'creat
 
 /** A running capture inbox. Stop it with `stop()` or `await using`. */
 export interface StartedInboxServer extends AsyncDisposable {
-  readonly smtp: { host: string; port: number; secure: false; starttls: boolean }
+  /**
+   * Where to send mail. `ca` is the certificate STARTTLS presents when it was generated at start-up (PEM):
+   * clients trust it as `ca`, or a Node application through `NODE_EXTRA_CA_CERTS` ({@link writeCaFile}).
+   */
+  readonly smtp: { host: string; port: number; secure: false; starttls: boolean; ca?: string }
   /** Base URL of the HTTP API, or undefined when it was turned off. */
   readonly url: string | undefined
   readonly domain: string
@@ -188,7 +192,13 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     return stopping
   }
   return {
-    smtp: { host, port: smtpAddress.port, secure: false, starttls: tls !== false },
+    smtp: {
+      host,
+      port: smtpAddress.port,
+      secure: false,
+      starttls: tls !== false,
+      ...(tlsOption === true && tls ? { ca: tls.cert } : {}),
+    },
     url: httpPort === undefined ? undefined : `http://${urlHost}:${httpPort}`,
     domain,
     createInbox: (inboxOptions = {}) => {

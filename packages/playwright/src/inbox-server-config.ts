@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Where the run's inbox server listens. Fixed ports, so the app under test can be told before it starts. */
@@ -27,6 +29,7 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
   const httpPort = options.httpPort ?? 8025
   const bin = fileURLToPath(import.meta.resolve('mailwright/bin'))
   const args = ['serve', '--host', HOST, '--smtp-port', String(smtpPort), '--http-port', String(httpPort)]
+  args.push('--ca-file', caFile(smtpPort))
   if (options.domain) args.push('--domain', options.domain)
   const profile = options.sendingProfile
   if (profile) {
@@ -49,7 +52,9 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
 
 /**
  * The SMTP settings for the app under test, as environment variables: `SMTP_HOST`, `SMTP_PORT`,
- * `SMTP_SECURE` (`false`: plain with STARTTLS offered), plus `MAILWRIGHT_INBOX_URL`.
+ * `SMTP_SECURE` (`false`: plain with STARTTLS offered), `MAILWRIGHT_INBOX_URL`, and `NODE_EXTRA_CA_CERTS`:
+ * the inbox's STARTTLS certificate (with any certificates the variable already named), so a Node application
+ * upgrades to TLS with its certificate checks on, as in production.
  *
  * @example
  * { command: 'node app.js', env: { ...smtpEnv({ smtpPort: 2525 }), PORT: '3000' } }
@@ -60,5 +65,11 @@ export function smtpEnv(options: InboxServerConfigOptions = {}): Record<string, 
     SMTP_PORT: String(options.smtpPort ?? 1025),
     SMTP_SECURE: 'false',
     MAILWRIGHT_INBOX_URL: `http://${HOST}:${options.httpPort ?? 8025}`,
+    NODE_EXTRA_CA_CERTS: caFile(options.smtpPort ?? 1025),
   }
+}
+
+/** Where `mailwright serve --ca-file` puts the certificate of the inbox on this SMTP port. */
+function caFile(smtpPort: number): string {
+  return join(tmpdir(), `mailwright-inbox-${smtpPort}-ca.pem`)
 }

@@ -73,7 +73,8 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
     expect(markdown).toContain(
       '| [sandbox] signup.spec.ts > sign-up sends a verification email whose link verifies the account | sandbox | passed | 1 |',
     )
-    const junit = readFileSync(join(shard as string, '..', 'mailwright-junit.xml'), 'utf8')
+    // Each shard's own JUnit file beside its JSON: the shards (and another runner's reporter) share the folder.
+    const junit = readFileSync((shard as string).replace(/\.json$/, '.junit.xml'), 'utf8')
     expect(junit).toContain('<property name="mailwright.environment" value="sandbox"/>')
     expect(junit).toMatch(
       /<property name="mailwright\.email\.1" value="Verify your email address \| no-reply@signup-app\.test → sign-up-sends-a-verifica\+\w{6}@inbox\.test \| \d+ B \| DMARC pass"\/>/,

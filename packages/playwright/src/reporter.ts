@@ -13,7 +13,7 @@ import { RECORD_CONTENT_TYPE } from './record-content-type.js'
 /**
  * Playwright reporter that writes the email evidence report: `mailwright-report.json` (per test: environment,
  * the emails waited for and asserted on, each matcher with its outcome and message, verdicts with their
- * source), `mailwright-report.md` (also appended to `$GITHUB_STEP_SUMMARY`) and `mailwright-junit.xml`.
+ * source), `mailwright-report.md` (also appended to `$GITHUB_STEP_SUMMARY`) and `mailwright-report.junit.xml`.
  * Each `--shard` writes its own; `mailwright gate` merges them. Use it beside your other reporters.
  *
  * @example

@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   loadConfig,
   loadDnsZone,
@@ -5,7 +8,7 @@ import {
   startRunContainer,
   zoneResolver,
 } from '@mailwright/core'
-import { type InboxServerOptions, startInboxServer } from '@mailwright/inbox-server'
+import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
 import type { TestProject } from 'vitest/node'
 import './provided-context.js'
 
@@ -56,7 +59,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.SMTP_HOST = server.smtp.host
   process.env.SMTP_PORT = String(server.smtp.port)
   process.env.MAILWRIGHT_INBOX_URL = server.url
-  return () => server.stop()
+  // Test workers are processes started after this: with the certificate in NODE_EXTRA_CA_CERTS, the code
+  // under test upgrades to STARTTLS with its certificate checks on, as against a real server.
+  const previousCa = process.env.NODE_EXTRA_CA_CERTS
+  const caFile = server.smtp.ca
+    ? writeCaFile(
+        server.smtp.ca,
+        join(tmpdir(), `mailwright-inbox-${process.pid}-${server.smtp.port}-ca.pem`),
+      )
+    : undefined
+  if (caFile) process.env.NODE_EXTRA_CA_CERTS = caFile
+  return async () => {
+    await server.stop()
+    if (caFile) {
+      rmSync(caFile, { force: true })
+      if (previousCa === undefined) delete process.env.NODE_EXTRA_CA_CERTS
+      else process.env.NODE_EXTRA_CA_CERTS = previousCa
+    }
+  }
 }
 
 function port(name: string): number {

@@ -67,7 +67,7 @@ describe('the email report of the Vitest example', () => {
         ),
       }),
     ])
-    const junit = readFileSync(join(dir, 'mailwright-junit.xml'), 'utf8')
+    const junit = readFileSync(join(dir, 'sandbox.junit.xml'), 'utf8')
     expect(junit).toContain('<testcase classname="src/mailer.test.ts" name="[vitest-mailer] welcome email"')
     expect(readFileSync(join(dir, 'sandbox.md'), 'utf8')).toContain(
       '| [vitest-mailer] src/mailer.test.ts > welcome email | sandbox | passed | 1 | 7 |',

@@ -6,7 +6,7 @@ import type { EmailReport, ReportedTest } from './email-report.js'
  * failed email checks as `<failure>`.
  *
  * @example
- * writeFileSync('mailwright-junit.xml', renderJunit(report))
+ * writeFileSync('mailwright-report.junit.xml', renderJunit(report))
  */
 export function renderJunit(report: EmailReport): string {
   const byFile = new Map<string, ReportedTest[]>()

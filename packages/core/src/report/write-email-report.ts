@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { EmailReport } from './email-report.js'
 import { renderJunit } from './render-junit.js'
 import { renderMarkdown } from './render-markdown.js'
@@ -10,7 +10,10 @@ export interface EmailReportFiles {
   outputFile?: string
   /** Default: `outputFile` with `.md` instead of `.json`. */
   markdownFile?: string | false
-  /** Default: `mailwright-junit.xml` beside `outputFile`. */
+  /**
+   * Default: `outputFile` with `.junit.xml` instead of `.json` (`mailwright-report.junit.xml`), so the
+   * reporters of two runners writing to one folder keep their own files.
+   */
   junitFile?: string | false
 }
 
@@ -43,8 +46,7 @@ export function writeEmailReport(
   write(json, `${JSON.stringify(report, null, 2)}\n`)
   const markdown = renderMarkdown(report)
   if (markdownFile !== false) write(markdownFile ?? json.replace(/(\.json)?$/, '.md'), markdown)
-  if (junitFile !== false)
-    write(junitFile ?? join(dirname(json), 'mailwright-junit.xml'), renderJunit(report))
+  if (junitFile !== false) write(junitFile ?? json.replace(/(\.json)?$/, '.junit.xml'), renderJunit(report))
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`)
   return written
 }
