@@ -87,4 +87,20 @@ describe('mailwright headers', () => {
       out: expect.stringContaining('cannot read /nonexistent.eml'),
     })
   })
+
+  it('refuses a file that is not an email with exit code 1, naming it and how it starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailwright-headers-'))
+    const png = join(dir, 'logo.png')
+    writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2]))
+    const json = join(dir, 'data.json')
+    writeFileSync(json, '{"subject":"x"}\n')
+    for (const file of [png, json]) {
+      const result = await run([file])
+      expect(result.code, result.out).toBe(1)
+      expect(result.out).toContain(
+        `mailwright headers: ${file} is not an email: it has none of the headers an email has`,
+      )
+    }
+    expect((await run(['-'], 'hello world\n')).out).toContain('standard input is not an email')
+  })
 })

@@ -5,6 +5,7 @@ import {
   computeEmailAuth,
   type EmailAuth,
   loadDnsZone,
+  MailwrightError,
   parseHeaders,
   zoneResolver,
 } from '@mailwright/core'
@@ -53,6 +54,7 @@ export async function headersCommand(
     )
   const source = positionals[0] as string
   const raw = source === '-' ? await readAll(io.stdin) : readInputFile(source, 'mailwright headers')
+  assertEmail(raw, source === '-' ? 'standard input' : source)
   const analysis = analyzeHeaders(raw)
   let recomputed: EmailAuth | undefined
   if (values.recompute) {
@@ -126,4 +128,34 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
   return Buffer.concat(chunks)
+}
+
+// Headers every email has at least one of; an arbitrary file that happens to contain a colon has none.
+const EMAIL_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'subject',
+  'date',
+  'message-id',
+  'received',
+  'return-path',
+  'mime-version',
+  'content-type',
+  'dkim-signature',
+  'authentication-results',
+  'delivered-to',
+  'sender',
+  'reply-to',
+])
+
+/** Refuses input that is not an email, rather than analysing it as one with no headers and exiting 0. */
+function assertEmail(raw: Buffer, source: string): void {
+  const { headers } = parseHeaders(raw)
+  if (headers.some((h) => EMAIL_HEADERS.has(h.name.toLowerCase()))) return
+  const start = JSON.stringify(raw.subarray(0, 40).toString('latin1'))
+  throw new MailwrightError(
+    'NOT_AN_EMAIL',
+    `${source} is not an email: it has none of the headers an email has (From, To, Subject, Date, Received, Message-ID…); it starts ${start}. Give the raw message (.eml, headers first), e.g. saved with "Show original" / "View source".`,
+  )
 }

@@ -10,6 +10,7 @@ import {
   tenantModel,
 } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
+import { startCli, untilOutput } from './cli-process.test-util.js'
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
 const SECRET = 'cli-secret-5a6b7c'
@@ -111,6 +112,26 @@ describe('mailwright smtp-test', () => {
       code: 2,
       out: expect.stringContaining('--password-env reads $NOT_SET_ANYWHERE, which is not set'),
     })
+  })
+
+  it("checks mailwright serve's own STARTTLS with the certificate serve --ca-file wrote", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailwright-smtp-test-serve-'))
+    const caFile = join(dir, 'inbox-ca.pem')
+    const serve = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--ca-file', caFile])
+    try {
+      const smtp = await untilOutput(() => serve.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+      await untilOutput(() => serve.output().match(/Certificate {2}/))
+      const result = await run(['--host', '127.0.0.1', '--port', smtp[1] as string, '--ca', caFile])
+      expect(result.code, result.out).toBe(0)
+      expect(result.out).toMatch(/✓ starttls {2}TLSv1\.3 \S+; certificate valid/)
+      // No SNI for an IP address, so no Node deprecation warning in the output.
+      expect(result.out).not.toContain('DEP0123')
+      const untrusted = await run(['--host', '127.0.0.1', '--port', smtp[1] as string])
+      expect(untrusted.code).toBe(4)
+    } finally {
+      serve.child.kill('SIGTERM')
+      await serve.exited
+    }
   })
 
   it('exits 3 when nothing listens', async () => {

@@ -16,7 +16,8 @@ Options:
   --no-starttls              do not upgrade with STARTTLS (then no credential is sent, see below)
   --allow-plaintext-auth     send the password or token even without STARTTLS: anyone on the network
                              path can read it; only for a test server on a network you trust
-  --ca <file>                also trust this CA certificate (PEM), e.g. an emulator's
+  --ca <file>                also trust this CA certificate (PEM): the emulator's, or what
+                             \`mailwright serve --ca-file\` wrote
   --servername <name>        the name the certificate must carry (default: the host)
   --user <address>           the mailbox to authenticate as
   --password-env <NAME>      Basic auth (AUTH LOGIN): read the password from this environment variable

@@ -8,6 +8,7 @@ import type { InboxProvider } from './connect-inbox-server.js'
 import type { EmailTimeoutError } from './email-timeout-error.js'
 import { emailMatchers } from './matchers/email-matchers.js'
 import type { MatcherResult } from './matchers/matcher-result.js'
+import { describeWith, type Requirement } from './requirement.test-util.js'
 import { generateDkimKey } from './testing/generate-dkim-key.js'
 import { zoneResolver } from './testing/index.js'
 
@@ -43,9 +44,10 @@ const run = (name: 'toHavePassedDmarc' | 'toHavePassedDkim', email: unknown, ...
 export function inboxContract(
   name: string,
   start: () => Promise<ContractSubject>,
-  options: { skip?: boolean } = {},
+  options: { requires?: Requirement } = {},
 ) {
-  describe.skipIf(options.skip)(`Inbox contract: ${name}`, () => {
+  const suite = options.requires ? describeWith(options.requires) : describe
+  suite(`Inbox contract: ${name}`, () => {
     let subject: ContractSubject
     let send: (message: nodemailer.SendMailOptions) => Promise<void>
     let transport: nodemailer.Transporter | undefined

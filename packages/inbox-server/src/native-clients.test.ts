@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { canRun, describeWith } from '../../core/src/requirement.test-util.js'
 import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
 
 // SMTP clients not written in JavaScript, from Debian's packages: swaks (Perl) and curl (C).
 // A laptop without them skips; CI installs them, so there a missing client fails instead of skipping.
 const run = promisify(execFile)
-const has = (command: string) => spawnSync(command, ['--version']).status === 0
-const mustRun = Boolean(process.env.CI)
 
 let server: StartedInboxServer
 beforeAll(async () => {
@@ -19,7 +18,11 @@ afterAll(async () => {
   await server.stop()
 })
 
-describe.skipIf(!has('swaks') && !mustRun)('swaks', () => {
+describeWith({
+  available: canRun('swaks', ['--version']),
+  missing: 'swaks is not installed',
+  install: 'apt-get install swaks libio-socket-ssl-perl',
+})('swaks', () => {
   const swaks = (...args: string[]) =>
     run('swaks', [
       '--server',
@@ -79,7 +82,11 @@ describe.skipIf(!has('swaks') && !mustRun)('swaks', () => {
   })
 })
 
-describe.skipIf(!has('curl') && !mustRun)('curl', () => {
+describeWith({
+  available: canRun('curl'),
+  missing: 'curl is not installed',
+  install: 'apt-get install curl',
+})('curl', () => {
   it('uploads an .eml over STARTTLS and the capture keeps its bytes exactly', async () => {
     const inbox = server.createInbox()
     const file = fileURLToPath(new URL('../../../test/fixtures/multipart-complete.eml', import.meta.url))

@@ -13,12 +13,17 @@ import {
 } from '@mailwright/core'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { canRun, describeWith } from '../../core/src/requirement.test-util.js'
 import { connectImapInbox, type ImapInboxProvider } from './imap-inbox.js'
 import { scriptedLineServer } from './scripted-line-server.test-util.js'
 
 // A real IMAP server from Debian's packages (dovecot-imapd) on loopback, started for this file.
 // CI installs it; a laptop without it skips.
-const hasDovecot = spawnSync('dovecot', ['--version']).status === 0
+const dovecot = {
+  available: canRun('dovecot'),
+  missing: 'Dovecot is not installed',
+  install: 'apt-get install dovecot-imapd',
+}
 const PASSWORD = 'imap-pass-7d3e'
 
 async function startDovecot(): Promise<{ port: number; process: ChildProcess }> {
@@ -81,7 +86,7 @@ userdb {
   throw new Error('dovecot did not start')
 }
 
-describe.skipIf(!hasDovecot && !process.env.CI)('IMAP inbox against Dovecot', () => {
+describeWith(dovecot)('IMAP inbox against Dovecot', () => {
   let dovecot: { port: number; process: ChildProcess }
   let provider: ImapInboxProvider
   let deliverer: ImapFlow

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net'
+import { connect, isIP, type Socket } from 'node:net'
 import { type TLSSocket, connect as tlsConnect } from 'node:tls'
 import {
   explainSmtpReply,
@@ -275,7 +275,9 @@ class LineClient {
     return new Promise((resolve, reject) => {
       const secure = tlsConnect({
         socket: this.#socket as Socket,
-        servername: options.servername,
+        // An IP is checked against the certificate's IP names but never sent as SNI (RFC 6066 3 allows only
+        // host names there; Node warns when asked to).
+        ...(isIP(options.servername) ? { host: options.servername } : { servername: options.servername }),
         rejectUnauthorized: false,
         ...(options.ca ? { ca: options.ca } : {}),
       })

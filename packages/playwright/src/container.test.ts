@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@mailwright/core'
 import { describe, expect, it } from 'vitest'
+import { describeWith, dockerImage } from '../../core/src/requirement.test-util.js'
 import { runNode } from '../../core/src/run-node.test-util.js'
 
 // A user's Playwright project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run
@@ -13,7 +14,7 @@ import { runNode } from '../../core/src/run-node.test-util.js'
 const project = fileURLToPath(new URL('../test/container-project/', import.meta.url))
 const cli = fileURLToPath(import.meta.resolve('@playwright/test/cli'))
 const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0'
-const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
+const docker = dockerImage(IMAGE)
 
 interface JsonResult {
   status: string
@@ -44,7 +45,7 @@ async function runProject(args: string[]) {
 
 const exists = (id: string) => spawnSync('docker', ['inspect', id], { stdio: 'ignore' }).status === 0
 
-describe.skipIf(!docker && !process.env.CI)('Playwright with a MailDev container environment', () => {
+describeWith(docker)('Playwright with a MailDev container environment', () => {
   it('the global setup starts one container for both projects, tests share it in isolation, it is gone after', async () => {
     const run = await runProject(['--grep-invert', 'fails on purpose'])
     expect(run.code, run.output).toBe(0)

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONTRACT_PROFILE, inboxContract } from '../../core/src/inbox-contract.test-util.js'
+import { describeWith, dockerImage } from '../../core/src/requirement.test-util.js'
 import { CONTAINER_LABEL } from './capture-container.js'
 import { MailDevContainer, type StartedMailDevContainer } from './maildev-container.js'
 import { connectMailDev } from './maildev-inbox.js'
@@ -10,8 +11,7 @@ import { connectMailDev } from './maildev-inbox.js'
 // scripts/build-images.sh builds from MailDev's npm package (CI builds it); a laptop without Docker skips,
 // CI never does.
 const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0'
-const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
-const skip = !docker && !process.env.CI
+const docker = dockerImage(IMAGE)
 
 inboxContract(
   `MailDev (${IMAGE}) in a container`,
@@ -19,10 +19,10 @@ inboxContract(
     const container = await new MailDevContainer(IMAGE).withSendingProfile(CONTRACT_PROFILE).start()
     return { provider: await container.inboxProvider(), stop: async () => void (await container.stop()) }
   },
-  { skip },
+  { requires: docker },
 )
 
-describe.skipIf(skip)('MailDevContainer', () => {
+describeWith(docker)('MailDevContainer', () => {
   let container: StartedMailDevContainer
   beforeAll(async () => {
     container = await new MailDevContainer(IMAGE).start()
@@ -71,7 +71,7 @@ describe.skipIf(skip)('MailDevContainer', () => {
   })
 })
 
-describe.skipIf(skip)('MailDev restarts', () => {
+describeWith(docker)('MailDev restarts', () => {
   it('the adapter reconnects and reads what arrived while MailDev was away', async () => {
     const container = await new MailDevContainer(IMAGE).start()
     try {
@@ -99,7 +99,7 @@ describe.skipIf(skip)('MailDev restarts', () => {
   }, 60_000)
 })
 
-describe.skipIf(skip)('MailDevContainer errors', () => {
+describeWith(docker)('MailDevContainer errors', () => {
   it('an image that is neither local nor pullable: names the server, the image and what to do', async () => {
     // A registry on a closed loopback port: the engine fails at once, and nothing leaves the machine.
     const error = await new MailDevContainer('127.0.0.1:9/maildev:none').start().catch((e) => e)

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import nodemailer from 'nodemailer'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CONTRACT_PROFILE, inboxContract } from '../../core/src/inbox-contract.test-util.js'
+import { describeWith, dockerImage } from '../../core/src/requirement.test-util.js'
 import { CONTAINER_LABEL } from './capture-container.js'
 import { MailpitContainer } from './mailpit-container.js'
 import { connectMailpit } from './mailpit-inbox.js'
@@ -101,8 +102,7 @@ describe('Mailpit adapter and the API description', () => {
 // the stand-in installed as /mailpit in an image scripts/build-images.sh builds. Not Mailpit: it proves the
 // container plumbing and the adapter against the description, nothing about Mailpit's own behaviour.
 const STANDIN = 'mailwright/mailpit-standin:test'
-const standInImage = spawnSync('docker', ['image', 'inspect', STANDIN], { stdio: 'ignore' }).status === 0
-const skipStandIn = !standInImage && !process.env.CI
+const standInImage = dockerImage(STANDIN)
 
 let standInLog: string | undefined
 inboxContract(
@@ -117,10 +117,10 @@ inboxContract(
       },
     }
   },
-  { skip: skipStandIn },
+  { requires: standInImage },
 )
 
-describe.skipIf(skipStandIn)('MailpitContainer', () => {
+describeWith(standInImage)('MailpitContainer', () => {
   it("runs on the host network with Mailpit's variables on 127.0.0.1, labelled, and its log shows no violation", async () => {
     const container = await new MailpitContainer(STANDIN).start()
     try {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '@mailwright/core'
 import { generateDkimKey } from '@mailwright/core/testing'
 import { describe, expect, it } from 'vitest'
+import { describeWith, dockerImage } from '../../core/src/requirement.test-util.js'
 import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
 
 // A user's Vitest project whose environment is `inbox: { type: 'container', server: 'maildev' }`, run for
@@ -13,14 +14,14 @@ import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
 // Needs Docker and the image scripts/build-images.sh builds; a laptop without them skips, CI never does.
 const project = fileURLToPath(new URL('../test/container-project/', import.meta.url))
 const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE ?? 'mailwright/maildev:3.0.0'
-const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
+const docker = dockerImage(IMAGE)
 
 const runProject = (env: NodeJS.ProcessEnv) =>
   runNode(VITEST_CLI, ['run', '--config', join(project, 'vitest.config.ts')], project, env)
 
 const exists = (id: string) => spawnSync('docker', ['inspect', id], { stdio: 'ignore' }).status === 0
 
-describe.skipIf(!docker && !process.env.CI)('an environment whose inbox is a MailDev container', () => {
+describeWith(docker)('an environment whose inbox is a MailDev container', () => {
   it('the global setup starts one container for the run, the tests share it in isolation, and it is gone after', async () => {
     const key = generateDkimKey()
     const dir = mkdtempSync(join(tmpdir(), 'mailwright-container-'))

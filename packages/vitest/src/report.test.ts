@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EmailReport } from '@mailwright/core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { dockerImage, itWith } from '../../core/src/requirement.test-util.js'
 import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
 
 // @mailwright/vitest/reporter on real runs: the vitest-mailer example in the sandbox and in a MailDev
@@ -14,7 +15,7 @@ const example = fileURLToPath(new URL('../../../examples/vitest-mailer/', import
 const evidenceProject = fileURLToPath(new URL('../test/evidence-project/', import.meta.url))
 const mailwrightBin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url))
 const IMAGE = process.env.MAILWRIGHT_MAILDEV_IMAGE || 'mailwright/maildev:3.0.0'
-const docker = spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0
+const docker = dockerImage(IMAGE)
 
 const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as EmailReport
 
@@ -90,7 +91,7 @@ describe('the email report of the Vitest example', () => {
     expect(gate.code).toBe(0)
   }, 120_000)
 
-  it.skipIf(!docker && !process.env.CI)(
+  itWith(docker)(
     'the same tests in a MailDev container saw the same subjects and links: the gate compares the environments',
     async () => {
       const containers = join(dir, 'containers.json')

@@ -4,13 +4,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { canRun, describeWith } from '../requirement.test-util.js'
 import { generateDkimKey } from '../testing/generate-dkim-key.js'
 import { computeEmailAuth } from './compute-email-auth.js'
 import { zoneResolver } from './dns-resolver.js'
 
 // DKIM signatures made by a signer not written in JavaScript: dkimpy's `dkimsign` (Debian python3-dkim).
 // A laptop without it skips; CI installs it, so there a missing signer fails.
-const hasSigner = spawnSync('dkimsign', ['--help']).status === 0
+const dkimsignTool = {
+  available: canRun('dkimsign', ['--help']),
+  missing: "dkimpy's dkimsign is not installed",
+  install: 'apt-get install python3-dkim',
+}
 
 function dkimsign(message: Buffer, keyFile: string, args: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -25,7 +30,7 @@ function dkimsign(message: Buffer, keyFile: string, args: string[]): Promise<Buf
   })
 }
 
-describe.skipIf(!hasSigner && !process.env.CI)('DKIM signatures from dkimpy (dkimsign)', () => {
+describeWith(dkimsignTool)('DKIM signatures from dkimpy (dkimsign)', () => {
   const key = generateDkimKey()
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-dkimpy-'))
   const keyFile = join(dir, 'key.pem')

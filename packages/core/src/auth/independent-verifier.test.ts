@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseHeaders } from '../parse-headers.js'
+import { canRun, describeWith } from '../requirement.test-util.js'
 import { generateDkimKey } from '../testing/generate-dkim-key.js'
 import { signEmail } from '../testing/sign-email.js'
 import { computeEmailAuth } from './compute-email-auth.js'
@@ -15,7 +16,11 @@ import { verdictFromHeaders } from './verdict-from-headers.js'
 // its test mode, verifying against a key file instead of DNS. Its logged verdict, the header it writes,
 // our parse of that header and our own computation must all agree. CI installs opendkim; a laptop
 // without it skips.
-const hasOpenDkim = spawnSync('opendkim', ['-V']).status === 0
+const opendkimTool = {
+  available: canRun('opendkim', ['-V']),
+  missing: 'OpenDKIM is not installed',
+  install: 'apt-get install opendkim',
+}
 
 interface OpenDkimRun {
   /** `succeeded` or `failed: <reason>` from its log line. */
@@ -36,7 +41,7 @@ function opendkim(dir: string, file: string): Promise<OpenDkimRun> {
   })
 }
 
-describe.skipIf(!hasOpenDkim && !process.env.CI)('Authentication-Results from OpenDKIM', () => {
+describeWith(opendkimTool)('Authentication-Results from OpenDKIM', () => {
   const key = generateDkimKey()
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-opendkim-'))
   writeFileSync(join(dir, 'keys'), `s1._domainkey.example.com ${key.record}\n`)

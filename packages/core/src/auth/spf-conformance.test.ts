@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
+import { describeWith } from '../requirement.test-util.js'
 import { checkSpf } from './check-spf.js'
 import { type DnsRecords, type DnsResolver, zoneResolver } from './dns-resolver.js'
 import { parseZoneFile } from './load-dns-zone.js'
@@ -159,7 +160,11 @@ async function judge(test: SuiteTest, dns: DnsResolver) {
   return { ok, verdict, accepted }
 }
 
-describe.skipIf(!haveSuite && !process.env.CI)('the OpenSPF RFC 7208 test suite', () => {
+describeWith({
+  available: haveSuite,
+  missing: `the OpenSPF RFC 7208 suite is not at ${suitePath ?? '(no path)'}`,
+  install: 'set MAILWRIGHT_SPF_SUITE to rfc7208-tests.yml (from the OpenSPF test suite)',
+})('the OpenSPF RFC 7208 test suite', () => {
   it('is present (CI reads it from the workplace corpora)', () => {
     expect(
       haveSuite,
