@@ -1,6 +1,7 @@
 // Run after `playwright test` (pnpm test does): the JSON report of the example run must carry each sign-up
 // test's emails as .eml, HTML and a rendered PNG.
 import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 interface Result {
   status: string
@@ -11,7 +12,9 @@ interface Suite {
   suites?: Suite[]
 }
 
-const report = JSON.parse(readFileSync(new URL('test-results/report.json', import.meta.url), 'utf8')) as Suite
+// Where playwright.config.ts put this run's results (EXAMPLE_RESULTS_DIR, relative to this folder).
+const results = resolve(import.meta.dirname, process.env.EXAMPLE_RESULTS_DIR || 'test-results')
+const report = JSON.parse(readFileSync(join(results, 'report.json'), 'utf8')) as Suite
 const specs = (suite: Suite): NonNullable<Suite['specs']> => [
   ...(suite.specs ?? []),
   ...(suite.suites ?? []).flatMap(specs),
@@ -39,9 +42,7 @@ if (
 )
   problems.push(`${png.name} is not a PNG image`)
 if (problems.length > 0) {
-  console.error(
-    `Report check failed (examples/playwright-signup/test-results/report.json):\n- ${problems.join('\n- ')}`,
-  )
+  console.error(`Report check failed (${join(results, 'report.json')}):\n- ${problems.join('\n- ')}`)
   process.exit(1)
 }
 console.log(

@@ -86,6 +86,20 @@ console.log(info.response)`
     expect(existsSync(caFile)).toBe(false)
   })
 
+  it('says what holds its port when another inbox already listens there', async () => {
+    const first = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--fingerprint', 'first-run'])
+    const smtp = await untilOutput(() => first.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+    const http = await untilOutput(() => first.output().match(/HTTP {2}http:\/\/127\.0\.0\.1:(\d+)/))
+    const second = startCli(['serve', '--smtp-port', smtp[1] as string, '--http-port', http[1] as string])
+    expect(await second.exited).toBe(1)
+    expect(second.output()).toContain(
+      `mailwright serve: SMTP port ${smtp[1]} on 127.0.0.1 is already in use by a Mailwright inbox`,
+    )
+    expect(second.output()).toContain('(configuration first-run), perhaps left over from an earlier run')
+    first.child.kill('SIGTERM')
+    await first.exited
+  })
+
   it('judges verdicts with --sender-ip and a --dns zone file', async () => {
     const key = generateDkimKey()
     const dir = mkdtempSync(join(tmpdir(), 'mailwright-serve-dns-'))
@@ -152,16 +166,6 @@ console.log(info.response)`
     const cli = startCli(args)
     expect(await cli.exited).toBe(2)
     expect(cli.output()).toMatch(message)
-  })
-
-  it('names a busy port and exits 1', async () => {
-    const first = startCli(['serve', '--smtp-port', '0', '--http-port', '0'])
-    const smtp = await untilOutput(() => first.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
-    const second = startCli(['serve', '--smtp-port', smtp[1] as string, '--http-port', '0'])
-    expect(await second.exited).toBe(1)
-    expect(second.output()).toMatch(new RegExp(`port ${smtp[1]} is already in use`))
-    first.child.kill('SIGTERM')
-    await first.exited
   })
 
   it('prints help', async () => {

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs'
+import { MailwrightError } from '@mailwright/core'
 import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
 import { parseCommandArgs } from './parse-command-args.js'
 import { parseDuration, parseSize } from './parse-size.js'
@@ -20,6 +21,8 @@ Options:
   --no-tls               do not offer STARTTLS
   --tls-cert <file>      PEM certificate for STARTTLS (with --tls-key; default: generated at start-up)
   --tls-key <file>       PEM private key for STARTTLS
+  --fingerprint <id>     an id of the configuration that started it: GET /readyz/<id> answers 200 only
+                         for the same id (inboxServer() uses it to reuse only a server it would start)
   --ca-file <file>       write the generated STARTTLS certificate there (after any NODE_EXTRA_CA_CERTS
                          certificates), for the app under test to trust as NODE_EXTRA_CA_CERTS; removed
                          at stop
@@ -60,7 +63,10 @@ export async function serveCommand(
     return undefined
   }
   const options = toOptions(values)
-  const server = await startInboxServer(options)
+  const server = await startInboxServer(options).catch(async (error: Error & { value?: unknown }) => {
+    if ((error.cause as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') throw error
+    throw new MailwrightError('PORT_IN_USE', await portTaken(options, error.value as number))
+  })
   const caFile = values['ca-file']
   if (caFile && server.smtp.ca) writeCaFile(server.smtp.ca, caFile)
   // Handlers go in before the ready lines: whoever reads those may signal at once.
@@ -120,6 +126,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'ca-file': { type: 'string' },
+  fingerprint: { type: 'string' },
   auth: { type: 'string' },
   'auth-user': { type: 'string', multiple: true },
   'max-size': { type: 'string' },
@@ -152,6 +159,7 @@ function toOptions(values: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>):
     sessionTimeoutMs: duration(values['session-timeout'], '--session-timeout'),
     allowedHosts: values['allowed-host'] ?? [],
     allowedOrigins: (values['allow-origin'] ?? []).map(originOption),
+    ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}),
     retention: {
       maxEmails: whole(values['max-emails'], '--max-emails'),
       maxAgeMs: duration(values['max-age'], '--max-age'),
@@ -231,4 +239,27 @@ function originOption(text: string): string {
     )
   }
   return url.origin
+}
+
+/** Says what holds a port serve wanted: a Mailwright inbox started otherwise, or something else. */
+async function portTaken(options: InboxServerOptions, port: number | undefined): Promise<string> {
+  const host = options.host ?? '127.0.0.1'
+  const kind = port === options.smtpPort ? 'SMTP' : port === options.httpPort ? 'HTTP' : 'a'
+  let holder = 'another program'
+  if (typeof options.httpPort === 'number' && options.httpPort > 0) {
+    const answer = await fetch(`http://${host}:${options.httpPort}/readyz`, {
+      signal: AbortSignal.timeout(2000),
+    })
+      .then(async (r) => ({
+        status: r.status,
+        body: (await r.json().catch(() => undefined)) as Record<string, unknown> | undefined,
+      }))
+      .catch(() => undefined)
+    if (answer?.body?.server === 'mailwright') {
+      holder = `a Mailwright inbox ${String(answer.body.version)} (${answer.body.fingerprint ? `configuration ${String(answer.body.fingerprint)}` : 'started by hand or in process'}), perhaps left over from an earlier run`
+    } else if (answer) {
+      holder = `something that is not a Mailwright inbox (GET /readyz on port ${options.httpPort} answered ${answer.status})`
+    }
+  }
+  return `${kind} port ${port ?? '?'} on ${host} is already in use by ${holder}. Stop it (e.g. \`lsof -i :${port ?? ''}\` shows the process), or give this inbox other ports: --smtp-port / --http-port, or inboxServer({ smtpPort, httpPort }), where leaving them out picks free ports.`
 }

@@ -10,8 +10,8 @@ export class InvalidArgumentError extends MailwrightError {
   readonly parameter: string
   readonly value: unknown
 
-  constructor(parameter: string, value: unknown, expected: string) {
-    super('INVALID_ARGUMENT', `Invalid ${parameter}: ${describeValue(value)}. Expected ${expected}.`)
+  constructor(parameter: string, value: unknown, expected: string, options?: ErrorOptions) {
+    super('INVALID_ARGUMENT', `Invalid ${parameter}: ${describeValue(value)}. Expected ${expected}.`, options)
     this.parameter = parameter
     this.value = value
   }

@@ -111,6 +111,23 @@ describe('HTTP API', () => {
     expect(stats).toMatchObject({ evicted: { total: 0 }, retention: { maxEmails: 10_000 } })
   })
 
+  it('answers /readyz/<fingerprint> 200 only for the configuration that started it', async () => {
+    await using started = await startInboxServer({ fingerprint: 'run-a1', smtpPort: 0 })
+    const ready = await fetch(`${started.url}/readyz/run-a1`)
+    expect([ready.status, (await ready.json()).fingerprint]).toEqual([200, 'run-a1'])
+    const other = await fetch(`${started.url}/readyz/run-b2`)
+    expect(other.status).toBe(409)
+    expect((await other.json()).error.message).toMatch(
+      /started with other options \(configuration run-a1, not run-b2\)/,
+    )
+    // A server started without one (by hand, in process) is never taken for a run's own.
+    expect((await api('GET', '/readyz/run-a1')).status).toBe(409)
+    expect((await api('GET', '/readyz')).body).toMatchObject({
+      server: 'mailwright',
+      version: expect.any(String),
+    })
+  })
+
   it('lists, filters, reads and deletes emails', async () => {
     const address = server.createAddress('api')
     await send(address, 'alpha', { attachments: [{ filename: 'n.txt', content: 'note' }] })

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import {
   type EmailQuery,
@@ -23,11 +24,25 @@ export interface HttpApiContext {
   allowedHosts(): readonly string[]
   /** Origins whose pages may call the API (CORS). Default none: a page on another origin gets nothing. */
   allowedOrigins?: readonly string[]
+  /** The id of the configuration that started the server (`GET /readyz/<fingerprint>`). */
+  fingerprint?: string
   /** The time a request (headers and body) has to arrive; later it is answered 408. Default 30 s. */
   requestTimeoutMs?: number
 }
 
 const MAX_WAIT_MS = 10 * 60 * 1000
+/** This package's version, for `GET /readyz` and the reuse check. */
+export const INBOX_SERVER_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+function identity(context: HttpApiContext) {
+  return {
+    server: 'mailwright',
+    version: INBOX_SERVER_VERSION,
+    ...(context.fingerprint ? { fingerprint: context.fingerprint } : {}),
+  }
+}
 const MAX_BODY = 1024 * 1024
 const SSE_HEARTBEAT_MS = 15_000
 
@@ -138,9 +153,23 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
   if (path === '/readyz') {
     return route(method, ['GET', 'HEAD'], () =>
       context.ready()
-        ? sendJson(res, 200, { status: 'ready', smtp: context.smtp() })
+        ? sendJson(res, 200, { status: 'ready', smtp: context.smtp(), ...identity(context) })
         : sendJson(res, 503, { status: 'starting' }),
     )
+  }
+  const readyFor = /^\/readyz\/([\w.-]{1,128})$/.exec(path)?.[1]
+  if (readyFor !== undefined) {
+    // Ready *for this configuration*: what a runner asks before reusing a server already on its ports.
+    return route(method, ['GET', 'HEAD'], () => {
+      if (!context.ready()) return sendJson(res, 503, { status: 'starting' })
+      if (readyFor === context.fingerprint)
+        return sendJson(res, 200, { status: 'ready', smtp: context.smtp(), ...identity(context) })
+      throw new HttpError(
+        409,
+        'OTHER_CONFIGURATION',
+        `This Mailwright inbox ${INBOX_SERVER_VERSION} was started ${context.fingerprint ? `with other options (configuration ${context.fingerprint}, not ${readyFor})` : 'without a configuration id (not by inboxServer())'}: it is not the one this run would start. Stop it, or give this run other ports.`,
+      )
+    })
   }
   if (path === '/api/stats') return route(method, ['GET'], () => sendJson(res, 200, store.stats()))
   if (path === '/api/inboxes') {

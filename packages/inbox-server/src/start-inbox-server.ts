@@ -66,6 +66,12 @@ export interface InboxServerOptions {
   allowedHosts?: string[]
   /** Origins whose web pages may call the HTTP API (CORS), e.g. `http://localhost:5173`. Default none. */
   allowedOrigins?: string[]
+  /**
+   * What started this server, as an opaque id of its configuration: `GET /readyz/<fingerprint>` answers 200
+   * only for the same id (409 otherwise), so a runner reuses an inbox already listening on its ports only
+   * when it was started the same way (`inboxServer()` does this). Shown in `GET /readyz`.
+   */
+  fingerprint?: string
   /** Most SMTP connections at once; more are answered `421 4.7.0` and closed. Default 1000. */
   maxClients?: number
   /**
@@ -171,6 +177,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
         smtp: () => smtpAddress,
         allowedHosts: () => hosts,
         allowedOrigins: options.allowedOrigins ?? [],
+        ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
       })
       const port = await listen(httpServer, host, options.httpPort ?? 0, 'HTTP')
       hosts = allowedHosts(host, port, options.allowedHosts ?? [])
@@ -235,7 +242,11 @@ function listen(
         error.code === 'EADDRINUSE'
           ? `port ${port} is already in use; stop the other server or choose another port (0 picks a free one)`
           : error.message
-      reject(new InvalidArgumentError(`${what.toLowerCase()}Port`, port, `a free port on ${host} (${hint})`))
+      reject(
+        new InvalidArgumentError(`${what.toLowerCase()}Port`, port, `a free port on ${host} (${hint})`, {
+          cause: error,
+        }),
+      )
     }
     server.once('error', onError)
     server.listen(port, host, () => {

@@ -1,14 +1,23 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** Where the run's inbox server listens. Fixed ports, so the app under test can be told before it starts. */
+/**
+ * Where the run's inbox server listens. Without ports, two free ones are picked once per run (smtpEnv() tells
+ * the app under test); give fixed ones when something outside the run must know them.
+ */
 export interface InboxServerConfigOptions {
   smtpPort?: number
   httpPort?: number
   /** Domain of generated addresses. Default `inbox.test`. */
   domain?: string
-  /** Reuse a server already listening on these ports (default: outside CI). */
+  /**
+   * Reuse a server already listening on fixed ports when it is a Mailwright inbox of this version started with
+   * this configuration (default: outside CI); anything else on the port fails the start with what holds it.
+   */
   reuseExistingServer?: boolean
   /** Judge SPF/DKIM/DMARC as mail sent from production: egress IP, HELO, DNS (`system` or a zone file path). */
   sendingProfile?: { ip: string; helo?: string; dns?: 'system' | string }
@@ -25,8 +34,7 @@ const HOST = '127.0.0.1'
  * webServer: [inboxServer({ smtpPort: 2525 }), { command: 'node app.js', url: 'http://127.0.0.1:3000', env: smtpEnv({ smtpPort: 2525 }) }]
  */
 export function inboxServer(options: InboxServerConfigOptions = {}) {
-  const smtpPort = options.smtpPort ?? 1025
-  const httpPort = options.httpPort ?? 8025
+  const { smtpPort, httpPort } = runPorts(options)
   const bin = fileURLToPath(import.meta.resolve('mailwright/bin'))
   const args = ['serve', '--host', HOST, '--smtp-port', String(smtpPort), '--http-port', String(httpPort)]
   args.push('--ca-file', caFile(smtpPort))
@@ -36,13 +44,21 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
     args.push('--sender-ip', profile.ip, '--dns', profile.dns ?? 'system')
     if (profile.helo) args.push('--sender-helo', profile.helo)
   }
+  // A server already on these ports is reused only if it answers for this exact configuration and version:
+  // a stale inbox started otherwise, another run's, or another program gets no 200, so this one is started
+  // and, finding the port taken, says what holds it.
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([cliVersion(bin), args]))
+    .digest('hex')
+    .slice(0, 16)
+  args.push('--fingerprint', fingerprint)
   // Workers are started after the config is read and inherit this environment.
   process.env.MAILWRIGHT_INBOX_URL = `http://${HOST}:${httpPort}`
   return {
     command: [process.execPath, bin, ...args]
       .map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
       .join(' '),
-    url: `http://${HOST}:${httpPort}/readyz`,
+    url: `http://${HOST}:${httpPort}/readyz/${fingerprint}`,
     reuseExistingServer: options.reuseExistingServer ?? !process.env.CI,
     timeout: 30_000,
     stdout: 'pipe' as const,
@@ -60,13 +76,44 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
  * { command: 'node app.js', env: { ...smtpEnv({ smtpPort: 2525 }), PORT: '3000' } }
  */
 export function smtpEnv(options: InboxServerConfigOptions = {}): Record<string, string> {
+  const { smtpPort, httpPort } = runPorts(options)
   return {
     SMTP_HOST: HOST,
-    SMTP_PORT: String(options.smtpPort ?? 1025),
+    SMTP_PORT: String(smtpPort),
     SMTP_SECURE: 'false',
-    MAILWRIGHT_INBOX_URL: `http://${HOST}:${options.httpPort ?? 8025}`,
-    NODE_EXTRA_CA_CERTS: caFile(options.smtpPort ?? 1025),
+    MAILWRIGHT_INBOX_URL: `http://${HOST}:${httpPort}`,
+    NODE_EXTRA_CA_CERTS: caFile(smtpPort),
   }
+}
+
+/**
+ * The run's ports: the ones given, else two free ones picked once for the run. The config is evaluated again
+ * in every worker, so the picked ports go into the environment the workers inherit, and inboxServer() and
+ * smtpEnv() read them from there.
+ */
+function runPorts(options: InboxServerConfigOptions): { smtpPort: number; httpPort: number } {
+  if (options.smtpPort !== undefined && options.httpPort !== undefined) {
+    return { smtpPort: options.smtpPort, httpPort: options.httpPort }
+  }
+  if (!process.env.MAILWRIGHT_RUN_PORTS) {
+    // listen() has no synchronous form, and a Playwright config is synchronous: ask a child process.
+    process.env.MAILWRIGHT_RUN_PORTS = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "const n=require('node:net');const a=n.createServer().listen(0,'127.0.0.1',()=>{const b=n.createServer().listen(0,'127.0.0.1',()=>{console.log(a.address().port+','+b.address().port);a.close();b.close()})})",
+      ],
+      { encoding: 'utf8' },
+    ).trim()
+  }
+  const [smtp, http] = process.env.MAILWRIGHT_RUN_PORTS.split(',').map(Number)
+  return { smtpPort: options.smtpPort ?? (smtp as number), httpPort: options.httpPort ?? (http as number) }
+}
+
+/** The `mailwright` package's version, beside the bin this will run. */
+function cliVersion(bin: string): string {
+  return (JSON.parse(readFileSync(join(dirname(bin), '..', 'package.json'), 'utf8')) as { version: string })
+    .version
 }
 
 /** Where `mailwright serve --ca-file` puts the certificate of the inbox on this SMTP port. */
