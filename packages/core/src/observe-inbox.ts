@@ -1,6 +1,8 @@
 import type { CapturedEmail } from './captured-email.js'
 import { describeQuery, type EmailQuery } from './email-query.js'
+import { EmailTimeoutError } from './email-timeout-error.js'
 import type { Inbox } from './inbox.js'
+import { UnexpectedEmailError } from './unexpected-email-error.js'
 
 /** What a runner wants to know about an inbox a test uses. Every hook is optional. */
 export interface InboxObserver {
@@ -8,8 +10,12 @@ export interface InboxObserver {
   around?<T>(title: string, run: () => Promise<T>): Promise<T>
   /** Emails a wait returned. */
   onEmails?(emails: readonly CapturedEmail[]): void
-  /** A wait or expectNoEmail failed (timeout, unexpected email). */
-  onFailure?(error: unknown): void
+  /**
+   * A wait or expectNoEmail failed (timeout, unexpected email). `implicated` are the emails of this inbox the
+   * failure names by id (a timeout's near misses, the unexpected email), for the evidence. Awaited before the
+   * failure reaches the test.
+   */
+  onFailure?(error: unknown, implicated: readonly CapturedEmail[]): void | Promise<void>
 }
 
 /**
@@ -31,8 +37,14 @@ export function observeInbox(inbox: Inbox, observer: InboxObserver): Inbox {
         observer.onEmails?.(emails(value))
         return value
       },
-      (error: unknown) => {
-        observer.onFailure?.(error)
+      async (error: unknown) => {
+        if (observer.onFailure) {
+          const ids = namedIds(error)
+          const implicated = ids.length
+            ? (await inbox.emails().catch(() => [])).filter((e) => ids.includes(e.id))
+            : []
+          await observer.onFailure(error, implicated)
+        }
         throw error
       },
     )
@@ -65,4 +77,13 @@ export function observeInbox(inbox: Inbox, observer: InboxObserver): Inbox {
     dispose: () => inbox.dispose(),
     [Symbol.asyncDispose]: () => inbox.dispose(),
   }
+}
+
+/** The ids of this inbox's emails a failure names: the near misses of a timeout, the unexpected email. */
+function namedIds(error: unknown): string[] {
+  if (error instanceof UnexpectedEmailError) return [error.emailId]
+  if (error instanceof EmailTimeoutError) {
+    return error.nearMisses.filter((m) => m.kind !== 'other-address').map((m) => m.id)
+  }
+  return []
 }

@@ -12,7 +12,7 @@ const cli = fileURLToPath(import.meta.resolve('@playwright/test/cli'))
 interface JsonResult {
   status: string
   attachments: Array<{ name: string; contentType: string; body?: string }>
-  errors: Array<{ message?: string }>
+  errors: Array<{ message?: string; location?: { file: string; line: number } }>
   steps: Array<{ title: string }>
 }
 
@@ -73,6 +73,32 @@ describe('evidence in the Playwright report', () => {
         expect.stringMatching(
           /^wait for email to fails-on-purpose-after-a\+\w{6}@inbox\.test matching \{ subject: "Evidence" \}$/,
         ),
+      ])
+
+      // The PNG is cropped to what the email draws (a short heading, not an 800 px page) under a header strip.
+      const size = (p: Buffer) => ({ width: p.readUInt32BE(16), height: p.readUInt32BE(20) })
+      expect(size(png as Buffer).height).toBeLessThan(300)
+      expect(size(png as Buffer).width).toBeLessThan(800)
+
+      // A timed-out wait: the email that arrived instead is attached, the one it returned before too, and the
+      // failure points at the test's own line.
+      const timedOut = results.get('a timed-out wait carries the email that did arrive') as JsonResult
+      expect(timedOut.status).toBe('failed')
+      expect(timedOut.attachments.map((a) => a.name).filter((n) => n.endsWith('.eml'))).toEqual([
+        'email-1-welcome-aboard.eml',
+        'email-2-your-receipt.eml',
+      ])
+      const spec = readFileSync(join(project, 'evidence.spec.ts'), 'utf8').split('\n')
+      const waitLine = spec.findIndex((l) => l.includes('EXPECTED-LOCATION')) + 2
+      expect(timedOut.errors[0]?.location).toMatchObject({
+        file: join(project, 'evidence.spec.ts'),
+        line: waitLine,
+      })
+
+      const notFailed = results.get('a failed .not carries the unexpected email') as JsonResult
+      expect(notFailed.status).toBe('failed')
+      expect(notFailed.attachments.map((a) => a.name).filter((n) => n.endsWith('.eml'))).toEqual([
+        'email-1-password-reset.eml',
       ])
 
       const passed = results.get('passes without attachments') as JsonResult

@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
   type CapturedEmail,
   connectInboxServer,
@@ -62,7 +64,7 @@ export interface MailwrightWorkerFixtures {
    */
   mailEnv: string
   inboxProvider: InboxProvider
-  emailRenderer: { render(html: string): Promise<Buffer> }
+  emailRenderer: { render(email: CapturedEmail): Promise<Buffer> }
 }
 
 // The running test's recorder (a worker runs one test at a time): matchers report into it.
@@ -108,7 +110,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     async ({ playwright, browserName, launchOptions }, use) => {
       let browser: Promise<Browser> | undefined
       await use({
-        async render(html) {
+        async render(email) {
           browser ??= playwright[browserName].launch(launchOptions)
           // No scripts and no network: rendering an email must not fetch its remote images or trackers.
           const context = await (await browser).newContext({
@@ -118,8 +120,21 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
           await context.route('**/*', (route) => route.abort())
           try {
             const page = await context.newPage()
-            await page.setContent(html, { waitUntil: 'domcontentloaded' })
-            return await page.screenshot({ fullPage: true })
+            await page.setContent(email.html ?? '', { waitUntil: 'domcontentloaded' })
+            // Cropped to what the email draws: most are a 600 px column, not the whole viewport.
+            const box = (await page.evaluate(CONTENT_BOX)) as { right: number; bottom: number }
+            const body = await page.screenshot({
+              fullPage: true,
+              clip: {
+                x: 0,
+                y: 0,
+                width: Math.max(320, Math.ceil(box.right) + 8),
+                height: Math.max(40, Math.ceil(box.bottom) + 8),
+              },
+            })
+            // Then a header strip above it, as a mail client shows the message: From, To, Subject, Date.
+            await page.setContent(headerStrip(email, body), { waitUntil: 'load' })
+            return await page.locator('#mailwright-evidence').screenshot()
           } finally {
             await context.close()
           }
@@ -151,9 +166,28 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       try {
         await use(
           observeInbox(inbox, {
-            // Boxed: a failing wait points at the test's line, not at Mailwright's.
-            around: (title, run) => test.step(title, () => recorder.wait(title, run), { box: true }),
+            // Boxed, and located at the test's own call: a failing wait points at the test's line.
+            around: (title, run) => {
+              const location = callerLocation()
+              if (!location) return test.step(title, () => recorder.wait(title, run), { box: true })
+              return test.step(
+                title,
+                async () => {
+                  try {
+                    return await recorder.wait(title, run)
+                  } catch (error) {
+                    // The failure arrives from the inbox's side, with no frame of the test: give it the test's.
+                    if (error instanceof Error) {
+                      error.stack = `${error.name}: ${error.message}\n    at ${location.file}:${location.line}:${location.column}`
+                    }
+                    throw error
+                  }
+                },
+                { location },
+              )
+            },
             onEmails: (emails) => recorder.waited(emails),
+            onFailure: (_error, implicated) => recorder.implicated(implicated),
           }),
         )
       } finally {
@@ -229,7 +263,7 @@ async function attachEvidence(
     }
     if (email.html !== undefined) {
       const png = await renderer
-        .render(email.html)
+        .render(email)
         .catch((error: Error) => Buffer.from(`could not render: ${error.message}`))
       const isPng = png.subarray(0, 4).toString('latin1') === '\x89PNG'
       await testInfo.attach(`email-${index}-${slug(email.subject) || email.id}.${isPng ? 'png' : 'txt'}`, {
@@ -239,3 +273,68 @@ async function attachEvidence(
     }
   }
 }
+
+/** The rendered email under a strip of its headers, as one page to screenshot (text escaped, no scripts). */
+function headerStrip(email: CapturedEmail, png: Buffer): string {
+  const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  const who = (a: { name?: string; address: string }) => (a.name ? `${a.name} <${a.address}>` : a.address)
+  const rows: Array<[string, string]> = [
+    ['From', email.from ? who(email.from) : '(none)'],
+    ['To', email.to.map(who).join(', ') || '(none)'],
+    ['Subject', email.subject || '(none)'],
+    ['Date', (email.date ?? email.receivedAt).toISOString()],
+  ]
+  return `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">
+<div id="mailwright-evidence" style="display:inline-block;font:13px/1.4 system-ui,sans-serif;color:#111">
+<table style="border-collapse:collapse;background:#f3f4f6;width:100%;border-bottom:1px solid #d1d5db">
+${rows.map(([k, v]) => `<tr><th style="text-align:left;padding:2px 8px;color:#555;font-weight:600;white-space:nowrap">${k}</th><td style="padding:2px 8px;word-break:break-all">${esc(v)}</td></tr>`).join('\n')}
+</table>
+<img alt="" style="display:block" src="data:image/png;base64,${png.toString('base64')}">
+</div></body>`
+}
+
+// Frames of Mailwright's own code (this package and core, built or installed), skipped to find the test's line.
+// Stacks may be source-mapped (Playwright maps them), so both dist/ and src/ of each package count.
+const OWN_CODE = [
+  fileURLToPath(import.meta.url),
+  fileURLToPath(import.meta.resolve('@mailwright/core')),
+].flatMap((entry) => {
+  const root = dirname(dirname(entry))
+  return [join(root, 'dist'), join(root, 'src')]
+})
+
+/** Where the test called into the inbox: the first stack frame outside Mailwright and Node. */
+function callerLocation(): { file: string; line: number; column: number } | undefined {
+  for (const frame of (new Error().stack ?? '').split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/.exec(frame.trim())
+    if (!match) continue
+    const file = match[1]?.startsWith('file://') ? fileURLToPath(match[1]) : (match[1] as string)
+    if (OWN_CODE.some((dir) => file.startsWith(dir)) || file.includes('/node_modules/')) continue
+    return { file, line: Number(match[2]), column: Number(match[3]) }
+  }
+  return undefined
+}
+
+// The extent of what an email draws, evaluated in the page (a string: this package has no DOM types).
+const CONTENT_BOX = `(() => {
+  // What is visible: text, images and other replaced elements, and boxes with a background or a border.
+  // A block element's box spans the page even when its text does not, so boxes alone would not crop.
+  let right = 0, bottom = 0
+  const add = (r) => { if (r.width > 0 && r.height > 0) { right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom + window.scrollY) } }
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT)
+  for (let node = walker.currentNode; node; node = walker.nextNode()) {
+    if (node.nodeType === 3) {
+      if (!node.textContent.trim()) continue
+      const range = document.createRange()
+      range.selectNodeContents(node)
+      for (const r of range.getClientRects()) add(r)
+      continue
+    }
+    const style = getComputedStyle(node)
+    const replaced = /^(IMG|SVG|CANVAS|VIDEO|INPUT|BUTTON|HR|IFRAME|OBJECT|SELECT|TEXTAREA)$/i.test(node.tagName)
+    const painted = style.backgroundImage !== 'none' || !['rgba(0, 0, 0, 0)', 'transparent'].includes(style.backgroundColor) ||
+      ['Top', 'Right', 'Bottom', 'Left'].some((side) => parseFloat(style['border' + side + 'Width']) > 0 && style['border' + side + 'Style'] !== 'none')
+    if ((replaced || painted) && node !== document.body && node !== document.documentElement) add(node.getBoundingClientRect())
+  }
+  return { right, bottom }
+})()`

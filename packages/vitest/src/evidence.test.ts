@@ -56,6 +56,16 @@ describe('evidence as Vitest annotations', () => {
     const passed = tests.get('passes without annotations') as Reported
     expect([passed.state, passed.annotations, passed.artifacts]).toEqual(['passed', [], []])
 
+    // The emails a failure names by id are evidence too: a timeout's near miss, a failed .not's email.
+    const names = (name: string) =>
+      (tests.get(name) as Reported).annotations
+        .map((a) => a.message.split(':')[0])
+        .filter((m) => m.endsWith('.eml'))
+    expect(names('a timed-out wait carries the email that arrived instead')).toEqual([
+      'email-1-your-receipt.eml',
+    ])
+    expect(names('a failed .not carries the unexpected email')).toEqual(['email-1-password-reset.eml'])
+
     // Annotations close when a test fails; a failure Mailwright did not see gets the files as an artifact.
     const other = tests.get('fails for a reason Mailwright does not see') as Reported
     expect([other.state, other.annotations]).toEqual(['failed', []])

@@ -88,7 +88,12 @@ export const test = base.extend<MailwrightFixtures>({
             recorder.waited(emails)
             for (const email of emails) collector.touch(email, false)
           },
-          onFailure: () => collector.touch(undefined, true),
+          onFailure: (_error, implicated) => {
+            // The emails the failure names (near misses, the unexpected one) are evidence too.
+            recorder.implicated(implicated)
+            for (const email of implicated) collector.touch(email, false)
+            collector.touch(undefined, true)
+          },
         }),
       )
       // Failed for a reason Mailwright did not see (another assertion, a timeout): annotations are closed

@@ -16,7 +16,7 @@ export class TestEmailRecorder {
   // By id: the same email comes back as a new object from each wait or listing (over HTTP, say).
   readonly #emails = new Map<
     string,
-    { email: CapturedEmail; waited: boolean; asserted: boolean; waitMs?: number }
+    { email: CapturedEmail; waited: boolean; asserted: boolean; implicated?: boolean; waitMs?: number }
   >()
   readonly #assertions: TestEmailRecord['assertions'] = []
   readonly #waits: TestEmailRecord['waits'] = []
@@ -53,6 +53,11 @@ export class TestEmailRecorder {
     }
   }
 
+  /** Emails a failed wait named (near misses, an unexpected email): evidence, though never waited for. */
+  implicated(emails: readonly CapturedEmail[]): void {
+    for (const email of emails) this.#entry(email).implicated = true
+  }
+
   /** Every email that reached the test's inbox, touched or not (so a gate can judge all captured mail). */
   captured(emails: readonly CapturedEmail[]): void {
     for (const email of emails) this.#entry(email)
@@ -71,9 +76,11 @@ export class TestEmailRecorder {
     })
   }
 
-  /** The emails the test waited for or asserted on (its evidence). */
+  /** The emails the test waited for, asserted on, or a failed wait named (its evidence). */
   get touched(): CapturedEmail[] {
-    return [...this.#emails.values()].filter((e) => e.waited || e.asserted).map((e) => e.email)
+    return [...this.#emails.values()]
+      .filter((e) => e.waited || e.asserted || e.implicated)
+      .map((e) => e.email)
   }
 
   toJSON(): TestEmailRecord {

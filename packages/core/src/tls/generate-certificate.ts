@@ -19,7 +19,13 @@ export interface TlsCertificate {
 export function generateCertificate(hostname: string): TlsCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const now = Date.now()
-  const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(hostname, 'utf8')))))
+  // A unique name per certificate: OpenSSL finds an issuer by name, so two inboxes' certificates trusted side
+  // by side (NODE_EXTRA_CA_CERTS holding both) must not share one, or each is checked against the other.
+  const unique = `Mailwright capture inbox ${randomBytes(6).toString('hex')}`
+  const name = seq(
+    set(seq(oid('2.5.4.11'), tlv(0x0c, Buffer.from(unique, 'utf8')))),
+    set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(hostname, 'utf8')))),
+  )
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'))
   const serial = randomBytes(16)
   // Positive (top bit clear) and minimal (no leading zero byte): DER rejects any other INTEGER encoding.

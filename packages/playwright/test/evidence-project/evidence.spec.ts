@@ -16,6 +16,19 @@ test('fails on purpose after an email arrived', async ({ inbox, inboxProvider })
   expect(email).toHaveSubject('Something else')
 })
 
+test('a timed-out wait carries the email that did arrive', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'Welcome aboard')
+  await inbox.waitForEmail({ subject: 'Welcome' })
+  await send(inboxProvider.smtp, inbox.address, 'Your receipt')
+  // EXPECTED-LOCATION: the line below is where the report must point.
+  await inbox.waitForEmail({ subject: 'Verify' }, { timeout: 1500 })
+})
+
+test('a failed .not carries the unexpected email', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'Password reset')
+  await expect(inbox).not.toReceiveEmail({ subject: /reset/i }, { within: 1500 })
+})
+
 test('passes without attachments', async ({ inbox, inboxProvider }) => {
   await send(inboxProvider.smtp, inbox.address, 'All good')
   expect(await inbox.waitForEmail()).toHaveSubject('All good')

@@ -28,3 +28,13 @@ test('receives an email it never waits for', async ({ inbox, inboxProvider }) =>
   await send(inboxProvider.smtp, inbox.address, 'Never looked at')
   await expect.poll(async () => (await inbox.emails()).length).toBe(1)
 })
+
+test('a timed-out wait carries the email that arrived instead', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'Your receipt')
+  await inbox.waitForEmail({ subject: 'Verify' }, { timeout: 1500 })
+})
+
+test('a failed .not carries the unexpected email', async ({ inbox, inboxProvider }) => {
+  await send(inboxProvider.smtp, inbox.address, 'Password reset')
+  await expect(inbox).not.toReceiveEmail({ subject: /reset/i }, { within: 1500 })
+})
