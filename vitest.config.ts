@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
+// One budget for every timeout: MAILWRIGHT_TIME_SCALE stretches them all on a busy runner (default 1).
+const scale = Number(process.env.MAILWRIGHT_TIME_SCALE || 1)
+
 // One run over every package, so CI gets one summary. The JSON report feeds .ci/run's closing line.
 export default defineConfig({
   test: {
@@ -14,8 +17,8 @@ export default defineConfig({
     env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 30_000 * scale,
+    hookTimeout: 30_000 * scale,
     reporters: [
       'default',
       // The email evidence report of the whole run (examples/vitest-mailer's tests are in it).

@@ -27,6 +27,8 @@ const app = fileURLToPath(import.meta.resolve('@mailwright/example-signup-app/se
 
 export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   testDir: './tests',
+  // One budget for every timeout: MAILWRIGHT_TIME_SCALE stretches Playwright's and Mailwright's defaults alike.
+  timeout: 30_000 * Number(process.env.MAILWRIGHT_TIME_SCALE || 1),
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),

@@ -1,3 +1,4 @@
+import { scaledTimeout } from './time-scale.js'
 import type { CapturedEmail } from './captured-email.js'
 import { type EmailQuery, validateQuery } from './email-query.js'
 import { EmailTimeoutError } from './email-timeout-error.js'
@@ -53,8 +54,8 @@ class BackendInbox implements Inbox {
     this.address = address
     this.#backend = backend
     this.#createdAt = options.createdAt ?? new Date()
-    this.#timeout = checkMs('timeout', options.timeout ?? DEFAULT_WAIT_TIMEOUT)
-    this.#noEmailWindow = checkMs('noEmailWindow', options.noEmailWindow ?? DEFAULT_NO_EMAIL_WINDOW)
+    this.#timeout = checkMs('timeout', options.timeout ?? scaledTimeout(DEFAULT_WAIT_TIMEOUT))
+    this.#noEmailWindow = checkMs('noEmailWindow', options.noEmailWindow ?? scaledTimeout(DEFAULT_NO_EMAIL_WINDOW))
   }
 
   async waitForEmail(query?: EmailQuery, options?: WaitOptions): Promise<CapturedEmail> {

@@ -191,3 +191,4 @@ export { SmtpReplyError, SmtpReplyReader } from './submission/smtp-reply-reader.
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'
 export { generateCertificate, type TlsCertificate } from './tls/generate-certificate.js'
 export { UnexpectedEmailError } from './unexpected-email-error.js'
+export { scaledTimeout, timeScale } from './time-scale.js'

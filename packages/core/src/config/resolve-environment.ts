@@ -1,3 +1,4 @@
+import { scaledTimeout } from '../time-scale.js'
 import { isIP } from 'node:net'
 import { ConfigError } from './config-error.js'
 import type {
@@ -152,8 +153,9 @@ export function resolveEnvironment(
   }
   if (chosen.profile !== undefined) checkProfile(chosen.profile, `${base}.profile`)
   const timeouts = {
-    email: chosen.timeouts?.email ?? (sandbox ? 10_000 : 120_000),
-    noEmail: chosen.timeouts?.noEmail ?? (sandbox ? 2_000 : 30_000),
+    // Defaults stretch with MAILWRIGHT_TIME_SCALE on a busy runner; values the config gives are kept.
+    email: chosen.timeouts?.email ?? scaledTimeout(sandbox ? 10_000 : 120_000),
+    noEmail: chosen.timeouts?.noEmail ?? scaledTimeout(sandbox ? 2_000 : 30_000),
   }
   for (const [key, value] of Object.entries(timeouts)) {
     if (!Number.isFinite(value) || value < 0)
