@@ -53,7 +53,9 @@ const sizes: string[] = []
 
 interface Run {
   code: number
+  /** stdout and stderr, for messages. */
   out: string
+  stdout: string
 }
 
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
@@ -68,7 +70,7 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-        resolve({ code, out: `${stdout}${stderr}` })
+        resolve({ code, out: `${stdout}${stderr}`, stdout })
       },
     )
   })
@@ -206,9 +208,9 @@ describe.each([
     expect(names).toContain('mailwright')
 
     const version = await mailwright(pm, dir, ['--version'])
-    // pnpm may print its lockfile verification first; the command's own output is the last line.
+    // pnpm prints its lockfile verification on stderr; the command's own answer is stdout.
     expect(version.code, version.out).toBe(0)
-    expect(version.out.trim().split('\n').at(-1)).toBe(published)
+    expect(version.stdout).toBe(`${published}\n`)
     const smtpTest = await mailwright(pm, dir, ['smtp-test', '--host', '127.0.0.1', '--port', '1'])
     expect(smtpTest.code, smtpTest.out).toBe(1)
     expect(smtpTest.out).toContain(

@@ -1,4 +1,3 @@
-import { scaledTimeout } from './time-scale.js'
 import type { CapturedEmail } from './captured-email.js'
 import { type EmailQuery, validateQuery } from './email-query.js'
 import { EmailTimeoutError } from './email-timeout-error.js'
@@ -12,6 +11,7 @@ import {
 import type { InboxBackend } from './inbox-backend.js'
 import { InboxDisposedError } from './inbox-disposed-error.js'
 import { InvalidArgumentError } from './invalid-argument-error.js'
+import { scaledTimeout } from './time-scale.js'
 import { UnexpectedEmailError } from './unexpected-email-error.js'
 
 /** Options of {@link inboxFromBackend}. */
@@ -55,7 +55,10 @@ class BackendInbox implements Inbox {
     this.#backend = backend
     this.#createdAt = options.createdAt ?? new Date()
     this.#timeout = checkMs('timeout', options.timeout ?? scaledTimeout(DEFAULT_WAIT_TIMEOUT))
-    this.#noEmailWindow = checkMs('noEmailWindow', options.noEmailWindow ?? scaledTimeout(DEFAULT_NO_EMAIL_WINDOW))
+    this.#noEmailWindow = checkMs(
+      'noEmailWindow',
+      options.noEmailWindow ?? scaledTimeout(DEFAULT_NO_EMAIL_WINDOW),
+    )
   }
 
   async waitForEmail(query?: EmailQuery, options?: WaitOptions): Promise<CapturedEmail> {

@@ -189,6 +189,6 @@ export {
 } from './submission/mail-transport.js'
 export { SmtpReplyError, SmtpReplyReader } from './submission/smtp-reply-reader.js'
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'
+export { scaledTimeout, timeScale } from './time-scale.js'
 export { generateCertificate, type TlsCertificate } from './tls/generate-certificate.js'
 export { UnexpectedEmailError } from './unexpected-email-error.js'
-export { scaledTimeout, timeScale } from './time-scale.js'

@@ -13,7 +13,11 @@ export function timeScale(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return 1
   const scale = Number(raw)
   if (!Number.isFinite(scale) || scale <= 0 || scale > 100) {
-    throw new InvalidArgumentError('MAILWRIGHT_TIME_SCALE', raw, 'a number above 0 and at most 100, e.g. 2 on a busy runner')
+    throw new InvalidArgumentError(
+      'MAILWRIGHT_TIME_SCALE',
+      raw,
+      'a number above 0 and at most 100, e.g. 2 on a busy runner',
+    )
   }
   return scale
 }

@@ -1,5 +1,5 @@
-import { scaledTimeout } from '../time-scale.js'
 import { isIP } from 'node:net'
+import { scaledTimeout } from '../time-scale.js'
 import { ConfigError } from './config-error.js'
 import type {
   ConfigValue,
