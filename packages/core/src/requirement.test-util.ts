@@ -29,6 +29,12 @@ export function dockerImage(image: string): Requirement {
 const skipping = (req: Requirement) => !req.available && !process.env.CI
 const because = (req: Requirement) => `(skipped: ${req.missing}; ${req.install})`
 
+/** The name a suite or test gets: its own, plus why it is skipped when a requirement is missing outside CI. */
+export function nameWith(name: string, requirements: Requirement[]): string {
+  const missing = requirements.filter(skipping)
+  return missing.length > 0 ? `${name} ${missing.map(because).join(' ')}` : name
+}
+
 /**
  * `describe` that skips when a requirement is missing, outside CI, with the reason in the suite's name.
  *
