@@ -35,7 +35,8 @@ function project(files: Record<string, string>): string {
 
 async function init(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = []
-  const code = await initCommand(['--dir', dir, ...args], { out: (line) => lines.push(line) })
+  // No package manager's user agent: the lockfile (or its absence) decides, as on a user's machine.
+  const code = await initCommand(['--dir', dir, ...args], { out: (line) => lines.push(line), env: {} })
   return { code, out: lines.join('\n') }
 }
 

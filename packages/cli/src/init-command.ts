@@ -45,7 +45,7 @@ const DOCS = 'https://github.com/mailwright/mailwright/blob/main/docs'
  */
 export async function initCommand(
   argv: string[],
-  io: { out: (line: string) => void; cwd?: string },
+  io: { out: (line: string) => void; cwd?: string; env?: NodeJS.ProcessEnv },
 ): Promise<number> {
   const values = parseCommandArgs(COMMAND, argv, {
     playwright: { type: 'boolean' },
@@ -81,7 +81,7 @@ export async function initCommand(
     )
   }
   const force = values.force === true
-  const pm = packageManager(dir)
+  const pm = packageManager(dir, io.env ?? process.env)
   const steps: Step[] = []
   steps.push(addDependencies(manifestFile, manifestText, manifest, runners))
   const configFrom = runners.includes('playwright')
@@ -157,11 +157,12 @@ function findConfig(dir: string, base: string): string | undefined {
   return undefined
 }
 
-function packageManager(dir: string): 'npm' | 'pnpm' | 'yarn' {
+function packageManager(dir: string, env: NodeJS.ProcessEnv): 'npm' | 'pnpm' | 'yarn' {
   if (existsSync(join(dir, 'pnpm-lock.yaml'))) return 'pnpm'
   if (existsSync(join(dir, 'yarn.lock'))) return 'yarn'
   if (existsSync(join(dir, 'package-lock.json'))) return 'npm'
-  const agent = process.env.npm_config_user_agent ?? ''
+  // Run through `pnpm exec` / `npx` in a project without a lockfile yet: the package manager that ran it.
+  const agent = env.npm_config_user_agent ?? ''
   if (agent.startsWith('pnpm')) return 'pnpm'
   if (agent.startsWith('yarn')) return 'yarn'
   return 'npm'

@@ -40,7 +40,12 @@ describe('startInboxServer', () => {
     expect(server.smtp.port).toBeGreaterThan(0)
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     const res = await fetch(`${server.url}/readyz`)
-    expect(await res.json()).toEqual({ status: 'ready', smtp: { host: '127.0.0.1', port: server.smtp.port } })
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      server: 'mailwright',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      smtp: { host: '127.0.0.1', port: server.smtp.port },
+    })
   })
 
   it('hands out unique addresses on the configured domain', () => {
