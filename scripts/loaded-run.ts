@@ -93,7 +93,8 @@ try {
   const v = await run(
     'vitest-mailer',
     'pnpm',
-    ['exec', 'vitest', 'run', '--project', 'vitest-mailer'],
+    // Only the default reporter: the configured JSON and email reports belong to the main test run.
+    ['exec', 'vitest', 'run', '--project', 'vitest-mailer', '--reporter=default'],
     root,
     {},
   )

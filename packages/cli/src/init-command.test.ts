@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
+import { budget } from '../../core/src/time-budget.test-util.js'
 import { initCommand } from './init-command.js'
 
 const run = promisify(execFile)
@@ -132,7 +133,9 @@ export default defineConfig({
     })
     await init(dir)
     expect(read(dir, 'vitest.config.ts')).toContain("setupFiles: ['@mailwright/vitest/setup']")
-    expect(read(dir, 'vitest.config.ts')).toContain("environment: 'node'")
+    // The user's own setting is kept, on a line of its own (not swallowed by the added lines' comments).
+    expect(read(dir, 'vitest.config.ts')).toMatch(/\n\s+environment: 'node' \} \}\)\n$/)
+    expect(read(dir, 'vitest.config.ts')).toContain('testTimeout: 30_000')
 
     const both = project({
       'package.json': JSON.stringify({ devDependencies: { vitest: '4', '@playwright/test': '1' } }),
@@ -150,40 +153,44 @@ export default defineConfig({
     )
   })
 
-  it('writes a Vitest project whose example passes and whose types check with no extra reference', async () => {
-    const dir = project({
-      'package.json': JSON.stringify({ type: 'module', devDependencies: { vitest: '*' } }),
-      'tsconfig.json': JSON.stringify({
-        compilerOptions: {
-          module: 'nodenext',
-          target: 'es2023',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: ['node'],
-        },
-      }),
-    })
-    await init(dir)
-    // The packages this workspace builds, where an install would put them.
-    mkdirSync(join(dir, 'node_modules/@mailwright'), { recursive: true })
-    mkdirSync(join(dir, 'node_modules/@types'), { recursive: true })
-    symlinkSync(join(repo, 'packages/vitest'), join(dir, 'node_modules/@mailwright/vitest'))
-    for (const name of ['vitest', 'typescript', '@types/node']) {
-      symlinkSync(realpathSync(join(repo, 'node_modules', name)), join(dir, 'node_modules', name))
-    }
-    const env = { ...process.env, CI: '', VITEST: undefined, VITEST_WORKER_ID: undefined, NODE_OPTIONS: '' }
-    const tsc = await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', dir], {
-      cwd: dir,
-      env,
-    }).catch((error: { stdout: string }) => ({ stdout: error.stdout, failed: true }))
-    expect(tsc.stdout).toBe('')
-    const vitest = await run(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'run'], {
-      cwd: dir,
-      env,
-    })
-    expect(vitest.stdout).toMatch(/1 passed/)
-  })
+  it(
+    'writes a Vitest project whose example passes and whose types check with no extra reference',
+    async () => {
+      const dir = project({
+        'package.json': JSON.stringify({ type: 'module', devDependencies: { vitest: '*' } }),
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            target: 'es2023',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: ['node'],
+          },
+        }),
+      })
+      await init(dir)
+      // The packages this workspace builds, where an install would put them.
+      mkdirSync(join(dir, 'node_modules/@mailwright'), { recursive: true })
+      mkdirSync(join(dir, 'node_modules/@types'), { recursive: true })
+      symlinkSync(join(repo, 'packages/vitest'), join(dir, 'node_modules/@mailwright/vitest'))
+      for (const name of ['vitest', 'typescript', '@types/node']) {
+        symlinkSync(realpathSync(join(repo, 'node_modules', name)), join(dir, 'node_modules', name))
+      }
+      const env = { ...process.env, CI: '', VITEST: undefined, VITEST_WORKER_ID: undefined, NODE_OPTIONS: '' }
+      const tsc = await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+        cwd: dir,
+        env,
+      }).catch((error: { stdout: string }) => ({ stdout: error.stdout, failed: true }))
+      expect(tsc.stdout).toBe('')
+      const vitest = await run(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'run'], {
+        cwd: dir,
+        env,
+      })
+      expect(vitest.stdout).toMatch(/1 passed/)
+    },
+    budget(60_000),
+  )
 })
 
 function snapshot(dir: string): Record<string, string> {

@@ -283,11 +283,13 @@ function wireVitest(dir: string, playwrightTestDir: string | undefined): Step {
   if (text.includes('@mailwright/vitest')) {
     return { outcome: 'unchanged', file: existing, detail: 'already uses @mailwright/vitest' }
   }
-  const lines =
-    "\n    globalSetup: ['@mailwright/vitest/global-setup'], // one capture inbox for the run\n    setupFiles: ['@mailwright/vitest/setup'], // the email matchers on expect"
+  const timeout = /\btestTimeout\s*:/.test(text) ? '' : `\n    ${TEST_TIMEOUT}`
+  const lines = `\n    globalSetup: ['@mailwright/vitest/global-setup'], // one capture inbox for the run\n    setupFiles: ['@mailwright/vitest/setup'], // the email matchers on expect${timeout}`
   let edited: string | undefined
   if (!/\b(globalSetup|setupFiles)\s*:/.test(text)) {
-    if (/\btest\s*:\s*\{/.test(text)) edited = text.replace(/\btest\s*:\s*\{/, (m) => `${m}${lines}`)
+    // Each added line ends in a comment, so whatever followed on the line goes to a line of its own.
+    if (/\btest\s*:\s*\{/.test(text))
+      edited = text.replace(/\btest\s*:\s*\{[ \t]*/, (m) => `${m.trimEnd()}${lines}\n    `)
     else if (/defineConfig\(\s*\{/.test(text)) {
       edited = text.replace(/defineConfig\(\s*\{/, (m) => `${m}\n  test: {${lines}\n  },`)
     }
@@ -362,6 +364,10 @@ export default defineConfig<MailwrightOptions>({
 })
 `
 
+// Vitest's default test timeout (5 s) is below Mailwright's default email wait (10 s), and a busy CI runner is
+// slower still: room for the wait, so a missing email fails with what arrived instead.
+const TEST_TIMEOUT = 'testTimeout: 30_000, // room for email waits (10 s by default) on a busy runner'
+
 function vitestConfig(playwrightTestDir: string | undefined): string {
   const exclude =
     playwrightTestDir === undefined
@@ -372,7 +378,8 @@ function vitestConfig(playwrightTestDir: string | undefined): string {
 export default defineConfig({
   test: {
     globalSetup: ['@mailwright/vitest/global-setup'], // one capture inbox for the run
-    setupFiles: ['@mailwright/vitest/setup'], // the email matchers on expect${exclude}
+    setupFiles: ['@mailwright/vitest/setup'], // the email matchers on expect
+    ${TEST_TIMEOUT}${exclude}
   },
 })
 `

@@ -134,7 +134,7 @@ export type { DkimExpectation } from './matchers/to-have-passed-dkim.js'
 export type { DmarcExpectation } from './matchers/to-have-passed-dmarc.js'
 export type { ToReceiveEmailOptions } from './matchers/to-receive-email.js'
 export { formatNearMisses, type NearMiss, nearMiss } from './near-miss.js'
-export { type InboxObserver, observeInbox } from './observe-inbox.js'
+export { type InboxObserver, observeInbox, testWaitDefaults } from './observe-inbox.js'
 export {
   type EmailMeta,
   headerOnlyEmail,

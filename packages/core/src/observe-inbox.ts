@@ -16,6 +16,12 @@ export interface InboxObserver {
    * failure reaches the test.
    */
   onFailure?(error: unknown, implicated: readonly CapturedEmail[]): void | Promise<void>
+  /**
+   * Defaults for a wait (`timeout`) or an expectNoEmail (`within`) that gives none, asked at each call: the
+   * environment's timeouts, capped by what the test has left so the wait fails with its own message (what
+   * arrived instead) before the runner's test timeout does.
+   */
+  defaults?(): { timeout?: number; within?: number }
 }
 
 /**
@@ -48,6 +54,14 @@ export function observeInbox(inbox: Inbox, observer: InboxObserver): Inbox {
         throw error
       },
     )
+  const timeout = <O extends { timeout?: number }>(options: O | undefined): O | undefined => {
+    const fallback = options?.timeout === undefined ? observer.defaults?.().timeout : undefined
+    return fallback === undefined ? options : ({ ...options, timeout: fallback } as O)
+  }
+  const within = <O extends { within?: number }>(options: O | undefined): O | undefined => {
+    const fallback = options?.within === undefined ? observer.defaults?.().within : undefined
+    return fallback === undefined ? options : ({ ...options, within: fallback } as O)
+  }
   return {
     get address() {
       return inbox.address
@@ -55,14 +69,14 @@ export function observeInbox(inbox: Inbox, observer: InboxObserver): Inbox {
     waitForEmail: (query, options) =>
       around(`wait for email to ${inbox.address}${what(query)}`, () =>
         watched(
-          () => inbox.waitForEmail(query, options),
+          () => inbox.waitForEmail(query, timeout(options)),
           (email) => [email],
         ),
       ),
     waitForEmails: (count, query, options) =>
       around(`wait for ${count} emails to ${inbox.address}${what(query)}`, () =>
         watched(
-          () => inbox.waitForEmails(count, query, options),
+          () => inbox.waitForEmails(count, query, timeout(options)),
           (emails) => emails,
         ),
       ),
@@ -70,7 +84,7 @@ export function observeInbox(inbox: Inbox, observer: InboxObserver): Inbox {
     expectNoEmail: (query, options) =>
       around(`expect no email to ${inbox.address}${what(query)}`, () =>
         watched(
-          () => inbox.expectNoEmail(query, options),
+          () => inbox.expectNoEmail(query, within(options)),
           () => [],
         ),
       ),
@@ -86,4 +100,23 @@ function namedIds(error: unknown): string[] {
     return error.nearMisses.filter((m) => m.kind !== 'other-address').map((m) => m.id)
   }
   return []
+}
+
+/**
+ * The wait defaults of one test: the environment's timeouts, capped by the time the test has left (less a
+ * second to report the failure), so a wait fails with its own message before the runner's test timeout.
+ * `testTimeoutMs` 0 means no test timeout.
+ *
+ * @example
+ * observeInbox(inbox, { defaults: () => testWaitDefaults(environment.timeouts, 5_000, startedAt) })
+ */
+export function testWaitDefaults(
+  timeouts: { email: number; noEmail: number },
+  testTimeoutMs: number,
+  startedAt: number,
+  now = Date.now(),
+): { timeout: number; within: number } {
+  const left = testTimeoutMs > 0 ? testTimeoutMs - (now - startedAt) - 1000 : Number.POSITIVE_INFINITY
+  const cap = (ms: number) => Math.max(0, Math.min(ms, left))
+  return { timeout: cap(timeouts.email), within: cap(timeouts.noEmail) }
 }

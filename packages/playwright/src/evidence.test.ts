@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startInboxServer } from '@mailwright/inbox-server'
 import { describe, expect, it } from 'vitest'
+import { budget } from '../../core/src/time-budget.test-util.js'
 
 const project = fileURLToPath(new URL('../test/evidence-project/', import.meta.url))
 const cli = fileURLToPath(import.meta.resolve('@playwright/test/cli'))
@@ -108,5 +109,6 @@ describe('evidence in the Playwright report', () => {
         results.get('uses the run-wide inbox server when there is one, else one of its own')?.status,
       ).toBe('passed')
     },
+    budget(60_000),
   )
 })

@@ -8,6 +8,7 @@ import { type EmailReport, freePort } from '@mailwright/core'
 import { chromium } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runNode } from '../../core/src/run-node.test-util.js'
+import { budget } from '../../core/src/time-budget.test-util.js'
 import { CHROMIUM_ARGS, findChromium } from './find-browser.js'
 
 // The email evidence report from real runs of the Playwright example (sharded in two, as across machines),
@@ -199,64 +200,72 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
       await new Promise((resolve) => server?.close(resolve))
     })
 
-    it("shows the sign-up test's rendered email, and the image loads", async () => {
-      const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
-      try {
-        const page = await browser.newPage()
-        await page.goto(`${base}/index.html`)
-        await page
-          .getByText('sign-up sends a verification email whose link verifies the account')
-          .first()
-          .click()
-        const image = page.locator('img[src$=".png"]').first()
-        await image.scrollIntoViewIfNeeded()
-        await expect
-          .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
-          .toBeGreaterThan(100)
-        await page
-          .getByText(/email-1-verify-your-email-address\.png/)
-          .first()
-          .waitFor()
-        // The record the reporter reads travels as an attachment the report does not show.
-        expect(await page.getByText('_mailwright-record').count()).toBe(0)
-      } finally {
-        await browser.close()
-      }
-    }, 60_000)
+    it(
+      "shows the sign-up test's rendered email, and the image loads",
+      async () => {
+        const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+        try {
+          const page = await browser.newPage()
+          await page.goto(`${base}/index.html`)
+          await page
+            .getByText('sign-up sends a verification email whose link verifies the account')
+            .first()
+            .click()
+          const image = page.locator('img[src$=".png"]').first()
+          await image.scrollIntoViewIfNeeded()
+          await expect
+            .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+            .toBeGreaterThan(100)
+          await page
+            .getByText(/email-1-verify-your-email-address\.png/)
+            .first()
+            .waitFor()
+          // The record the reporter reads travels as an attachment the report does not show.
+          expect(await page.getByText('_mailwright-record').count()).toBe(0)
+        } finally {
+          await browser.close()
+        }
+      },
+      budget(60_000),
+    )
   })
 })
 
 describe('a run that fails on purpose', () => {
-  it('reports the failed email assertion, and the gate names it (exit 1)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mailwright-report-fail-'))
-    const reportFile = join(dir, 'mailwright-report.json')
-    const result = await runNode(
-      playwrightCli,
-      [
-        'test',
-        '-c',
-        join(evidenceProject, 'playwright.config.ts'),
-        '--reporter',
-        '@mailwright/playwright/reporter',
-      ],
-      evidenceProject,
-      { MAILWRIGHT_REPORT: reportFile },
-    )
-    expect(result.code, result.output).toBe(1)
-    const report = readReport(reportFile)
-    const failed = report.tests.find((t) => t.title === 'fails on purpose after an email arrived')
-    expect(failed?.status).toBe('failed')
-    expect(failed?.assertions).toEqual([
-      expect.objectContaining({
-        matcher: 'toHaveSubject',
-        passed: false,
-        message: expect.stringContaining('toHaveSubject("Something else") failed'),
-      }),
-    ])
-    const verdict = await gate([reportFile])
-    expect(verdict.code).toBe(1)
-    expect(verdict.output).toMatch(
-      /fails on purpose after an email arrived\s+"Evidence please" → fails-on-purpose-after-a\+\w{6}@inbox\.t\S*\s+no-failed-email-assertions\s+toHaveSubject: expect\(email\)\.toHaveSubject\("Something else"\) failed/,
-    )
-  }, 60_000)
+  it(
+    'reports the failed email assertion, and the gate names it (exit 1)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'mailwright-report-fail-'))
+      const reportFile = join(dir, 'mailwright-report.json')
+      const result = await runNode(
+        playwrightCli,
+        [
+          'test',
+          '-c',
+          join(evidenceProject, 'playwright.config.ts'),
+          '--reporter',
+          '@mailwright/playwright/reporter',
+        ],
+        evidenceProject,
+        { MAILWRIGHT_REPORT: reportFile },
+      )
+      expect(result.code, result.output).toBe(1)
+      const report = readReport(reportFile)
+      const failed = report.tests.find((t) => t.title === 'fails on purpose after an email arrived')
+      expect(failed?.status).toBe('failed')
+      expect(failed?.assertions).toEqual([
+        expect.objectContaining({
+          matcher: 'toHaveSubject',
+          passed: false,
+          message: expect.stringContaining('toHaveSubject("Something else") failed'),
+        }),
+      ])
+      const verdict = await gate([reportFile])
+      expect(verdict.code).toBe(1)
+      expect(verdict.output).toMatch(
+        /fails on purpose after an email arrived\s+"Evidence please" → fails-on-purpose-after-a\+\w{6}@inbox\.t\S*\s+no-failed-email-assertions\s+toHaveSubject: expect\(email\)\.toHaveSubject\("Something else"\) failed/,
+      )
+    },
+    budget(60_000),
+  )
 })

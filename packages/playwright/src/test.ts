@@ -18,6 +18,7 @@ import {
   resolveEnvironment,
   slug,
   TestEmailRecorder,
+  testWaitDefaults,
   withEvidence,
 } from '@mailwright/core'
 import { workerInboxProvider } from '@mailwright/inbox-server'
@@ -160,8 +161,9 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
           ? await connectInboxServer(inboxServerUrl)
           : inboxProvider
       const inbox = await provider.createInbox(slug(testInfo.title, 24) || 'test')
-      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv }).name
-      const recorder = new TestEmailRecorder(environment)
+      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
+      const startedAt = Date.now()
+      const recorder = new TestEmailRecorder(environment.name)
       recording = recorder
       try {
         await use(
@@ -188,6 +190,8 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
             },
             onEmails: (emails) => recorder.waited(emails),
             onFailure: (_error, implicated) => recorder.implicated(implicated),
+            // The environment's timeouts, within the test's own (testInfo.timeout; 0 when there is none).
+            defaults: () => testWaitDefaults(environment.timeouts, testInfo.timeout, startedAt),
           }),
         )
       } finally {

@@ -8,6 +8,7 @@ import type { EmailReport } from '@mailwright/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { dockerImage, itWith } from '../../core/src/requirement.test-util.js'
 import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
+import { budget } from '../../core/src/time-budget.test-util.js'
 
 // @mailwright/vitest/reporter on real runs: the vitest-mailer example in the sandbox and in a MailDev
 // container (the gate compares the two), and a project that fails on purpose.
@@ -29,7 +30,7 @@ describe('the email report of the Vitest example', () => {
       MAILWRIGHT_REPORT: sandbox,
     })
     expect(result.code, result.output).toBe(0)
-  }, 120_000)
+  }, budget(120_000))
 
   it('holds each test with its environment, emails, matcher calls and waits', () => {
     const report = readReport(sandbox)
@@ -75,21 +76,25 @@ describe('the email report of the Vitest example', () => {
     )
   })
 
-  it('two Vitest shards write a report each; the gate merges them', async () => {
-    const shards = [join(dir, 'shard-1.json'), join(dir, 'shard-2.json')]
-    for (const [i, file] of shards.entries()) {
-      const result = await runNode(VITEST_CLI, ['run', `--shard=${i + 1}/2`], example, {
-        MAILWRIGHT_REPORT: file,
-      })
-      expect(result.code, result.output).toBe(0)
-      expect(readReport(file).shard).toEqual({ current: i + 1, total: 2 })
-    }
-    const keys = shards.flatMap((f) => readReport(f).tests.map((t) => t.key))
-    expect(new Set(keys).size).toBe(keys.length)
-    const gate = await runNode(mailwrightBin, ['gate', ...shards], dir)
-    expect(gate.output).toContain(`${keys.length} tests from 2 reports`)
-    expect(gate.code).toBe(0)
-  }, 120_000)
+  it(
+    'two Vitest shards write a report each; the gate merges them',
+    async () => {
+      const shards = [join(dir, 'shard-1.json'), join(dir, 'shard-2.json')]
+      for (const [i, file] of shards.entries()) {
+        const result = await runNode(VITEST_CLI, ['run', `--shard=${i + 1}/2`], example, {
+          MAILWRIGHT_REPORT: file,
+        })
+        expect(result.code, result.output).toBe(0)
+        expect(readReport(file).shard).toEqual({ current: i + 1, total: 2 })
+      }
+      const keys = shards.flatMap((f) => readReport(f).tests.map((t) => t.key))
+      expect(new Set(keys).size).toBe(keys.length)
+      const gate = await runNode(mailwrightBin, ['gate', ...shards], dir)
+      expect(gate.output).toContain(`${keys.length} tests from 2 reports`)
+      expect(gate.code).toBe(0)
+    },
+    budget(120_000),
+  )
 
   itWith(docker)(
     'the same tests in a MailDev container saw the same subjects and links: the gate compares the environments',
@@ -118,52 +123,56 @@ describe('the email report of the Vitest example', () => {
       expect(gate.output).toContain('mailwright gate: no violations.')
       expect(gate.code).toBe(0)
     },
-    120_000,
+    budget(120_000),
   )
 })
 
 describe('a Vitest project that fails on purpose', () => {
-  it('reports the failed email assertion and the failed test, and the gate exits 1', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mailwright-vitest-report-fail-'))
-    const reportFile = join(dir, 'report.json')
-    const result = await runNode(
-      VITEST_CLI,
-      ['run', '--reporter=@mailwright/vitest/reporter'],
-      evidenceProject,
-      {
-        MAILWRIGHT_REPORT: reportFile,
-        REPORT_FILE: join(dir, 'annotations.json'),
-      },
-    )
-    expect(result.code, result.output).toBe(1)
-    const report = readReport(reportFile)
-    const byTitle = new Map(report.tests.map((t) => [t.title, t]))
-    expect(byTitle.get('fails on purpose after an email arrived')?.assertions).toEqual([
-      expect.objectContaining({
-        matcher: 'toHaveSubject',
-        passed: false,
-        message: expect.stringContaining('toHaveSubject("Something else") failed'),
-      }),
-    ])
-    expect(byTitle.get('fails for a reason Mailwright does not see')).toMatchObject({
-      status: 'failed',
-      assertions: [],
-    })
-    expect(byTitle.get('passes without annotations')?.status).toBe('passed')
-    // Mail that reached the inbox without the test looking at it is in the report too (for gates on all mail).
-    expect(byTitle.get('receives an email it never waits for')?.emails).toEqual([
-      expect.objectContaining({ subject: 'Never looked at', waited: false, asserted: false }),
-    ])
-    const gate = await runNode(mailwrightBin, ['gate', reportFile], dir)
-    expect(gate.code).toBe(1)
-    // The failed matcher, and the failed waits of the timeout and the .not tests (the .not twice: its matcher
-    // and the expectNoEmail under it).
-    expect(gate.output).toContain('mailwright gate: 4 violations')
-    expect(gate.output).toMatch(
-      /a timed-out wait carries the email that arrived instead\s+–\s+no-failed-email-assertions/,
-    )
-    expect(gate.output).toMatch(
-      /fails on purpose after an email arrived\s+"Evidence please".*no-failed-email-assertions\s+toHaveSubject/,
-    )
-  }, 120_000)
+  it(
+    'reports the failed email assertion and the failed test, and the gate exits 1',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'mailwright-vitest-report-fail-'))
+      const reportFile = join(dir, 'report.json')
+      const result = await runNode(
+        VITEST_CLI,
+        ['run', '--reporter=@mailwright/vitest/reporter'],
+        evidenceProject,
+        {
+          MAILWRIGHT_REPORT: reportFile,
+          REPORT_FILE: join(dir, 'annotations.json'),
+        },
+      )
+      expect(result.code, result.output).toBe(1)
+      const report = readReport(reportFile)
+      const byTitle = new Map(report.tests.map((t) => [t.title, t]))
+      expect(byTitle.get('fails on purpose after an email arrived')?.assertions).toEqual([
+        expect.objectContaining({
+          matcher: 'toHaveSubject',
+          passed: false,
+          message: expect.stringContaining('toHaveSubject("Something else") failed'),
+        }),
+      ])
+      expect(byTitle.get('fails for a reason Mailwright does not see')).toMatchObject({
+        status: 'failed',
+        assertions: [],
+      })
+      expect(byTitle.get('passes without annotations')?.status).toBe('passed')
+      // Mail that reached the inbox without the test looking at it is in the report too (for gates on all mail).
+      expect(byTitle.get('receives an email it never waits for')?.emails).toEqual([
+        expect.objectContaining({ subject: 'Never looked at', waited: false, asserted: false }),
+      ])
+      const gate = await runNode(mailwrightBin, ['gate', reportFile], dir)
+      expect(gate.code).toBe(1)
+      // The failed matcher, and the failed waits of the timeout and the .not tests (the .not twice: its matcher
+      // and the expectNoEmail under it).
+      expect(gate.output).toContain('mailwright gate: 4 violations')
+      expect(gate.output).toMatch(
+        /a timed-out wait carries the email that arrived instead\s+–\s+no-failed-email-assertions/,
+      )
+      expect(gate.output).toMatch(
+        /fails on purpose after an email arrived\s+"Evidence please".*no-failed-email-assertions\s+toHaveSubject/,
+      )
+    },
+    budget(120_000),
+  )
 })

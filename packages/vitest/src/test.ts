@@ -10,6 +10,7 @@ import {
   resolveEnvironment,
   slug,
   TestEmailRecorder,
+  testWaitDefaults,
 } from '@mailwright/core'
 import { workerInboxProvider } from '@mailwright/inbox-server'
 import { test as base, inject, recordArtifact } from 'vitest'
@@ -73,6 +74,7 @@ export const test = base.extend<MailwrightFixtures>({
   inbox: async ({ inboxProvider, task, annotate }, use) => {
     const inbox = await inboxProvider.createInbox(slug(task.name, 24) || 'test')
     const environment = resolveEnvironment(await loadConfig(), { name: inject('mailwrightEnv') || undefined })
+    const startedAt = Date.now()
     const recorder = new TestEmailRecorder(environment.name)
     const collector = new EvidenceCollector(
       { annotate },
@@ -84,6 +86,8 @@ export const test = base.extend<MailwrightFixtures>({
       await use(
         observeInbox(inbox, {
           around: (title, run) => recorder.wait(title, run),
+          // The environment's timeouts, within the test's own (Vitest's default is 5 s, below a 10 s wait).
+          defaults: () => testWaitDefaults(environment.timeouts, task.timeout, startedAt),
           onEmails: (emails) => {
             recorder.waited(emails)
             for (const email of emails) collector.touch(email, false)
