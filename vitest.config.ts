@@ -1,10 +1,11 @@
 import { availableParallelism, loadavg } from 'node:os'
+import { timeScale } from '@mailwright/core'
 import { defineConfig } from 'vitest/config'
 
 // One budget for every timeout: MAILWRIGHT_TIME_SCALE, times how busy the machine is (load per core, 1 to 4),
 // as packages/core/src/time-budget.test-util.ts computes it for the tests' own timeouts.
 const busy = Math.min(4, Math.max(1, (loadavg()[0] ?? 0) / availableParallelism()))
-const scale = Number(process.env.MAILWRIGHT_TIME_SCALE || 1) * busy
+const scale = timeScale() * busy
 
 // One run over every package, so CI gets one summary. The JSON report feeds .ci/run's closing line.
 export default defineConfig({

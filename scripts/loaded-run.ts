@@ -16,6 +16,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs)
 const cpu = Number(values.cpu)
 const root = join(import.meta.dirname, '..')
+const RUN_DEADLINE_S = 300
 
 if (spawnSync('stress-ng', ['--version'], { stdio: 'ignore' }).status !== 0) {
   console.error('stress-ng is not installed (apt-get install stress-ng); .ci/run installs it.')
@@ -51,7 +52,13 @@ function run(
     child.stderr.on('data', (d) => {
       output += d
     })
+    // A run that hangs is killed and counted as failed, so the loop (and CI) always ends.
+    const deadline = setTimeout(() => {
+      output += `\n(killed after ${RUN_DEADLINE_S} s)`
+      child.kill('SIGKILL')
+    }, RUN_DEADLINE_S * 1000)
     child.on('exit', (code) => {
+      clearTimeout(deadline)
       resolve({
         name,
         passed: code === 0,
@@ -66,7 +73,7 @@ function run(
 // Bounded: stress-ng stops by itself even if this script is killed.
 const stress = spawn(
   'stress-ng',
-  ['--cpu', String(cpu), '--timeout', `${Math.max(300, runs * 120)}s`, '--quiet'],
+  ['--cpu', String(cpu), '--timeout', `${(runs + 1) * RUN_DEADLINE_S + 10}s`, '--quiet'],
   {
     stdio: 'ignore',
   },

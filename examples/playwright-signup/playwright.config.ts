@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { scaledTimeout } from '@mailwright/core'
 import {
   CHROMIUM_ARGS,
   findChromium,
@@ -28,7 +29,7 @@ const app = fileURLToPath(import.meta.resolve('@mailwright/example-signup-app/se
 export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   testDir: './tests',
   // One budget for every timeout: MAILWRIGHT_TIME_SCALE stretches Playwright's and Mailwright's defaults alike.
-  timeout: 30_000 * Number(process.env.MAILWRIGHT_TIME_SCALE || 1),
+  timeout: scaledTimeout(30_000),
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -77,26 +77,35 @@ export async function startLocalRegistry(repo: string): Promise<LocalRegistry> {
   child.stderr?.on('data', (d) => {
     log += d
   })
-  await until(
-    async () => (await fetch(`${url}-/ping`).catch(() => undefined))?.ok === true,
-    60_000,
-    () => log,
-  )
-  const user = await fetch(`${url}-/user/org.couchdb.user:ci`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'ci', password: 'registry-proof-only', type: 'user', roles: [] }),
-  })
-  const { token } = (await user.json()) as { token?: string }
-  if (!token) throw new Error(`Verdaccio gave no token (${user.status}); its log:\n${log}`)
+  // Its storage caches every tarball proxied through it (hundreds of MB): removed with the process.
+  const stop = async () => {
+    await stopChild(child)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  let token: string | undefined
+  try {
+    await until(
+      async () => (await fetch(`${url}-/ping`).catch(() => undefined))?.ok === true,
+      60_000,
+      () => log,
+    )
+    const user = await fetch(`${url}-/user/org.couchdb.user:ci`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ci', password: 'registry-proof-only', type: 'user', roles: [] }),
+    })
+    token = ((await user.json()) as { token?: string }).token
+    if (!token) throw new Error(`Verdaccio gave no token (${user.status}); its log:\n${log}`)
+  } catch (error) {
+    await stop()
+    throw error
+  }
   const npmrc = join(dir, 'npmrc')
   writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${token}\n`)
   return {
     url,
     npmrc,
-    async stop() {
-      await stopChild(child)
-    },
+    stop,
   }
 }
 

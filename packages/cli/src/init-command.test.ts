@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -90,6 +91,9 @@ export default defineConfig({
     )
     expect(config).toMatch(/webServer: \[\n\s+\/\/[^\n]*\n\s+inboxServer\(\),\{ command: 'npm start'/)
     expect(read(dir, 'e2e/mailwright.spec.ts')).toContain('waitForEmail')
+    expect(result.out).toMatch(
+      /todo\s+playwright\.config\.ts: give your app's webServer entry `env: \{ \.\.\.smtpEnv\(\) \}`/,
+    )
     expect(result.out).toContain('package manager: pnpm')
     expect(result.out).toContain('pnpm exec playwright test e2e/mailwright.spec.ts')
   })
@@ -144,6 +148,32 @@ export default defineConfig({
     expect(result.out).toContain('Playwright Test and Vitest project')
     expect(read(both, 'vitest.config.ts')).toContain("exclude: [...configDefaults.exclude, 'tests/**']")
     expect(read(both, 'mailwright.config.ts')).toContain('@mailwright/playwright/config')
+  })
+
+  it("edits a Vite project's vite.config rather than creating a vitest.config that would hide it", async () => {
+    const vite =
+      "import { defineConfig } from 'vite'\nexport default defineConfig({\n  plugins: [],\n  test: { environment: 'jsdom' },\n})\n"
+    const dir = project({
+      'package.json': JSON.stringify({ devDependencies: { vitest: '4', vite: '8' } }),
+      'vite.config.ts': vite,
+    })
+    const result = await init(dir)
+    expect(result.out).toMatch(/updated\s+vite\.config\.ts: the global setup and the matchers added to test/)
+    expect(existsSync(join(dir, 'vitest.config.ts'))).toBe(false)
+    expect(read(dir, 'vite.config.ts')).toContain("setupFiles: ['@mailwright/vitest/setup']")
+    expect(read(dir, 'vite.config.ts')).toMatch(/\n\s+environment: 'jsdom' \},/)
+  })
+
+  it('says what to add to a CommonJS playwright.config instead of adding an import it could not load', async () => {
+    const cjs =
+      "const { defineConfig } = require('@playwright/test')\nmodule.exports = defineConfig({ testDir: './e2e' })\n"
+    const dir = project({
+      'package.json': JSON.stringify({ devDependencies: { '@playwright/test': '1' } }),
+      'playwright.config.js': cjs,
+    })
+    const result = await init(dir)
+    expect(result.out).toMatch(/todo\s+playwright\.config\.js: could not edit it safely/)
+    expect(read(dir, 'playwright.config.js')).toBe(cjs)
   })
 
   it('refuses a folder with no test runner, naming the flags', async () => {

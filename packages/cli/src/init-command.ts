@@ -92,6 +92,7 @@ export async function initCommand(
   if (runners.includes('playwright')) {
     const wired = wirePlaywright(dir)
     steps.push(wired.step)
+    if (wired.todo) steps.push(wired.todo)
     playwrightTestDir = wired.testDir
     steps.push(writeOwnFile(dir, join(wired.testDir, 'mailwright.spec.ts'), PLAYWRIGHT_EXAMPLE, force))
   }
@@ -214,7 +215,7 @@ function describe(file: string): string {
 }
 
 /** Puts inboxServer() first in playwright.config's webServer, creating the config if there is none. */
-function wirePlaywright(dir: string): { step: Step; testDir: string } {
+function wirePlaywright(dir: string): { step: Step; testDir: string; todo?: Step } {
   const existing = findConfig(dir, 'playwright.config')
   if (!existing) {
     writeFileSync(join(dir, 'playwright.config.ts'), PLAYWRIGHT_CONFIG)
@@ -241,8 +242,19 @@ function wirePlaywright(dir: string): { step: Step; testDir: string } {
     file: existing,
     detail: `could not edit it safely: add \`import { inboxServer } from '@mailwright/playwright'\` and put \`inboxServer()\` first in webServer (${DOCS}/playwright.md)`,
   }
+  // An import line in a CommonJS config would not load: say what to add instead.
+  if (/\.c[jt]s$/.test(existing) || /\bmodule\.exports\b|\brequire\(/.test(text))
+    return { step: manual, testDir }
   let edited: string | undefined
+  let appTodo: Step | undefined
   if (/\bwebServer\s*:\s*\[/.test(text)) {
+    // The app already started there must be told where the inbox is; its entry is the user's to edit.
+    appTodo = {
+      outcome: 'todo',
+      file: existing,
+      detail:
+        "give your app's webServer entry `env: { ...smtpEnv() }` (import { smtpEnv } from '@mailwright/playwright') so it sends its mail to the inbox",
+    }
     edited = text.replace(
       /\bwebServer\s*:\s*\[/,
       (m) =>
@@ -264,12 +276,15 @@ function wirePlaywright(dir: string): { step: Step; testDir: string } {
   return {
     step: { outcome: 'updated', file: existing, detail: 'inboxServer() is the first webServer' },
     testDir,
+    ...(appTodo ? { todo: appTodo } : {}),
   }
 }
 
 /** Adds the global setup and the matchers' setup file to vitest.config, creating it if there is none. */
 function wireVitest(dir: string, playwrightTestDir: string | undefined): Step {
-  const existing = findConfig(dir, 'vitest.config')
+  // Vitest reads vite.config when there is no vitest.config: a new vitest.config would silently drop the
+  // project's plugins, aliases and test settings, so a vite.config is edited instead.
+  const existing = findConfig(dir, 'vitest.config') ?? findConfig(dir, 'vite.config')
   if (!existing) {
     writeFileSync(join(dir, 'vitest.config.ts'), vitestConfig(playwrightTestDir))
     return {
@@ -302,7 +317,15 @@ function wireVitest(dir: string, playwrightTestDir: string | undefined): Step {
     }
   }
   writeFileSync(path, edited)
-  return { outcome: 'updated', file: existing, detail: 'the global setup and the matchers added to test' }
+  const exclude =
+    playwrightTestDir !== undefined && !text.includes(playwrightTestDir)
+      ? `; also exclude Playwright's tests from Vitest: exclude: [...configDefaults.exclude, '${playwrightTestDir}/**']`
+      : ''
+  return {
+    outcome: exclude ? 'todo' : 'updated',
+    file: existing,
+    detail: `the global setup and the matchers added to test${exclude}`,
+  }
 }
 
 function addImport(text: string, line: string): string {

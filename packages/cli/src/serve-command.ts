@@ -69,6 +69,11 @@ export async function serveCommand(
   })
   const caFile = values['ca-file']
   if (caFile && server.smtp.ca) writeCaFile(server.smtp.ca, caFile)
+  if (caFile && !server.smtp.ca) {
+    io.out(
+      `  --ca-file ${caFile}: nothing written (${values['no-tls'] ? 'no STARTTLS with --no-tls' : 'the certificate is your --tls-cert; trust its CA instead'})`,
+    )
+  }
   // Handlers go in before the ready lines: whoever reads those may signal at once.
   const signals = io.signals ?? process
   let stopped: Promise<void> | undefined

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { inboxServer, smtpEnv } from './inbox-server-config.js'
 
@@ -19,7 +21,9 @@ describe('inboxServer() and smtpEnv()', () => {
     expect(http).toBeGreaterThan(0)
     expect(server.command).toContain(`--smtp-port ${smtp} --http-port ${http}`)
     expect(env).toMatchObject({ SMTP_PORT: String(smtp), MAILWRIGHT_INBOX_URL: `http://127.0.0.1:${http}` })
-    expect(env.NODE_EXTRA_CA_CERTS).toMatch(new RegExp(`mailwright-inbox-${smtp}-ca\\.pem$`))
+    expect(env.NODE_EXTRA_CA_CERTS).toMatch(new RegExp(`/mailwright-\\w+/inbox-${smtp}-ca\\.pem$`))
+    expect(statSync(dirname(env.NODE_EXTRA_CA_CERTS as string)).mode & 0o777).toBe(0o700)
+    expect(server.gracefulShutdown).toEqual({ signal: 'SIGTERM', timeout: 5000 })
     // A worker evaluates the config again, with the environment it inherited: the same ports.
     expect(inboxServer().command).toBe(server.command)
   })

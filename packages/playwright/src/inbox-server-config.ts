@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -60,6 +60,9 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
       .join(' '),
     url: `http://${HOST}:${httpPort}/readyz/${fingerprint}`,
     reuseExistingServer: options.reuseExistingServer ?? !process.env.CI,
+    // Stopped with SIGTERM (Playwright's default is SIGKILL): open sessions get their 421 and the
+    // certificate file is removed.
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5000 },
     timeout: 30_000,
     stdout: 'pipe' as const,
     name: 'Mailwright inbox',
@@ -116,7 +119,20 @@ function cliVersion(bin: string): string {
     .version
 }
 
-/** Where `mailwright serve --ca-file` puts the certificate of the inbox on this SMTP port. */
+/**
+ * Where `mailwright serve --ca-file` puts the certificate of the inbox on this SMTP port: in a folder of this
+ * user's only (0700, checked), so no other user of the machine can plant a certificate the app would trust. The
+ * name depends on the port alone, so a reused inbox's file is found again.
+ */
 function caFile(smtpPort: number): string {
-  return join(tmpdir(), `mailwright-inbox-${smtpPort}-ca.pem`)
+  const dir = join(tmpdir(), `mailwright-${process.getuid?.() ?? 'user'}`)
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const stat = lstatSync(dir)
+  const uid = process.getuid?.()
+  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o077) !== 0) {
+    throw new Error(
+      `${dir} is not a private folder of this user (a directory owned by uid ${uid}, mode 0700): another user may have made it. Remove it, or set TMPDIR to a folder of your own.`,
+    )
+  }
+  return join(dir, `inbox-${smtpPort}-ca.pem`)
 }

@@ -12,6 +12,7 @@ import {
   type InboxProvider,
   loadConfig,
   type MailTransport,
+  MailwrightError,
   type MatcherCall,
   type MatcherResult,
   observeInbox,
@@ -179,7 +180,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
                     return await recorder.wait(title, run)
                   } catch (error) {
                     // The failure arrives from the inbox's side, with no frame of the test: give it the test's.
-                    if (error instanceof Error) {
+                    if (error instanceof MailwrightError) {
                       error.stack = `${error.name}: ${error.message}\n    at ${location.file}:${location.line}:${location.column}`
                     }
                     throw error
@@ -323,22 +324,26 @@ function callerLocation(): { file: string; line: number; column: number } | unde
 const CONTENT_BOX = `(() => {
   // What is visible: text, images and other replaced elements, and boxes with a background or a border.
   // A block element's box spans the page even when its text does not, so boxes alone would not crop.
+  // The email's markup can shadow names on document and on forms (<img name="body">), so every DOM call
+  // goes through the prototypes.
+  const get = (proto, name, target) => Object.getOwnPropertyDescriptor(proto, name).get.call(target)
+  const root = get(Document.prototype, 'body', document) || get(Document.prototype, 'documentElement', document)
   let right = 0, bottom = 0
   const add = (r) => { if (r.width > 0 && r.height > 0) { right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom + window.scrollY) } }
-  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT)
-  for (let node = walker.currentNode; node; node = walker.nextNode()) {
-    if (node.nodeType === 3) {
-      if (!node.textContent.trim()) continue
-      const range = document.createRange()
-      range.selectNodeContents(node)
-      for (const r of range.getClientRects()) add(r)
+  const walker = Document.prototype.createTreeWalker.call(document, root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT)
+  for (let node = root; node; node = TreeWalker.prototype.nextNode.call(walker)) {
+    if (get(Node.prototype, 'nodeType', node) === 3) {
+      if (!get(Node.prototype, 'textContent', node).trim()) continue
+      const range = Document.prototype.createRange.call(document)
+      Range.prototype.selectNodeContents.call(range, node)
+      for (const r of Range.prototype.getClientRects.call(range)) add(r)
       continue
     }
-    const style = getComputedStyle(node)
-    const replaced = /^(IMG|SVG|CANVAS|VIDEO|INPUT|BUTTON|HR|IFRAME|OBJECT|SELECT|TEXTAREA)$/i.test(node.tagName)
+    const style = window.getComputedStyle(node)
+    const replaced = /^(IMG|SVG|CANVAS|VIDEO|INPUT|BUTTON|HR|IFRAME|OBJECT|SELECT|TEXTAREA)$/i.test(get(Element.prototype, 'tagName', node))
     const painted = style.backgroundImage !== 'none' || !['rgba(0, 0, 0, 0)', 'transparent'].includes(style.backgroundColor) ||
       ['Top', 'Right', 'Bottom', 'Left'].some((side) => parseFloat(style['border' + side + 'Width']) > 0 && style['border' + side + 'Style'] !== 'none')
-    if ((replaced || painted) && node !== document.body && node !== document.documentElement) add(node.getBoundingClientRect())
+    if ((replaced || painted) && node !== root) add(Element.prototype.getBoundingClientRect.call(node))
   }
   return { right, bottom }
 })()`

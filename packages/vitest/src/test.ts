@@ -16,6 +16,8 @@ import { workerInboxProvider } from '@mailwright/inbox-server'
 import { test as base, inject, recordArtifact } from 'vitest'
 import { EvidenceCollector, startCollecting, stopCollecting } from './evidence-collector.js'
 import './email-matcher-types.js'
+// The matchers at run time as well as in types: a project without the setup file still gets them.
+import './setup.js'
 import './provided-context.js'
 
 /** Fixtures Mailwright adds to Vitest's `test`. */
