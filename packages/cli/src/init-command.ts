@@ -408,10 +408,8 @@ export default defineConfig({
 `
 }
 
-const PLAYWRIGHT_EXAMPLE = `import { expect, test } from '@mailwright/playwright'
-
-// Mailwright's example: replace the send with your application's (e.g. sign up with inbox.address).
-test('an email reaches the test inbox', async ({ inbox, mailTransport }) => {
+// One example for both runners: only the imports and the hint in the comment differ.
+const EXAMPLE_TEST = `test('an email reaches the test inbox', async ({ inbox, mailTransport }) => {
   await mailTransport.send({
     from: 'Example App <no-reply@example.test>',
     to: inbox.address,
@@ -424,21 +422,14 @@ test('an email reaches the test inbox', async ({ inbox, mailTransport }) => {
   await expect(inbox).not.toReceiveEmail({ subject: /Welcome/ }, { within: 500 })
 })
 `
+
+const PLAYWRIGHT_EXAMPLE = `import { expect, test } from '@mailwright/playwright'
+
+// Mailwright's example: replace the send with your application's (e.g. sign up with inbox.address).
+${EXAMPLE_TEST}`
 
 const VITEST_EXAMPLE = `import { test } from '@mailwright/vitest'
 import { expect } from 'vitest'
 
 // Mailwright's example: replace the send with your application's (e.g. your mailer with inbox.address).
-test('an email reaches the test inbox', async ({ inbox, mailTransport }) => {
-  await mailTransport.send({
-    from: 'Example App <no-reply@example.test>',
-    to: inbox.address,
-    subject: 'Welcome to Example App',
-    html: '<p>Hello!</p><p><a href="https://example.test/start">Get started</a></p>',
-  })
-  const email = await inbox.waitForEmail({ subject: /Welcome/ })
-  expect(email).toBeSentFrom('no-reply@example.test')
-  expect(email).toHaveLink('https://example.test/start', { text: 'Get started' })
-  await expect(inbox).not.toReceiveEmail({ subject: /Welcome/ }, { within: 500 })
-})
-`
+${EXAMPLE_TEST}`
