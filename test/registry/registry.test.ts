@@ -188,9 +188,11 @@ function installedSize(dir: string): number {
 function installedNames(pm: Manager, dir: string): string[] {
   if (pm === 'pnpm') {
     // pnpm links every package of the virtual store here by its plain name (folder names carry peer suffixes).
-    const hoisted = join(dir, 'node_modules/.pnpm/node_modules')
-    return readdirSync(hoisted).flatMap((entry) =>
-      entry.startsWith('@') ? readdirSync(join(hoisted, entry)).map((name) => `${entry}/${name}`) : [entry],
+    // (The project's direct dependencies are linked at the top instead.)
+    return [join(dir, 'node_modules/.pnpm/node_modules'), join(dir, 'node_modules')].flatMap((folder) =>
+      readdirSync(folder).flatMap((entry) =>
+        entry.startsWith('@') ? readdirSync(join(folder, entry)).map((name) => `${entry}/${name}`) : [entry],
+      ),
     )
   }
   const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
@@ -217,9 +219,9 @@ describe.each([
     const packages = ['mailwright', '@mailwright/core', '@mailwright/inbox-server', `@mailwright/${runner}`]
     let maps = 0
     for (const name of packages) {
-      const root = realpathSync(
-        join(dir, pm === 'pnpm' ? 'node_modules/.pnpm/node_modules' : 'node_modules', name),
-      )
+      // A direct dependency is linked at the top; pnpm hoists the others into its virtual store's node_modules.
+      const top = join(dir, 'node_modules', name)
+      const root = realpathSync(existsSync(top) ? top : join(dir, 'node_modules/.pnpm/node_modules', name))
       for (const map of listFiles(join(root, 'dist')).filter((f) => f.endsWith('.map'))) {
         maps++
         const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }
