@@ -1,10 +1,9 @@
-import { availableParallelism, loadavg } from 'node:os'
 import { timeScale } from '@mailwright/core'
 import { defineConfig } from 'vitest/config'
+import { busy } from './packages/core/src/time-budget.test-util.ts'
 
 // One budget for every timeout: MAILWRIGHT_TIME_SCALE, times how busy the machine is (load per core, 1 to 4),
-// as packages/core/src/time-budget.test-util.ts computes it for the tests' own timeouts.
-const busy = Math.min(4, Math.max(1, (loadavg()[0] ?? 0) / availableParallelism()))
+// the same factor the tests' own timeouts use (budget()).
 const scale = timeScale() * busy
 
 // One run over every package, so CI gets one summary. The JSON report feeds .ci/run's closing line.

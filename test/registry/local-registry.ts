@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { freePort } from '@mailwright/core'
 
 const exec = promisify(execFile)
 
@@ -120,14 +120,6 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
 async function until(check: () => Promise<boolean>, ms: number, log: () => string): Promise<void> {
   const deadline = Date.now() + ms
   while (!(await check())) {
@@ -143,5 +135,3 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM')
   })
 }
-
-export { freePort }

@@ -3,7 +3,7 @@ import { timeScale } from './time-scale.js'
 
 // How busy the machine is as the test file loads: the 1-minute load average per core, from 1 (idle or
 // normal) up to 4. A 2-core CI runner at load 8 gets four times the time.
-const busy = Math.min(4, Math.max(1, (loadavg()[0] ?? 0) / availableParallelism()))
+export const busy = Math.min(4, Math.max(1, (loadavg()[0] ?? 0) / availableParallelism()))
 
 /**
  * A test's time budget: `ms` for a quiet machine, stretched by MAILWRIGHT_TIME_SCALE and by the load the
