@@ -13,6 +13,8 @@ export default defineConfig({
       { extends: true, test: { name: 'packages', include: ['packages/*/src/**/*.test.ts'] } },
       // Every TypeScript snippet of the README and docs/, compiled.
       { extends: true, test: { name: 'docs', include: ['test/docs/*.test.ts'] } },
+      // A project that installs a plugin package from outside Mailwright (test/memory-inbox).
+      { extends: true, test: { name: 'plugins', include: ['test/plugin-consumer/*.test.ts'] } },
       'examples/vitest-mailer',
     ],
     // Ryuk (testcontainers' reaper) needs an image no registry here can supply; containers stop themselves

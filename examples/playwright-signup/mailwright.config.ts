@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { defineConfig, env } from '@mailwright/core'
+// The inbox and transport types of the packages this config names (type-only: nothing is loaded here).
+import type {} from '@mailwright/office365'
 
 // staging reads back from qa@contoso.test through Graph and submits through Office 365. Here it points at
 // the emulator `pnpm demo:staging` starts; a real project names Microsoft's endpoints (the defaults).
@@ -20,9 +22,13 @@ const credentials = {
   clientSecret: env('O365_CLIENT_SECRET'),
 }
 
+const profile = { senderIp: '203.0.113.10', dns: { zone: `${import.meta.dirname}/.mailwright/dns.zone` } }
+
 export default defineConfig({
   environments: {
-    sandbox: { inbox: { type: 'local' } },
+    // The production sender as receivers judge it: its IP and its published DNS (the zone sending-keys.ts
+    // writes). The capture inbox, the fixtures and the report all read it from here.
+    sandbox: { inbox: { type: 'local' }, profile },
     staging: {
       inbox: {
         type: 'graph',
@@ -39,8 +45,7 @@ export default defineConfig({
         ...credentials,
         ...stand,
       },
-      // The production sender as receivers judge it: its IP and its published DNS (the offline zone here).
-      profile: { senderIp: '203.0.113.10', dns: { zone: `${import.meta.dirname}/.mailwright/dns.zone` } },
+      profile,
       allowRecipients: ['qa+*@contoso.test'],
       timeouts: { email: 20_000, noEmail: 2_000 },
     },

@@ -59,7 +59,7 @@ export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   webServer: [
     // Outside the sandbox the app sends with its own staging settings (SMTP_* in the environment).
     ...(mailEnv === 'sandbox'
-      ? [inboxServer({ ...mail, sendingProfile: { ip: '203.0.113.10', dns: keys.zone } })]
+      ? [inboxServer(mail)]
       : []),
     {
       name: 'Signup App',

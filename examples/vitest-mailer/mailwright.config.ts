@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { defineConfig, env } from '@mailwright/core'
+// The inbox and transport types of the packages this config names (type-only: nothing is loaded here).
+import type {} from '@mailwright/office365'
+import type {} from '@mailwright/testcontainers'
 
 // staging reads back from qa@contoso.test through Graph and submits through Office 365. Here it points at
 // the emulator `pnpm demo:staging` starts; a real project names Microsoft's endpoints (the defaults).

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs'
-import { MailwrightError } from '@mailwright/core'
+import { loadConfig, MailwrightError, resolveEnvironment, sendingProfileOf } from '@mailwright/core'
 import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
 import { parseCommandArgs } from './parse-command-args.js'
 import { parseDuration, parseSize } from './parse-size.js'
@@ -40,6 +40,9 @@ Options:
   --session-timeout <t>  time an SMTP connection has to deliver its next message, e.g. 5m (default 5m)
   --pattern-budget <t>   time one query's patterns may take on one email, e.g. 500ms (default 1s);
                          a pattern past it fails its own wait (422), never the server
+  --config               judge SPF/DKIM/DMARC with the sending profile of mailwright.config.ts (in the
+                         working directory): the environment MAILWRIGHT_ENV names, else the config's default
+  --env <name>           the same, for this environment (Playwright's inboxServer() passes both)
   --sender-ip <ip>       judge SPF/DKIM/DMARC as if mail came from this production IP (turns verdicts on)
   --sender-helo <name>   the production HELO name for SPF (default: what the client said)
   --dns <system|file>    DNS for verdicts: the system resolver, or a .json records / BIND zone file
@@ -63,6 +66,14 @@ export async function serveCommand(
     return undefined
   }
   const options = toOptions(values)
+  if (values.config || values.env !== undefined) {
+    if (options.sendingProfile)
+      throw new UsageError(
+        'mailwright serve: --config/--env and --sender-ip both give a sending profile; give it in one place (the config).',
+      )
+    const environment = await resolveEnvironment(await loadConfig(), { name: values.env || undefined })
+    options.sendingProfile = sendingProfileOf(environment)
+  }
   const server = await startInboxServer(options).catch(async (error: Error & { value?: unknown }) => {
     if ((error.cause as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') throw error
     throw new MailwrightError('PORT_IN_USE', await portTaken(options, error.value as number))
@@ -113,9 +124,8 @@ export async function serveCommand(
   io.out(`  HTTP  ${server.url}`)
   io.out(`  Addresses  <name>+<id>@${server.domain}`)
   if (options.sendingProfile) {
-    io.out(
-      `  Verdicts  SPF/DKIM/DMARC as sent from ${options.sendingProfile.ip} (DNS: ${values.dns ?? 'system'})`,
-    )
+    const dns = values.dns ?? (typeof options.sendingProfile.dns === 'string' ? 'system' : 'the config')
+    io.out(`  Verdicts  SPF/DKIM/DMARC as sent from ${options.sendingProfile.ip} (DNS: ${dns})`)
   }
   io.out('Stop with Ctrl+C.')
   return { stop }
@@ -132,6 +142,8 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   'ca-file': { type: 'string' },
   fingerprint: { type: 'string' },
+  config: { type: 'boolean' },
+  env: { type: 'string' },
   auth: { type: 'string' },
   'auth-user': { type: 'string', multiple: true },
   'max-size': { type: 'string' },

@@ -43,26 +43,36 @@ export {
 } from './captured-email.js'
 export { ConfigError } from './config/config-error.js'
 export {
-  CAPTURE_SERVERS,
   type ConfigValue,
   defineConfig,
   type EnvironmentConfig,
-  type GraphMailboxConfig,
   type InboxConfig,
+  type InboxTypes,
   type MailwrightConfig,
   type ProfileConfig,
   type TransportConfig,
+  type TransportTypes,
 } from './config/define-config.js'
-export { type EnvReference, env } from './config/env.js'
-export { environmentInboxProvider } from './config/environment-inbox-provider.js'
-export { DEFAULT_CONFIG, loadConfig } from './config/load-config.js'
-export { loadOffice365, type Office365Module } from './config/load-office365.js'
-export { loadOptionalPackage } from './config/load-optional-package.js'
 export {
-  loadTestcontainers,
-  type StartedCapture,
-  type TestcontainersModule,
-} from './config/load-testcontainers.js'
+  type AnyInboxType,
+  type AnyTransportType,
+  definePlugin,
+  type InboxType,
+  type InboxTypeContext,
+  type MailwrightPlugin,
+  type ResolvedConfig,
+  type ResolvedInboxConfig,
+  type ResolvedTransportConfig,
+  type RunInbox,
+  type RunInboxPorts,
+  type SecretKey,
+  type TransportType,
+  type TransportTypeContext,
+} from './config/define-plugin.js'
+export { type EnvReference, env } from './config/env.js'
+export { environmentInboxProvider, startRunInbox } from './config/environment-inbox-provider.js'
+export { DEFAULT_CONFIG, loadConfig } from './config/load-config.js'
+export { loadOptionalPackage } from './config/load-optional-package.js'
 export { MissingPackageError } from './config/missing-package-error.js'
 export {
   guardRecipients,
@@ -70,10 +80,15 @@ export {
   type RecipientRule,
   recipientAllowed,
 } from './config/recipient-guard.js'
+export { registerPlugin } from './config/register-plugin.js'
 export { type ResolvedEnvironment, resolveEnvironment } from './config/resolve-environment.js'
-export { type RunContainer, startRunContainer } from './config/run-container.js'
 export { redact, Secret } from './config/secret.js'
 export { sendingProfileOf } from './config/sending-profile-of.js'
+export {
+  startWorkerContext,
+  type WorkerContext,
+  type WorkerContextOptions,
+} from './config/start-worker-context.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
 export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
 export { containerLogTail } from './container-log-tail.js'
@@ -174,7 +189,7 @@ export { renderMarkdown } from './report/render-markdown.js'
 export { reportEmail } from './report/report-email.js'
 export { TestEmailRecorder } from './report/test-email-recorder.js'
 export { type EmailReportFiles, writeEmailReport } from './report/write-email-report.js'
-export { environmentTransport, sandboxTransport } from './submission/environment-transport.js'
+export { environmentTransport } from './submission/environment-transport.js'
 export {
   explainSmtpReply,
   SMTP_REPLY_SOURCES,
@@ -187,6 +202,7 @@ export {
   recipientsOf,
   type SendResult,
 } from './submission/mail-transport.js'
+export { sandboxTransport } from './submission/sandbox-transport.js'
 export { SmtpReplyError, SmtpReplyReader } from './submission/smtp-reply-reader.js'
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'
 export { scaledTimeout, timeScale } from './time-scale.js'

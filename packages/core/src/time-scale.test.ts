@@ -11,19 +11,19 @@ describe('MAILWRIGHT_TIME_SCALE', () => {
     )
   })
 
-  it("scales an environment's default waits, never the ones its config gives", () => {
+  it("scales an environment's default waits, never the ones its config gives", async () => {
     const before = process.env.MAILWRIGHT_TIME_SCALE
     process.env.MAILWRIGHT_TIME_SCALE = '3'
     try {
       const config = { environments: { sandbox: { inbox: { type: 'local' as const } } } }
-      expect(resolveEnvironment(config, { name: 'sandbox' }).timeouts).toEqual({
+      expect((await resolveEnvironment(config, { name: 'sandbox' })).timeouts).toEqual({
         email: 30_000,
         noEmail: 6_000,
       })
       const given = {
         environments: { sandbox: { inbox: { type: 'local' as const }, timeouts: { email: 5_000 } } },
       }
-      expect(resolveEnvironment(given, { name: 'sandbox' }).timeouts.email).toBe(5_000)
+      expect((await resolveEnvironment(given, { name: 'sandbox' })).timeouts.email).toBe(5_000)
     } finally {
       if (before === undefined) delete process.env.MAILWRIGHT_TIME_SCALE
       else process.env.MAILWRIGHT_TIME_SCALE = before

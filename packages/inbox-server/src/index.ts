@@ -12,5 +12,4 @@ export {
   type StartedInboxServer,
   startInboxServer,
 } from './start-inbox-server.js'
-export { workerInboxProvider } from './worker-inbox-provider.js'
 export { writeCaFile } from './write-ca-file.js'

@@ -12,6 +12,28 @@ import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emula
 import { describe, expect, it } from 'vitest'
 
 describe('environmentTransport for a staging environment (Office 365 emulated)', () => {
+  it("refuses a config its types cannot use, naming the key (the plugin's required keys and checks)", async () => {
+    const bad = (environment: object) =>
+      expect(
+        resolveEnvironment({ environments: { x: environment } } as never, { name: 'x', env: { S: 's' } }),
+      ).rejects
+    await bad({ inbox: { type: 'graph', mailbox: 'qa@contoso.com' } }).toThrow(
+      'environments.x.inbox.tenantId is required for inbox type "graph"',
+    )
+    await bad({ inbox: { type: 'imap', host: 'h', user: 'u', password: 'hunter22' } }).toThrow(
+      "environments.x.inbox.password is written in the file. Secrets come only from the environment: write password: env('PASSWORD').",
+    )
+    await bad({
+      transport: { type: 'office365-smtp', user: 'qa@contoso.com', auth: 'oauth2', clientSecret: env('S') },
+      allowRecipients: ['*@contoso.com'],
+    }).toThrow('environments.x.transport.tenantId is required for auth "oauth2"')
+    await bad({
+      transport: { type: 'office365-relay', host: 'contoso-com.mail.protection.outlook.com' },
+    }).toThrow(
+      /environments\.x\.allowRecipients is empty, but this environment sends real mail \(transport office365-relay\)/,
+    )
+  })
+
   it('submits through Office 365 with OAuth2 from env() secrets, and refuses what the allowlist does not allow', async () => {
     await using exo = await startOffice365Emulator({
       tenant: tenantModel({
@@ -42,7 +64,7 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
         },
       },
     })
-    const staging = resolveEnvironment(config, {
+    const staging = await resolveEnvironment(config, {
       env: {
         MAILWRIGHT_ENV: 'staging',
         O365_TENANT_ID: exo.tenant.tenantId,
@@ -84,7 +106,7 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
       clientId: env('O365_CLIENT_ID'),
       clientSecret: env('O365_CLIENT_SECRET'),
     }
-    const staging = resolveEnvironment(
+    const staging = await resolveEnvironment(
       defineConfig({
         environments: {
           staging: {
@@ -116,9 +138,7 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
         env: { O365_TENANT_ID: exo.tenant.tenantId, O365_CLIENT_ID: 'app1', O365_CLIENT_SECRET: 's3' },
       },
     )
-    const provider = await environmentInboxProvider(staging, {
-      local: () => Promise.reject(new Error('not the sandbox')),
-    })
+    const provider = await environmentInboxProvider(staging)
     const inbox = await provider.createInbox('cfg')
     const transport = await environmentTransport(staging)
     await transport.send({ from: 'qa@contoso.test', to: inbox.address, subject: 'Through config', text: 'x' })
@@ -136,7 +156,7 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
         apps: { app1: { clientSecret: 's4', roles: ['Mail.Send'], servicePrincipal: true } },
       }),
     })
-    const staging = resolveEnvironment(
+    const staging = await resolveEnvironment(
       defineConfig({
         environments: {
           staging: {
@@ -196,7 +216,7 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
       },
     })
     const vars = { MAILWRIGHT_ENV: 'staging', RELAY_CERT: client.cert, RELAY_KEY: client.key }
-    const staging = resolveEnvironment(config, { env: vars })
+    const staging = await resolveEnvironment(config, { env: vars })
     expect(staging.secrets.map((s) => s.name)).toEqual(['RELAY_KEY'])
     const transport = await environmentTransport(staging)
     await transport.send({ from: 'app@contoso.test', to: 'x@partner.test', subject: 'Relay', text: 'Hi' })
@@ -205,7 +225,9 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
       transport.send({ from: 'app@contoso.test', to: 'customer@example.com', subject: 'No', text: 'No' }),
     ).rejects.toBeInstanceOf(RecipientNotAllowedError)
     const { RELAY_KEY: _, ...withoutKey } = vars
-    expect(() => resolveEnvironment(config, { env: withoutKey })).toThrow(/RELAY_KEY, which is not set/)
+    await expect(resolveEnvironment(config, { env: withoutKey })).rejects.toThrow(
+      /RELAY_KEY, which is not set/,
+    )
     const certOnly = defineConfig({
       environments: {
         staging: {
@@ -214,7 +236,8 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
         },
       },
     })
-    await expect(environmentTransport(resolveEnvironment(certOnly, { env: vars }))).rejects.toThrow(
+    // Checked by the type's own check when the config is read, before anything connects.
+    await expect(resolveEnvironment(certOnly, { env: vars })).rejects.toThrow(
       /transport\.clientKey is missing, but a certificate connector needs both/,
     )
     await transport.close()

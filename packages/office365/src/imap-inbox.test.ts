@@ -158,7 +158,7 @@ describeWith(dovecot)('IMAP inbox against Dovecot', () => {
   })
 
   it('serves an environment whose inbox is imap', async () => {
-    const environment = resolveEnvironment(
+    const environment = await resolveEnvironment(
       defineConfig({
         environments: {
           mailbox: {
@@ -175,9 +175,7 @@ describeWith(dovecot)('IMAP inbox against Dovecot', () => {
       }),
       { name: 'mailbox', env: { IMAP_PASSWORD: PASSWORD } },
     )
-    const fromConfig = await environmentInboxProvider(environment, {
-      local: () => Promise.reject(new Error('not local')),
-    })
+    const fromConfig = await environmentInboxProvider(environment)
     try {
       const inbox = await fromConfig.createInbox('cfg')
       await deliver(inbox.address, 'Configured')

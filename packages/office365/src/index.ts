@@ -11,5 +11,12 @@ export {
   type Office365SmtpOptions,
   office365SmtpTransport,
 } from './office365-smtp-transport.js'
+export type {
+  GraphInboxConfig,
+  GraphMailboxConfig,
+  ImapInboxConfig,
+  Office365RelayConfig,
+  Office365SmtpConfig,
+} from './plugin.js'
 export { type SmtpTestOptions, type SmtpTestResult, type SmtpTestStep, smtpTest } from './smtp-test.js'
 export { type ClientCredentials, createTokenProvider, type TokenProvider } from './token-provider.js'

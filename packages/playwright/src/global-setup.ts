@@ -1,13 +1,22 @@
-import { loadConfig, type RunContainer, resolveEnvironment, startRunContainer } from '@mailwright/core'
+import {
+  loadConfig,
+  type RunInbox,
+  registerPlugin,
+  resolveEnvironment,
+  startRunInbox,
+} from '@mailwright/core'
+import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import type { FullConfig } from '@playwright/test'
+
+registerPlugin(inboxServerPlugin)
 
 /**
  * Playwright `globalSetup`: for each environment the run's projects use (`use: { mailEnv }`, else
- * `MAILWRIGHT_ENV`, else the config's default) whose inbox is a capture container
- * (`inbox: { type: 'container', server: 'mailpit' | 'maildev' }`), starts that container once, tells the
- * workers where it is (`MAILWRIGHT_CONTAINERS`, by environment name) and stops it after the run. Other
- * environments start nothing here. When exactly one container runs, `SMTP_HOST`/`SMTP_PORT` point at it for
- * code started after the setup.
+ * `MAILWRIGHT_ENV`, else the config's default) whose inbox type can be shared by a run (a capture
+ * container: `inbox: { type: 'container', server: 'mailpit' | 'maildev' }`), starts it once, tells the
+ * workers where it is (`MAILWRIGHT_RUN_INBOXES`, by environment name) and stops it after the run. The
+ * `local` inbox is `inboxServer()`'s (a `webServer`), and real mailboxes start nothing. When exactly one
+ * runs, `SMTP_HOST`/`SMTP_PORT` point at it for code started after the setup.
  *
  * @example
  * // playwright.config.ts
@@ -20,12 +29,13 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
       (p) => (p.use as { mailEnv?: string }).mailEnv ?? (process.env.MAILWRIGHT_ENV || undefined),
     ),
   )
-  const started: Record<string, RunContainer> = {}
+  const started: Record<string, RunInbox> = {}
   try {
     for (const name of names) {
-      const environment = resolveEnvironment(mailwrightConfig, { name })
-      const container = await startRunContainer(environment)
-      if (container) started[environment.name] = container
+      const environment = await resolveEnvironment(mailwrightConfig, { name })
+      if (environment.inbox.type === 'local') continue
+      const run = await startRunInbox(environment)
+      if (run) started[environment.name] = run
     }
   } catch (error) {
     await Promise.all(Object.values(started).map((c) => c.stop()))
@@ -33,7 +43,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
   const containers = Object.values(started)
   if (containers.length) {
-    process.env.MAILWRIGHT_CONTAINERS = JSON.stringify(
+    process.env.MAILWRIGHT_RUN_INBOXES = JSON.stringify(
       Object.fromEntries(Object.entries(started).map(([name, c]) => [name, c.description])),
     )
   }

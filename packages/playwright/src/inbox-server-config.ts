@@ -19,8 +19,11 @@ export interface InboxServerConfigOptions {
    * this configuration (default: outside CI); anything else on the port fails the start with what holds it.
    */
   reuseExistingServer?: boolean
-  /** Judge SPF/DKIM/DMARC as mail sent from production: egress IP, HELO, DNS (`system` or a zone file path). */
-  sendingProfile?: { ip: string; helo?: string; dns?: 'system' | string }
+  /**
+   * The environment of mailwright.config.ts whose sending profile (`profile: { senderIp, helo?, dns? }`) judges
+   * SPF/DKIM/DMARC. Default: the one MAILWRIGHT_ENV names, else the config's default.
+   */
+  environment?: string
 }
 
 const HOST = '127.0.0.1'
@@ -39,11 +42,9 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
   const args = ['serve', '--host', HOST, '--smtp-port', String(smtpPort), '--http-port', String(httpPort)]
   args.push('--ca-file', caFile(smtpPort))
   if (options.domain) args.push('--domain', options.domain)
-  const profile = options.sendingProfile
-  if (profile) {
-    args.push('--sender-ip', profile.ip, '--dns', profile.dns ?? 'system')
-    if (profile.helo) args.push('--sender-helo', profile.helo)
-  }
+  // The sending profile comes from the config, as the fixtures and the Vitest global setup read it.
+  args.push('--config')
+  if (options.environment) args.push('--env', options.environment)
   // A server already on these ports is reused only if it answers for this exact configuration and version:
   // a stale inbox started otherwise, another run's, or another program gets no 200, so this one is started
   // and, finding the port taken, says what holds it.

@@ -7,22 +7,22 @@ import {
   type EmailMatcherImplementations,
   emailEvidence,
   emailMatchers,
-  environmentTransport,
   type Inbox,
   type InboxProvider,
-  loadConfig,
   type MailTransport,
   MailwrightError,
   type MatcherCall,
   type MatcherResult,
   observeInbox,
-  resolveEnvironment,
+  registerPlugin,
   slug,
+  startWorkerContext,
   TestEmailRecorder,
   testWaitDefaults,
+  type WorkerContext,
   withEvidence,
 } from '@mailwright/core'
-import { workerInboxProvider } from '@mailwright/inbox-server'
+import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import {
   type Browser,
   test as base,
@@ -32,6 +32,9 @@ import {
   type TestInfo,
 } from '@playwright/test'
 import { RECORD_CONTENT_TYPE } from './record-content-type.js'
+
+// The `local` inbox type: the run's inbox server (inboxServer()), else one per worker.
+registerPlugin(inboxServerPlugin)
 
 /** When emails are attached to the test report. */
 export type MailEvidenceMode = 'on-failure' | 'always' | 'off'
@@ -65,6 +68,8 @@ export interface MailwrightWorkerFixtures {
    * with `use: { mailEnv }`. Default `MAILWRIGHT_ENV` or `sandbox`. Worker-scoped: it decides the inboxes.
    */
   mailEnv: string
+  /** The worker's environment, inboxes and transport, resolved once (core's worker context). */
+  mailwrightWorker: WorkerContext
   inboxProvider: InboxProvider
   emailRenderer: { render(email: CapturedEmail): Promise<Buffer> }
 }
@@ -91,21 +96,23 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
   mailEnv: [process.env.MAILWRIGHT_ENV || 'sandbox', { option: true, scope: 'worker' }],
   mailEvidence: ['on-failure', { option: true }],
   inboxServerUrl: [process.env.MAILWRIGHT_INBOX_URL || undefined, { option: true }],
-  inboxProvider: [
+  mailwrightWorker: [
     async ({ mailEnv }, use) => {
-      // The project's environment decides where inboxes live: the run's server (inboxServer()), one of
-      // this worker's own, an inbox server over HTTP, or a real mailbox through Graph.
-      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
-      // The run's capture container for this environment, from '@mailwright/playwright/global-setup'.
-      const containers = JSON.parse(process.env.MAILWRIGHT_CONTAINERS || '{}') as Record<string, string>
-      const { provider, close } = await workerInboxProvider(
-        environment,
-        process.env.MAILWRIGHT_INBOX_URL || undefined,
-        containers[environment.name],
-      )
-      await use(provider)
-      await close()
+      // The project's environment decides where inboxes live: the run's server (inboxServer()), the run's
+      // inbox from '@mailwright/playwright/global-setup' (a container), one of this worker's own, or a real
+      // mailbox.
+      const worker = await startWorkerContext({
+        environment: mailEnv,
+        runs: JSON.parse(process.env.MAILWRIGHT_RUN_INBOXES || '{}') as Record<string, string>,
+        localRun: process.env.MAILWRIGHT_INBOX_URL || undefined,
+      })
+      await use(worker)
+      await worker.close()
     },
+    { scope: 'worker', box: true },
+  ],
+  inboxProvider: [
+    async ({ mailwrightWorker }, use) => use(mailwrightWorker.inboxProvider),
     { scope: 'worker', box: true },
   ],
   emailRenderer: [
@@ -147,22 +154,21 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     { scope: 'worker', box: true },
   ],
   mailTransport: [
-    async ({ inboxProvider, mailEnv }, use) => {
-      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
-      const transport = await environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp })
+    async ({ mailwrightWorker }, use) => {
+      const transport = await mailwrightWorker.mailTransport()
       await use(transport)
       await transport.close()
     },
     { box: true },
   ],
   inbox: [
-    async ({ inboxProvider, inboxServerUrl, mailEvidence, emailRenderer, mailEnv }, use, testInfo) => {
+    async ({ mailwrightWorker, inboxServerUrl, mailEvidence, emailRenderer }, use, testInfo) => {
+      const { inboxProvider, environment } = mailwrightWorker
       const provider =
         inboxServerUrl && inboxServerUrl !== inboxProvider.url
           ? await connectInboxServer(inboxServerUrl)
           : inboxProvider
       const inbox = await provider.createInbox(slug(testInfo.title, 24) || 'test')
-      const environment = resolveEnvironment(await loadConfig(), { name: mailEnv })
       const startedAt = Date.now()
       const recorder = new TestEmailRecorder(environment.name)
       recording = recorder

@@ -1,10 +1,6 @@
-import {
-  CAPTURE_SERVERS,
-  type InboxProvider,
-  InvalidArgumentError,
-  type SendingProfile,
-} from '@mailwright/core'
+import { type InboxProvider, InvalidArgumentError, type SendingProfile } from '@mailwright/core'
 import type { StartedCaptureContainer } from './capture-container.js'
+import { CAPTURE_SERVERS, type CaptureServerName } from './capture-servers.js'
 import { containerLog } from './container-log.js'
 import { MailDevContainer } from './maildev-container.js'
 import { connectMailDev } from './maildev-inbox.js'
@@ -16,7 +12,7 @@ import { connectMailpit } from './mailpit-inbox.js'
  * (`JSON.stringify` it), which connect with {@link connectCaptureServer}.
  */
 export interface CaptureServer {
-  server: (typeof CAPTURE_SERVERS)[number]
+  server: CaptureServerName
   apiUrl: string
   smtp: { host: string; port: number }
   containerId: string

@@ -1,76 +1,55 @@
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  loadConfig,
-  loadDnsZone,
-  resolveEnvironment,
-  startRunContainer,
-  zoneResolver,
-} from '@mailwright/core'
-import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
+import { loadConfig, registerPlugin, resolveEnvironment, startRunInbox } from '@mailwright/core'
+import { writeCaFile } from '@mailwright/inbox-server'
+import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import type { TestProject } from 'vitest/node'
 import './provided-context.js'
 
+registerPlugin(inboxServerPlugin)
+
 /**
- * Vitest `globalSetup`: starts one inbox server for the whole run, gives its URL to every test file
- * (`inject('mailwrightInboxUrl')`, used by the `inbox` fixture), and puts its SMTP settings in
- * `process.env` (`SMTP_HOST`, `SMTP_PORT`, `MAILWRIGHT_INBOX_URL`) for code under test started from here.
- * Ports come from `MAILWRIGHT_SMTP_PORT` / `MAILWRIGHT_HTTP_PORT` (default: any free port).
- * `MAILWRIGHT_SENDER_IP` (and `MAILWRIGHT_DNS`: `system` or a zone file) turn authentication verdicts on.
- * When the active environment (`provide: { mailwrightEnv }`, else MAILWRIGHT_ENV; mailwright.config.ts) names a
- * capture container (`inbox: { type: 'container', server: 'mailpit' | 'maildev' }`), that container is
- * started instead, once, and stopped after the run. When it reads mail from elsewhere (Graph, IMAP, an inbox
- * server), nothing is started and the application's own SMTP settings are left alone.
+ * Vitest `globalSetup`: starts the run's inbox once, for the active environment (`provide: { mailwrightEnv }`,
+ * else MAILWRIGHT_ENV; mailwright.config.ts), and stops it after the run. For the `local` inbox that is one
+ * inbox server, with the environment's sending profile (`profile: { senderIp, dns }` turns verdicts on): its
+ * URL goes to every test file (`inject('mailwrightInboxUrl')`, used by the `inbox` fixture) and its SMTP
+ * settings to `process.env` (`SMTP_HOST`, `SMTP_PORT`, `MAILWRIGHT_INBOX_URL`) for code under test started
+ * from here; ports come from `MAILWRIGHT_SMTP_PORT` / `MAILWRIGHT_HTTP_PORT` (default: any free port). A
+ * capture container (`inbox: { type: 'container', server: 'mailpit' | 'maildev' }`) is started instead, once.
+ * When the environment reads mail from elsewhere (Graph, IMAP, an inbox server), nothing is started and the
+ * application's own SMTP settings are left alone.
  *
  * @example
  * // vitest.config.ts
  * export default defineConfig({ test: { globalSetup: ['@mailwright/vitest/global-setup'], setupFiles: ['@mailwright/vitest/setup'] } })
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const environment = resolveEnvironment(await loadConfig(), {
+  const environment = await resolveEnvironment(await loadConfig(), {
     name: project.getProvidedContext().mailwrightEnv || undefined,
   })
-  const container = await startRunContainer(environment)
-  if (container) {
-    // One Mailpit/MailDev container for the whole run; the app under test started from here sends to it.
-    project.provide('mailwrightContainer', container.description)
-    process.env.SMTP_HOST = container.smtp.host
-    process.env.SMTP_PORT = String(container.smtp.port)
-    process.env.MAILWRIGHT_CONTAINER = container.description
-    return () => container.stop()
+  const run = await startRunInbox(environment, {
+    ports: { smtp: port('MAILWRIGHT_SMTP_PORT'), http: port('MAILWRIGHT_HTTP_PORT') },
+  })
+  if (!run) return async () => {}
+  project.provide('mailwrightRun', { environment: environment.name, description: run.description })
+  if (environment.inbox.type === 'local' && run.url) {
+    project.provide('mailwrightInboxUrl', run.url)
+    process.env.MAILWRIGHT_INBOX_URL = run.url
   }
-  if (environment.inbox.type !== 'local') return async () => {}
-  const options: InboxServerOptions = {
-    smtpPort: port('MAILWRIGHT_SMTP_PORT'),
-    httpPort: port('MAILWRIGHT_HTTP_PORT'),
-  }
-  // Verdicts on: the production IP for SPF, and DNS (`system`, or a zone/.json file for offline runs).
-  const senderIp = process.env.MAILWRIGHT_SENDER_IP
-  if (senderIp) {
-    const dns = process.env.MAILWRIGHT_DNS ?? 'system'
-    options.sendingProfile = {
-      ip: senderIp,
-      dns: dns === 'system' ? 'system' : zoneResolver(loadDnsZone(dns)),
-    }
-  }
-  const server = await startInboxServer(options)
-  project.provide('mailwrightInboxUrl', server.url as string)
-  process.env.SMTP_HOST = server.smtp.host
-  process.env.SMTP_PORT = String(server.smtp.port)
-  process.env.MAILWRIGHT_INBOX_URL = server.url
+  if (environment.inbox.type === 'container') project.provide('mailwrightContainer', run.description)
+  // The app under test started from here sends to the run's inbox.
+  process.env.SMTP_HOST = run.smtp.host
+  process.env.SMTP_PORT = String(run.smtp.port)
   // Test workers are processes started after this: with the certificate in NODE_EXTRA_CA_CERTS, the code
   // under test upgrades to STARTTLS with its certificate checks on, as against a real server.
   const previousCa = process.env.NODE_EXTRA_CA_CERTS
-  const caFile = server.smtp.ca
-    ? writeCaFile(
-        server.smtp.ca,
-        join(tmpdir(), `mailwright-inbox-${process.pid}-${server.smtp.port}-ca.pem`),
-      )
+  const caFile = run.ca
+    ? writeCaFile(run.ca, join(tmpdir(), `mailwright-inbox-${process.pid}-${run.smtp.port}-ca.pem`))
     : undefined
   if (caFile) process.env.NODE_EXTRA_CA_CERTS = caFile
   return async () => {
-    await server.stop()
+    await run.stop()
     if (caFile) {
       rmSync(caFile, { force: true })
       if (previousCa === undefined) delete process.env.NODE_EXTRA_CA_CERTS

@@ -17,6 +17,8 @@ declare module 'vitest' {
     mailwrightInboxUrl: string
     /** The run's capture container (an environment with `inbox: { type: 'container' }`), from the global setup. */
     mailwrightContainer?: string
+    /** The run's inbox, whatever its type, as the global setup started it: the test workers connect to it. */
+    mailwrightRun?: { environment: string; description: string }
     /**
      * The environment this project runs in (`test: { provide: { mailwrightEnv: 'staging' } }`); without it,
      * `MAILWRIGHT_ENV`, else `sandbox`.

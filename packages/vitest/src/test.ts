@@ -1,18 +1,18 @@
 import {
   containerLogTail,
   emailEvidence,
-  environmentTransport,
   type Inbox,
   type InboxProvider,
-  loadConfig,
   type MailTransport,
   observeInbox,
-  resolveEnvironment,
+  registerPlugin,
   slug,
+  startWorkerContext,
   TestEmailRecorder,
   testWaitDefaults,
+  type WorkerContext,
 } from '@mailwright/core'
-import { workerInboxProvider } from '@mailwright/inbox-server'
+import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import { test as base, inject, recordArtifact } from 'vitest'
 import { EvidenceCollector, startCollecting, stopCollecting } from './evidence-collector.js'
 import './email-matcher-types.js'
@@ -20,10 +20,15 @@ import './email-matcher-types.js'
 import './setup.js'
 import './provided-context.js'
 
+// The `local` inbox type: the run's inbox server (the global setup's), else one per worker.
+registerPlugin(inboxServerPlugin)
+
 /** Fixtures Mailwright adds to Vitest's `test`. */
 export interface MailwrightFixtures {
   /** This test's own inbox: a unique address, disposed after the test. */
   inbox: Inbox
+  /** The worker's environment, inboxes and transport, resolved once (core's worker context). */
+  mailwrightWorker: WorkerContext
   /** The worker's connection to an inbox server. */
   inboxProvider: InboxProvider
   /**
@@ -49,33 +54,35 @@ export interface MailwrightFixtures {
  * })
  */
 export const test = base.extend<MailwrightFixtures>({
-  inboxProvider: [
+  mailwrightWorker: [
     // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from this pattern.
     async ({}, use) => {
-      // The environment (MAILWRIGHT_ENV) decides where inboxes live: the run's server, one of this
-      // worker's own, an inbox server over HTTP, or a real mailbox through Graph.
-      const environment = resolveEnvironment(await loadConfig(), {
-        name: inject('mailwrightEnv') || undefined,
-      })
-      const { provider, close } = await workerInboxProvider(
+      // The environment decides where inboxes live: the run's inbox (the global setup's server or
+      // container), one of this worker's own, an inbox server over HTTP, or a real mailbox.
+      const environment = inject('mailwrightEnv') || undefined
+      const run = inject('mailwrightRun')
+      const worker = await startWorkerContext({
         environment,
-        inject('mailwrightInboxUrl'),
-        inject('mailwrightContainer'),
-      )
-      await use(provider)
-      await close()
+        runs: run ? { [run.environment]: run.description } : {},
+        localRun: inject('mailwrightInboxUrl'),
+      })
+      await use(worker)
+      await worker.close()
     },
     { scope: 'worker' },
   ],
-  mailTransport: async ({ inboxProvider }, use) => {
-    const environment = resolveEnvironment(await loadConfig(), { name: inject('mailwrightEnv') || undefined })
-    const transport = await environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp })
+  inboxProvider: [
+    async ({ mailwrightWorker }, use) => use(mailwrightWorker.inboxProvider),
+    { scope: 'worker' },
+  ],
+  mailTransport: async ({ mailwrightWorker }, use) => {
+    const transport = await mailwrightWorker.mailTransport()
     await use(transport)
     await transport.close()
   },
-  inbox: async ({ inboxProvider, task, annotate }, use) => {
+  inbox: async ({ mailwrightWorker, task, annotate }, use) => {
+    const { inboxProvider, environment } = mailwrightWorker
     const inbox = await inboxProvider.createInbox(slug(task.name, 24) || 'test')
-    const environment = resolveEnvironment(await loadConfig(), { name: inject('mailwrightEnv') || undefined })
     const startedAt = Date.now()
     const recorder = new TestEmailRecorder(environment.name)
     const collector = new EvidenceCollector(

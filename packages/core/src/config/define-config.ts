@@ -1,86 +1,55 @@
 import type { DnsRecords } from '../auth/dns-resolver.js'
+import type { MailwrightPlugin } from './define-plugin.js'
 import type { EnvReference } from './env.js'
 import type { RecipientRule } from './recipient-guard.js'
 
 /** A config value written in the file, or read from an environment variable with `env()`. */
 export type ConfigValue = string | EnvReference
 
-/** A mailbox reached through Microsoft Graph with an app's client credentials (read back or sendMail). */
-export interface GraphMailboxConfig {
-  mailbox: string
-  tenantId: ConfigValue
-  clientId: ConfigValue
-  clientSecret: ConfigValue
-  /** Graph and login.microsoftonline.com stand-ins: for the emulator only. */
-  graphUrl?: string
-  loginUrl?: string
+/**
+ * The inbox types an environment can name (`inbox: { type, … }`), by `type`. Core knows two: `local` (the
+ * runner's capture inbox) and `server` (an inbox server reached over HTTP). Every other type comes from the
+ * package that provides it, which adds its config here by declaration merging, as Vitest's
+ * `ProvidedContext` is extended, and registers its factory with {@link definePlugin}.
+ *
+ * @example
+ * // in a back-end package
+ * declare module '@mailwright/core' {
+ *   interface InboxTypes {
+ *     pop3: { host: string; user: ConfigValue; password: ConfigValue }
+ *   }
+ * }
+ */
+export interface InboxTypes {
+  /** The run's capture inbox (the runner starts it, or each worker starts its own). */
+  local: Record<never, never>
+  /** An inbox server another process started (`mailwright serve`), reached over HTTP. */
+  server: { url: ConfigValue }
 }
 
-/** The capture servers an environment can run in a container (`inbox: { type: 'container', server }`). */
-export const CAPTURE_SERVERS = ['mailpit', 'maildev'] as const
+/**
+ * The transport types an environment can name (`transport: { type, … }`), by `type`. Core knows `inbox`
+ * (send into the capture inbox); packages add theirs as for {@link InboxTypes}.
+ *
+ * @example
+ * declare module '@mailwright/core' {
+ *   interface TransportTypes {
+ *     'acme-relay': { host: string; apiKey: ConfigValue }
+ *   }
+ * }
+ */
+export interface TransportTypes {
+  /** Into the capture inbox: the sandbox. */
+  inbox: Record<never, never>
+}
 
-/** Where a test's inbox lives. */
-export type InboxConfig =
-  | { type: 'local'; smtpPort?: number; httpPort?: number; domain?: string }
-  | { type: 'server'; url: ConfigValue }
-  | (GraphMailboxConfig & {
-      type: 'graph'
-      /** How often Graph is asked for new mail, in ms. Default 2,000. */
-      pollMs?: number
-    })
-  | {
-      type: 'imap'
-      host: string
-      port?: number
-      user: ConfigValue
-      password?: ConfigValue
-      accessToken?: ConfigValue
-      secure?: boolean
-      /** Log in without TLS when the server offers no STARTTLS: only for a test server on a trusted network. */
-      allowPlaintextAuth?: boolean
-    }
-  | {
-      type: 'container'
-      server: (typeof CAPTURE_SERVERS)[number]
-      image?: string
-      /**
-       * Fixed ports on 127.0.0.1 (default: free ones). Give them when the app under test is started before the
-       * container (a Playwright `webServer`) and must be told its SMTP port in advance.
-       */
-      ports?: { smtp?: number; api?: number }
-    }
+/** Where a test's inbox lives: one of the {@link InboxTypes}, with its `type`. */
+export type InboxConfig = { [K in keyof InboxTypes]: { type: K } & InboxTypes[K] }[keyof InboxTypes]
 
-/** How tests (and in-process code under test) send mail. */
-export type TransportConfig =
-  | { type: 'inbox' }
-  | {
-      type: 'office365-smtp'
-      user: string
-      auth: 'oauth2' | 'basic'
-      host?: string
-      port?: number
-      tenantId?: ConfigValue
-      clientId?: ConfigValue
-      clientSecret?: ConfigValue
-      password?: ConfigValue
-      /** Extra CA (PEM) and certificate name, and a login.microsoftonline.com stand-in: for the emulator only. */
-      ca?: string
-      servername?: string
-      loginUrl?: string
-    }
-  | {
-      type: 'office365-relay'
-      /** The tenant's MX endpoint, e.g. `contoso-com.mail.protection.outlook.com`. */
-      host: string
-      port?: number
-      /** For a certificate connector: the client certificate chain (PEM) and its key (a secret: `env()`). */
-      clientCertificate?: ConfigValue
-      clientKey?: ConfigValue
-      /** Extra CA (PEM) and certificate name: for the emulator only. */
-      ca?: string
-      servername?: string
-    }
-  | (GraphMailboxConfig & { type: 'graph' })
+/** How tests (and in-process code under test) send mail: one of the {@link TransportTypes}, with its `type`. */
+export type TransportConfig = {
+  [K in keyof TransportTypes]: { type: K } & TransportTypes[K]
+}[keyof TransportTypes]
 
 /** The production sender as receivers see it, for verdicts computed here. */
 export interface ProfileConfig {
@@ -105,6 +74,11 @@ export interface MailwrightConfig {
   environments: Record<string, EnvironmentConfig>
   /** Used when neither MAILWRIGHT_ENV nor a runner option names one. Default `sandbox`. */
   defaultEnvironment?: string
+  /**
+   * Inbox and transport types defined in the project itself. Installed packages that provide types are
+   * found without being listed (their package.json names their plugin).
+   */
+  plugins?: MailwrightPlugin[]
 }
 
 /**

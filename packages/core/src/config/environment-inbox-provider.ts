@@ -1,88 +1,63 @@
-import { connectInboxServer, type InboxProvider } from '../connect-inbox-server.js'
+import type { InboxProvider } from '../connect-inbox-server.js'
 import { ConfigError } from './config-error.js'
-import { loadOffice365 } from './load-office365.js'
-import { loadTestcontainers } from './load-testcontainers.js'
+import type { RegisteredInboxType, RunInbox, RunInboxPorts } from './define-plugin.js'
+import { findInboxType } from './register-plugin.js'
 import type { ResolvedEnvironment } from './resolve-environment.js'
-import type { Secret } from './secret.js'
 import { sendingProfileOf } from './sending-profile-of.js'
 
 /**
- * Where an environment's inboxes live: the local capture (`local()`, the runner's own server), an inbox
- * server reached over HTTP, a Mailpit or MailDev container (the run's, or one started here), or a real
- * mailbox read through Graph or IMAP.
+ * A test worker's inboxes for an environment, from the plugin that provides its inbox type: the run's
+ * capture inbox (`run`, what {@link startRunInbox} described), one started for this worker, an inbox server
+ * over HTTP, a container, or a real mailbox. `close()` on the provider releases whatever it started.
  *
  * @example
- * const provider = await environmentInboxProvider(environment, { local: () => startLocal() })
+ * const provider = await environmentInboxProvider(environment, { run: process.env.MAILWRIGHT_INBOX_URL })
  */
 export async function environmentInboxProvider(
   environment: ResolvedEnvironment,
-  options: {
-    local(): Promise<InboxProvider>
-    /** The run's capture container (startRunContainer's `description`); without it one is started here. */
-    runContainer?: string
-  },
+  options: { run?: string } = {},
 ): Promise<InboxProvider> {
-  const inbox = environment.inbox as { type: string } & Record<string, unknown>
+  const { definition, key } = await inboxTypeOf(environment)
+  return definition.connect(environment.inbox, {
+    environment,
+    key,
+    profile: sendingProfileOf(environment),
+    run: options.run || undefined,
+  })
+}
+
+/**
+ * Starts the environment's inbox once for a whole run, when its type can be shared (a capture server, a
+ * container); undefined for types each worker reaches by itself (a real mailbox, a server over HTTP).
+ * Both runners' global setups call this and hand `description` to their workers.
+ *
+ * @example
+ * const run = await startRunInbox(await resolveEnvironment(await loadConfig()))
+ * if (run) process.env.SMTP_PORT = String(run.smtp.port)
+ */
+export async function startRunInbox(
+  environment: ResolvedEnvironment,
+  options: { ports?: RunInboxPorts } = {},
+): Promise<RunInbox | undefined> {
+  const { definition, key } = await inboxTypeOf(environment)
+  return definition.startRun?.(environment.inbox, {
+    environment,
+    key,
+    profile: sendingProfileOf(environment),
+    ports: options.ports,
+  })
+}
+
+async function inboxTypeOf(
+  environment: ResolvedEnvironment,
+): Promise<{ definition: RegisteredInboxType; key: string }> {
   const key = `environments.${environment.name}.inbox`
-  switch (inbox.type) {
-    case 'local':
-      return options.local()
-    case 'server':
-      return connectInboxServer(inbox.url as string)
-    case 'graph': {
-      const office365 = await loadOffice365(key)
-      return office365.connectGraphInbox({
-        mailbox: inbox.mailbox,
-        credentials: {
-          tenantId: inbox.tenantId,
-          clientId: inbox.clientId,
-          clientSecret: inbox.clientSecret as Secret,
-          loginUrl: inbox.loginUrl,
-        },
-        graphUrl: inbox.graphUrl,
-        pollMs: inbox.pollMs,
-        // For what Exchange's stamp leaves out (the DMARC policy), and for mail it did not stamp.
-        profile: sendingProfileOf(environment),
-      })
-    }
-    case 'imap': {
-      const office365 = await loadOffice365(key)
-      return office365.connectImapInbox({
-        host: inbox.host,
-        port: inbox.port,
-        secure: inbox.secure,
-        allowPlaintextAuth: inbox.allowPlaintextAuth,
-        user: inbox.user,
-        password: inbox.password,
-        accessToken: inbox.accessToken,
-      })
-    }
-    case 'container': {
-      const testcontainers = await loadTestcontainers(key)
-      const profile = sendingProfileOf(environment)
-      if (options.runContainer) {
-        return testcontainers.connectCaptureServer(JSON.parse(options.runContainer), { profile })
-      }
-      // No global setup started one: this process gets its own, stopped on close().
-      const started = await testcontainers.startCaptureContainer(inbox.server as string, {
-        image: inbox.image as string | undefined,
-        profile,
-        ports: inbox.ports as { smtp?: number; api?: number } | undefined,
-      })
-      const provider = await started.inboxProvider()
-      return {
-        ...provider,
-        close: async () => {
-          await provider.close?.()
-          await started.stop()
-        },
-      }
-    }
-    default:
-      throw new ConfigError(
-        `${key}.type`,
-        `is "${inbox.type}", which the runner fixtures do not support yet`,
-        'Use "local", "server", "container", "graph" or "imap".',
-      )
-  }
+  const definition = await findInboxType(environment.inbox.type)
+  if (!definition)
+    throw new ConfigError(
+      `${key}.type`,
+      `is "${environment.inbox.type}", which no plugin provides in this process`,
+      'Install the package that provides it.',
+    )
+  return { definition, key }
 }

@@ -7,28 +7,24 @@ import { ConfigError } from './config-error.js'
 import { defineConfig } from './define-config.js'
 import { env } from './env.js'
 import { DEFAULT_CONFIG, loadConfig } from './load-config.js'
+import { registerPlugin } from './register-plugin.js'
 import { resolveEnvironment } from './resolve-environment.js'
 import { redact, Secret } from './secret.js'
+import { testPlugin } from './test-plugin.test-util.js'
+
+registerPlugin(testPlugin)
 
 const config = defineConfig({
   environments: {
     sandbox: { inbox: { type: 'local' }, profile: { senderIp: '203.0.113.10', dns: { zone: './dns.zone' } } },
     staging: {
       inbox: {
-        type: 'graph',
+        type: 'test-mailbox',
         mailbox: 'qa@contoso.com',
-        tenantId: env('O365_TENANT_ID'),
-        clientId: env('O365_CLIENT_ID'),
+        user: env('O365_TENANT_ID'),
         clientSecret: env('O365_CLIENT_SECRET'),
       },
-      transport: {
-        type: 'office365-smtp',
-        user: 'qa@contoso.com',
-        auth: 'oauth2',
-        tenantId: env('O365_TENANT_ID'),
-        clientId: env('O365_CLIENT_ID'),
-        clientSecret: env('O365_CLIENT_SECRET'),
-      },
+      transport: { type: 'test-relay', host: 'relay.contoso.com', clientSecret: env('O365_CLIENT_SECRET') },
       allowRecipients: ['*@contoso.com'],
       timeouts: { email: 120_000 },
     },
@@ -41,27 +37,27 @@ const vars = {
 }
 
 describe('resolveEnvironment', () => {
-  it('picks sandbox by default and staging by MAILWRIGHT_ENV, reading env() values', () => {
-    const sandbox = resolveEnvironment(config, { env: {} })
+  it('picks sandbox by default and staging by MAILWRIGHT_ENV, reading env() values', async () => {
+    const sandbox = await resolveEnvironment(config, { env: {} })
     expect(sandbox).toMatchObject({
       name: 'sandbox',
       sandbox: true,
       transport: { type: 'inbox' },
       timeouts: { email: 10_000 },
     })
-    const staging = resolveEnvironment(config, { env: { ...vars, MAILWRIGHT_ENV: 'staging' } })
+    const staging = await resolveEnvironment(config, { env: { ...vars, MAILWRIGHT_ENV: 'staging' } })
     expect(staging).toMatchObject({
       name: 'staging',
       sandbox: false,
-      inbox: { type: 'graph', tenantId: 'tenant-1' },
+      inbox: { type: 'test-mailbox', user: 'tenant-1' },
       timeouts: { email: 120_000, noEmail: 30_000 },
     })
     expect(staging.secrets.map((s) => s.name)).toEqual(['O365_CLIENT_SECRET', 'O365_CLIENT_SECRET'])
     expect((staging.transport as { clientSecret: Secret }).clientSecret.reveal()).toBe('very-secret-value')
   })
 
-  it('never prints a secret', () => {
-    const staging = resolveEnvironment(config, { name: 'staging', env: vars })
+  it('never prints a secret', async () => {
+    const staging = await resolveEnvironment(config, { name: 'staging', env: vars })
     for (const shown of [
       JSON.stringify(staging),
       inspect(staging, { depth: 10 }),
@@ -82,57 +78,58 @@ describe('resolveEnvironment', () => {
       { name: 'staging', env: { O365_TENANT_ID: 't', O365_CLIENT_ID: 'c' } },
       'mailwright.config: environments.staging.inbox.clientSecret reads the environment variable O365_CLIENT_SECRET, which is not set. Set O365_CLIENT_SECRET (a CI secret, or your shell), never in the file.',
     ],
-  ])('explains a bad choice or a missing variable (%j)', (options, message) => {
-    expect(() => resolveEnvironment(config, options)).toThrow(ConfigError)
-    expect(() => resolveEnvironment(config, options)).toThrow(message)
+  ])('explains a bad choice or a missing variable (%j)', async (options, message) => {
+    await expect(resolveEnvironment(config, options)).rejects.toThrow(ConfigError)
+    await expect(resolveEnvironment(config, options)).rejects.toThrow(message)
   })
 
-  it('refuses a real transport without an allowlist, a secret written in the file, an unknown type, a bad profile', () => {
-    const bad = (environment: object) => () =>
-      resolveEnvironment({ environments: { x: environment } } as never, { name: 'x', env: vars })
-    expect(
-      bad({ transport: { type: 'office365-relay', host: 'contoso-com.mail.protection.outlook.com' } }),
-    ).toThrow(
-      /environments\.x\.allowRecipients is empty, but this environment sends real mail \(transport office365-relay\)/,
+  it('refuses a real transport without an allowlist, a secret written in the file, an unknown type, a bad profile', async () => {
+    const bad = (environment: object) =>
+      expect(resolveEnvironment({ environments: { x: environment } } as never, { name: 'x', env: vars }))
+        .rejects
+    await bad({ transport: { type: 'test-relay', host: 'relay.contoso.com' } }).toThrow(
+      /environments\.x\.allowRecipients is empty, but this environment sends real mail \(transport test-relay\)/,
     )
-    expect(bad({ inbox: { type: 'imap', host: 'h', user: 'u', password: 'hunter22' } })).toThrow(
+    await bad({
+      inbox: {
+        type: 'test-mailbox',
+        mailbox: 'qa@contoso.com',
+        user: 'u',
+        clientSecret: env('O365_CLIENT_SECRET'),
+        password: 'hunter22',
+      },
+    }).toThrow(
       "environments.x.inbox.password is written in the file. Secrets come only from the environment: write password: env('PASSWORD').",
     )
-    expect(bad({ inbox: { type: 'pop3' } })).toThrow(
-      'environments.x.inbox.type is "pop3". Use one of: local, server, graph, imap, container.',
+    // Unknown after looking through the installed packages too: the message lists what is registered.
+    await bad({ inbox: { type: 'pop3' } }).toThrow(
+      /^mailwright\.config: environments\.x\.inbox\.type is "pop3"\. Use one of: local, server, test-mailbox(, [a-z0-9-]+)*\. /,
     )
-    expect(bad({ inbox: { type: 'graph', mailbox: 'qa@contoso.com' } })).toThrow(
-      'environments.x.inbox.tenantId is required for inbox type "graph"',
+    await bad({ inbox: { type: 'test-mailbox', mailbox: 'qa@contoso.com' } }).toThrow(
+      'environments.x.inbox.user is required for inbox type "test-mailbox"',
     )
-    expect(bad({ profile: { senderIp: 'prod' } })).toThrow('environments.x.profile.senderIp is "prod"')
-    expect(bad({ inbox: { type: 'container' } })).toThrow(
-      'environments.x.inbox.server is required for inbox type "container"',
-    )
-    expect(bad({ inbox: { type: 'container', server: 'maildev', ports: { smtp: 70000 } } })).toThrow(
-      'environments.x.inbox.ports.smtp is 70000. Give { smtp, api } as port numbers from 1 to 65535, or leave ports out for free ones.',
-    )
-    expect(bad({ inbox: { type: 'container', server: 'mailhog' } })).toThrow(
-      'environments.x.inbox.server is "mailhog", which is not a capture server Mailwright can run. Use "mailpit" or "maildev".',
-    )
+    // The type's own check runs on the resolved values.
+    await bad({
+      inbox: { type: 'test-mailbox', mailbox: 'qa', user: 'u', clientSecret: env('O365_CLIENT_SECRET') },
+    }).toThrow('environments.x.inbox.mailbox is "qa". Give an address.')
+    await bad({ profile: { senderIp: 'prod' } }).toThrow('environments.x.profile.senderIp is "prod"')
   })
 
-  it('takes an empty MAILWRIGHT_ENV or name as unset', () => {
+  it('takes an empty MAILWRIGHT_ENV or name as unset', async () => {
     const config = { environments: { sandbox: { inbox: { type: 'local' as const } } } }
-    expect(resolveEnvironment(config, { env: { MAILWRIGHT_ENV: '' } }).name).toBe('sandbox')
-    expect(resolveEnvironment(config, { name: '', env: {} }).name).toBe('sandbox')
+    expect((await resolveEnvironment(config, { env: { MAILWRIGHT_ENV: '' } })).name).toBe('sandbox')
+    expect((await resolveEnvironment(config, { name: '', env: {} })).name).toBe('sandbox')
   })
 
-  it('takes a container inbox naming Mailpit or MailDev, with an image or without', () => {
-    const resolved = resolveEnvironment(
-      {
-        environments: {
-          c: { inbox: { type: 'container', server: 'mailpit', image: 'axllent/mailpit:v1.30.5' } },
-        },
-      },
-      { name: 'c', env: vars },
+  it('refuses a plugin that claims a type another plugin provides', () => {
+    expect(() =>
+      registerPlugin({
+        name: 'another',
+        inboxTypes: [{ type: 'test-mailbox', connect: () => Promise.reject() }],
+      }),
+    ).toThrow(
+      'mailwright.config: plugins.another provides the inbox type "test-mailbox", which core-tests already provides. Install or list only one package for each type.',
     )
-    expect(resolved.inbox).toEqual({ type: 'container', server: 'mailpit', image: 'axllent/mailpit:v1.30.5' })
-    expect(resolved.sandbox).toBe(true)
   })
 })
 

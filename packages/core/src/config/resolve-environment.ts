@@ -1,32 +1,23 @@
 import { isIP } from 'node:net'
 import { scaledTimeout } from '../time-scale.js'
 import { ConfigError } from './config-error.js'
-import type {
-  ConfigValue,
-  EnvironmentConfig,
-  InboxConfig,
-  MailwrightConfig,
-  ProfileConfig,
-  TransportConfig,
-} from './define-config.js'
-import { CAPTURE_SERVERS } from './define-config.js'
+import { corePlugin } from './core-plugin.js'
+import type { InboxConfig, MailwrightConfig, ProfileConfig, TransportConfig } from './define-config.js'
+import type { RegisteredInboxType, RegisteredTransportType, ResolvedConfig } from './define-plugin.js'
 import { isEnvReference } from './env.js'
 import type { RecipientRule } from './recipient-guard.js'
+import { findInboxType, findTransportType, registeredTypes, registerPlugin } from './register-plugin.js'
 import { Secret } from './secret.js'
 
-/** Config values after resolution: `env()` references read, secrets wrapped so they never print. */
-type Resolved<T> = {
-  [K in keyof T]: T[K] extends ConfigValue | undefined ? (K extends SecretKey ? Secret : string) : T[K]
-}
-type SecretKey = 'clientSecret' | 'password' | 'accessToken'
+registerPlugin(corePlugin)
 
 /** The chosen environment, checked and with its values read. */
 export interface ResolvedEnvironment {
   name: string
   /** True when mail never leaves this machine (the transport is the capture inbox). */
   sandbox: boolean
-  inbox: Resolved<InboxConfig>
-  transport: Resolved<TransportConfig>
+  inbox: ResolvedConfig<InboxConfig>
+  transport: ResolvedConfig<TransportConfig>
   profile?: ProfileConfig
   allowRecipients: RecipientRule[]
   timeouts: { email: number; noEmail: number }
@@ -35,30 +26,20 @@ export interface ResolvedEnvironment {
 }
 
 const SECRET_KEYS = new Set(['clientSecret', 'password', 'accessToken', 'clientKey'])
-const INBOX_TYPES = ['local', 'server', 'graph', 'imap', 'container']
-const TRANSPORT_TYPES = ['inbox', 'office365-smtp', 'office365-relay', 'graph']
-const REQUIRED: Record<string, string[]> = {
-  'inbox.server': ['url'],
-  'inbox.graph': ['mailbox', 'tenantId', 'clientId', 'clientSecret'],
-  'inbox.imap': ['host', 'user'],
-  'inbox.container': ['server'],
-  'transport.office365-smtp': ['user', 'auth'],
-  'transport.office365-relay': ['host'],
-  'transport.graph': ['mailbox', 'tenantId', 'clientId', 'clientSecret'],
-}
 
 /**
  * Picks the environment (explicit name, else `MAILWRIGHT_ENV`, else the config's default, else
- * `sandbox`), checks it, and reads its `env()` values. Every problem is a ConfigError that names the key
- * and says what to do; secrets are wrapped in {@link Secret}.
+ * `sandbox`), checks it against the plugins that provide its inbox and transport types (the config's own,
+ * then the project's installed packages), and reads its `env()` values. Every problem is a ConfigError that
+ * names the key and says what to do; secrets are wrapped in {@link Secret}.
  *
  * @example
- * const environment = resolveEnvironment(config) // MAILWRIGHT_ENV=staging → the staging environment
+ * const environment = await resolveEnvironment(config) // MAILWRIGHT_ENV=staging → the staging environment
  */
-export function resolveEnvironment(
+export async function resolveEnvironment(
   config: MailwrightConfig,
-  options: { name?: string; env?: NodeJS.ProcessEnv } = {},
-): ResolvedEnvironment {
+  options: { name?: string; env?: NodeJS.ProcessEnv; directory?: string } = {},
+): Promise<ResolvedEnvironment> {
   const vars = options.env ?? process.env
   if (
     !config ||
@@ -90,48 +71,28 @@ export function resolveEnvironment(
   }
   const base = `environments.${name}`
   const secrets: Secret[] = []
+  const directory = options.directory ?? process.cwd()
+  for (const plugin of config.plugins ?? []) registerPlugin(plugin)
+  const inboxSection = chosen.inbox ?? { type: 'local' }
+  const inboxType = await findInboxType(typeOf(inboxSection), directory)
   const inbox = resolveSection(
-    chosen.inbox ?? { type: 'local' },
+    inboxSection,
     `${base}.inbox`,
     'inbox',
-    INBOX_TYPES,
+    inboxType,
     vars,
     secrets,
-  ) as Resolved<InboxConfig>
+  ) as ResolvedConfig<InboxConfig>
+  const transportSection = chosen.transport ?? { type: 'inbox' }
+  const transportType = await findTransportType(typeOf(transportSection), directory)
   const transport = resolveSection(
-    chosen.transport ?? { type: 'inbox' },
+    transportSection,
     `${base}.transport`,
     'transport',
-    TRANSPORT_TYPES,
+    transportType,
     vars,
     secrets,
-  ) as Resolved<TransportConfig>
-  const server = (inbox as { server?: unknown }).server
-  if (inbox.type === 'container' && !(CAPTURE_SERVERS as readonly string[]).includes(server as string)) {
-    throw new ConfigError(
-      `${base}.inbox.server`,
-      `is ${JSON.stringify(server)}, which is not a capture server Mailwright can run`,
-      `Use ${CAPTURE_SERVERS.map((s) => `"${s}"`).join(' or ')}.`,
-    )
-  }
-  const ports = (inbox as { ports?: unknown }).ports
-  if (inbox.type === 'container' && ports !== undefined) {
-    const entries: Array<[string, unknown]> =
-      typeof ports === 'object' && ports !== null ? Object.entries(ports) : [['ports', ports]]
-    for (const [key, value] of entries) {
-      if (
-        !['smtp', 'api'].includes(key) ||
-        !Number.isInteger(value) ||
-        (value as number) < 1 ||
-        (value as number) > 65535
-      )
-        throw new ConfigError(
-          `${base}.inbox.ports${key === 'ports' ? '' : `.${key}`}`,
-          `is ${JSON.stringify(value)}`,
-          'Give { smtp, api } as port numbers from 1 to 65535, or leave ports out for free ones.',
-        )
-    }
-  }
+  ) as ResolvedConfig<TransportConfig>
   const sandbox = transport.type === 'inbox'
   const allowRecipients = chosen.allowRecipients ?? []
   if (
@@ -168,23 +129,28 @@ export function resolveEnvironment(
   return { name, sandbox, inbox, transport, profile: chosen.profile, allowRecipients, timeouts, secrets }
 }
 
+function typeOf(section: unknown): string {
+  const type = (section as { type?: unknown } | null)?.type
+  return typeof type === 'string' ? type : ''
+}
+
 function resolveSection(
-  section: EnvironmentConfig['inbox'] | EnvironmentConfig['transport'],
+  section: InboxConfig | TransportConfig,
   path: string,
   kind: 'inbox' | 'transport',
-  types: string[],
+  definition: RegisteredInboxType | RegisteredTransportType | undefined,
   vars: NodeJS.ProcessEnv,
   secrets: Secret[],
 ): Record<string, unknown> {
-  if (!section || typeof section !== 'object' || !types.includes((section as { type?: string }).type ?? '')) {
+  if (!section || typeof section !== 'object' || !definition) {
     throw new ConfigError(
       `${path}.type`,
       `is ${JSON.stringify((section as { type?: unknown } | undefined)?.type)}`,
-      `Use one of: ${types.join(', ')}.`,
+      `Use one of: ${registeredTypes(kind).join(', ')}. Other types come from the packages that provide them.`,
     )
   }
-  const type = (section as { type: string }).type
-  for (const key of REQUIRED[`${kind}.${type}`] ?? []) {
+  const type = definition.type
+  for (const key of definition.required ?? []) {
     if ((section as Record<string, unknown>)[key] === undefined) {
       throw new ConfigError(
         `${path}.${key}`,
@@ -217,6 +183,7 @@ function resolveSection(
       )
     } else out[key] = value
   }
+  definition.check?.(out as { type: string }, path)
   return out
 }
 

@@ -21,17 +21,17 @@ describe('sendingProfileOf', () => {
       system: { profile: { senderIp: '203.0.113.12' } },
       none: {},
     }
-    const of = (name: keyof typeof environments) =>
-      sendingProfileOf(resolveEnvironment({ environments }, { name, env: {} }))
-    const zone = of('fromZone')
+    const of = async (name: keyof typeof environments) =>
+      sendingProfileOf(await resolveEnvironment({ environments }, { name, env: {} }))
+    const zone = await of('fromZone')
     expect(zone).toMatchObject({ ip: '203.0.113.10', helo: 'mail.example.com' })
     expect(await ((zone as SendingProfile).dns as DnsResolver)('example.com', 'TXT')).toEqual([
       ['v=spf1 ip4:203.0.113.10 -all'],
     ])
-    expect(await ((of('inline') as SendingProfile).dns as DnsResolver)('example.org', 'TXT')).toEqual([
-      ['v=spf1 -all'],
-    ])
-    expect(of('system')).toEqual({ ip: '203.0.113.12', helo: undefined, dns: 'system' })
-    expect(of('none')).toBeUndefined()
+    expect(await (((await of('inline')) as SendingProfile).dns as DnsResolver)('example.org', 'TXT')).toEqual(
+      [['v=spf1 -all']],
+    )
+    expect(await of('system')).toEqual({ ip: '203.0.113.12', helo: undefined, dns: 'system' })
+    expect(await of('none')).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@ import { expect, test } from '@mailwright/playwright'
 // mailTransport sends the way the environment does: into the run's MailDev container.
 for (let n = 1; n <= 4; n++) {
   test(`an isolated inbox on the run's MailDev container (${n})`, async ({ inbox, mailTransport }) => {
-    const containers = JSON.parse(process.env.MAILWRIGHT_CONTAINERS ?? '{}')
+    const containers = JSON.parse(process.env.MAILWRIGHT_RUN_INBOXES ?? '{}')
     expect(JSON.parse(containers.containers).server).toBe('maildev')
     await mailTransport.send({ from: 'app@example.com', to: inbox.address, subject: `Hello ${n}`, text: 'x' })
     const email = await inbox.waitForEmail()
@@ -19,7 +19,7 @@ for (let n = 1; n <= 4; n++) {
 
 test('every test of both projects uses the one container the global setup started', () => {
   // The test that runs this project checks that all name the same container, and that it is gone after.
-  const { containerId } = JSON.parse(JSON.parse(process.env.MAILWRIGHT_CONTAINERS ?? '{}').containers)
+  const { containerId } = JSON.parse(JSON.parse(process.env.MAILWRIGHT_RUN_INBOXES ?? '{}').containers)
   const running = execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', containerId], {
     encoding: 'utf8',
   })
@@ -38,7 +38,7 @@ test('the app under test (a webServer started before the container) sends to it'
   expect(email).toHaveLink('https://app.example/join')
   appendFileSync(
     process.env.CONTAINERS_SEEN as string,
-    `${JSON.parse(JSON.parse(process.env.MAILWRIGHT_CONTAINERS ?? '{}').containers).containerId}\n`,
+    `${JSON.parse(JSON.parse(process.env.MAILWRIGHT_RUN_INBOXES ?? '{}').containers).containerId}\n`,
   )
 })
 

@@ -1,0 +1,59 @@
+import type { InboxProvider } from '../connect-inbox-server.js'
+import { environmentTransport } from '../submission/environment-transport.js'
+import type { MailTransport } from '../submission/mail-transport.js'
+import type { MailwrightConfig } from './define-config.js'
+import { environmentInboxProvider } from './environment-inbox-provider.js'
+import { loadConfig } from './load-config.js'
+import { type ResolvedEnvironment, resolveEnvironment } from './resolve-environment.js'
+
+/** Options of {@link startWorkerContext}. */
+export interface WorkerContextOptions {
+  /** The environment's name (a Playwright project's `mailEnv`, Vitest's `mailwrightEnv`); else MAILWRIGHT_ENV, the config's default, `sandbox`. */
+  environment?: string
+  /** What the run's global setup started ({@link RunInbox} descriptions), by environment name. */
+  runs?: Record<string, string>
+  /** The run's capture inbox server (its URL), for an environment whose inbox is `local`. */
+  localRun?: string
+  /** Default: mailwright.config.ts of `directory`. */
+  config?: MailwrightConfig
+  /** The project: where its config and installed plugins are found. Default: the working directory. */
+  directory?: string
+}
+
+/** What a test worker of either runner holds for the whole worker: one environment, its inboxes, its transport. */
+export interface WorkerContext extends AsyncDisposable {
+  readonly environment: ResolvedEnvironment
+  readonly inboxProvider: InboxProvider
+  /** A transport that sends the way the environment does (the sandbox: into the capture inbox). */
+  mailTransport(): Promise<MailTransport>
+  close(): Promise<void>
+}
+
+/**
+ * Resolves a worker's environment once and connects its inboxes, as both runner adapters' worker fixtures
+ * do: the run's inbox when the global setup started one, else whatever the environment's inbox type
+ * starts or connects for this worker.
+ *
+ * @example
+ * await using worker = await startWorkerContext({ environment: 'staging' })
+ * const inbox = await worker.inboxProvider.createInbox('alice')
+ */
+export async function startWorkerContext(options: WorkerContextOptions = {}): Promise<WorkerContext> {
+  const environment = await resolveEnvironment(options.config ?? (await loadConfig(options.directory)), {
+    name: options.environment || undefined,
+    directory: options.directory,
+  })
+  const run =
+    options.runs?.[environment.name] ?? (environment.inbox.type === 'local' ? options.localRun : undefined)
+  const inboxProvider = await environmentInboxProvider(environment, { run })
+  const close = async () => {
+    await inboxProvider.close?.()
+  }
+  return {
+    environment,
+    inboxProvider,
+    mailTransport: () => environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp }),
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
