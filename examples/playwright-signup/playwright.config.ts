@@ -58,9 +58,7 @@ export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   projects: [{ name: mailEnv, use: { mailEnv } }],
   webServer: [
     // Outside the sandbox the app sends with its own staging settings (SMTP_* in the environment).
-    ...(mailEnv === 'sandbox'
-      ? [inboxServer(mail)]
-      : []),
+    ...(mailEnv === 'sandbox' ? [inboxServer(mail)] : []),
     {
       name: 'Signup App',
       command: `${JSON.stringify(process.execPath)} ${JSON.stringify(app)}`,
