@@ -15,6 +15,8 @@ export default defineConfig({
       { extends: true, test: { name: 'docs', include: ['test/docs/*.test.ts'] } },
       // A project that installs a plugin package from outside Mailwright (test/memory-inbox).
       { extends: true, test: { name: 'plugins', include: ['test/plugin-consumer/*.test.ts'] } },
+      // The dependency rules of `pnpm lint`, shown to catch a wrong import.
+      { extends: true, test: { name: 'lint', include: ['test/lint/*.test.ts'] } },
       'examples/vitest-mailer',
     ],
     // Ryuk (testcontainers' reaper) needs an image no registry here can supply; containers stop themselves

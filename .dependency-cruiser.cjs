@@ -1,0 +1,113 @@
+// The dependency directions of the packages, checked by `pnpm lint` so a wrong import fails CI instead of
+// being caught (or not) in review. The picture:
+//
+//   core  ◀──  inbox-server, office365, testcontainers, office365-emulator  (back ends: core only)
+//   core, inbox-server, mailwright  ◀──  playwright, vitest  (runner adapters: thin, no optional back end;
+//                                         the CLI only for their `mailwright` bin)
+//   core, inbox-server  ◀──  mailwright (CLI: optional packages only through loadOptionalPackage, at run time)
+//
+// Tests may use what their package's devDependencies give them, and the test utilities of core.
+const SOURCE = '^packages/[^/]+/src/(?!.*\\.test(-util)?\\.ts$)'
+const OPTIONAL_BACK_ENDS = '^packages/(office365|office365-emulator|testcontainers)/'
+// The heavy dependencies a sandbox-only install must never load (the adoption rule on footprint).
+const HEAVY = '(^|node_modules/)(testcontainers|@azure/msal-node|imapflow|dockerode)(/|$)'
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-depends-on-nothing-of-ours',
+      comment:
+        'Core holds the contract (Inbox, the InboxTypes registry, matchers, errors); back ends and runners plug into it, never the other way round.',
+      severity: 'error',
+      from: { path: '^packages/core/src/' },
+      to: { path: '^packages/(?!core/)[^/]+/' },
+    },
+    {
+      name: 'back-ends-depend-only-on-core',
+      comment: 'A back end (inbox server, Office 365, containers, the emulator) builds on core alone.',
+      severity: 'error',
+      from: {
+        path: `^packages/(inbox-server|office365|office365-emulator|testcontainers)/src/(?!.*\\.test(-util)?\\.ts$)`,
+      },
+      to: { path: '^packages/(?!core/)[^/]+/', pathNot: '^packages/$1/' },
+    },
+    {
+      name: 'runners-stay-thin',
+      comment:
+        'The runner adapters wire core and the embedded inbox into test.extend/expect.extend; Office 365, containers and the emulator are optional packages a project adds, found through the plugin registry.',
+      severity: 'error',
+      from: { path: '^packages/(playwright|vitest)/src/(?!.*\\.test(-util)?\\.ts$)' },
+      to: { path: OPTIONAL_BACK_ENDS, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'cli-loads-optional-packages-lazily',
+      comment:
+        'The CLI imports Office 365 and the emulator only when a command needs them (loadOptionalPackage), so `mailwright --version` and `serve` work without them.',
+      severity: 'error',
+      from: { path: '^packages/cli/src/(?!.*\\.test(-util)?\\.ts$)' },
+      to: { path: OPTIONAL_BACK_ENDS, dynamic: false, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-heavy-dependency-at-load',
+      comment:
+        'testcontainers, MSAL and imapflow are loaded inside the factory that needs them (await import), never when a package is imported.',
+      severity: 'error',
+      from: { path: SOURCE, pathNot: '^packages/(testcontainers|office365)/src/(?!plugin\\.ts$)' },
+      to: { path: HEAVY, dynamic: false },
+    },
+    {
+      name: 'plugins-are-light',
+      comment:
+        "A package's plugin module is imported whenever a config names one of its types: it reaches its factories' modules only through await import().",
+      severity: 'error',
+      from: { path: '^packages/[^/]+/src/plugin\\.ts$' },
+      to: {
+        dynamic: false,
+        path: '.',
+        pathNot: [
+          '^packages/core/',
+          '^packages/[^/]+/src/(capture-servers|start-inbox-server)\\.ts$',
+          '^node:',
+        ],
+      },
+    },
+    {
+      name: 'no-reaching-into-another-package',
+      comment:
+        "A package uses another through its published entry (package name), never its src/ or dist/ files; tests may share core's *.test-util.ts.",
+      severity: 'error',
+      from: { path: '^packages/([^/]+)/' },
+      to: {
+        path: '^packages/([^/]+)/src/',
+        pathNot: ['^packages/$1/', '^packages/core/src/.*\\.test-util\\.ts$', '^packages/core/src/testing/'],
+      },
+    },
+    {
+      name: 'no-circular',
+      comment: 'A cycle makes load order matter and hides a layering mistake (type-only imports are erased).',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: ['node_modules', '/dist/'] },
+    // What ships: the sources. (Tests are left out: swc's visitor, which dependency-cruiser walks, does not
+    // know `await using`, which most tests use.)
+    exclude: { path: ['\\.test(-util)?\\.ts$', '/test/'] },
+    // TypeScript 7 has no JS API for dependency-cruiser's tsc parser: swc reads the sources instead.
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'types', 'default', 'node'],
+      mainFields: ['module', 'main', 'types'],
+      extensions: ['.ts', '.js', '.d.ts'],
+    },
+    // Workspace packages resolve through their node_modules links to packages/<name>/dist: map them back to
+    // packages/<name>/ so the rules above see which package an import reaches.
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+}
