@@ -1,4 +1,4 @@
-import { timeScale } from '@mailwright/core'
+import { timeScale } from '@mailwright/core/internal'
 import { defineConfig } from 'vitest/config'
 import { busy } from './packages/core/src/time-budget.test-util.ts'
 
@@ -30,7 +30,9 @@ export default defineConfig({
       'default',
       // The email evidence report of the whole run (examples/vitest-mailer's tests are in it).
       ['@mailwright/vitest/reporter', { outputFile: 'test-results/mailwright-report.json' }],
-      ...(process.env.CI ? [['json', { outputFile: 'test-results/vitest.json' }] as const] : []),
+      ...(process.env.CI
+        ? [['json', { outputFile: 'test-results/vitest.json' }] satisfies ['json', object]]
+        : []),
     ],
   },
 })

@@ -11,7 +11,9 @@ export default defineConfig({
     fileParallelism: false,
     reporters: [
       'default',
-      ...(process.env.CI ? [['json', { outputFile: '../../test-results/registry.json' }] as const] : []),
+      ...(process.env.CI
+        ? [['json', { outputFile: '../../test-results/registry.json' }] satisfies ['json', object]]
+        : []),
     ],
   },
 })

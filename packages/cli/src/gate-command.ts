@@ -9,7 +9,7 @@ import {
   mergeEmailReports,
   renderJunit,
   renderMarkdown,
-} from '@mailwright/core'
+} from '@mailwright/core/internal'
 import { UsageError } from './usage-error.js'
 
 export const GATE_HELP = `Usage: mailwright gate <mailwright-report.json …> [options]

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { parseGatePolicy } from '@mailwright/core'
+import { parseGatePolicy } from '@mailwright/core/internal'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
 

@@ -1,14 +1,8 @@
 import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
-import {
-  analyzeHeaders,
-  computeEmailAuth,
-  type EmailAuth,
-  loadDnsZone,
-  MailwrightError,
-  parseHeaders,
-  zoneResolver,
-} from '@mailwright/core'
+import { type EmailAuth, loadDnsZone, MailwrightError, zoneResolver } from '@mailwright/core'
+import { analyzeHeaders, parseHeaders } from '@mailwright/core/internal'
+import { computeEmailAuth } from '@mailwright/core/plugin'
 import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { guardedTransport } from '@mailwright/core'
+import { guardedTransport } from '@mailwright/core/internal'
 import { office365RelayTransport, smtpTest } from '@mailwright/office365'
 import { describe, expect, it } from 'vitest'
 import { startCli, untilOutput } from './cli-process.test-util.js'

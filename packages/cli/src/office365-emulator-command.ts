@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { loadOptionalPackage } from '@mailwright/core'
+import { loadOptionalPackage } from '@mailwright/core/internal'
 import type { TenantModel } from '@mailwright/office365-emulator'
 import { parseCommandArgs } from './parse-command-args.js'
 import { portOption } from './port-option.js'

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs'
-import { loadConfig, MailwrightError, resolveEnvironment, sendingProfileOf } from '@mailwright/core'
+import { loadConfig, MailwrightError, resolveEnvironment } from '@mailwright/core'
+import { sendingProfileOf } from '@mailwright/core/internal'
 import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
 import { parseCommandArgs } from './parse-command-args.js'
 import { parseDuration, parseSize } from './parse-size.js'

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import { loadOptionalPackage, Secret } from '@mailwright/core'
+import { Secret } from '@mailwright/core'
+import { loadOptionalPackage } from '@mailwright/core/internal'
 import type { SmtpTestResult, smtpTest } from '@mailwright/office365'
 import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'

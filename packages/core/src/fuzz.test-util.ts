@@ -154,7 +154,8 @@ class FuzzWorker {
           if (message.ready) resolve()
           else if (message.setupFailed)
             reject(new Error(`the fuzz worker could not load its target: ${message.setupFailed}`))
-          else if (message.outcome && this.#pending?.id === message.id) this.#pending.resolve(message.outcome)
+          else if (message.outcome && this.#pending?.id === message.id)
+            this.#pending?.resolve(message.outcome)
         },
       )
       const died = (message: string) => {

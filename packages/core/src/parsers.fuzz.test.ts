@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe } from 'vitest'
 import { distFile, fuzzTarget } from './fuzz.test-util.js'
 
-const CORE = distFile('core', 'index')
+const CORE = distFile('core', 'internal/index')
 
 /** Text built from the pieces a parser cares about, glued in any order, with some noise. */
 const pieces = (alphabet: string[], maxLength = 40) =>

@@ -7,20 +7,21 @@ import {
   type EmailEnvelope,
   type EmailQuery,
   type EmailSummary,
+  InboxStoppedError,
+  type NearMiss,
+  PatternTimeoutError,
+  type SendingProfile,
+} from '@mailwright/core'
+import {
   failedCheck,
   headerOnlyEmail,
-  InboxStoppedError,
   matchText,
-  type NearMiss,
   nearMiss,
-  PatternTimeoutError,
   queryChecks,
   queryNeedsBody,
-  type SendingProfile,
   summarizeEmail,
-  type WaitRequest,
-  type WaitResult,
-} from '@mailwright/core'
+} from '@mailwright/core/internal'
+import type { WaitRequest, WaitResult } from '@mailwright/core/plugin'
 import { ParsePool } from './parse-pool.js'
 import { PatternPool } from './pattern-pool.js'
 import { WorkerBudgetExceeded } from './worker-pool.js'

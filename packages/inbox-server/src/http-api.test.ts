@@ -2,12 +2,13 @@ import { request } from 'node:http'
 import { type AddressInfo, createServer } from 'node:net'
 import { connectInbox, EmailTimeoutError, InboxServerError } from '@mailwright/core'
 import nodemailer from 'nodemailer'
+import type { SendMailOptions, Transporter } from 'nodemailer/lib/mailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
 
 let server: StartedInboxServer
 let url: string
-let transport: nodemailer.Transporter
+let transport: Transporter
 
 beforeAll(async () => {
   server = await startInboxServer()
@@ -24,7 +25,7 @@ afterAll(async () => {
   await server.stop()
 })
 
-const send = (to: string, subject: string, extra: Partial<nodemailer.SendMailOptions> = {}) =>
+const send = (to: string, subject: string, extra: Partial<SendMailOptions> = {}) =>
   transport.sendMail({ from: 'no-reply@example.com', to, subject, text: `Body of ${subject}`, ...extra })
 
 async function api(method: string, path: string, body?: unknown) {
@@ -114,10 +115,13 @@ describe('HTTP API', () => {
   it('answers /readyz/<fingerprint> 200 only for the configuration that started it', async () => {
     await using started = await startInboxServer({ fingerprint: 'run-a1', smtpPort: 0 })
     const ready = await fetch(`${started.url}/readyz/run-a1`)
-    expect([ready.status, (await ready.json()).fingerprint]).toEqual([200, 'run-a1'])
+    expect([ready.status, ((await ready.json()) as { fingerprint: string }).fingerprint]).toEqual([
+      200,
+      'run-a1',
+    ])
     const other = await fetch(`${started.url}/readyz/run-b2`)
     expect(other.status).toBe(409)
-    expect((await other.json()).error.message).toMatch(
+    expect(((await other.json()) as { error: { message: string } }).error.message).toMatch(
       /started with other options \(configuration run-a1, not run-b2\)/,
     )
     // A server started without one (by hand, in process) is never taken for a run's own.

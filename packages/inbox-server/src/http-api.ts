@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import {
   type EmailQuery,
-  emailToJson,
   InboxStoppedError,
   InvalidArgumentError,
   MailwrightError,
   PatternTimeoutError,
-  validateQuery,
 } from '@mailwright/core'
+import { emailToJson, validateQuery } from '@mailwright/core/internal'
 import type { EmailStore, StoredEmail } from './email-store.js'
 
 /** What the HTTP API needs from the running server. */

@@ -1,11 +1,5 @@
-export { EmailStore, type RetentionOptions, type StoredEmail, type StoreStats } from './email-store.js'
-export { createHttpApi, type HttpApiContext } from './http-api.js'
-export {
-  createSmtpListener,
-  findBareLineEnding,
-  type SmtpAuthOptions,
-  type SmtpListenerOptions,
-} from './smtp-listener.js'
+export type { RetentionOptions, StoreStats } from './email-store.js'
+export type { SmtpAuthOptions } from './smtp-listener.js'
 export {
   type CreateInboxOptions,
   type InboxServerOptions,

@@ -7,9 +7,9 @@ import {
   type EmailAuth,
   type EmailLink,
   type EmailMeta,
-  resolverFor,
   type SendingProfile,
 } from '@mailwright/core'
+import { resolverFor } from '@mailwright/core/internal'
 import { WorkerPool } from './worker-pool.js'
 
 // The worker parses (mailparser, htmlparser2) and judges (mailauth) with core's own functions. DNS stays
@@ -80,7 +80,7 @@ export class ParsePool {
     this.authBudgetMs = options.authBudgetMs ?? 30_000
     this.#pool = new WorkerPool({
       source: WORKER_SOURCE,
-      workerData: { core: createRequire(import.meta.url).resolve('@mailwright/core') },
+      workerData: { core: createRequire(import.meta.url).resolve('@mailwright/core/internal') },
       // The event loop keeps a core where it can; two at least, so one slow email never queues the rest.
       size: options.size ?? Math.max(2, Math.min(4, availableParallelism() - 1)),
     })

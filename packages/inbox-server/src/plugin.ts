@@ -1,4 +1,5 @@
-import { connectInboxServer, definePlugin } from '@mailwright/core'
+import { connectInboxServer } from '@mailwright/core'
+import { definePlugin, registerPlugin } from '@mailwright/core/plugin'
 import { startInboxServer } from './start-inbox-server.js'
 
 /**
@@ -7,8 +8,7 @@ import { startInboxServer } from './start-inbox-server.js'
  * register it; a project that uses the inbox server without a runner registers it itself.
  *
  * @example
- * import { registerPlugin } from '@mailwright/core'
- * import inboxServerPlugin from '@mailwright/inbox-server/plugin'
+ *  * import inboxServerPlugin from '@mailwright/inbox-server/plugin'
  * registerPlugin(inboxServerPlugin)
  */
 const inboxServerPlugin = definePlugin({

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net'
-import { SmtpReplyReader } from '@mailwright/core'
+import { SmtpReplyReader } from '@mailwright/core/internal'
 
 /**
  * A byte-exact SMTP client for robustness tests: it writes exactly what it is given (bare LFs, NULs,

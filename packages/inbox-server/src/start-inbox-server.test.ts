@@ -5,11 +5,12 @@ import {
   UnexpectedEmailError,
 } from '@mailwright/core'
 import nodemailer from 'nodemailer'
+import type { SendMailOptions, Transporter } from 'nodemailer/lib/mailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
 
 let server: StartedInboxServer
-let transport: nodemailer.Transporter
+let transport: Transporter
 
 beforeAll(async () => {
   server = await startInboxServer()
@@ -25,7 +26,7 @@ afterAll(async () => {
   await server.stop()
 })
 
-const send = (to: string, subject: string, extra: Partial<nodemailer.SendMailOptions> = {}) =>
+const send = (to: string, subject: string, extra: Partial<SendMailOptions> = {}) =>
   transport.sendMail({
     from: '"The App" <no-reply@example.com>',
     to,

@@ -2,17 +2,18 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   type CodeOptions,
-  generateCertificate,
   type Inbox,
-  type InboxBackend,
-  type InboxFromBackendOptions,
   type InboxProvider,
   InvalidArgumentError,
+  type SendingProfile,
+} from '@mailwright/core'
+import { generateCertificate, type TlsCertificate } from '@mailwright/core/internal'
+import {
+  type InboxBackend,
+  type InboxFromBackendOptions,
   inboxAddress,
   inboxFromBackend,
-  type SendingProfile,
-  type TlsCertificate,
-} from '@mailwright/core'
+} from '@mailwright/core/plugin'
 import type { SMTPServer } from 'smtp-server'
 import { EmailStore, type RetentionOptions, type StoreStats } from './email-store.js'
 import { createHttpApi } from './http-api.js'

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto'
-import { generateCertificate } from '@mailwright/core'
+import { generateCertificate } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import { describe, expect, it } from 'vitest'
 import { startInboxServer } from './start-inbox-server.js'

@@ -1,10 +1,11 @@
 import { emailMatchers, type MatcherResult } from '@mailwright/core'
 import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer/lib/mailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StartedInboxServer, startInboxServer } from './start-inbox-server.js'
 
 let server: StartedInboxServer
-let transport: nodemailer.Transporter
+let transport: Transporter
 beforeAll(async () => {
   server = await startInboxServer({ httpPort: false })
   transport = nodemailer.createTransport({

@@ -1,7 +1,9 @@
 import { connect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { explainSmtpReply, freePort } from '@mailwright/core'
+import { freePort } from '@mailwright/core'
+import { explainSmtpReply } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer/lib/mailer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type StartedOffice365Emulator, startOffice365Emulator } from './start-office365-emulator.js'
 import { type TenantModel, tenantModel } from './tenant-model.js'
@@ -49,7 +51,7 @@ const oauthTransport = (emulator: StartedOffice365Emulator, accessToken: string,
     auth: { type: 'OAuth2', user, accessToken },
   })
 
-const send = (transport: nodemailer.Transporter, from = 'qa@contoso.test') =>
+const send = (transport: Transporter, from = 'qa@contoso.test') =>
   transport.sendMail({ from, to: 'qa+t1@contoso.test', subject: 'Hello', text: 'Hi' }).then(
     (info) => info.response as string,
     (error: { response?: string; message: string }) => error.response ?? error.message,

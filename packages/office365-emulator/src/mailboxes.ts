@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { computeEmailAuth, type SendingProfile } from '@mailwright/core'
+import type { SendingProfile } from '@mailwright/core'
+import { computeEmailAuth } from '@mailwright/core/plugin'
 import { type TenantModel, tenantMailboxFor } from './tenant-model.js'
 
 /** A message in an emulated mailbox, as Graph lists it. */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { generateCertificate, InvalidArgumentError, type SendingProfile } from '@mailwright/core'
+import { InvalidArgumentError, type SendingProfile } from '@mailwright/core'
+import { generateCertificate } from '@mailwright/core/internal'
 import { createGraphEndpoint } from './graph-endpoint.js'
 import { Mailboxes } from './mailboxes.js'
 import { createSubmissionListener, type SubmittedMessage } from './submission-listener.js'

@@ -1,12 +1,9 @@
+import { defineConfig, env, RecipientNotAllowedError, resolveEnvironment } from '@mailwright/core'
 import {
-  defineConfig,
-  env,
   environmentInboxProvider,
   environmentTransport,
   generateCertificate,
-  RecipientNotAllowedError,
-  resolveEnvironment,
-} from '@mailwright/core'
+} from '@mailwright/core/internal'
 
 import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'

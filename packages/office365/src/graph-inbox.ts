@@ -1,21 +1,20 @@
 import {
   type CapturedEmail,
   type EmailQuery,
-  explainMismatch,
-  type InboxBackend,
   type InboxProvider,
-  inboxAddress,
-  inboxFromBackend,
   MailwrightError,
   type NearMiss,
-  nearMiss,
   parseEmail,
-  receivedEmailAuth,
   type SendingProfile,
-  type TrustedReceiver,
+} from '@mailwright/core'
+import { explainMismatch, nearMiss, receivedEmailAuth, type TrustedReceiver } from '@mailwright/core/internal'
+import {
+  type InboxBackend,
+  inboxAddress,
+  inboxFromBackend,
   type WaitRequest,
   type WaitResult,
-} from '@mailwright/core'
+} from '@mailwright/core/plugin'
 import { graphRequest } from './graph-request.js'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'
 

@@ -1,4 +1,5 @@
-import { guardedTransport, MailwrightError, RecipientNotAllowedError, Secret } from '@mailwright/core'
+import { MailwrightError, RecipientNotAllowedError, Secret } from '@mailwright/core'
+import { guardedTransport } from '@mailwright/core/internal'
 import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
 import { graphSendMailTransport } from './graph-send-mail-transport.js'

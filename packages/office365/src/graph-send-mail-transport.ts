@@ -1,10 +1,5 @@
-import {
-  type MailTransport,
-  MailwrightError,
-  type OutgoingEmail,
-  recipientsOf,
-  type SendResult,
-} from '@mailwright/core'
+import { type MailTransport, MailwrightError, type OutgoingEmail, type SendResult } from '@mailwright/core'
+import { recipientsOf } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import { graphRequest } from './graph-request.js'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'

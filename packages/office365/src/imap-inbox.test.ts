@@ -3,14 +3,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'nod
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  defineConfig,
-  env,
-  environmentInboxProvider,
-  freePort,
-  resolveEnvironment,
-  Secret,
-} from '@mailwright/core'
+import { defineConfig, env, freePort, resolveEnvironment, Secret } from '@mailwright/core'
+import { environmentInboxProvider } from '@mailwright/core/internal'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRun, describeWith } from '../../core/src/requirement.test-util.js'

@@ -1,17 +1,12 @@
 import {
-  addressesOf,
-  EmailFeed,
   type InboxProvider,
-  inboxAddress,
-  inboxFromBackend,
   MailwrightError,
   parseEmail,
-  parseHeaders,
-  receivedEmailAuth,
   type Secret,
   type SendingProfile,
-  type TrustedReceiver,
 } from '@mailwright/core'
+import { addressesOf, parseHeaders, receivedEmailAuth, type TrustedReceiver } from '@mailwright/core/internal'
+import { EmailFeed, inboxAddress, inboxFromBackend } from '@mailwright/core/plugin'
 
 /** Options of {@link connectImapInbox}. */
 export interface ImapInboxOptions {

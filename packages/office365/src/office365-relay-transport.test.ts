@@ -1,4 +1,5 @@
-import { generateCertificate, guardedTransport, Secret, SmtpSubmissionError } from '@mailwright/core'
+import { Secret, SmtpSubmissionError } from '@mailwright/core'
+import { generateCertificate, guardedTransport } from '@mailwright/core/internal'
 import {
   type StartedOffice365Emulator,
   startOffice365Emulator,

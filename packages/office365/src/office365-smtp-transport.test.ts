@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
-import { guardedTransport, RecipientNotAllowedError, Secret, SmtpSubmissionError } from '@mailwright/core'
+import { RecipientNotAllowedError, Secret, SmtpSubmissionError } from '@mailwright/core'
+import { guardedTransport } from '@mailwright/core/internal'
 import {
   type StartedOffice365Emulator,
   startOffice365Emulator,

@@ -1,4 +1,5 @@
-import { ConfigError, type ConfigValue, definePlugin, type Secret } from '@mailwright/core'
+import { ConfigError, type ConfigValue, type Secret } from '@mailwright/core'
+import { definePlugin } from '@mailwright/core/plugin'
 
 /** A mailbox reached through Microsoft Graph with an app's client credentials (read back, or sendMail). */
 export interface GraphMailboxConfig {

@@ -1,5 +1,5 @@
 import type { OutgoingEmail, SendResult } from '@mailwright/core'
-import { recipientsOf } from '@mailwright/core'
+import { recipientsOf } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 

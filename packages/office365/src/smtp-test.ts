@@ -1,14 +1,7 @@
 import { connect, isIP, type Socket } from 'node:net'
 import { type TLSSocket, connect as tlsConnect } from 'node:tls'
-import {
-  explainSmtpReply,
-  guardRecipients,
-  type RecipientRule,
-  redact,
-  type Secret,
-  type SmtpExplanation,
-  SmtpReplyReader,
-} from '@mailwright/core'
+import type { RecipientRule, Secret, SmtpExplanation } from '@mailwright/core'
+import { explainSmtpReply, guardRecipients, redact, SmtpReplyReader } from '@mailwright/core/internal'
 import { type ClientCredentials, createTokenProvider } from './token-provider.js'
 
 /** What `mailwright smtp-test` checks. */

@@ -1,4 +1,5 @@
-import { MailwrightError, redact, type Secret } from '@mailwright/core'
+import { MailwrightError, type Secret } from '@mailwright/core'
+import { redact } from '@mailwright/core/internal'
 
 /** Client-credentials settings of an Entra app (secrets as {@link Secret}). */
 export interface ClientCredentials {

@@ -1,10 +1,6 @@
-import {
-  loadConfig,
-  type RunInbox,
-  registerPlugin,
-  resolveEnvironment,
-  startRunInbox,
-} from '@mailwright/core'
+import { loadConfig, resolveEnvironment } from '@mailwright/core'
+import { startRunInbox } from '@mailwright/core/internal'
+import { type RunInbox, registerPlugin } from '@mailwright/core/plugin'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import type { FullConfig } from '@playwright/test'
 

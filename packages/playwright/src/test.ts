@@ -3,25 +3,27 @@ import { fileURLToPath } from 'node:url'
 import {
   type CapturedEmail,
   connectInboxServer,
-  containerLogTail,
   type EmailMatcherImplementations,
-  emailEvidence,
   emailMatchers,
   type Inbox,
   type InboxProvider,
   type MailTransport,
   MailwrightError,
-  type MatcherCall,
   type MatcherResult,
-  observeInbox,
-  registerPlugin,
-  slug,
   startWorkerContext,
+  type WorkerContext,
+} from '@mailwright/core'
+import {
+  containerLogTail,
+  emailEvidence,
+  type MatcherCall,
+  observeInbox,
+  slug,
   TestEmailRecorder,
   testWaitDefaults,
-  type WorkerContext,
   withEvidence,
-} from '@mailwright/core'
+} from '@mailwright/core/internal'
+import { registerPlugin } from '@mailwright/core/plugin'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import {
   type Browser,

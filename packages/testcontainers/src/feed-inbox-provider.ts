@@ -1,16 +1,13 @@
 import {
   type CapturedEmail,
-  computeEmailAuth,
   type EmailEnvelope,
-  type EmailFeed,
   type InboxProvider,
   InvalidArgumentError,
-  inboxAddress,
-  inboxFromBackend,
   MailwrightError,
   parseEmail,
   type SendingProfile,
 } from '@mailwright/core'
+import { computeEmailAuth, type EmailFeed, inboxAddress, inboxFromBackend } from '@mailwright/core/plugin'
 
 /** Options shared by the Mailpit and MailDev inbox adapters. */
 export interface ContainerInboxOptions {

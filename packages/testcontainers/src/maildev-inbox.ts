@@ -1,4 +1,5 @@
-import { EmailFeed, type InboxProvider, MailwrightError } from '@mailwright/core'
+import { type InboxProvider, MailwrightError } from '@mailwright/core'
+import { EmailFeed } from '@mailwright/core/plugin'
 import { io } from 'socket.io-client'
 import {
   type ContainerInboxOptions,

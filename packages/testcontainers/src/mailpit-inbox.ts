@@ -1,4 +1,5 @@
-import { EmailFeed, type InboxProvider, MailwrightError } from '@mailwright/core'
+import { type InboxProvider, MailwrightError } from '@mailwright/core'
+import { EmailFeed } from '@mailwright/core/plugin'
 import {
   type ContainerInboxOptions,
   emailFromRaw,

@@ -1,4 +1,5 @@
-import { registerPlugin, resolveEnvironment } from '@mailwright/core'
+import { resolveEnvironment } from '@mailwright/core'
+import { registerPlugin } from '@mailwright/core/plugin'
 import { describe, expect, it } from 'vitest'
 import testcontainersPlugin from './plugin.js'
 

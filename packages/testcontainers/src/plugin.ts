@@ -1,4 +1,5 @@
-import { ConfigError, definePlugin } from '@mailwright/core'
+import { ConfigError } from '@mailwright/core'
+import { definePlugin } from '@mailwright/core/plugin'
 import { CAPTURE_SERVERS, type CaptureServerName } from './capture-servers.js'
 
 /** `inbox: { type: 'container', server, image?, ports? }`: a Mailpit or MailDev container. */

@@ -1,4 +1,5 @@
-import { type CapturedEmail, emailEvidence, type MatcherCall, type TestEmailRecorder } from '@mailwright/core'
+import type { CapturedEmail } from '@mailwright/core'
+import { emailEvidence, type MatcherCall, type TestEmailRecorder } from '@mailwright/core/internal'
 import type { TestContext } from 'vitest'
 
 /**

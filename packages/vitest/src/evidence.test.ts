@@ -62,7 +62,7 @@ describe('evidence as Vitest annotations', () => {
       // The emails a failure names by id are evidence too: a timeout's near miss, a failed .not's email.
       const names = (name: string) =>
         (tests.get(name) as Reported).annotations
-          .map((a) => a.message.split(':')[0])
+          .map((a) => a.message.split(':')[0] ?? '')
           .filter((m) => m.endsWith('.eml'))
       expect(names('a timed-out wait carries the email that arrived instead')).toEqual([
         'email-1-your-receipt.eml',

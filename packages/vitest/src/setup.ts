@@ -1,5 +1,6 @@
 // `setupFiles: ['@mailwright/vitest/setup']`: registers Mailwright's matchers on Vitest's expect and types them.
-import { emailMatchers, withEvidence } from '@mailwright/core'
+import { emailMatchers } from '@mailwright/core'
+import { withEvidence } from '@mailwright/core/internal'
 import { expect } from 'vitest'
 import { recordEmail } from './evidence-collector.js'
 import './email-matcher-types.js'

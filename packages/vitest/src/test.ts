@@ -1,17 +1,19 @@
 import {
-  containerLogTail,
-  emailEvidence,
   type Inbox,
   type InboxProvider,
   type MailTransport,
-  observeInbox,
-  registerPlugin,
-  slug,
   startWorkerContext,
-  TestEmailRecorder,
-  testWaitDefaults,
   type WorkerContext,
 } from '@mailwright/core'
+import {
+  containerLogTail,
+  emailEvidence,
+  observeInbox,
+  slug,
+  TestEmailRecorder,
+  testWaitDefaults,
+} from '@mailwright/core/internal'
+import { registerPlugin } from '@mailwright/core/plugin'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import { test as base, inject, recordArtifact } from 'vitest'
 import { EvidenceCollector, startCollecting, stopCollecting } from './evidence-collector.js'

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { MailTransport, OutgoingEmail, SendResult } from '@mailwright/core'
-import { computeEmailAuth, EmailFeed, parseEmail, type SendingProfile } from '@mailwright/core'
+import {
+  type MailTransport,
+  type OutgoingEmail,
+  parseEmail,
+  type SendingProfile,
+  type SendResult,
+} from '@mailwright/core'
+import { computeEmailAuth, EmailFeed } from '@mailwright/core/plugin'
 import nodemailer from 'nodemailer'
 
 /** Every email the `memory` transport sent in this process, pushed to the waits of the `memory` inbox. */

@@ -1,4 +1,5 @@
-import { definePlugin, InvalidArgumentError, inboxAddress, inboxFromBackend } from '@mailwright/core'
+import { InvalidArgumentError } from '@mailwright/core'
+import { definePlugin, inboxAddress, inboxFromBackend } from '@mailwright/core/plugin'
 import { memoryFeed, memoryProfile, memoryTransport } from './memory-store.js'
 
 /** `inbox: { type: 'memory', domain? }`: inboxes on the emails this process sent with the memory transport. */

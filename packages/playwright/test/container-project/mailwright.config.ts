@@ -1,4 +1,5 @@
 import { defineConfig } from '@mailwright/core'
+import type {} from '@mailwright/testcontainers'
 
 export default defineConfig({
   environments: {

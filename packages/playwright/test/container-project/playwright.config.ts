@@ -1,8 +1,9 @@
+import type { MailwrightOptions, MailwrightWorkerOptions } from '@mailwright/playwright'
 import { defineConfig } from '@playwright/test'
 
 // A user's Playwright project whose environment runs MailDev in a container, run by src/container.test.ts.
 // Two projects on the same environment share the one container the global setup starts.
-export default defineConfig({
+export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   testDir: '.',
   workers: 2,
   fullyParallel: true,

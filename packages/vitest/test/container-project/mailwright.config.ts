@@ -1,5 +1,6 @@
 import { defineConfig } from '@mailwright/core'
 import { generateDkimKey } from '@mailwright/core/testing'
+import type {} from '@mailwright/testcontainers'
 
 // The app's DKIM key is made per run and handed to the test through the environment (see the test).
 const dkimRecord = process.env.DKIM_RECORD ?? generateDkimKey().record

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { defineConfig, env } from '@mailwright/core'
+import type {} from '@mailwright/office365'
 
 // The emulator's endpoints come from the test that started it; a real project names Microsoft's.
 const exo = {

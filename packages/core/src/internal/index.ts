@@ -1,0 +1,101 @@
+// For Mailwright's own packages only: what they share beyond the public entries. No stability promise;
+// a project imports '@mailwright/core', '@mailwright/core/plugin' or '@mailwright/core/testing'.
+
+export {
+  analyzeHeaders,
+  type HeaderAnalysis,
+  type ReceivedHop,
+  type SenderIdentity,
+} from '../auth/analyze-headers.js'
+export { bulkSenderChecks } from '../auth/bulk-sender-checks.js'
+export { type DnsFailure, type DnsRecordSet, resolverFor, systemResolver } from '../auth/dns-resolver.js'
+export { checkDnsRecords, parseZoneFile } from '../auth/load-dns-zone.js'
+export {
+  type AuthenticationResults,
+  type AuthResult,
+  parseAuthenticationResults,
+} from '../auth/parse-authentication-results.js'
+export { receivedEmailAuth } from '../auth/received-email-auth.js'
+export { type TrustedReceiver, verdictFromHeaders } from '../auth/verdict-from-headers.js'
+export type { CapturedEmailFields } from '../captured-email.js'
+export { environmentInboxProvider, startRunInbox } from '../config/environment-inbox-provider.js'
+export { DEFAULT_CONFIG } from '../config/load-config.js'
+export { loadOptionalPackage } from '../config/load-optional-package.js'
+export { guardRecipients, recipientAllowed } from '../config/recipient-guard.js'
+export { redact } from '../config/secret.js'
+export { sendingProfileOf } from '../config/sending-profile-of.js'
+export { containerLogTail } from '../container-log-tail.js'
+export { decodeWords } from '../decode-words.js'
+export { type EmailJson, emailFromJson, emailToJson } from '../email-json.js'
+export {
+  describeQuery,
+  explainMismatch,
+  failedCheck,
+  matchText,
+  type QueryCheck,
+  type QueryTarget,
+  queryChecks,
+  queryNeedsBody,
+  type SerializedEmailQuery,
+  type SerializedTextMatcher,
+  serializeQuery,
+  validateQuery,
+} from '../email-query.js'
+export { type EmailEvidence, emailEvidence, type MatcherCall, slug, withEvidence } from '../evidence.js'
+export {
+  type CodeOptions,
+  DEFAULT_CODE_KEYWORDS,
+  DEFAULT_CODE_PATTERN,
+  extractCodes,
+} from '../extract-codes.js'
+export { DEFAULT_NO_EMAIL_WINDOW, DEFAULT_WAIT_TIMEOUT } from '../inbox.js'
+export * from '../index.js'
+export { formatMatcherMessage, type MatcherMessage } from '../matchers/format-matcher-message.js'
+export type { MatcherState } from '../matchers/matcher-result.js'
+export { formatNearMisses, nearMiss } from '../near-miss.js'
+export { type InboxObserver, observeInbox, testWaitDefaults } from '../observe-inbox.js'
+export { headerOnlyEmail, summarizeEmail } from '../parse-email.js'
+export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from '../parse-headers.js'
+export * from '../plugin/index.js'
+export { buildEmailReport, reportedTest } from '../report/build-email-report.js'
+export { checkEmailReport } from '../report/check-email-report.js'
+export {
+  type EmailReport,
+  REPORT_VERSION,
+  type ReportedAssertion,
+  type ReportedEmail,
+  type ReportedTest,
+  type ReportedWait,
+  type TestEmailRecord,
+} from '../report/email-report.js'
+export {
+  DEFAULT_GATE_POLICY,
+  type EmailFilter,
+  evaluateGate,
+  formatViolations,
+  GateInputError,
+  type GatePolicy,
+  type GateRule,
+  type GateViolation,
+  loadEmailReport,
+  loadGatePolicy,
+  mergeEmailReports,
+  parseGatePolicy,
+} from '../report/gate.js'
+export { renderJunit } from '../report/render-junit.js'
+export { renderMarkdown } from '../report/render-markdown.js'
+export { reportEmail } from '../report/report-email.js'
+export { TestEmailRecorder } from '../report/test-email-recorder.js'
+export { type EmailReportFiles, writeEmailReport } from '../report/write-email-report.js'
+export { environmentTransport } from '../submission/environment-transport.js'
+export {
+  explainSmtpReply,
+  SMTP_REPLY_SOURCES,
+  type SmtpExplanation,
+} from '../submission/explain-smtp-reply.js'
+export { type GuardOptions, guardedTransport } from '../submission/guarded-transport.js'
+export { recipientsOf } from '../submission/mail-transport.js'
+export { sandboxTransport } from '../submission/sandbox-transport.js'
+export { SmtpReplyError, SmtpReplyReader } from '../submission/smtp-reply-reader.js'
+export { timeScale } from '../time-scale.js'
+export { generateCertificate, type TlsCertificate } from '../tls/generate-certificate.js'
