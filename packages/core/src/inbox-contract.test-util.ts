@@ -1,6 +1,7 @@
-// The Inbox contract as tests every inbox back end must pass: the embedded server, MailDev and Mailpit
-// adapters run this same suite (each from its own package's tests), so "the same Inbox" is checked, not
-// assumed. Errors are told apart by name: back ends throw core's classes from its build, not from src.
+// The Inbox contract as tests every inbox back end must pass: the embedded server, the HTTP client, the
+// Graph and IMAP inboxes (Office 365 emulator, Dovecot), the Mailpit and MailDev adapters and a plugin
+// package run this same suite (each from its own package's tests), so "the same Inbox" is checked, not
+// assumed. What a back end cannot do it declares (routesBy), and the suite checks what it does instead. Errors are told apart by name: back ends throw core's classes from its build, not from src.
 import nodemailer from 'nodemailer'
 import type { SendMailOptions, Transporter } from 'nodemailer/lib/mailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,9 +17,16 @@ import { zoneResolver } from './testing/index.js'
 /** What a back end under test provides: inboxes, judged with the given sending profile. */
 export interface ContractSubject {
   provider: InboxProvider
-  /** How mail reaches it, when not by SMTP to `provider.smtp` (a transport of its own). */
+  /** How mail reaches it, when not by SMTP to `provider.smtp` (a transport of its own, IMAP APPEND). */
   send?(message: SendMailOptions): Promise<void>
   stop(): Promise<void>
+  /**
+   * What the back end routes an email to an inbox by. `envelope` (the default): the SMTP envelope, so a Bcc
+   * recipient gets it. `headers`: a real mailbox read back (Graph, IMAP) keeps no envelope, only the
+   * recipients the headers name; the contract then checks its declared behaviour instead: mail for an
+   * address named in no header is not handed to that inbox, and a wait names it as mail for another address.
+   */
+  routesBy?: 'envelope' | 'headers'
 }
 
 /** The DKIM key and DNS the contract's signed emails use; subjects pass `CONTRACT_PROFILE` on. */
@@ -123,15 +131,25 @@ export function inboxContract(
       await Promise.all([alice.dispose(), bob.dispose()])
     })
 
-    it('delivers to an envelope recipient named in no header (Bcc)', async () => {
+    it('delivers to an envelope recipient named in no header (Bcc), or says it routes by headers', async () => {
       const inbox = await subject.provider.createInbox('bcc')
       await send({
         to: 'someone-else@example.org',
         bcc: inbox.address,
         subject: 'Blind copy',
       })
-      const email = await inbox.waitForEmail({ subject: 'Blind copy' }, { timeout: 10_000 })
-      expect(email.envelope.rcptTo).toContain(inbox.address)
+      if ((subject.routesBy ?? 'envelope') === 'envelope') {
+        const email = await inbox.waitForEmail({ subject: 'Blind copy' }, { timeout: 10_000 })
+        expect(email.envelope.rcptTo).toContain(inbox.address)
+      } else {
+        // Declared: the mailbox has it, but no header names this inbox, so it is another address's mail.
+        const error = await inbox.waitForEmail({ subject: 'Blind copy' }, { timeout: 3_000 }).catch((e) => e)
+        expect(error).toHaveProperty('name', 'EmailTimeoutError')
+        expect(
+          (error as EmailTimeoutError).nearMisses.filter((m) => m.subject === 'Blind copy').map((m) => m.kind),
+        ).toEqual(['other-address'])
+        expect(await inbox.emails()).toEqual([])
+      }
       await inbox.dispose()
     })
 

@@ -1,84 +1,12 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { defineConfig, env, freePort, resolveEnvironment, Secret } from '@mailwright/core'
+import type { ChildProcess } from 'node:child_process'
+import { defineConfig, env, resolveEnvironment, Secret } from '@mailwright/core'
 import { environmentInboxProvider } from '@mailwright/core/internal'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canRun, describeWith } from '../../core/src/requirement.test-util.js'
+import { describeWith } from '../../core/src/requirement.test-util.js'
+import { dovecot, PASSWORD, startDovecot, stopDovecot } from './dovecot.test-util.js'
 import { connectImapInbox, type ImapInboxProvider } from './imap-inbox.js'
 import { scriptedLineServer } from './scripted-line-server.test-util.js'
-
-// A real IMAP server from Debian's packages (dovecot-imapd) on loopback, started for this file.
-// CI installs it; a laptop without it skips.
-const dovecot = {
-  available: canRun('dovecot'),
-  missing: 'Dovecot is not installed',
-  install: 'apt-get install dovecot-imapd',
-}
-const PASSWORD = 'imap-pass-7d3e'
-
-async function startDovecot(): Promise<{ port: number; process: ChildProcess }> {
-  const dir = mkdtempSync(join(tmpdir(), 'mailwright-dovecot-'))
-  // Its auth process runs as the dovecot user and must read the password file in here.
-  chmodSync(dir, 0o755)
-  const port = await freePort()
-  for (const sub of ['run', 'mail']) mkdirSync(join(dir, sub))
-  const id = (name: string, flag: string) => Number(execFileSync('id', [flag, name]).toString())
-  // Dovecot runs its login process unprivileged and refuses root for mail: give each its directory.
-  chownSync(join(dir, 'run'), id('dovecot', '-u'), id('dovecot', '-g'))
-  chownSync(join(dir, 'mail'), id('nobody', '-u'), id('nobody', '-g'))
-  writeFileSync(join(dir, 'passwd'), `qa@contoso.test:{PLAIN}${PASSWORD}\n`)
-  writeFileSync(
-    join(dir, 'dovecot.conf'),
-    `protocols = imap
-listen = 127.0.0.1
-base_dir = ${dir}/run
-state_dir = ${dir}/run
-log_path = ${dir}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:${dir}/mail/%u
-default_internal_user = dovecot
-default_login_user = dovenull
-service anvil {
-  chroot =
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    address = 127.0.0.1
-    port = ${port}
-  }
-}
-passdb {
-  driver = passwd-file
-  args = ${dir}/passwd
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=${id('nobody', '-g')} home=${dir}/mail/%u
-}
-`,
-  )
-  const process = spawn('dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
-    const ready = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1')
-      socket.once('data', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (ready) return { port, process }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error('dovecot did not start')
-}
 
 describeWith(dovecot)('IMAP inbox against Dovecot', () => {
   let dovecot: { port: number; process: ChildProcess }
@@ -106,12 +34,7 @@ describeWith(dovecot)('IMAP inbox against Dovecot', () => {
   afterAll(async () => {
     await deliverer?.logout().catch(() => {})
     await provider?.close()
-    if (dovecot) {
-      const exited = new Promise((resolve) => dovecot.process.once('exit', resolve))
-      dovecot.process.kill('SIGTERM')
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))])
-      dovecot.process.kill('SIGKILL')
-    }
+    await stopDovecot(dovecot)
   })
 
   const deliver = (to: string, subject: string) =>

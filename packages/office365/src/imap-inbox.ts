@@ -126,12 +126,22 @@ class ImapBackend {
       const rcptTo = ['to', 'cc', 'delivered-to'].flatMap((h) =>
         addressesOf(headers, h).map((a) => a.address.toLowerCase()),
       )
-      const envelope = { mailFrom: '', rcptTo }
+      // The delivery agent records MAIL FROM as Return-Path (RFC 5321 4.4): SPF needs it.
+      const mailFrom = addressesOf(headers, 'return-path')[0]?.address ?? ''
+      const envelope = { mailFrom, rcptTo }
       const auth = await receivedEmailAuth(raw, envelope, {
         trusted: this.#options.trusted ?? {},
         profile: this.#options.profile,
       })
-      const internalDate = message.internalDate instanceof Date ? message.internalDate : new Date()
+      // INTERNALDATE has whole seconds (RFC 3501 2.3.3): an email delivered in the second a test made its
+      // inbox would seem to predate the inbox and drop out of its near misses. The end of that second, or
+      // now if sooner, is when it may have arrived.
+      const internalDate = new Date(
+        Math.min(
+          Date.now(),
+          (message.internalDate instanceof Date ? message.internalDate.getTime() : Date.now()) + 999,
+        ),
+      )
       this.feed.add(
         await parseEmail(raw, { id: `imap-${message.uid}`, envelope, receivedAt: internalDate, auth }),
       )
