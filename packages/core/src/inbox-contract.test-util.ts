@@ -146,7 +146,9 @@ export function inboxContract(
         const error = await inbox.waitForEmail({ subject: 'Blind copy' }, { timeout: 3_000 }).catch((e) => e)
         expect(error).toHaveProperty('name', 'EmailTimeoutError')
         expect(
-          (error as EmailTimeoutError).nearMisses.filter((m) => m.subject === 'Blind copy').map((m) => m.kind),
+          (error as EmailTimeoutError).nearMisses
+            .filter((m) => m.subject === 'Blind copy')
+            .map((m) => m.kind),
         ).toEqual(['other-address'])
         expect(await inbox.emails()).toEqual([])
       }
