@@ -1,14 +1,18 @@
 // The dependency directions of the packages, checked by `pnpm lint` so a wrong import fails CI instead of
 // being caught (or not) in review. The picture:
 //
-//   core  ◀──  inbox-server, office365, testcontainers, office365-emulator  (back ends: core only)
-//   core, inbox-server, mailwright  ◀──  playwright, vitest  (runner adapters: thin, no optional back end;
+//   core  ◀──  inbox-server, office365, testcontainers, office365-emulator, report  (core only)
+//   core, inbox-server, report, mailwright  ◀──  playwright, vitest  (runner adapters: thin, no optional back end;
 //                                         the CLI only for their `mailwright` bin)
-//   core, inbox-server  ◀──  mailwright (CLI: optional packages only through loadOptionalPackage, at run time)
+//   core, inbox-server, report  ◀──  mailwright (CLI: optional packages only through loadOptionalPackage, at run time)
 //
 // Tests may use what their package's devDependencies give them, and the test utilities of core.
 const SOURCE = '^packages/[^/]+/src/(?!.*\\.test(-util)?\\.ts$)'
-const OPTIONAL_BACK_ENDS = '^packages/(office365|office365-emulator|testcontainers)/'
+// Each pattern names a package by its folder (an import resolved to its build) and by its name (an import
+// that does not resolve, say before a build; `pnpm lint:deps` builds first, so type-only imports are told apart).
+const OPTIONAL_BACK_ENDS =
+  '^packages/(office365|office365-emulator|testcontainers)/|^@mailwright/(office365|office365-emulator|testcontainers)(/|$)'
+const OTHER_THAN_CORE = '^packages/(?!core/)[^/]+/|^@mailwright/(?!core(/|$))|^mailwright(/|$)'
 // The heavy dependencies a sandbox-only install must never load (the adoption rule on footprint).
 const HEAVY = '(^|node_modules/)(testcontainers|@azure/msal-node|imapflow|dockerode)(/|$)'
 
@@ -21,16 +25,17 @@ module.exports = {
         'Core holds the contract (Inbox, the InboxTypes registry, matchers, errors); back ends and runners plug into it, never the other way round.',
       severity: 'error',
       from: { path: '^packages/core/src/' },
-      to: { path: '^packages/(?!core/)[^/]+/' },
+      to: { path: OTHER_THAN_CORE },
     },
     {
       name: 'back-ends-depend-only-on-core',
-      comment: 'A back end (inbox server, Office 365, containers, the emulator) builds on core alone.',
+      comment:
+        'A back end (inbox server, Office 365, containers, the emulator) and the report build on core alone.',
       severity: 'error',
       from: {
-        path: `^packages/(inbox-server|office365|office365-emulator|testcontainers)/src/(?!.*\\.test(-util)?\\.ts$)`,
+        path: `^packages/(inbox-server|office365|office365-emulator|testcontainers|report)/src/(?!.*\\.test(-util)?\\.ts$)`,
       },
-      to: { path: '^packages/(?!core/)[^/]+/', pathNot: '^packages/$1/' },
+      to: { path: OTHER_THAN_CORE, pathNot: ['^packages/$1/', '^@mailwright/$1(/|$)'] },
     },
     {
       name: 'runners-stay-thin',
@@ -67,6 +72,7 @@ module.exports = {
         path: '.',
         pathNot: [
           '^packages/core/',
+          '^@mailwright/core(/|$)',
           '^packages/[^/]+/src/(capture-servers|start-inbox-server)\\.ts$',
           '^node:',
         ],

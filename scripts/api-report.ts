@@ -20,6 +20,7 @@ export const PUBLIC_ENTRIES: ReadonlyArray<{ pkg: string; entry: string; report:
   { pkg: 'office365', entry: 'index', report: 'office365' },
   { pkg: 'office365-emulator', entry: 'index', report: 'office365-emulator' },
   { pkg: 'testcontainers', entry: 'index', report: 'testcontainers' },
+  { pkg: 'report', entry: 'index', report: 'report' },
   { pkg: 'playwright', entry: 'index', report: 'playwright' },
   { pkg: 'playwright', entry: 'config', report: 'playwright-config' },
   { pkg: 'vitest', entry: 'index', report: 'vitest' },

@@ -25,6 +25,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url))
 const PACKAGES = [
   'core',
   'inbox-server',
+  'report',
   'cli',
   'playwright',
   'vitest',

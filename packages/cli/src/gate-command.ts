@@ -9,7 +9,7 @@ import {
   mergeEmailReports,
   renderJunit,
   renderMarkdown,
-} from '@mailwright/core/internal'
+} from '@mailwright/report'
 import { UsageError } from './usage-error.js'
 
 export const GATE_HELP = `Usage: mailwright gate <mailwright-report.json …> [options]
@@ -95,7 +95,7 @@ export async function gateCommand(
     }
     return violations.length ? 1 : 0
   } catch (error) {
-    if (error instanceof GateInputError) throw new UsageError(`mailwright gate: ${error.message}`)
+    if (error instanceof GateInputError) throw new UsageError(`mailwright gate: ${error.detail}`)
     throw error
   }
 }

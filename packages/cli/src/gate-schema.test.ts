@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { parseGatePolicy } from '@mailwright/core/internal'
+import { gateSchema, parseGatePolicy } from '@mailwright/report'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
 
@@ -64,6 +64,10 @@ const bad = [
 ]
 
 describe('mailwright.gate.schema.json', () => {
+  it('is the schema the gate rules define (node scripts/gate-schema.ts writes it)', () => {
+    expect(schema).toEqual(gateSchema())
+  })
+
   it.each(good.map((p) => [JSON.stringify(p), p]))('accepts %s, as the gate does', (_text, policy) => {
     expect(validate(policy), JSON.stringify(validate.errors)).toBe(true)
     expect(() => parseGatePolicy(policy, 'p.json')).not.toThrow()
@@ -71,6 +75,6 @@ describe('mailwright.gate.schema.json', () => {
 
   it.each(bad.map((p) => [JSON.stringify(p), p]))('refuses %s, as the gate does', (_text, policy) => {
     expect(validate(policy)).toBe(false)
-    expect(() => parseGatePolicy(policy, 'p.json')).toThrow(/^p\.json: /)
+    expect(() => parseGatePolicy(policy, 'p.json')).toThrow(/^\[Mailwright\] p\.json: /)
   })
 })

@@ -70,12 +70,13 @@ export async function runCli(argv: string[]): Promise<number> {
       `mailwright: unknown command ${JSON.stringify(command)}. Commands: init, serve, headers, smtp-test, office365-emulator, gate. Run \`mailwright --help\`.`,
     )
   } catch (error) {
+    // On the command line the command names whose error it is; the help or the docs say more.
     if (error instanceof UsageError) {
-      console.error(error.message)
+      console.error(error.detail)
       return 2
     }
     if (error instanceof MailwrightError) {
-      console.error(`mailwright ${command}: ${error.message}`)
+      console.error(`mailwright ${command}: ${error.detail}\nRead more: ${error.docs}`)
       return 1
     }
     throw error

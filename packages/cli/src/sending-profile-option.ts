@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { loadDnsZone, type SendingProfile, zoneResolver } from '@mailwright/core'
+import { errorDetail } from '@mailwright/core/internal'
 import { UsageError } from './usage-error.js'
 
 /**
@@ -32,7 +33,7 @@ export function sendingProfileOption(
     try {
       resolver = zoneResolver(loadDnsZone(dns))
     } catch (error) {
-      throw new UsageError(`${command}: --dns ${(error as Error).message}`)
+      throw new UsageError(`${command}: --dns ${errorDetail(error)}`)
     }
   }
   return { ip, helo: values['sender-helo'], dns: resolver }

@@ -98,7 +98,7 @@ describe('connectInbox over HTTP', () => {
     await new Promise((resolve) => probe.close(resolve))
     const error = await connectInbox(`http://127.0.0.1:${port}`).catch((e) => e)
     expect(error).toBeInstanceOf(InboxServerError)
-    expect(error.message).toBe(
+    expect(error.detail).toBe(
       `Could not reach the inbox server at http://127.0.0.1:${port}: ECONNREFUSED. Is it running? Start it with \`mailwright serve\` or startInboxServer(), and check the URL.`,
     )
   })

@@ -7,7 +7,7 @@ import {
   MailwrightError,
   PatternTimeoutError,
 } from '@mailwright/core'
-import { emailToJson, validateQuery } from '@mailwright/core/internal'
+import { emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
 import type { EmailStore, StoredEmail } from './email-store.js'
 
 /** What the HTTP API needs from the running server. */
@@ -480,7 +480,7 @@ function validateQueryParam(value: unknown, name: string): EmailQuery {
     return validateQuery(value, name)
   } catch (error) {
     if (error instanceof InvalidArgumentError)
-      throw new HttpError(400, 'INVALID_PARAMETER', error.message, error.parameter)
+      throw new HttpError(400, 'INVALID_PARAMETER', error.detail, error.parameter)
     throw error
   }
 }
@@ -519,7 +519,7 @@ function knownFields(body: Record<string, unknown>, known: string[]): void {
 
 function badParameter(parameter: string, value: unknown, expected: string): HttpError {
   const error = new InvalidArgumentError(parameter, value, expected)
-  return new HttpError(400, 'INVALID_PARAMETER', error.message, parameter)
+  return new HttpError(400, 'INVALID_PARAMETER', error.detail, parameter)
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -560,13 +560,13 @@ function sendError(res: ServerResponse, error: unknown): void {
   }
   if (error instanceof InboxStoppedError) {
     res.setHeader('connection', 'close')
-    sendJson(res, 503, { error: { code: error.code, message: error.message } })
+    sendJson(res, 503, { error: { code: error.code, message: error.detail } })
     return
   }
   if (error instanceof PatternTimeoutError) {
-    sendJson(res, 422, { error: { code: error.code, message: error.message, pattern: error.pattern } })
+    sendJson(res, 422, { error: { code: error.code, message: error.detail, pattern: error.pattern } })
     return
   }
-  const message = error instanceof MailwrightError || error instanceof Error ? error.message : String(error)
+  const message = errorDetail(error)
   sendJson(res, 500, { error: { code: 'INTERNAL', message } })
 }

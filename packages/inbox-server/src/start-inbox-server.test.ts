@@ -211,7 +211,7 @@ describe('startInboxServer', () => {
     const error = (await inbox.waitForEmails(3, {}, { timeout: 150 }).catch((e) => e)) as EmailTimeoutError
     expect(error).toBeInstanceOf(EmailTimeoutError)
     expect([error.expected, error.received]).toEqual([3, 1])
-    expect(error.message).toMatch(/^Only 1 of 3 emails matching \{\}/)
+    expect(error.detail).toMatch(/^Only 1 of 3 emails matching \{\}/)
   })
 
   it('expectNoEmail holds for the whole window and fails as soon as a matching email arrives', async () => {

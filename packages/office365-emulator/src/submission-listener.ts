@@ -1,7 +1,24 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import { smtpAuthDisabledFor, type TenantModel, tenantMailboxFor } from './tenant-model.js'
+import {
+  authCommandRefusal,
+  basicAuthRefusal,
+  concurrentSessionsRefusal,
+  type Endpoint,
+  ehloLines,
+  mailCommandRefusal,
+  matchingConnector,
+  mxRecipientRefusal,
+  mxVerdict,
+  parseMailFrom,
+  parseXoauth2,
+  rcptCommand,
+  sendAsAtMailRefusal,
+  submissionVerdict,
+  xoauth2Refusal,
+} from './submission-policy.js'
+import type { TenantModel } from './tenant-model.js'
 import type { TokenIssuer } from './token-issuer.js'
 
 /** A message the emulated Office 365 accepted for delivery. */
@@ -29,13 +46,11 @@ export interface SubmissionListenerOptions {
   mode?: 'submission' | 'mx'
 }
 
-const EXO_AUDIENCE = 'https://outlook.office365.com'
-
 /**
- * Exchange Online's client-submission endpoint (smtp.office365.com:587) as documented and as published
- * transcripts show it: the banner and EHLO list; no AUTH before STARTTLS, `AUTH LOGIN XOAUTH2` after it;
- * PLAIN refused; XOAUTH2 decoded exactly, initial response or two-step; `530 5.7.57` for MAIL without AUTH
- * carrying the earlier 535; Send As, throttling, quotas and limits from the tenant model.
+ * Exchange Online's client-submission endpoint (smtp.office365.com:587), or the tenant's MX endpoint, on the
+ * wire: the banner, line framing, pipelining, STARTTLS, the two-step AUTH exchanges and DATA. What it answers
+ * — the EHLO list, every refusal, Send As, throttling, quotas, connectors — is decided by the pure functions
+ * of submission-policy.ts.
  */
 export function createSubmissionListener(options: SubmissionListenerOptions): Server {
   const sessions = new Map<string, number>()
@@ -68,13 +83,17 @@ class Session {
   #connector: string | undefined
   readonly #options: SubmissionListenerOptions
   readonly #shared: Shared
-  readonly #mx: boolean
+  readonly #endpoint: Endpoint
 
   constructor(socket: Socket, options: SubmissionListenerOptions, shared: Shared) {
     this.#socket = socket
     this.#options = options
     this.#shared = shared
-    this.#mx = options.mode === 'mx'
+    this.#endpoint = options.mode ?? 'submission'
+  }
+
+  get #remote(): string {
+    return this.#socket.remoteAddress ?? '127.0.0.1'
   }
 
   start(): void {
@@ -136,9 +155,7 @@ class Session {
         return this.#ehlo()
       case 'HELO':
         this.#greeted = true
-        return this.#reply(
-          `250 ${this.#options.hostname} Hello [${this.#socket.remoteAddress ?? '127.0.0.1'}]`,
-        )
+        return this.#reply(`250 ${this.#options.hostname} Hello [${this.#remote}]`)
       case 'STARTTLS':
         return this.#starttls()
       case 'AUTH':
@@ -166,20 +183,13 @@ class Session {
 
   #ehlo() {
     this.#greeted = true
-    const host = this.#options.hostname
-    const lines = [
-      `${host} Hello [${this.#socket.remoteAddress ?? '127.0.0.1'}]`,
-      `SIZE ${this.#options.tenant.maxSize}`,
-      'PIPELINING',
-      'DSN',
-      'ENHANCEDSTATUSCODES',
-      // The MX endpoint never offers AUTH (as published EHLO transcripts of *.mail.protection.outlook.com show).
-      ...(this.#tls ? (this.#mx ? [] : ['AUTH LOGIN XOAUTH2']) : ['STARTTLS']),
-      '8BITMIME',
-      'BINARYMIME',
-      'CHUNKING',
-      'SMTPUTF8',
-    ]
+    const lines = ehloLines({
+      hostname: this.#options.hostname,
+      remote: this.#remote,
+      maxSize: this.#options.tenant.maxSize,
+      tls: this.#tls,
+      endpoint: this.#endpoint,
+    })
     this.#reply(lines.map((l, i) => `250${i === lines.length - 1 ? ' ' : '-'}${l}`).join('\r\n'))
   }
 
@@ -196,7 +206,7 @@ class Session {
       minVersion: 'TLSv1.2',
       // Certificate connectors identify the sender by the certificate it presents; a bad one is not a
       // handshake failure but a relay that is not attributed (5.7.64).
-      ...(this.#mx
+      ...(this.#endpoint === 'mx'
         ? {
             requestCert: true,
             rejectUnauthorized: false,
@@ -213,11 +223,15 @@ class Session {
 
   #auth(argument: string) {
     const [mechanism = '', initial] = argument.split(' ')
-    if (!this.#greeted) return this.#reply('503 5.5.2 Send hello first')
-    if (this.#user) return this.#reply('503 5.5.2 Auth command already specified')
-    if (this.#mx || !this.#tls || !['LOGIN', 'XOAUTH2'].includes(mechanism.toUpperCase())) {
-      return this.#reply(`504 5.7.4 Unrecognized authentication type [${this.#options.hostname}]`)
-    }
+    const refusal = authCommandRefusal({
+      greeted: this.#greeted,
+      authenticated: this.#user !== undefined,
+      endpoint: this.#endpoint,
+      tls: this.#tls,
+      mechanism,
+      hostname: this.#options.hostname,
+    })
+    if (refusal) return this.#reply(refusal)
     if (mechanism.toUpperCase() === 'XOAUTH2') {
       if (initial) return this.#xoauth2(initial)
       this.#reply('334 ')
@@ -227,83 +241,39 @@ class Session {
     this.#reply('334 VXNlcm5hbWU6')
     this.#pending = (userLine) => {
       this.#reply('334 UGFzc3dvcmQ6')
-      this.#pending = (passLine) =>
-        this.#basic(Buffer.from(userLine, 'base64').toString(), Buffer.from(passLine, 'base64').toString())
+      this.#pending = (passLine) => {
+        const user = Buffer.from(userLine, 'base64').toString().toLowerCase()
+        const password = Buffer.from(passLine, 'base64').toString()
+        this.#authenticated(
+          user,
+          basicAuthRefusal(this.#options.tenant, user, password, this.#options.hostname),
+        )
+      }
     }
   }
 
   #xoauth2(encoded: string) {
     if (encoded === '*') return this.#reply('501 5.5.4 Authentication cancelled')
-    const decoded = Buffer.from(encoded, 'base64').toString()
-    // The exact XOAUTH2 form: user=<name> ^A auth=Bearer <token> ^A ^A (MS-OAUTH).
-    const fields = decoded.split('\u0001')
-    const user = fields[0]?.startsWith('user=') ? fields[0].slice(5).toLowerCase() : ''
-    const bearer = fields[1]?.startsWith('auth=Bearer ') ? fields[1].slice(12) : ''
-    if (fields.length !== 4 || fields[2] !== '' || fields[3] !== '' || !user || !bearer)
-      return this.#reply('501 5.5.4 Invalid arguments')
-    const tenant = this.#options.tenant
-    const mailbox = tenant.mailboxes[user]
-    const disabled = smtpAuthDisabledFor(tenant, mailbox)
-    if (disabled) return this.#failAuth(this.#disabledReply(disabled))
-    const claims = this.#options.tokens.verify(bearer)
-    const app = claims ? tenant.apps[claims.appid] : undefined
-    const ok =
-      claims !== undefined &&
-      claims.aud === EXO_AUDIENCE &&
-      claims.tid === tenant.tenantId &&
-      claims.roles.includes('SMTP.SendAsApp') &&
-      app?.servicePrincipal === true &&
-      mailbox !== undefined &&
-      (mailbox.fullAccessApps ?? []).includes(claims.appid)
-    if (!ok) return this.#failAuth(`535 5.7.3 Authentication unsuccessful [${this.#options.hostname}]`)
-    this.#succeed(user)
+    const parsed = parseXoauth2(encoded)
+    if (!parsed) return this.#reply('501 5.5.4 Invalid arguments')
+    const claims = this.#options.tokens.verify(parsed.bearer)
+    this.#authenticated(
+      parsed.user,
+      xoauth2Refusal(this.#options.tenant, parsed.user, claims, this.#options.hostname),
+    )
   }
 
-  #basic(userName: string, password: string) {
-    const user = userName.toLowerCase()
-    const tenant = this.#options.tenant
-    const mailbox = tenant.mailboxes[user]
-    const disabled = smtpAuthDisabledFor(tenant, mailbox)
-    if (disabled) return this.#failAuth(this.#disabledReply(disabled))
-    const host = this.#options.hostname
-    switch (tenant.basicAuth) {
-      case 'retired':
-        return this.#failAuth('550 5.7.30 Basic authentication is not supported for Client Submission.')
-      case 'disabled':
-        return this.#failAuth(
-          `535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [${host}]`,
-        )
-      case 'security-defaults':
-        return this.#failAuth(
-          "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator.",
-        )
-      case 'conditional-access':
-        return this.#failAuth(
-          '535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.',
-        )
+  #authenticated(user: string, refusal: string | undefined): void {
+    if (refusal) {
+      // Remembered: a later MAIL without AUTH quotes it in its 530.
+      this.#lastAuthError = refusal
+      this.#reply(refusal)
+      return
     }
-    if (!mailbox?.password || mailbox.password !== password) {
-      return this.#failAuth(
-        `535 5.7.139 Authentication unsuccessful, the user credentials were incorrect. [${host}]`,
-      )
-    }
-    this.#succeed(user)
-  }
-
-  #disabledReply(level: 'tenant' | 'mailbox'): string {
-    const what = level === 'tenant' ? 'the Tenant' : 'the Mailbox'
-    return `535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for ${what}. Visit https://aka.ms/smtp_auth_disabled for more information. [${this.#options.hostname}]`
-  }
-
-  #failAuth(reply: string): void {
-    this.#lastAuthError = reply
-    this.#reply(reply)
-  }
-
-  #succeed(user: string): void {
     const open = (this.#shared.sessions.get(user) ?? 0) + 1
-    if (open > this.#options.tenant.maxConnections) {
-      this.#reply('432 4.3.2 Concurrent connections limit exceeded.')
+    const tooMany = concurrentSessionsRefusal(open, this.#options.tenant)
+    if (tooMany) {
+      this.#reply(tooMany)
       this.#socket.end()
       return
     }
@@ -313,59 +283,41 @@ class Session {
   }
 
   #mail(argument: string) {
-    if (!this.#greeted) return this.#reply('503 5.5.2 Send hello first')
-    if (!this.#mx && !this.#user) {
-      const earlier = this.#lastAuthError ? ` Error: ${this.#lastAuthError}` : ''
-      return this.#reply(
-        `530 5.7.57 Client not authenticated to send mail. [${this.#options.hostname}]${earlier}`,
+    const refusal = mailCommandRefusal({
+      greeted: this.#greeted,
+      endpoint: this.#endpoint,
+      authenticated: this.#user !== undefined,
+      lastAuthError: this.#lastAuthError,
+      hostname: this.#options.hostname,
+    })
+    if (refusal) return this.#reply(refusal)
+    const parsed = parseMailFrom(argument, {
+      maxSize: this.#options.tenant.maxSize,
+      alreadyGiven: this.#mailFrom !== undefined,
+    })
+    if ('reply' in parsed) return this.#reply(parsed.reply)
+    if (this.#endpoint === 'mx') {
+      this.#connector = matchingConnector(
+        this.#options.tenant,
+        this.#remote.replace(/^::ffff:/, ''),
+        this.#certificateNames(),
       )
+    } else {
+      const sendAs = sendAsAtMailRefusal(this.#options.tenant, this.#user as string, parsed.address)
+      if (sendAs) return this.#reply(sendAs)
     }
-    const from = this.#parseMailFrom(argument)
-    if (from === undefined) return
-    if (this.#mx) this.#connector = this.#matchingConnector()
-    else if (this.#options.tenant.sendAsCheck === 'mail-from' && !this.#maySendAs(from)) {
-      return this.#reply('550 5.7.60 SMTP; Client does not have permissions to send as this sender')
-    }
-    this.#mailFrom = from
+    this.#mailFrom = parsed.address
     this.#reply('250 2.1.0 Sender OK')
   }
 
-  /** The MAIL FROM address, lower-cased; or undefined after replying with the refusal. */
-  #parseMailFrom(argument: string): string | undefined {
-    if (this.#mailFrom !== undefined) return void this.#reply('503 5.5.2 Sender already specified')
-    const match = /^FROM:\s*<([^>]*)>(.*)$/i.exec(argument)
-    if (!match) return void this.#reply('501 5.5.4 Invalid arguments')
-    const size = /\bSIZE=(\d+)/i.exec(match[2] as string)?.[1]
-    if (size && Number(size) > this.#options.tenant.maxSize)
-      return void this.#reply('552 5.3.4 Message size exceeds fixed maximum message size')
-    return (match[1] as string).toLowerCase()
-  }
-
-  #maySendAs(address: string): boolean {
-    const user = this.#user as string
-    return (
-      address === user ||
-      (this.#options.tenant.mailboxes[user]?.sendAs ?? []).map((a) => a.toLowerCase()).includes(address)
-    )
-  }
-
-  /** The inbound connector this session matches: by sending IP, or by a verified certificate's name. */
-  #matchingConnector(): string | undefined {
-    const ip = (this.#socket.remoteAddress ?? '').replace(/^::ffff:/, '')
+  /** The names on the client's certificate, when a CA the tenant trusts issued it. */
+  #certificateNames(): string[] {
     const certificate = this.#trustedPeerCertificate()
-    const names = certificate
-      ? [
-          certificate.subject?.CN,
-          ...(certificate.subjectaltname ?? '').split(/,\s*/).map((n) => n.replace(/^DNS:/, '')),
-        ].filter((n): n is string => typeof n === 'string' && n.length > 0)
-      : []
-    for (const connector of this.#options.tenant.connectors) {
-      if (connector.senderIps?.includes(ip)) return connector.name
-      const domain = connector.certificateDomain?.toLowerCase()
-      if (domain && names.some((n) => n.toLowerCase() === domain || n.toLowerCase() === `*.${domain}`))
-        return connector.name
-    }
-    return undefined
+    if (!certificate) return []
+    return [
+      certificate.subject?.CN,
+      ...(certificate.subjectaltname ?? '').split(/,\s*/).map((n) => n.replace(/^DNS:/, '')),
+    ].filter((n): n is string => typeof n === 'string' && n.length > 0)
   }
 
   /**
@@ -385,35 +337,23 @@ class Session {
     return trusted ? this.#socket.getPeerCertificate() : undefined
   }
 
-  /** MX-endpoint recipient rules: relay needs a connector; Direct send reaches only the tenant's mailboxes. */
-  #mxRcpt(address: string): string | undefined {
-    const tenant = this.#options.tenant
-    const host = this.#options.hostname
-    const domain = address.split('@')[1]?.toLowerCase()
-    const fromDomain = this.#mailFrom?.split('@')[1]?.toLowerCase()
-    if (domain !== tenant.domain.toLowerCase()) {
-      return this.#connector ? undefined : `550 5.7.64 TenantAttribution; Relay Access Denied [${host}]`
-    }
-    if (!this.#connector && tenant.rejectDirectSend && fromDomain === tenant.domain.toLowerCase()) {
-      return '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources'
-    }
-    if (!tenantMailboxFor(tenant, address)) {
-      return `550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [${host}]`
-    }
-    return undefined
-  }
-
   #rcpt(argument: string) {
-    if (this.#mailFrom === undefined) return this.#reply('503 5.5.2 Need mail command')
-    const match = /^TO:\s*<([^>]+)>/i.exec(argument)
-    if (!match) return this.#reply('501 5.5.4 Invalid arguments')
-    if (this.#rcptTo.length >= this.#options.tenant.maxRecipients)
-      return this.#reply('452 4.5.3 Too many recipients')
-    if (this.#mx) {
-      const refusal = this.#mxRcpt(match[1] as string)
+    const parsed = rcptCommand(argument, {
+      mailGiven: this.#mailFrom !== undefined,
+      recipients: this.#rcptTo.length,
+      maxRecipients: this.#options.tenant.maxRecipients,
+    })
+    if ('reply' in parsed) return this.#reply(parsed.reply)
+    if (this.#endpoint === 'mx') {
+      const refusal = mxRecipientRefusal(this.#options.tenant, {
+        address: parsed.address,
+        mailFrom: this.#mailFrom,
+        connector: this.#connector,
+        hostname: this.#options.hostname,
+      })
       if (refusal) return this.#reply(refusal)
     }
-    this.#rcptTo.push(match[1] as string)
+    this.#rcptTo.push(parsed.address)
     this.#reply('250 2.1.5 Recipient OK')
   }
 
@@ -424,85 +364,52 @@ class Session {
   }
 
   async #endOfData(raw: Buffer) {
-    if (this.#mx) return this.#mxEndOfData(raw)
-    const tenant = this.#options.tenant
-    const user = this.#user as string
-    const from = this.#mailFrom as string
+    const mailFrom = this.#mailFrom as string
     const rcptTo = this.#rcptTo
     this.#mailFrom = undefined
     this.#rcptTo = []
-    if (raw.length > tenant.maxSize)
-      return this.#reply('552 5.3.4 Message size exceeds fixed maximum message size')
-    const headerFrom = /^From:.*?<?([^<>\s]+@[^<>\s]+)>?\s*$/im
-      .exec(raw.toString('latin1').split(/\r\n\r\n/)[0] ?? '')?.[1]
-      ?.toLowerCase()
-    if (
-      tenant.sendAsCheck === 'after-data' &&
-      (!this.#maySendAs(from) || (headerFrom && !this.#maySendAs(headerFrom)))
-    ) {
-      const as = headerFrom && !this.#maySendAs(headerFrom) ? headerFrom : from
-      return this.#reply(
-        `554 5.2.252 SendAsDenied; ${user} not allowed to send as ${as}; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message.`,
-      )
-    }
+    const tenant = this.#options.tenant
     const now = Date.now()
+    const id = `${randomUUID().toUpperCase()}@${this.#options.hostname}`
+    if (this.#endpoint === 'mx') {
+      const ip = this.#remote.replace(/^::ffff:/, '')
+      const minute = (this.#shared.sent.get(`mx:${ip}`) ?? []).filter((t) => now - t < 60_000)
+      const refusal = mxVerdict(tenant, { raw, minute, ip })
+      if (refusal) return this.#reply(refusal)
+      minute.push(now)
+      this.#shared.sent.set(`mx:${ip}`, minute)
+      const connector = this.#connector
+      await this.#options.onMessage({
+        id,
+        via: connector ? 'connector' : 'direct-send',
+        ...(connector ? { connector } : {}),
+        mailFrom,
+        rcptTo,
+        raw,
+      })
+      // No MX transcript of the final reply is sourced; the submission endpoint's documented form is used.
+      return this.#reply(`250 2.0.0 OK <${id}> [Hostname=${this.#options.hostname}]`)
+    }
+    const user = this.#user as string
     const window = (this.#shared.recipients.get(user) ?? []).filter((r) => now - r.at < 24 * 3600 * 1000)
-    if (window.reduce((sum, r) => sum + r.count, 0) + rcptTo.length > tenant.recipientQuota) {
-      return this.#reply('554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException')
-    }
     const minute = (this.#shared.sent.get(user) ?? []).filter((t) => now - t < 60_000)
-    if (minute.length >= tenant.ratePerMinute) {
-      if (tenant.rateMode === 'reject') {
-        return this.#reply(
-          `451 4.7.500 Server busy. Please try again later from [${this.#socket.remoteAddress ?? '127.0.0.1'}]. (AS761)`,
-        )
-      }
-      // Documented: "Any excess in message submissions is throttled and successively carried over".
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 60_000 - (now - (minute[0] as number)))))
-    }
+    const verdict = submissionVerdict(tenant, {
+      user,
+      mailFrom,
+      recipients: rcptTo.length,
+      raw,
+      recipientsToday: window.reduce((sum, r) => sum + r.count, 0),
+      minute,
+      now,
+      remote: this.#remote,
+    })
+    if (verdict.action === 'refuse') return this.#reply(verdict.reply)
+    if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs))
     minute.push(Date.now())
     this.#shared.sent.set(user, minute)
     window.push({ at: now, count: rcptTo.length })
     this.#shared.recipients.set(user, window)
-    const id = `${randomUUID().toUpperCase()}@${this.#options.hostname}`
-    await this.#options.onMessage({
-      id,
-      authenticatedAs: user,
-      via: 'submission',
-      mailFrom: from,
-      rcptTo,
-      raw,
-    })
-    this.#reply(`250 2.0.0 OK <${id}> [Hostname=${this.#options.hostname}]`)
-  }
-
-  async #mxEndOfData(raw: Buffer) {
-    const from = this.#mailFrom as string
-    const rcptTo = this.#rcptTo
-    this.#mailFrom = undefined
-    this.#rcptTo = []
-    const tenant = this.#options.tenant
-    if (raw.length > tenant.maxSize)
-      return this.#reply('552 5.3.4 Message size exceeds fixed maximum message size')
-    const ip = (this.#socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '')
-    const now = Date.now()
-    const minute = (this.#shared.sent.get(`mx:${ip}`) ?? []).filter((t) => now - t < 60_000)
-    if (minute.length >= tenant.mxRatePerMinute) {
-      return this.#reply(`451 4.7.500 Server busy. Please try again later from [${ip}]. (AS761)`)
-    }
-    minute.push(now)
-    this.#shared.sent.set(`mx:${ip}`, minute)
-    const id = `${randomUUID().toUpperCase()}@${this.#options.hostname}`
-    const connector = this.#connector
-    await this.#options.onMessage({
-      id,
-      via: connector ? 'connector' : 'direct-send',
-      ...(connector ? { connector } : {}),
-      mailFrom: from,
-      rcptTo,
-      raw,
-    })
-    // No MX transcript of the final reply is sourced; the submission endpoint's documented form is used.
+    await this.#options.onMessage({ id, authenticatedAs: user, via: 'submission', mailFrom, rcptTo, raw })
     this.#reply(`250 2.0.0 OK <${id}> [Hostname=${this.#options.hostname}]`)
   }
 }

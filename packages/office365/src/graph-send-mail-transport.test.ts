@@ -54,7 +54,7 @@ describe('Graph sendMail transport (against the emulator)', () => {
       .send({ from: 'qa@contoso.test', to: 'qa+g2@contoso.test', text: 'x' })
       .catch((e) => e)
     expect(error).toBeInstanceOf(MailwrightError)
-    expect(error.message).toMatch(
+    expect(error.detail).toMatch(
       /^Graph sendMail as qa@contoso\.test answered 403 ErrorAccessDenied: .* The app lacks Mail\.Send/,
     )
   })
@@ -87,7 +87,7 @@ describe('Graph sendMail transport (against the emulator)', () => {
     const error = await transportOn(exo)
       .send({ from: 'qa@contoso.test', to: 'qa+t@contoso.test', text: 'x' })
       .catch((e) => e)
-    expect(error.message).toMatch(
+    expect(error.detail).toMatch(
       /^Graph sendMail as qa@contoso\.test answered 429 ApplicationThrottled: Application is over its MailboxConcurrency limit\. Graph throttled the app on this mailbox: it allows 4 concurrent requests per app and mailbox, and 10,000 requests per 10 minutes\. Still throttled after 5 retries at the Retry-After it asked for \(0 s\): send less at once\.$/,
     )
     expect(exo.graphThrottled).toBe(6)

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { defineConfig, env, resolveEnvironment, Secret } from '@mailwright/core'
+import { defineConfig, env, type MailwrightError, resolveEnvironment, Secret } from '@mailwright/core'
 import { environmentInboxProvider } from '@mailwright/core/internal'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -122,7 +122,7 @@ describe('IMAP inbox without TLS', () => {
       user: 'qa@contoso.test',
       password: new Secret('P', PASSWORD),
     }).catch((e: Error) => e)
-    expect((error as Error).message).toMatch(
+    expect((error as MailwrightError).detail).toMatch(
       /^Did not log in to 127\.0\.0\.1:\d+ as qa@contoso\.test: the server offers no STARTTLS, so the password would travel in clear text, and nothing was sent\./,
     )
     expect(server.received.filter((line) => /LOGIN|AUTHENTICATE/i.test(line))).toEqual([])

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { RecipientNotAllowedError, Secret, SmtpSubmissionError } from '@mailwright/core'
+import { type MailwrightError, RecipientNotAllowedError, Secret, SmtpSubmissionError } from '@mailwright/core'
 import { guardedTransport } from '@mailwright/core/internal'
 import {
   type StartedOffice365Emulator,
@@ -133,7 +133,7 @@ describe('Office 365 SMTP transport (against the emulator)', () => {
         .catch((e) => e)) as SmtpSubmissionError
       const wrongSecret = (await staging(exo, { secret: 'wrong-secret-0123' })
         .send(email)
-        .catch((e) => e)) as Error
+        .catch((e) => e)) as MailwrightError
       const basic = await guardedTransport(
         office365SmtpTransport({
           user: 'qa@contoso.test',
@@ -153,7 +153,7 @@ describe('Office 365 SMTP transport (against the emulator)', () => {
         .send(email)
         .catch((e) => e as Error)
       expect(oauth.explanation?.title).toBe('Authentication unsuccessful')
-      expect(wrongSecret.message).toMatch(
+      expect(wrongSecret.detail).toMatch(
         /^Could not get a token for https:\/\/outlook\.office365\.com\/\.default as app app1 .*AADSTS7000215/,
       )
       expect((basic as SmtpSubmissionError).explanation?.title).toBe('Wrong user name or password')

@@ -6,7 +6,7 @@ import {
   reportedTest,
   type TestEmailRecord,
   writeEmailReport,
-} from '@mailwright/core/internal'
+} from '@mailwright/report'
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter'
 import { RECORD_CONTENT_TYPE } from './record-content-type.js'
 

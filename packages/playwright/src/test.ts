@@ -19,12 +19,12 @@ import {
   type MatcherCall,
   observeInbox,
   slug,
-  TestEmailRecorder,
   testWaitDefaults,
   withEvidence,
 } from '@mailwright/core/internal'
 import { registerPlugin } from '@mailwright/core/plugin'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
+import { TestEmailRecorder } from '@mailwright/report'
 import {
   type Browser,
   test as base,

@@ -103,7 +103,7 @@ describeWith(docker)('MailDevContainer errors', () => {
   it('an image that is neither local nor pullable: names the server, the image and what to do', async () => {
     // A registry on a closed loopback port: the engine fails at once, and nothing leaves the machine.
     const error = await new MailDevContainer('127.0.0.1:9/maildev:none').start().catch((e) => e)
-    expect(error.message).toMatch(
+    expect(error.detail).toMatch(
       /^Could not start maildev from image 127\.0\.0\.1:9\/maildev:none: .+\. The image must be in the local Docker engine or pullable/,
     )
   })

@@ -1,5 +1,6 @@
 import type { CapturedEmail } from '@mailwright/core'
-import { emailEvidence, type MatcherCall, type TestEmailRecorder } from '@mailwright/core/internal'
+import { emailEvidence, type MatcherCall } from '@mailwright/core/internal'
+import type { TestEmailRecorder } from '@mailwright/report'
 import type { TestContext } from 'vitest'
 
 /**

@@ -1,6 +1,6 @@
 // Types what the global setup provides, and Mailwright's test artifact, for every module that imports
 // @mailwright/vitest.
-import type { TestEmailRecord } from '@mailwright/core/internal'
+import type { TestEmailRecord } from '@mailwright/report'
 import type { TestArtifactBase, TestAttachment } from 'vitest'
 
 /** The emails of a test that failed for a reason Mailwright did not see, attached after the fact. */

@@ -6,7 +6,7 @@ import {
   type ReportedTest,
   reportedTest,
   writeEmailReport,
-} from '@mailwright/core/internal'
+} from '@mailwright/report'
 import type { Reporter, TestModule, TestSpecification, Vitest } from 'vitest/node'
 import './provided-context.js'
 

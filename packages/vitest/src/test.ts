@@ -10,11 +10,11 @@ import {
   emailEvidence,
   observeInbox,
   slug,
-  TestEmailRecorder,
   testWaitDefaults,
 } from '@mailwright/core/internal'
 import { registerPlugin } from '@mailwright/core/plugin'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
+import { TestEmailRecorder } from '@mailwright/report'
 import { test as base, inject, recordArtifact } from 'vitest'
 import { EvidenceCollector, startCollecting, stopCollecting } from './evidence-collector.js'
 import './email-matcher-types.js'

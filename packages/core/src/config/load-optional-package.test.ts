@@ -9,7 +9,7 @@ describe('loadOptionalPackage', () => {
       'mailwright.config: environments.c.inbox',
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(MissingPackageError)
-    expect((error as Error).message).toBe(
+    expect((error as MissingPackageError).detail).toBe(
       'mailwright.config: environments.c.inbox needs the @mailwright/not-a-package package, which is not installed. Add it to the project: npm install -D @mailwright/not-a-package (or pnpm add -D @mailwright/not-a-package).',
     )
   })

@@ -23,7 +23,7 @@ describe('recipient guard', () => {
     })() as RecipientNotAllowedError
     expect(error).toBeInstanceOf(RecipientNotAllowedError)
     expect(error.address).toBe('customer@gmail.com')
-    expect(error.message).toBe(
+    expect(error.detail).toBe(
       'Refused to send to customer@gmail.com in environment "staging": it matches none of allowRecipients [*@contoso.com]. Nothing was sent. Send to an allowed test address (an inbox fixture\'s address is), or add a rule to allowRecipients in mailwright.config.ts.',
     )
   })

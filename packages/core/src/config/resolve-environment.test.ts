@@ -103,7 +103,7 @@ describe('resolveEnvironment', () => {
     )
     // Unknown after looking through the installed packages too: the message lists what is registered.
     await bad({ inbox: { type: 'pop3' } }).toThrow(
-      /^mailwright\.config: environments\.x\.inbox\.type is "pop3"\. Use one of: local, server, test-mailbox(, [a-z0-9-]+)*\. /,
+      /^\[Mailwright\] mailwright\.config: environments\.x\.inbox\.type is "pop3"\. Use one of: local, server, test-mailbox(, [a-z0-9-]+)*\. /,
     )
     await bad({ inbox: { type: 'test-mailbox', mailbox: 'qa@contoso.com' } }).toThrow(
       'environments.x.inbox.user is required for inbox type "test-mailbox"',

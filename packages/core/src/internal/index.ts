@@ -50,6 +50,7 @@ export {
 } from '../extract-codes.js'
 export { DEFAULT_NO_EMAIL_WINDOW, DEFAULT_WAIT_TIMEOUT } from '../inbox.js'
 export * from '../index.js'
+export { DOCS_URL, errorDetail } from '../mailwright-error.js'
 export { formatMatcherMessage, type MatcherMessage } from '../matchers/format-matcher-message.js'
 export type { MatcherState } from '../matchers/matcher-result.js'
 export { formatNearMisses, nearMiss } from '../near-miss.js'
@@ -57,36 +58,6 @@ export { type InboxObserver, observeInbox, testWaitDefaults } from '../observe-i
 export { headerOnlyEmail, summarizeEmail } from '../parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from '../parse-headers.js'
 export * from '../plugin/index.js'
-export { buildEmailReport, reportedTest } from '../report/build-email-report.js'
-export { checkEmailReport } from '../report/check-email-report.js'
-export {
-  type EmailReport,
-  REPORT_VERSION,
-  type ReportedAssertion,
-  type ReportedEmail,
-  type ReportedTest,
-  type ReportedWait,
-  type TestEmailRecord,
-} from '../report/email-report.js'
-export {
-  DEFAULT_GATE_POLICY,
-  type EmailFilter,
-  evaluateGate,
-  formatViolations,
-  GateInputError,
-  type GatePolicy,
-  type GateRule,
-  type GateViolation,
-  loadEmailReport,
-  loadGatePolicy,
-  mergeEmailReports,
-  parseGatePolicy,
-} from '../report/gate.js'
-export { renderJunit } from '../report/render-junit.js'
-export { renderMarkdown } from '../report/render-markdown.js'
-export { reportEmail } from '../report/report-email.js'
-export { TestEmailRecorder } from '../report/test-email-recorder.js'
-export { type EmailReportFiles, writeEmailReport } from '../report/write-email-report.js'
 export { environmentTransport } from '../submission/environment-transport.js'
 export {
   explainSmtpReply,

@@ -92,7 +92,7 @@ describe('explainSmtpReply', () => {
       server: 'smtp.office365.com:587',
     })
     expect(error.responseCode).toBe(535)
-    expect(error.message).toBe(
+    expect(error.detail).toBe(
       [
         'smtp.office365.com:587 refused the email at AUTH: 535 5.7.139 Authentication unsuccessful, basic authentication is disabled.',
         '',

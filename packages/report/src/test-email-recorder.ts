@@ -1,4 +1,4 @@
-import type { CapturedEmail } from '../captured-email.js'
+import type { CapturedEmail } from '@mailwright/core'
 import type { TestEmailRecord } from './email-report.js'
 import { reportEmail } from './report-email.js'
 

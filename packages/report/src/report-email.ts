@@ -1,5 +1,5 @@
-import { bulkSenderChecks } from '../auth/bulk-sender-checks.js'
-import type { CapturedEmail } from '../captured-email.js'
+import type { CapturedEmail } from '@mailwright/core'
+import { bulkSenderChecks } from '@mailwright/core/internal'
 import type { ReportedEmail } from './email-report.js'
 
 /**

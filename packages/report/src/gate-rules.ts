@@ -1,0 +1,26 @@
+import type { GateRuleDefinition } from './gate-rule.js'
+import { type BulkSenderRule, bulkSender } from './rules/bulk-sender.js'
+import { type DmarcPassRule, dmarcPass } from './rules/dmarc-pass.js'
+import { type MaxSizeRule, maxSize } from './rules/max-size.js'
+import {
+  type NoFailedEmailAssertionsRule,
+  noFailedEmailAssertions,
+} from './rules/no-failed-email-assertions.js'
+import { type SameAcrossEnvironmentsRule, sameAcrossEnvironments } from './rules/same-across-environments.js'
+
+/** One rule of `mailwright.gate.json`. */
+export type GateRule =
+  | NoFailedEmailAssertionsRule
+  | DmarcPassRule
+  | MaxSizeRule
+  | BulkSenderRule
+  | SameAcrossEnvironmentsRule
+
+/** Every gate rule, in the order messages list them: the parser, the evaluator and the schema read this. */
+export const GATE_RULES: ReadonlyArray<GateRuleDefinition<GateRule>> = [
+  noFailedEmailAssertions,
+  dmarcPass,
+  maxSize,
+  bulkSender,
+  sameAcrossEnvironments,
+]
