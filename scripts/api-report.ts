@@ -11,20 +11,32 @@ import { Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-ex
 
 const repo = fileURLToPath(new URL('../', import.meta.url))
 
-/** The public entries: what a project may import. `@mailwright/core/internal` is for our packages only. */
+/**
+ * The public entries: what a project may import. `@mailwright/core/internal` is in the exports map for
+ * Mailwright's own packages only (its header says so) and has no report: no stability is promised for it.
+ */
 export const PUBLIC_ENTRIES: ReadonlyArray<{ pkg: string; entry: string; report: string }> = [
   { pkg: 'core', entry: 'index', report: 'core' },
   { pkg: 'core', entry: 'plugin/index', report: 'core-plugin' },
   { pkg: 'core', entry: 'testing/index', report: 'core-testing' },
   { pkg: 'inbox-server', entry: 'index', report: 'inbox-server' },
+  { pkg: 'inbox-server', entry: 'plugin', report: 'inbox-server-plugin' },
   { pkg: 'office365', entry: 'index', report: 'office365' },
+  { pkg: 'office365', entry: 'plugin', report: 'office365-plugin' },
   { pkg: 'office365-emulator', entry: 'index', report: 'office365-emulator' },
   { pkg: 'testcontainers', entry: 'index', report: 'testcontainers' },
+  { pkg: 'testcontainers', entry: 'plugin', report: 'testcontainers-plugin' },
   { pkg: 'report', entry: 'index', report: 'report' },
   { pkg: 'playwright', entry: 'index', report: 'playwright' },
   { pkg: 'playwright', entry: 'config', report: 'playwright-config' },
+  { pkg: 'playwright', entry: 'global-setup', report: 'playwright-global-setup' },
+  { pkg: 'playwright', entry: 'reporter', report: 'playwright-reporter' },
   { pkg: 'vitest', entry: 'index', report: 'vitest' },
   { pkg: 'vitest', entry: 'config', report: 'vitest-config' },
+  { pkg: 'vitest', entry: 'setup', report: 'vitest-setup' },
+  { pkg: 'vitest', entry: 'global-setup', report: 'vitest-global-setup' },
+  { pkg: 'vitest', entry: 'reporter', report: 'vitest-reporter' },
+  { pkg: 'cli', entry: 'index', report: 'mailwright' },
 ]
 
 export interface ApiReportResult {

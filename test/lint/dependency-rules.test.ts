@@ -48,6 +48,8 @@ describe('pnpm lint: dependency directions', () => {
     ['inbox-server', '@mailwright/inbox-server'],
     ['office365', '@mailwright/office365'],
     ['vitest', '@mailwright/vitest'],
+    ['testcontainers', '@mailwright/testcontainers'],
+    ['cli', 'mailwright'],
   ] as const)
     workspacePackage(dir, name)
 
@@ -86,5 +88,52 @@ describe('pnpm lint: dependency directions', () => {
     expect(run.output).toContain(
       'plugins-are-light: packages/office365/src/plugin.ts → packages/office365/src/graph-inbox.ts',
     )
+  })
+
+  it('fails on each other wrong way: a back end on another, the CLI loading an option at once, a heavy import behind a plugin, a relative import into a build, a deep import that does not exist, a cycle', () => {
+    for (const file of ['core/src/wrong.ts', 'vitest/src/wrong.ts', 'office365/src/plugin.ts'])
+      rmSync(join(tree, 'packages', file))
+    write(
+      'node_modules/testcontainers/package.json',
+      JSON.stringify({ name: 'testcontainers', main: 'index.js' }),
+    )
+    write('node_modules/testcontainers/index.js', 'export const GenericContainer = 1\n')
+    write(
+      'packages/inbox-server/src/wrong.ts',
+      "import { value } from '@mailwright/office365'\nexport const wrong = value\n",
+    )
+    write(
+      'packages/cli/src/wrong.ts',
+      "import { value } from '@mailwright/office365'\nexport const wrong = value\n",
+    )
+    write(
+      'packages/testcontainers/src/plugin.ts',
+      "import { names } from './capture-servers.ts'\nexport default names\n",
+    )
+    write(
+      'packages/testcontainers/src/capture-servers.ts',
+      "import { GenericContainer } from 'testcontainers'\nexport const names = [GenericContainer]\n",
+    )
+    write(
+      'packages/vitest/src/deep.ts',
+      "import { value } from '../../core/dist/index.js'\nexport const deep = value\n",
+    )
+    write(
+      'packages/vitest/src/missing.ts',
+      "import { nope } from '@mailwright/core/nope'\nexport const missing = nope\n",
+    )
+    write('packages/core/src/a.ts', "import { b } from './b.ts'\nexport const a = () => b\n")
+    write('packages/core/src/b.ts', "import { a } from './a.ts'\nexport const b = () => a\n")
+    const run = cruise()
+    expect(run.code).not.toBe(0)
+    for (const line of [
+      'back-ends-depend-only-on-core: packages/inbox-server/src/wrong.ts → packages/office365/dist/index.js',
+      'cli-loads-optional-packages-lazily: packages/cli/src/wrong.ts → packages/office365/dist/index.js',
+      'no-heavy-dependency-at-load: packages/testcontainers/src/capture-servers.ts → node_modules/testcontainers/index.js',
+      'no-reaching-into-another-package: packages/vitest/src/deep.ts → packages/core/dist/index.js',
+      'no-unresolvable: packages/vitest/src/missing.ts → @mailwright/core/nope',
+      'no-circular: packages/core/src/a.ts',
+    ])
+      expect(run.output).toContain(line)
   })
 })

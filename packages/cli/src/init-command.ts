@@ -348,8 +348,9 @@ export default defineConfig({
   environments: {
     // The capture inbox on this machine: each test gets its own address, nothing leaves the machine.
     sandbox: { inbox: { type: 'local' } },
-    // Real Office 365 (npm install -D @mailwright/office365; import { env } from '${from}'): the same tests
-    // send through smtp.office365.com and read back from a test mailbox. Only allowed recipients get mail.
+    // Real Office 365 (npm install -D @mailwright/office365; import { env } from '${from}', and
+    // import type {} from '@mailwright/office365' for its types): the same tests send through
+    // smtp.office365.com and read back from a test mailbox. Only allowed recipients get mail.
     // staging: {
     //   transport: {
     //     type: 'office365-smtp',

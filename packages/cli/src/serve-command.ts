@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { loadConfig, MailwrightError, resolveEnvironment } from '@mailwright/core'
 import { sendingProfileOf } from '@mailwright/core/internal'
 import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
@@ -41,9 +42,10 @@ Options:
   --session-timeout <t>  time an SMTP connection has to deliver its next message, e.g. 5m (default 5m)
   --pattern-budget <t>   time one query's patterns may take on one email, e.g. 500ms (default 1s);
                          a pattern past it fails its own wait (422), never the server
-  --config               judge SPF/DKIM/DMARC with the sending profile of mailwright.config.ts (in the
-                         working directory): the environment MAILWRIGHT_ENV names, else the config's default
-  --env <name>           the same, for this environment (Playwright's inboxServer() passes both)
+  --config <file>        judge SPF/DKIM/DMARC with the sending profile of this mailwright.config file (or
+                         folder): the environment MAILWRIGHT_ENV names, else the config's default
+  --env <name>           the same, for this environment (of --config, else of the working directory's
+                         config); Playwright's inboxServer() passes both
   --sender-ip <ip>       judge SPF/DKIM/DMARC as if mail came from this production IP (turns verdicts on)
   --sender-helo <name>   the production HELO name for SPF (default: what the client said)
   --dns <system|file>    DNS for verdicts: the system resolver, or a .json records / BIND zone file
@@ -67,12 +69,15 @@ export async function serveCommand(
     return undefined
   }
   const options = toOptions(values)
-  if (values.config || values.env !== undefined) {
+  if (values.config !== undefined || values.env !== undefined) {
     if (options.sendingProfile)
       throw new UsageError(
         'mailwright serve: --config/--env and --sender-ip both give a sending profile; give it in one place (the config).',
       )
-    const environment = await resolveEnvironment(await loadConfig(), { name: values.env || undefined })
+    const config = values.config === undefined ? process.cwd() : resolve(values.config)
+    if (values.config !== undefined && !existsSync(config))
+      throw new UsageError(`mailwright serve: --config ${values.config}: no such file or folder.`)
+    const environment = await resolveEnvironment(await loadConfig(config), { name: values.env || undefined })
     options.sendingProfile = sendingProfileOf(environment)
   }
   const server = await startInboxServer(options).catch(async (error: Error & { value?: unknown }) => {
@@ -143,7 +148,7 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   'ca-file': { type: 'string' },
   fingerprint: { type: 'string' },
-  config: { type: 'boolean' },
+  config: { type: 'string' },
   env: { type: 'string' },
   auth: { type: 'string' },
   'auth-user': { type: 'string', multiple: true },

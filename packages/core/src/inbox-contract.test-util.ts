@@ -31,14 +31,21 @@ export interface ContractSubject {
 
 /** The DKIM key and DNS the contract's signed emails use; subjects pass `CONTRACT_PROFILE` on. */
 export const CONTRACT_KEY = generateDkimKey()
+export const CONTRACT_RECORDS = {
+  'example.com': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
+  's1._domainkey.example.com': { TXT: [CONTRACT_KEY.record] },
+  '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
+}
 export const CONTRACT_PROFILE: SendingProfile = {
   ip: '203.0.113.10',
   helo: 'mail.example.com',
-  dns: zoneResolver({
-    'example.com': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
-    's1._domainkey.example.com': { TXT: [CONTRACT_KEY.record] },
-    '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
-  }),
+  dns: zoneResolver(CONTRACT_RECORDS),
+}
+/** The same profile as an environment declares it in mailwright.config.ts (`profile`). */
+export const CONTRACT_PROFILE_CONFIG = {
+  senderIp: '203.0.113.10',
+  helo: 'mail.example.com',
+  dns: { records: CONTRACT_RECORDS },
 }
 
 const run = (name: 'toHavePassedDmarc' | 'toHavePassedDkim', email: unknown, ...args: unknown[]) =>

@@ -1,5 +1,5 @@
 import { connectInboxServer } from '@mailwright/core'
-import { definePlugin, registerPlugin } from '@mailwright/core/plugin'
+import { definePlugin } from '@mailwright/core/plugin'
 import { startInboxServer } from './start-inbox-server.js'
 
 /**
@@ -8,7 +8,8 @@ import { startInboxServer } from './start-inbox-server.js'
  * register it; a project that uses the inbox server without a runner registers it itself.
  *
  * @example
- *  * import inboxServerPlugin from '@mailwright/inbox-server/plugin'
+ * import { registerPlugin } from '@mailwright/core/plugin'
+ * import inboxServerPlugin from '@mailwright/inbox-server/plugin'
  * registerPlugin(inboxServerPlugin)
  */
 const inboxServerPlugin = definePlugin({

@@ -1,11 +1,19 @@
-import { Secret } from '@mailwright/core'
+import { env, startWorkerContext } from '@mailwright/core'
+import { registerPlugin } from '@mailwright/core/plugin'
 import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
 import { ImapFlow } from 'imapflow'
 import nodemailer from 'nodemailer'
-import { CONTRACT_PROFILE, inboxContract } from '../../core/src/inbox-contract.test-util.js'
+import {
+  CONTRACT_PROFILE,
+  CONTRACT_PROFILE_CONFIG,
+  inboxContract,
+} from '../../core/src/inbox-contract.test-util.js'
 import { dovecot, PASSWORD, startDovecot, stopDovecot } from './dovecot.test-util.js'
-import { connectGraphInbox } from './graph-inbox.js'
-import { connectImapInbox } from './imap-inbox.js'
+import office365Plugin from './plugin.js'
+
+// Both subjects are reached as a project reaches them: an environment of mailwright.config.ts, resolved by
+// the worker context both runners use, through this package's plugin (which passes the sending profile on).
+registerPlugin(office365Plugin)
 
 // A real test mailbox read back through Microsoft Graph (the Office 365 emulator offline), against the
 // contract every back end shares. Mail arrives as from the internet: through the tenant's MX endpoint, with
@@ -19,20 +27,29 @@ inboxContract('Graph inbox (Office 365 emulator)', async () => {
     }),
     stamp: CONTRACT_PROFILE,
   })
-  const provider = await connectGraphInbox({
-    mailbox: 'qa@contoso.test',
-    credentials: {
-      tenantId: exo.tenant.tenantId,
-      clientId: 'app1',
-      clientSecret: new Secret('S', 'contract'),
-      loginUrl: exo.loginUrl,
+  const worker = await startWorkerContext({
+    environment: 'staging',
+    env: { O365_TENANT_ID: exo.tenant.tenantId, O365_CLIENT_ID: 'app1', O365_CLIENT_SECRET: 'contract' },
+    config: {
+      environments: {
+        staging: {
+          inbox: {
+            type: 'graph',
+            mailbox: 'qa@contoso.test',
+            tenantId: env('O365_TENANT_ID'),
+            clientId: env('O365_CLIENT_ID'),
+            clientSecret: env('O365_CLIENT_SECRET'),
+            graphUrl: exo.graphUrl,
+            loginUrl: exo.loginUrl,
+            pollMs: 50,
+          },
+          // For what Exchange's stamp leaves out (the DMARC policy).
+          profile: CONTRACT_PROFILE_CONFIG,
+        },
+      },
     },
-    graphUrl: exo.graphUrl,
-    pollMs: 50,
-    // The environment's profile, as the office365 plugin passes it: for what Exchange's stamp leaves out
-    // (the DMARC policy).
-    profile: CONTRACT_PROFILE,
   })
+  const provider = worker.inboxProvider
   const mx = nodemailer.createTransport({
     host: exo.mx.host,
     port: exo.mx.port,
@@ -47,7 +64,7 @@ inboxContract('Graph inbox (Office 365 emulator)', async () => {
     },
     stop: async () => {
       mx.close()
-      await provider.close?.()
+      await worker.close()
       await exo.stop()
     },
     routesBy: 'headers',
@@ -61,15 +78,27 @@ inboxContract(
   'IMAP inbox (Dovecot)',
   async () => {
     const server = await startDovecot()
-    const provider = await connectImapInbox({
-      host: '127.0.0.1',
-      port: server.port,
-      user: 'qa@contoso.test',
-      password: new Secret('P', PASSWORD),
-      // The test Dovecot listens on loopback without TLS.
-      allowPlaintextAuth: true,
-      profile: CONTRACT_PROFILE,
+    const worker = await startWorkerContext({
+      environment: 'mailbox',
+      env: { IMAP_PASSWORD: PASSWORD },
+      config: {
+        environments: {
+          mailbox: {
+            inbox: {
+              type: 'imap',
+              host: '127.0.0.1',
+              port: server.port,
+              user: 'qa@contoso.test',
+              password: env('IMAP_PASSWORD'),
+              // The test Dovecot listens on loopback without TLS.
+              allowPlaintextAuth: true,
+            },
+            profile: CONTRACT_PROFILE_CONFIG,
+          },
+        },
+      },
     })
+    const provider = worker.inboxProvider
     const deliverer = new ImapFlow({
       host: '127.0.0.1',
       port: server.port,
@@ -94,7 +123,7 @@ inboxContract(
       },
       stop: async () => {
         await deliverer.logout().catch(() => {})
-        await provider.close()
+        await worker.close()
         await stopDovecot(server)
       },
       routesBy: 'headers',

@@ -107,9 +107,11 @@ const office365Plugin = definePlugin({
     {
       type: 'imap',
       required: ['host', 'user'],
-      async connect(config) {
+      async connect(config, context) {
         const { connectImapInbox } = await import('./imap-inbox.js')
         return connectImapInbox({
+          // For mail no trusted receiver stamped: verdicts computed from the raw message.
+          profile: context.profile,
           host: config.host,
           port: config.port,
           secure: config.secure,
@@ -126,6 +128,12 @@ const office365Plugin = definePlugin({
       type: 'office365-smtp',
       required: ['user', 'auth'],
       check(config, key) {
+        if (config.auth !== 'oauth2' && config.auth !== 'basic')
+          throw new ConfigError(
+            `${key}.auth`,
+            `is ${JSON.stringify(config.auth)}`,
+            'Use "oauth2" (or "basic").',
+          )
         const needed: ReadonlyArray<'tenantId' | 'clientId' | 'clientSecret' | 'password'> =
           config.auth === 'oauth2' ? ['tenantId', 'clientId', 'clientSecret'] : ['password']
         for (const name of needed) {
@@ -136,12 +144,6 @@ const office365Plugin = definePlugin({
               'Add it to mailwright.config.ts (secrets with env("NAME")).',
             )
         }
-        if (config.auth !== 'oauth2' && config.auth !== 'basic')
-          throw new ConfigError(
-            `${key}.auth`,
-            `is ${JSON.stringify(config.auth)}`,
-            'Use "oauth2" (or "basic").',
-          )
       },
       async create(config) {
         const { office365SmtpTransport } = await import('./office365-smtp-transport.js')

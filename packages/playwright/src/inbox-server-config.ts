@@ -4,6 +4,7 @@ import { lstatSync, mkdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { configFile } from '@mailwright/core/internal'
 
 /**
  * Where the run's inbox server listens. Without ports, two free ones are picked once per run (smtpEnv() tells
@@ -42,14 +43,18 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
   const args = ['serve', '--host', HOST, '--smtp-port', String(smtpPort), '--http-port', String(httpPort)]
   args.push('--ca-file', caFile(smtpPort))
   if (options.domain) args.push('--domain', options.domain)
-  // The sending profile comes from the config, as the fixtures and the Vitest global setup read it.
-  args.push('--config')
-  if (options.environment) args.push('--env', options.environment)
+  // The sending profile comes from the config, as the fixtures and the Vitest global setup read it: the
+  // file this run's workers read (the working directory's), by its absolute path.
+  const config = configFile()
+  if (config) args.push('--config', config)
+  const environment = options.environment || process.env.MAILWRIGHT_ENV || ''
+  if (environment) args.push('--env', environment)
   // A server already on these ports is reused only if it answers for this exact configuration and version:
   // a stale inbox started otherwise, another run's, or another program gets no 200, so this one is started
   // and, finding the port taken, says what holds it.
+  // The config's text is in it too: a server started with another sending profile is not reused.
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([cliVersion(bin), args]))
+    .update(JSON.stringify([cliVersion(bin), args, config ? readFileSync(config, 'utf8') : '']))
     .digest('hex')
     .slice(0, 16)
   args.push('--fingerprint', fingerprint)

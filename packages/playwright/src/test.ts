@@ -67,7 +67,7 @@ export interface MailwrightFixtures {
 export interface MailwrightWorkerFixtures {
   /**
    * The environment for this project (`sandbox`, `staging`, … from mailwright.config.ts), set per project
-   * with `use: { mailEnv }`. Default `MAILWRIGHT_ENV` or `sandbox`. Worker-scoped: it decides the inboxes.
+   * with `use: { mailEnv }`. Default `MAILWRIGHT_ENV`, else the config's `defaultEnvironment`, else `sandbox`. Worker-scoped: it decides the inboxes.
    */
   mailEnv: string
   /** The worker's environment, inboxes and transport, resolved once (core's worker context). */
@@ -95,7 +95,8 @@ const record = (email: CapturedEmail | undefined, failed: boolean, call: Matcher
  * })
  */
 export const test = base.extend<MailwrightOptions & MailwrightFixtures, MailwrightWorkerFixtures>({
-  mailEnv: [process.env.MAILWRIGHT_ENV || 'sandbox', { option: true, scope: 'worker' }],
+  // Empty: MAILWRIGHT_ENV, else the config's defaultEnvironment, else sandbox (as the global setup decides).
+  mailEnv: [process.env.MAILWRIGHT_ENV || '', { option: true, scope: 'worker' }],
   mailEvidence: ['on-failure', { option: true }],
   inboxServerUrl: [process.env.MAILWRIGHT_INBOX_URL || undefined, { option: true }],
   mailwrightWorker: [

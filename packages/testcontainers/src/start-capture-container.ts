@@ -56,7 +56,7 @@ export function describeCaptureServer(server: string, started: StartedCaptureCon
  * through the Docker engine by container id, for failing tests.
  *
  * @example
- * const provider = await connectCaptureServer(JSON.parse(process.env.MAILWRIGHT_CONTAINER), { profile })
+ * const provider = await connectCaptureServer(JSON.parse(runDescription), { profile })
  */
 export function connectCaptureServer(
   info: CaptureServer,

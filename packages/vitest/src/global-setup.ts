@@ -39,7 +39,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('mailwrightInboxUrl', run.url)
     process.env.MAILWRIGHT_INBOX_URL = run.url
   }
-  if (environment.inbox.type === 'container') project.provide('mailwrightContainer', run.description)
   // The app under test started from here sends to the run's inbox.
   process.env.SMTP_HOST = run.smtp.host
   process.env.SMTP_PORT = String(run.smtp.port)

@@ -15,8 +15,6 @@ declare module 'vitest' {
   interface ProvidedContext {
     /** Base URL of the run's inbox server, provided by `@mailwright/vitest/global-setup`. */
     mailwrightInboxUrl: string
-    /** The run's capture container (an environment with `inbox: { type: 'container' }`), from the global setup. */
-    mailwrightContainer?: string
     /** The run's inbox, whatever its type, as the global setup started it: the test workers connect to it. */
     mailwrightRun?: { environment: string; description: string }
     /**

@@ -34,6 +34,7 @@ export interface InboxTypes {
  * @example
  * declare module '@mailwright/core' {
  *   interface TransportTypes {
+ *     // apiKey is listed in the type's `secrets`: env() only, a Secret when resolved, never printed.
  *     'acme-relay': { host: string; apiKey: ConfigValue }
  *   }
  * }

@@ -1,20 +1,31 @@
 import type { SendingProfile } from '../auth/compute-email-auth.js'
 import type { InboxProvider } from '../connect-inbox-server.js'
 import type { MailTransport } from '../submission/mail-transport.js'
-import type { ConfigValue, InboxTypes, TransportTypes } from './define-config.js'
+import type { InboxTypes, TransportTypes } from './define-config.js'
+import type { EnvReference } from './env.js'
 import type { ResolvedEnvironment } from './resolve-environment.js'
 import type { Secret } from './secret.js'
 
-/** Keys whose values are secrets wherever they appear: they must come from `env()`, and never print. */
+/**
+ * Keys whose values are secrets wherever they appear: they must come from `env()`, are wrapped in
+ * {@link Secret} and never print. A type names more with its definition's `secrets`.
+ */
 export type SecretKey = 'clientSecret' | 'password' | 'accessToken' | 'clientKey'
+
+/** The secret keys, for the checks at run time (the same names as {@link SecretKey}). */
+export const SECRET_KEYS: ReadonlySet<string> = new Set<SecretKey>([
+  'clientSecret',
+  'password',
+  'accessToken',
+  'clientKey',
+])
+
+/** One value after resolution: an `env()` reference becomes the variable's text, or a Secret for a secret key. */
+type ResolvedValue<V, K> = V extends EnvReference ? (K extends SecretKey ? Secret : string) : V
 
 /** A config section after resolution: `env()` values read, secrets wrapped in {@link Secret}. */
 export type ResolvedConfig<T> = {
-  [K in keyof T]: T[K] extends ConfigValue | undefined
-    ? K extends SecretKey
-      ? Secret | Extract<T[K], undefined>
-      : string | Extract<T[K], undefined>
-    : T[K]
+  [K in keyof T]: K extends SecretKey ? Secret | Extract<T[K], undefined> : ResolvedValue<T[K], K>
 }
 
 /** An inbox type's config after resolution, with its `type`. */
@@ -64,6 +75,8 @@ export interface InboxType<K extends keyof InboxTypes> {
   readonly type: K
   /** Keys the config must give: a missing one is a ConfigError naming it. */
   readonly required?: ReadonlyArray<keyof InboxTypes[K] & string>
+  /** Keys besides {@link SecretKey}'s names whose values are secrets: `env()` only, redacted everywhere. */
+  readonly secrets?: ReadonlyArray<keyof InboxTypes[K] & string>
   /** Checks values and combinations; throws a ConfigError naming the key (`${key}.name`). */
   check?(config: ResolvedInboxConfig<K>, key: string): void
   /** The inboxes of one test worker: connected to `context.run` when the run started one. */
@@ -91,6 +104,8 @@ export interface TransportTypeContext {
 export interface TransportType<K extends keyof TransportTypes> {
   readonly type: K
   readonly required?: ReadonlyArray<keyof TransportTypes[K] & string>
+  /** Keys besides {@link SecretKey}'s names whose values are secrets: `env()` only, redacted everywhere. */
+  readonly secrets?: ReadonlyArray<keyof TransportTypes[K] & string>
   check?(config: ResolvedTransportConfig<K>, key: string): void
   create(config: ResolvedTransportConfig<K>, context: TransportTypeContext): Promise<MailTransport>
 }
@@ -141,6 +156,7 @@ export function definePlugin(plugin: MailwrightPlugin): MailwrightPlugin {
 export interface RegisteredInboxType {
   readonly type: string
   readonly required?: readonly string[]
+  readonly secrets?: readonly string[]
   check?(config: RegisteredConfig, key: string): void
   connect(config: RegisteredConfig, context: InboxTypeContext): Promise<InboxProvider>
   startRun?(
@@ -153,6 +169,7 @@ export interface RegisteredInboxType {
 export interface RegisteredTransportType {
   readonly type: string
   readonly required?: readonly string[]
+  readonly secrets?: readonly string[]
   check?(config: RegisteredConfig, key: string): void
   create(config: RegisteredConfig, context: TransportTypeContext): Promise<MailTransport>
 }

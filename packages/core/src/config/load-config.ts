@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { errorDetail } from '../mailwright-error.js'
 import { ConfigError } from './config-error.js'
 import type { MailwrightConfig } from './define-config.js'
 
@@ -14,15 +15,21 @@ const NAMES = [
 /** The configuration used when a project has no mailwright.config: one sandbox with the local inbox. */
 export const DEFAULT_CONFIG: MailwrightConfig = { environments: { sandbox: { inbox: { type: 'local' } } } }
 
+/** The config file of a directory (`mailwright.config.{ts,mts,js,mjs}`, in that order), if it has one. */
+export function configFile(directory = process.cwd()): string | undefined {
+  return NAMES.map((name) => join(directory, name)).find((path) => existsSync(path))
+}
+
 /**
- * Loads `mailwright.config.{ts,mts,js,mjs}` from a directory (TypeScript runs through Node's type
- * stripping), or the default sandbox-only config when there is none.
+ * Loads `mailwright.config.{ts,mts,js,mjs}` from a directory, or the config file given (TypeScript runs
+ * through Node's type stripping); the default sandbox-only config when a directory has none.
  *
  * @example
- * const environment = resolveEnvironment(await loadConfig())
+ * const environment = await resolveEnvironment(await loadConfig())
  */
 export async function loadConfig(directory = process.cwd()): Promise<MailwrightConfig & { file?: string }> {
-  const file = NAMES.map((name) => join(directory, name)).find((path) => existsSync(path))
+  const given = existsSync(directory) && statSync(directory).isFile()
+  const file = given ? directory : configFile(directory)
   if (!file) return DEFAULT_CONFIG
   let loaded: { default?: unknown }
   try {
@@ -30,7 +37,7 @@ export async function loadConfig(directory = process.cwd()): Promise<MailwrightC
   } catch (error) {
     throw new ConfigError(
       file,
-      `could not be loaded (${(error as Error).message})`,
+      `could not be loaded (${errorDetail(error)})`,
       'Fix the file; it must `export default defineConfig({ … })`.',
     )
   }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { errorDetail } from '../mailwright-error.js'
 import { ConfigError } from './config-error.js'
 import type { MailwrightPlugin, RegisteredInboxType, RegisteredTransportType } from './define-plugin.js'
 
@@ -20,14 +21,16 @@ interface Registry {
 const shared = globalThis as { [REGISTRY]?: Registry }
 shared[REGISTRY] ??= { inboxTypes: new Map(), transportTypes: new Map(), discovered: new Map() }
 const { inboxTypes, transportTypes, discovered } = shared[REGISTRY]
-// Core's own types give way to a package that provides the same type (the capture inbox's `local`).
+const discoveryFailures = new Map<string, string[]>()
 const CORE = '@mailwright/core'
 
 /**
  * Makes a plugin's inbox and transport types usable in this process. Registering the same plugin again
- * changes nothing; a type another registered plugin already provides is refused, so two plugins cannot
- * silently fight over one name. (A type an installed package provides is skipped when one was registered
- * explicitly: the project's own choice wins.)
+ * changes nothing; a type another plugin already provides is refused, so two plugins cannot silently fight
+ * over one name. Only core's stand-in for `local` gives way (to the package that runs the capture inbox);
+ * core's `server` and `inbox` types are never replaced, so no package can turn a real send into a
+ * "sandbox" one that skips the allowlist. A type an installed package provides is skipped when the project
+ * registered its own first.
  *
  * @example
  * registerPlugin(definePlugin({ name: 'my-project', inboxTypes: [memoryInboxType] }))
@@ -36,24 +39,31 @@ export function registerPlugin(plugin: MailwrightPlugin): void {
   register(plugin, false)
 }
 
+// The one core type a package may replace: its stand-in for the capture inbox the runners start.
+const REPLACEABLE = 'local'
+
 function register(plugin: MailwrightPlugin, installed: boolean): void {
-  // Core's own types are defaults: whoever provides the same type first (or later) keeps it.
-  const defaults = plugin.name === CORE
   const claims = [
     ...(plugin.inboxTypes ?? []).map((d) => ['inbox', d.type, inboxTypes.get(d.type)] as const),
     ...(plugin.transportTypes ?? []).map((d) => ['transport', d.type, transportTypes.get(d.type)] as const),
   ]
   for (const [kind, type, existing] of claims) {
-    if (existing && existing.plugin !== plugin.name && existing.plugin !== CORE && !installed && !defaults)
-      throw new ConfigError(
-        `plugins.${plugin.name}`,
-        `provides the ${kind} type "${type}", which ${existing.plugin} already provides`,
-        'Install or list only one package for each type.',
-      )
+    if (!existing || existing.plugin === plugin.name) continue
+    if (existing.plugin === CORE && kind === 'inbox' && type === REPLACEABLE) continue
+    // An installed package never overrides what is registered (core's own types, the project's choice).
+    if (installed) continue
+    throw new ConfigError(
+      `plugins.${plugin.name}`,
+      `provides the ${kind} type "${type}", which ${existing.plugin} already provides`,
+      existing.plugin === CORE
+        ? `Core's "${type}" type cannot be replaced; give yours another name.`
+        : 'Install or list only one package for each type.',
+    )
   }
   for (const definition of plugin.inboxTypes ?? []) {
     const existing = inboxTypes.get(definition.type)
-    if ((installed || defaults) && existing && existing.plugin !== CORE) continue
+    const replaceable = existing?.plugin === CORE && definition.type === REPLACEABLE
+    if (existing && existing.plugin !== plugin.name && !replaceable) continue
     inboxTypes.set(definition.type, {
       definition: definition as unknown as RegisteredInboxType,
       plugin: plugin.name,
@@ -61,7 +71,7 @@ function register(plugin: MailwrightPlugin, installed: boolean): void {
   }
   for (const definition of plugin.transportTypes ?? []) {
     const existing = transportTypes.get(definition.type)
-    if ((installed || defaults) && existing && existing.plugin !== CORE) continue
+    if (existing && existing.plugin !== plugin.name) continue
     transportTypes.set(definition.type, {
       definition: definition as unknown as RegisteredTransportType,
       plugin: plugin.name,
@@ -69,12 +79,19 @@ function register(plugin: MailwrightPlugin, installed: boolean): void {
   }
 }
 
+/** Whether a registered type is core's own (the sandbox transport is decided by this, never by a name). */
+export function isCoreType(kind: 'inbox' | 'transport', type: string): boolean {
+  return (kind === 'inbox' ? inboxTypes : transportTypes).get(type)?.plugin === CORE
+}
+
 /** The inbox type registered under `type`, after looking through the project's installed plugins. */
 export async function findInboxType(
   type: string,
   directory = process.cwd(),
 ): Promise<RegisteredInboxType | undefined> {
-  if (!inboxTypes.has(type)) await discoverPlugins(directory)
+  const held = inboxTypes.get(type)
+  // Core's stand-in for `local` is only what is left when no installed package provides the real one.
+  if (!held || (held.plugin === CORE && type === REPLACEABLE)) await discoverPlugins(directory)
   return inboxTypes.get(type)?.definition
 }
 
@@ -93,28 +110,45 @@ export function registeredTypes(kind: 'inbox' | 'transport'): string[] {
 }
 
 /**
- * Registers the plugins of the project's direct dependencies: a package provides one by naming it in its
- * package.json (`"mailwright": { "plugin": "./dist/plugin.js" }`). Looked for once per directory, only when
- * a config names a type nobody registered, so a sandbox-only run reads no other package.
+ * Registers the plugins of the project's packages: a package provides one by naming it in its package.json
+ * (`"mailwright": { "plugin": "./dist/plugin.js" }`). The packages looked at are the dependencies of the
+ * project's package.json and of those above it (a monorepo's root), and every installed `@mailwright/*` or
+ * `mailwright-*` package (hoisted by npm or yarn workspaces). Looked for once per directory, only when a
+ * config names a type nobody registered, so a sandbox-only run reads no other package. A plugin that cannot
+ * be loaded is named in the error of a type that is then missing, never silently dropped.
  */
 function discoverPlugins(directory: string): Promise<void> {
   const key = resolve(directory)
   let done = discovered.get(key)
   if (!done) {
     done = (async () => {
-      for (const file of pluginFiles(key)) {
-        const loaded = (await import(pathToFileURL(file).href)) as { default?: MailwrightPlugin }
-        if (loaded.default) register(loaded.default, true)
+      const failures: string[] = []
+      for (const { name, file } of pluginFiles(key)) {
+        try {
+          const loaded = (await import(pathToFileURL(file).href)) as { default?: MailwrightPlugin }
+          if (loaded.default?.name) register(loaded.default, true)
+          else failures.push(`${name} (${file} has no default export from definePlugin())`)
+        } catch (error) {
+          failures.push(`${name} (${file}: ${errorDetail(error)})`)
+        }
       }
+      discoveryFailures.set(key, failures)
     })()
     discovered.set(key, done)
+    // A failed look (a file system error) is tried again next time rather than remembered.
+    done.catch(() => discovered.delete(key))
   }
   return done
 }
 
-function pluginFiles(directory: string): string[] {
-  // The project's package.json and those above it: a monorepo often keeps its test tooling at the root.
+/** The installed plugins that could not be loaded from a directory's last look, for messages. */
+export function pluginFailures(directory = process.cwd()): readonly string[] {
+  return discoveryFailures.get(resolve(directory)) ?? []
+}
+
+function pluginFiles(directory: string): Array<{ name: string; file: string }> {
   const manifests = packageJsons(directory)
+  const lookup = createRequire(join(directory, 'package.json')).resolve.paths('mailwright-plugin') ?? []
   const names = new Set(
     manifests.flatMap((file) => {
       const manifest = readJson(file) as Record<string, Record<string, string> | undefined>
@@ -123,16 +157,31 @@ function pluginFiles(directory: string): string[] {
       )
     }),
   )
-  const lookup = manifests[0] ? (createRequire(manifests[0]).resolve.paths('mailwright-plugin') ?? []) : []
-  const files: string[] = []
+  // By naming convention too, as ESLint finds its plugins: what npm or yarn workspaces hoisted.
+  for (const dir of lookup) {
+    for (const name of safeList(dir)) {
+      if (name.startsWith('mailwright-')) names.add(name)
+      if (name === '@mailwright')
+        for (const scoped of safeList(join(dir, name))) names.add(`@mailwright/${scoped}`)
+    }
+  }
+  const files: Array<{ name: string; file: string }> = []
   for (const name of [...names].sort()) {
     const root = lookup.map((dir) => join(dir, name)).find((dir) => existsSync(join(dir, 'package.json')))
     if (!root) continue
     const plugin = (readJson(join(root, 'package.json')) as { mailwright?: { plugin?: unknown } }).mailwright
       ?.plugin
-    if (typeof plugin === 'string') files.push(join(root, plugin))
+    if (typeof plugin === 'string') files.push({ name, file: join(root, plugin) })
   }
   return files
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
 }
 
 function packageJsons(directory: string): string[] {

@@ -3,10 +3,22 @@ import { scaledTimeout } from '../time-scale.js'
 import { ConfigError } from './config-error.js'
 import { corePlugin } from './core-plugin.js'
 import type { InboxConfig, MailwrightConfig, ProfileConfig, TransportConfig } from './define-config.js'
-import type { RegisteredInboxType, RegisteredTransportType, ResolvedConfig } from './define-plugin.js'
+import {
+  type RegisteredInboxType,
+  type RegisteredTransportType,
+  type ResolvedConfig,
+  SECRET_KEYS,
+} from './define-plugin.js'
 import { isEnvReference } from './env.js'
 import type { RecipientRule } from './recipient-guard.js'
-import { findInboxType, findTransportType, registeredTypes, registerPlugin } from './register-plugin.js'
+import {
+  findInboxType,
+  findTransportType,
+  isCoreType,
+  pluginFailures,
+  registeredTypes,
+  registerPlugin,
+} from './register-plugin.js'
 import { Secret } from './secret.js'
 
 registerPlugin(corePlugin)
@@ -24,8 +36,6 @@ export interface ResolvedEnvironment {
   /** Every secret this environment holds, for redaction. */
   secrets: Secret[]
 }
-
-const SECRET_KEYS = new Set(['clientSecret', 'password', 'accessToken', 'clientKey'])
 
 /**
  * Picks the environment (explicit name, else `MAILWRIGHT_ENV`, else the config's default, else
@@ -82,6 +92,7 @@ export async function resolveEnvironment(
     inboxType,
     vars,
     secrets,
+    directory,
   ) as ResolvedConfig<InboxConfig>
   const transportSection = chosen.transport ?? { type: 'inbox' }
   const transportType = await findTransportType(typeOf(transportSection), directory)
@@ -92,8 +103,10 @@ export async function resolveEnvironment(
     transportType,
     vars,
     secrets,
+    directory,
   ) as ResolvedConfig<TransportConfig>
-  const sandbox = transport.type === 'inbox'
+  // Core's own `inbox` transport, which no package can replace: mail never leaves this machine.
+  const sandbox = transport.type === 'inbox' && isCoreType('transport', 'inbox')
   const allowRecipients = chosen.allowRecipients ?? []
   if (
     !Array.isArray(allowRecipients) ||
@@ -141,12 +154,14 @@ function resolveSection(
   definition: RegisteredInboxType | RegisteredTransportType | undefined,
   vars: NodeJS.ProcessEnv,
   secrets: Secret[],
+  directory: string,
 ): Record<string, unknown> {
   if (!section || typeof section !== 'object' || !definition) {
+    const failed = pluginFailures(directory)
     throw new ConfigError(
       `${path}.type`,
       `is ${JSON.stringify((section as { type?: unknown } | undefined)?.type)}`,
-      `Use one of: ${registeredTypes(kind).join(', ')}. Other types come from the packages that provide them.`,
+      `Use one of: ${registeredTypes(kind).join(', ')}. Other types come from the packages that provide them: install it (docs/plugins.md lists Mailwright's own)${failed.length ? `. These installed plugins could not be loaded: ${failed.join('; ')}` : ''}.`,
     )
   }
   const type = definition.type
@@ -159,6 +174,7 @@ function resolveSection(
       )
     }
   }
+  const secret = (key: string) => SECRET_KEYS.has(key) || (definition.secrets ?? []).includes(key)
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(section)) {
     if (isEnvReference(value)) {
@@ -170,12 +186,12 @@ function resolveSection(
           `Set ${value.name} (a CI secret, or your shell), never in the file.`,
         )
       }
-      if (SECRET_KEYS.has(key)) {
+      if (secret(key)) {
         const secret = new Secret(value.name, read)
         secrets.push(secret)
         out[key] = secret
       } else out[key] = read
-    } else if (SECRET_KEYS.has(key) && typeof value === 'string') {
+    } else if (secret(key) && typeof value === 'string') {
       throw new ConfigError(
         `${path}.${key}`,
         'is written in the file',

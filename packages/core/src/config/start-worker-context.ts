@@ -18,6 +18,8 @@ export interface WorkerContextOptions {
   config?: MailwrightConfig
   /** The project: where its config and installed plugins are found. Default: the working directory. */
   directory?: string
+  /** Where `env()` values are read. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** What a test worker of either runner holds for the whole worker: one environment, its inboxes, its transport. */
@@ -42,6 +44,7 @@ export async function startWorkerContext(options: WorkerContextOptions = {}): Pr
   const environment = await resolveEnvironment(options.config ?? (await loadConfig(options.directory)), {
     name: options.environment || undefined,
     directory: options.directory,
+    env: options.env,
   })
   const run =
     options.runs?.[environment.name] ?? (environment.inbox.type === 'local' ? options.localRun : undefined)

@@ -14,7 +14,7 @@ for (let n = 1; n <= 10; n++) {
     await expect(inbox).not.toReceiveEmail({}, { within: 200 })
     appendFileSync(
       process.env.CONTAINERS_SEEN as string,
-      `${JSON.parse(inject('mailwrightContainer') as string).containerId}\n`,
+      `${JSON.parse(inject('mailwrightRun')?.description as string).containerId}\n`,
     )
   })
 }

@@ -24,7 +24,7 @@ async function sendSignupEmail(to: string) {
 test("the inbox lives on the run's MailDev container, and DMARC passes from the raw message", async ({
   inbox,
 }) => {
-  const container = JSON.parse(inject('mailwrightContainer') as string)
+  const container = JSON.parse(inject('mailwrightRun')?.description as string)
   expect(container.server).toBe('maildev')
   expect(process.env.SMTP_PORT).toBe(String(container.smtp.port))
   expect(container.smtp.port).toBe(Number(process.env.CONTAINER_SMTP_PORT))
@@ -38,7 +38,7 @@ test("the inbox lives on the run's MailDev container, and DMARC passes from the 
 
 test('every test of the run uses the one container the global setup started', () => {
   // The test that runs this project checks that all files name the same container, and that it is gone after.
-  const { containerId } = JSON.parse(inject('mailwrightContainer') as string)
+  const { containerId } = JSON.parse(inject('mailwrightRun')?.description as string)
   const running = execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', containerId], {
     encoding: 'utf8',
   })
