@@ -294,7 +294,50 @@ describe.each([
     // tsc exits non-zero on any error, which ok() turns into a failure with its output.
     await exec(['tsc', '--noEmit', '-p', '.'])
   })
+
+  // A back end's type is found in a real install (npm's flat node_modules, pnpm's links) with no step but the
+  // install: the config names `type: 'imap'`, and the same suite then reaches for an IMAP server.
+  it.runIf(runner === 'vitest')(
+    "uses an installed back end's inbox type with no other step, and type-checks its config",
+    async () => {
+      writeFileSync(join(dir, 'mailwright.config.ts'), IMAP_CONFIG)
+      const suite = () =>
+        run(
+          pm === 'npm' ? 'npx' : 'pnpm',
+          [...(pm === 'npm' ? ['--no-install'] : ['exec']), 'vitest', 'run', 'test/welcome.test.ts'],
+          dir,
+          { MAILWRIGHT_ENV: 'mailbox', IMAP_PASSWORD: 'not-a-secret-here' },
+        )
+      const before = await suite()
+      expect(before.code).not.toBe(0)
+      expect(before.out).toContain('inbox.type is "imap". Use one of: local, server.')
+      await install(pm, dir, [`@mailwright/office365@${published}`])
+      // Found and loaded: its factory reaches for the IMAP server the config names (nothing listens there).
+      const after = await suite()
+      expect(after.code).not.toBe(0)
+      expect(after.out).toContain('Could not open INBOX of qa@tiny.test at 127.0.0.1:1')
+      await ok(
+        pm === 'npm' ? 'npx' : 'pnpm',
+        [...(pm === 'npm' ? ['--no-install'] : ['exec']), 'tsc', '--noEmit', '-p', '.'],
+        dir,
+      )
+    },
+  )
 })
+
+const IMAP_CONFIG = `import { defineConfig, env } from '@mailwright/vitest/config'
+// The types of the back end this config names (type-only: nothing is loaded here).
+import type {} from '@mailwright/office365'
+
+export default defineConfig({
+  environments: {
+    sandbox: { inbox: { type: 'local' } },
+    mailbox: {
+      inbox: { type: 'imap', host: '127.0.0.1', port: 1, user: 'qa@tiny.test', password: env('IMAP_PASSWORD'), allowPlaintextAuth: true },
+    },
+  },
+})
+`
 
 const TSCONFIG = `${JSON.stringify(
   {

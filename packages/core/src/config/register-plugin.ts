@@ -43,12 +43,14 @@ export function registerPlugin(plugin: MailwrightPlugin): void {
 const REPLACEABLE = 'local'
 
 function register(plugin: MailwrightPlugin, installed: boolean): void {
+  // Core's own registration (once per copy of core: a project can hold two) never replaces anything.
+  const defaults = plugin.name === CORE
   const claims = [
     ...(plugin.inboxTypes ?? []).map((d) => ['inbox', d.type, inboxTypes.get(d.type)] as const),
     ...(plugin.transportTypes ?? []).map((d) => ['transport', d.type, transportTypes.get(d.type)] as const),
   ]
   for (const [kind, type, existing] of claims) {
-    if (!existing || existing.plugin === plugin.name) continue
+    if (!existing || existing.plugin === plugin.name || defaults) continue
     if (existing.plugin === CORE && kind === 'inbox' && type === REPLACEABLE) continue
     // An installed package never overrides what is registered (core's own types, the project's choice).
     if (installed) continue
@@ -63,7 +65,7 @@ function register(plugin: MailwrightPlugin, installed: boolean): void {
   for (const definition of plugin.inboxTypes ?? []) {
     const existing = inboxTypes.get(definition.type)
     const replaceable = existing?.plugin === CORE && definition.type === REPLACEABLE
-    if (existing && existing.plugin !== plugin.name && !replaceable) continue
+    if (existing && (defaults || (existing.plugin !== plugin.name && !replaceable))) continue
     inboxTypes.set(definition.type, {
       definition: definition as unknown as RegisteredInboxType,
       plugin: plugin.name,
@@ -71,7 +73,7 @@ function register(plugin: MailwrightPlugin, installed: boolean): void {
   }
   for (const definition of plugin.transportTypes ?? []) {
     const existing = transportTypes.get(definition.type)
-    if (existing && existing.plugin !== plugin.name) continue
+    if (existing && (defaults || existing.plugin !== plugin.name)) continue
     transportTypes.set(definition.type, {
       definition: definition as unknown as RegisteredTransportType,
       plugin: plugin.name,
