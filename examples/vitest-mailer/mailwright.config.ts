@@ -7,10 +7,10 @@ import type {} from '@mailwright/testcontainers'
 // staging reads back from qa@contoso.test through Graph and submits through Office 365. Here it points at
 // the emulator `pnpm demo:staging` starts; a real project names Microsoft's endpoints (the defaults).
 const exo = process.env.EXO_DIR
-const stand = exo
+const stand = exo ? { loginUrl: process.env.O365_LOGIN_URL, graphUrl: process.env.O365_GRAPH_URL } : {}
+const submission = exo
   ? {
       loginUrl: process.env.O365_LOGIN_URL,
-      graphUrl: process.env.O365_GRAPH_URL,
       ca: readFileSync(`${exo}/smtp.pem`, 'utf8'),
       host: process.env.SMTP_HOST,
       port: Number(process.env.SMTP_PORT),
@@ -48,7 +48,7 @@ export default defineConfig({
         user: 'qa@contoso.test',
         auth: 'oauth2',
         ...credentials,
-        ...stand,
+        ...submission,
       },
       allowRecipients: ['qa+*@contoso.test'],
       timeouts: { email: 20_000, noEmail: 2_000 },

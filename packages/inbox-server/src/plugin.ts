@@ -17,6 +17,7 @@ const inboxServerPlugin = definePlugin({
   inboxTypes: [
     {
       type: 'local',
+      keys: [],
       async connect(_config, context) {
         if (context.run) return connectInboxServer(context.run)
         // No run server: this worker's own, with the environment's sending profile for verdicts.

@@ -14,6 +14,10 @@ describe('environmentTransport for a staging environment (Office 365 emulated)',
       expect(
         resolveEnvironment({ environments: { x: environment } } as never, { name: 'x', env: { S: 's' } }),
       ).rejects
+    // A key the type does not take (a typo) is named, not silently ignored.
+    await bad({ inbox: { type: 'imap', host: 'h', user: 'u', pasword: env('S') } }).toThrow(
+      'environments.x.inbox.pasword is not a key of inbox type "imap". It takes: host, port, user, password, accessToken, secure, allowPlaintextAuth. Check the spelling.',
+    )
     await bad({ inbox: { type: 'graph', mailbox: 'qa@contoso.com' } }).toThrow(
       'environments.x.inbox.tenantId is required for inbox type "graph"',
     )

@@ -72,6 +72,7 @@ declare module '@mailwright/core' {
 }
 
 const GRAPH_REQUIRED = ['mailbox', 'tenantId', 'clientId', 'clientSecret'] as const
+const GRAPH_KEYS = [...GRAPH_REQUIRED, 'graphUrl', 'loginUrl'] as const
 
 /**
  * Office 365's inbox types (`graph`, `imap`) and transports (`office365-smtp`, `office365-relay`, `graph`
@@ -87,6 +88,7 @@ const office365Plugin = definePlugin({
     {
       type: 'graph',
       required: GRAPH_REQUIRED,
+      keys: [...GRAPH_KEYS, 'pollMs'],
       async connect(config, context) {
         const { connectGraphInbox } = await import('./graph-inbox.js')
         return connectGraphInbox({
@@ -107,6 +109,7 @@ const office365Plugin = definePlugin({
     {
       type: 'imap',
       required: ['host', 'user'],
+      keys: ['host', 'port', 'user', 'password', 'accessToken', 'secure', 'allowPlaintextAuth'],
       async connect(config, context) {
         const { connectImapInbox } = await import('./imap-inbox.js')
         return connectImapInbox({
@@ -127,6 +130,19 @@ const office365Plugin = definePlugin({
     {
       type: 'office365-smtp',
       required: ['user', 'auth'],
+      keys: [
+        'user',
+        'auth',
+        'host',
+        'port',
+        'tenantId',
+        'clientId',
+        'clientSecret',
+        'password',
+        'ca',
+        'servername',
+        'loginUrl',
+      ],
       check(config, key) {
         if (config.auth !== 'oauth2' && config.auth !== 'basic')
           throw new ConfigError(
@@ -171,6 +187,7 @@ const office365Plugin = definePlugin({
     {
       type: 'office365-relay',
       required: ['host'],
+      keys: ['host', 'port', 'clientCertificate', 'clientKey', 'ca', 'servername'],
       check(config, key) {
         if ((config.clientCertificate === undefined) !== (config.clientKey === undefined))
           throw new ConfigError(
@@ -195,6 +212,7 @@ const office365Plugin = definePlugin({
     {
       type: 'graph',
       required: GRAPH_REQUIRED,
+      keys: GRAPH_KEYS,
       async create(config) {
         const { graphSendMailTransport } = await import('./graph-send-mail-transport.js')
         return graphSendMailTransport({

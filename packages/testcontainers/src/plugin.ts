@@ -33,6 +33,7 @@ const testcontainersPlugin = definePlugin({
     {
       type: 'container',
       required: ['server'],
+      keys: ['server', 'image', 'ports'],
       check(config, key) {
         if (!(CAPTURE_SERVERS as readonly string[]).includes(config.server))
           throw new ConfigError(

@@ -24,6 +24,7 @@ export default definePlugin({
   inboxTypes: [
     {
       type: 'memory',
+      keys: ['domain'],
       check(config, key) {
         if (config.domain !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(config.domain))
           throw new InvalidArgumentError(`${key}.domain`, config.domain, 'a domain name such as memory.test')
@@ -39,5 +40,5 @@ export default definePlugin({
       },
     },
   ],
-  transportTypes: [{ type: 'memory', create: async () => memoryTransport() }],
+  transportTypes: [{ type: 'memory', keys: [], create: async () => memoryTransport() }],
 })

@@ -14,6 +14,7 @@ export const corePlugin = definePlugin({
     // Until a runner (or @mailwright/inbox-server's plugin) provides the capture inbox itself.
     {
       type: 'local',
+      keys: [],
       connect: (_config, context) => {
         if (context.run) return connectInboxServer(context.run)
         throw new ConfigError(
@@ -26,12 +27,14 @@ export const corePlugin = definePlugin({
     {
       type: 'server',
       required: ['url'],
+      keys: ['url'],
       connect: (config) => connectInboxServer(config.url),
     },
   ],
   transportTypes: [
     {
       type: 'inbox',
+      keys: [],
       create: async (_config, context) => {
         if (!context.sandboxSmtp)
           throw new ConfigError(

@@ -77,6 +77,8 @@ export interface InboxType<K extends keyof InboxTypes> {
   readonly required?: ReadonlyArray<keyof InboxTypes[K] & string>
   /** Keys besides {@link SecretKey}'s names whose values are secrets: `env()` only, redacted everywhere. */
   readonly secrets?: ReadonlyArray<keyof InboxTypes[K] & string>
+  /** Every key the type takes, when given: any other key (a typo such as `domian`) is a ConfigError. */
+  readonly keys?: ReadonlyArray<keyof InboxTypes[K] & string>
   /** Checks values and combinations; throws a ConfigError naming the key (`${key}.name`). */
   check?(config: ResolvedInboxConfig<K>, key: string): void
   /** The inboxes of one test worker: connected to `context.run` when the run started one. */
@@ -106,6 +108,8 @@ export interface TransportType<K extends keyof TransportTypes> {
   readonly required?: ReadonlyArray<keyof TransportTypes[K] & string>
   /** Keys besides {@link SecretKey}'s names whose values are secrets: `env()` only, redacted everywhere. */
   readonly secrets?: ReadonlyArray<keyof TransportTypes[K] & string>
+  /** Every key the type takes, when given: any other key (a typo) is a ConfigError. */
+  readonly keys?: ReadonlyArray<keyof TransportTypes[K] & string>
   check?(config: ResolvedTransportConfig<K>, key: string): void
   create(config: ResolvedTransportConfig<K>, context: TransportTypeContext): Promise<MailTransport>
 }
@@ -157,6 +161,7 @@ export interface RegisteredInboxType {
   readonly type: string
   readonly required?: readonly string[]
   readonly secrets?: readonly string[]
+  readonly keys?: readonly string[]
   check?(config: RegisteredConfig, key: string): void
   connect(config: RegisteredConfig, context: InboxTypeContext): Promise<InboxProvider>
   startRun?(
@@ -170,6 +175,7 @@ export interface RegisteredTransportType {
   readonly type: string
   readonly required?: readonly string[]
   readonly secrets?: readonly string[]
+  readonly keys?: readonly string[]
   check?(config: RegisteredConfig, key: string): void
   create(config: RegisteredConfig, context: TransportTypeContext): Promise<MailTransport>
 }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs'
 import { isIP } from 'node:net'
+import { dirname, join } from 'node:path'
 import { scaledTimeout } from '../time-scale.js'
 import { ConfigError } from './config-error.js'
 import { corePlugin } from './core-plugin.js'
@@ -142,6 +144,13 @@ export async function resolveEnvironment(
   return { name, sandbox, inbox, transport, profile: chosen.profile, allowRecipients, timeouts, secrets }
 }
 
+function hasPackageJson(directory: string): boolean {
+  for (let dir = directory; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return true
+    if (dirname(dir) === dir) return false
+  }
+}
+
 function typeOf(section: unknown): string {
   const type = (section as { type?: unknown } | null)?.type
   return typeof type === 'string' ? type : ''
@@ -158,10 +167,13 @@ function resolveSection(
 ): Record<string, unknown> {
   if (!section || typeof section !== 'object' || !definition) {
     const failed = pluginFailures(directory)
+    const where = failed.length
+      ? `These installed plugins could not be loaded, and one of them may provide it: ${failed.join('; ')}.`
+      : `Other types come from the package that provides them: install it (docs/plugins.md lists Mailwright's own).${hasPackageJson(directory) ? '' : ` No package.json was found in ${directory} or above it, so only @mailwright/* and mailwright-* packages were looked for.`}`
     throw new ConfigError(
       `${path}.type`,
       `is ${JSON.stringify((section as { type?: unknown } | undefined)?.type)}`,
-      `Use one of: ${registeredTypes(kind).join(', ')}. Other types come from the packages that provide them: install it (docs/plugins.md lists Mailwright's own)${failed.length ? `. These installed plugins could not be loaded: ${failed.join('; ')}` : ''}.`,
+      `Use one of: ${registeredTypes(kind).join(', ')}. ${where}`,
     )
   }
   const type = definition.type
@@ -172,6 +184,17 @@ function resolveSection(
         `is required for ${kind} type "${type}"`,
         'Add it to mailwright.config.ts (secrets with env("NAME")).',
       )
+    }
+  }
+  const keys = definition.keys
+  if (keys) {
+    for (const key of Object.keys(section)) {
+      if (key !== 'type' && !keys.includes(key))
+        throw new ConfigError(
+          `${path}.${key}`,
+          `is not a key of ${kind} type "${type}"`,
+          `It takes: ${keys.join(', ') || 'nothing besides type'}. Check the spelling.`,
+        )
     }
   }
   const secret = (key: string) => SECRET_KEYS.has(key) || (definition.secrets ?? []).includes(key)
