@@ -1,5 +1,5 @@
 import { ConfigError, type ConfigValue, type Secret } from '@mailwright/core'
-import { definePlugin } from '@mailwright/core/plugin'
+import { definePlugin, type ResolvedConfig } from '@mailwright/core/plugin'
 
 /** A mailbox reached through Microsoft Graph with an app's client credentials (read back, or sendMail). */
 export interface GraphMailboxConfig {
@@ -71,6 +71,20 @@ declare module '@mailwright/core' {
   }
 }
 
+/** A resolved Graph mailbox config as the Graph inbox and sendMail transport take it. */
+function graphMailbox(config: ResolvedConfig<GraphMailboxConfig>) {
+  return {
+    mailbox: config.mailbox,
+    credentials: {
+      tenantId: config.tenantId,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      loginUrl: config.loginUrl,
+    },
+    graphUrl: config.graphUrl,
+  }
+}
+
 const GRAPH_REQUIRED = ['mailbox', 'tenantId', 'clientId', 'clientSecret'] as const
 const GRAPH_KEYS = [...GRAPH_REQUIRED, 'graphUrl', 'loginUrl'] as const
 
@@ -92,14 +106,7 @@ const office365Plugin = definePlugin({
       async connect(config, context) {
         const { connectGraphInbox } = await import('./graph-inbox.js')
         return connectGraphInbox({
-          mailbox: config.mailbox,
-          credentials: {
-            tenantId: config.tenantId,
-            clientId: config.clientId,
-            clientSecret: config.clientSecret,
-            loginUrl: config.loginUrl,
-          },
-          graphUrl: config.graphUrl,
+          ...graphMailbox(config),
           pollMs: config.pollMs,
           // For what Exchange's stamp leaves out (the DMARC policy), and for mail it did not stamp.
           profile: context.profile,
@@ -216,14 +223,7 @@ const office365Plugin = definePlugin({
       async create(config) {
         const { graphSendMailTransport } = await import('./graph-send-mail-transport.js')
         return graphSendMailTransport({
-          mailbox: config.mailbox,
-          credentials: {
-            tenantId: config.tenantId,
-            clientId: config.clientId,
-            clientSecret: config.clientSecret,
-            loginUrl: config.loginUrl,
-          },
-          graphUrl: config.graphUrl,
+          ...graphMailbox(config),
         })
       },
     },
