@@ -12,6 +12,8 @@ interface Registry {
   inboxTypes: Map<string, { definition: RegisteredInboxType; plugin: string }>
   transportTypes: Map<string, { definition: RegisteredTransportType; plugin: string }>
   discovered: Map<string, Promise<void>>
+  /** The installed plugins that could not be loaded, by the directory looked from. */
+  failures: Map<string, string[]>
 }
 
 // Keyed by type name at run time: each definition is erased to its registered form once, here, and is
@@ -19,9 +21,15 @@ interface Registry {
 // project ends up with two copies of core (a nested install): a runner's registration must reach the
 // copy that reads the config.
 const shared = globalThis as { [REGISTRY]?: Registry }
-shared[REGISTRY] ??= { inboxTypes: new Map(), transportTypes: new Map(), discovered: new Map() }
-const { inboxTypes, transportTypes, discovered } = shared[REGISTRY]
-const discoveryFailures = new Map<string, string[]>()
+shared[REGISTRY] ??= {
+  inboxTypes: new Map(),
+  transportTypes: new Map(),
+  discovered: new Map(),
+  failures: new Map(),
+}
+// A registry made by an older copy of core lacks the newer fields.
+shared[REGISTRY].failures ??= new Map()
+const { inboxTypes, transportTypes, discovered, failures: discoveryFailures } = shared[REGISTRY]
 const CORE = '@mailwright/core'
 
 /**
