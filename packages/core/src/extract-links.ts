@@ -1,4 +1,5 @@
-import { Parser } from 'htmlparser2'
+import { createRequire } from 'node:module'
+import type { Parser as HtmlParser } from 'htmlparser2'
 import type { EmailLink } from './captured-email.js'
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g
@@ -24,7 +25,7 @@ export function extractLinks(parts: { html?: string; text?: string }): EmailLink
   }
   if (parts.html) {
     let open: { href: string; text: string } | undefined
-    const parser = new Parser(
+    const parser = new (htmlParser())(
       {
         onopentag(name, attributes) {
           if (name !== 'a') return
@@ -61,4 +62,11 @@ export function extractLinks(parts: { html?: string; text?: string }): EmailLink
 
 function finish(open: { href: string; text: string }): EmailLink {
   return { href: open.href, text: open.text.replace(/\s+/g, ' ').trim(), source: 'html' }
+}
+
+// htmlparser2 is loaded the first time an HTML body is read, not when core is imported (start-up).
+let parserClass: typeof HtmlParser | undefined
+function htmlParser(): typeof HtmlParser {
+  parserClass ??= (createRequire(import.meta.url)('htmlparser2') as { Parser: typeof HtmlParser }).Parser
+  return parserClass
 }

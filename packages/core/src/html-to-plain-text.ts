@@ -1,4 +1,5 @@
-import { Parser } from 'htmlparser2'
+import { createRequire } from 'node:module'
+import type { Parser as HtmlParser } from 'htmlparser2'
 
 const BLOCKS = new Set([
   'p',
@@ -27,7 +28,7 @@ const BLOCKS = new Set([
 export function htmlToPlainText(html: string): string {
   let out = ''
   let hidden = 0
-  const parser = new Parser(
+  const parser = new (htmlParser())(
     {
       onopentag(name) {
         if (name === 'script' || name === 'style' || name === 'head') hidden += 1
@@ -50,4 +51,11 @@ export function htmlToPlainText(html: string): string {
     .map((line) => line.replace(/\s+/g, ' ').trim())
     .filter(Boolean)
     .join('\n')
+}
+
+// htmlparser2 is loaded the first time an HTML body is read, not when core is imported (start-up).
+let parserClass: typeof HtmlParser | undefined
+function htmlParser(): typeof HtmlParser {
+  parserClass ??= (createRequire(import.meta.url)('htmlparser2') as { Parser: typeof HtmlParser }).Parser
+  return parserClass
 }
