@@ -6,10 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { gateSchema } from '@mailwright/report'
 
-export const GATE_SCHEMA_FILE = new URL(
-  '../packages/cli/schemas/mailwright.gate.schema.json',
-  import.meta.url,
-)
+const GATE_SCHEMA_FILE = new URL('../packages/cli/schemas/mailwright.gate.schema.json', import.meta.url)
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(GATE_SCHEMA_FILE, `${JSON.stringify(gateSchema(), null, 2)}\n`)

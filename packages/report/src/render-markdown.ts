@@ -57,8 +57,14 @@ function touched(t: ReportedTest): boolean {
   return t.emails.length > 0 || t.assertions.length > 0 || t.waits.length > 0
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim()) ?? ''
+/** The first non-blank line of a message, trimmed (for a table cell or a violation's detail). */
+export function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? ''
+  )
 }
 
 function cell(text: string): string {

@@ -66,7 +66,6 @@ export const test = base.extend<MailwrightFixtures>({
       const worker = await startWorkerContext({
         environment,
         runs: run ? { [run.environment]: run.description } : {},
-        localRun: inject('mailwrightInboxUrl'),
       })
       await use(worker)
       await worker.close()

@@ -157,7 +157,7 @@ export function pluginFailures(directory = process.cwd()): readonly string[] {
 }
 
 function pluginFiles(directory: string): Array<{ name: string; file: string }> {
-  const manifests = packageJsons(directory)
+  const manifests = projectManifests(directory)
   const lookup = createRequire(join(directory, 'package.json')).resolve.paths('mailwright-plugin') ?? []
   const names = new Set(
     manifests.flatMap((file) => {
@@ -194,7 +194,8 @@ function safeList(dir: string): string[] {
   }
 }
 
-function packageJsons(directory: string): string[] {
+/** The package.json files of a directory and of every directory above it, nearest first. */
+export function projectManifests(directory: string): string[] {
   const found: string[] = []
   for (let dir = directory; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json')

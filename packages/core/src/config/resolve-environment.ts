@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs'
 import { isIP } from 'node:net'
-import { dirname, join } from 'node:path'
 import { scaledTimeout } from '../time-scale.js'
 import { ConfigError } from './config-error.js'
 import { corePlugin } from './core-plugin.js'
@@ -18,6 +16,7 @@ import {
   findTransportType,
   isCoreType,
   pluginFailures,
+  projectManifests,
   registeredTypes,
   registerPlugin,
 } from './register-plugin.js'
@@ -144,13 +143,6 @@ export async function resolveEnvironment(
   return { name, sandbox, inbox, transport, profile: chosen.profile, allowRecipients, timeouts, secrets }
 }
 
-function hasPackageJson(directory: string): boolean {
-  for (let dir = directory; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return true
-    if (dirname(dir) === dir) return false
-  }
-}
-
 function typeOf(section: unknown): string {
   const type = (section as { type?: unknown } | null)?.type
   return typeof type === 'string' ? type : ''
@@ -169,7 +161,7 @@ function resolveSection(
     const failed = pluginFailures(directory)
     const where = failed.length
       ? `These installed plugins could not be loaded, and one of them may provide it: ${failed.join('; ')}.`
-      : `Other types come from the package that provides them: install it (docs/plugins.md lists Mailwright's own).${hasPackageJson(directory) ? '' : ` No package.json was found in ${directory} or above it, so only @mailwright/* and mailwright-* packages were looked for.`}`
+      : `Other types come from the package that provides them: install it (docs/plugins.md lists Mailwright's own).${projectManifests(directory).length ? '' : ` No package.json was found in ${directory} or above it, so only @mailwright/* and mailwright-* packages were looked for.`}`
     throw new ConfigError(
       `${path}.type`,
       `is ${JSON.stringify((section as { type?: unknown } | undefined)?.type)}`,

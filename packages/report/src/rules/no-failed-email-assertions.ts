@@ -1,5 +1,5 @@
 import { defineGateRule, emailLabel } from '../gate-rule.js'
-import { testName } from '../render-markdown.js'
+import { firstLine, testName } from '../render-markdown.js'
 
 /** `{ "rule": "no-failed-email-assertions" }` */
 export interface NoFailedEmailAssertionsRule {
@@ -39,12 +39,3 @@ export const noFailedEmailAssertions = defineGateRule<NoFailedEmailAssertionsRul
     })
   },
 })
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .find((l) => l.trim())
-      ?.trim() ?? ''
-  )
-}
