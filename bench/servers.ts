@@ -1,13 +1,18 @@
-// The servers every benchmark starts (each its own process, ready when a test run could use it) and the
-// statistics they print.
+// The servers every benchmark starts (each its own process, started the way its users start it, with its
+// defaults, ready when a test run could use it), the clean-up that stops them on every way out, and the
+// statistics the benchmarks print.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
+import { loadavg } from 'node:os'
+import { scaledTimeout } from '@mailwright/core'
 
 const here = new URL('.', import.meta.url).pathname
 const maildevBin = new URL('./node_modules/maildev/dist/bin/maildev.js', import.meta.url).pathname
-const cliBin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
+// The installed `mailwright` command, as `npx mailwright serve` runs it (its shebang's Node flags included).
+const cliBin = new URL('./node_modules/.bin/mailwright', import.meta.url).pathname
 
-export type Kind = 'drain' | 'parse' | 'inbox' | 'inbox-verdicts' | 'maildev'
+export type Kind = 'drain' | 'parse' | 'inbox' | 'inbox-verdicts' | 'inbox-probe' | 'maildev'
 export interface Running {
   kind: Kind
   proc: ChildProcess
@@ -15,6 +20,32 @@ export interface Running {
   http?: string
   readyMs: number
 }
+
+// Everything started and not yet stopped: killed on every way out, a failed run included.
+const running = new Set<ChildProcess>()
+const killAll = () => {
+  for (const proc of running) proc.kill('SIGKILL')
+}
+process.on('exit', killAll)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    killAll()
+    process.exit(130)
+  })
+}
+process.on('uncaughtException', (error) => {
+  killAll()
+  console.error(error)
+  process.exit(1)
+})
+process.on('unhandledRejection', (error) => {
+  killAll()
+  console.error(error)
+  process.exit(1)
+})
+
+/** How long a server may take to become ready: 30 s, stretched by MAILWRIGHT_TIME_SCALE on a busy machine. */
+export const READY_MS = scaledTimeout(30_000)
 
 export async function freePort(): Promise<number> {
   const server = createServer()
@@ -46,46 +77,54 @@ async function httpOk(url: string): Promise<boolean> {
 }
 
 // Ready means what a test run needs: the SMTP port accepts connections and the HTTP API answers.
-export async function start(kind: Kind): Promise<Running> {
+export async function start(kind: Kind, extraArgs: string[] = []): Promise<Running> {
   const t0 = performance.now()
   let proc: ChildProcess
   let smtp: number
   let http: string | undefined
+  const spawned = (command: string, args: string[]) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    running.add(child)
+    child.once('exit', () => running.delete(child))
+    return child
+  }
   if (kind === 'maildev') {
     smtp = await freePort()
     const web = await freePort()
     http = `http://127.0.0.1:${web}`
-    proc = spawn(
-      process.execPath,
-      [
-        maildevBin,
-        '--smtp',
-        String(smtp),
-        '--web',
-        String(web),
-        '--ip',
-        '127.0.0.1',
-        '--web-ip',
-        '127.0.0.1',
-        '--max-emails',
-        '0',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
+    // MailDev's defaults (in-memory store, no limit on emails), on loopback ports.
+    proc = spawned(process.execPath, [
+      maildevBin,
+      '--smtp',
+      String(smtp),
+      '--web',
+      String(web),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      ...extraArgs,
+    ])
   } else if (kind === 'inbox' || kind === 'inbox-verdicts') {
     // Verdicts on: the same server told the production IP and an offline zone for the bench's sender.
     const verdicts =
       kind === 'inbox-verdicts' ? ['--sender-ip', '203.0.113.10', '--dns', `${here}servers/bench.zone`] : []
-    proc = spawn(
-      process.execPath,
-      [cliBin, 'serve', '--smtp-port', '0', '--http-port', '0', '--max-emails', '20000', ...verdicts],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
+    proc = spawned(cliBin, ['serve', '--smtp-port', '0', '--http-port', '0', ...verdicts, ...extraArgs])
     const out = await firstMatch(proc, /SMTP {2}127\.0\.0\.1:(\d+)[\s\S]*HTTP {2}(\S+)/)
     smtp = Number(out[1])
     http = out[2]
+  } else if (kind === 'inbox-probe') {
+    proc = spawned(process.execPath, [
+      ...serveNodeFlags(),
+      ...(process.env.PROBE_FLAGS?.split(' ') ?? []),
+      `${here}servers/inbox.ts`,
+      ...extraArgs,
+    ])
+    const ready = JSON.parse((await firstMatch(proc, /^\{.*\}$/m))[0]) as { smtp: number; http: string }
+    smtp = ready.smtp
+    http = ready.http
   } else {
-    proc = spawn(process.execPath, [`${here}servers/sink.ts`, kind], { stdio: ['ignore', 'pipe', 'pipe'] })
+    proc = spawned(process.execPath, [`${here}servers/sink.ts`, kind])
     smtp = (JSON.parse((await firstMatch(proc, /^\{.*\}$/m))[0]) as { smtp: number }).smtp
   }
   for (;;) {
@@ -93,10 +132,21 @@ export async function start(kind: Kind): Promise<Running> {
       (await canConnect(smtp)) &&
       (http === undefined || (await httpOk(kind === 'maildev' ? `${http}/api/email` : `${http}/readyz`)))
     if (ready) break
-    if (performance.now() - t0 > 20_000) throw new Error(`${kind} did not become ready within 20 s`)
+    if (performance.now() - t0 > READY_MS) {
+      throw new Error(
+        `${kind} did not become ready within ${READY_MS} ms (MAILWRIGHT_TIME_SCALE stretches it)`,
+      )
+    }
     await new Promise((r) => setTimeout(r, 2))
   }
   return { kind, proc, smtp, http, readyMs: performance.now() - t0 }
+}
+
+/** The Node flags `mailwright serve` runs with: its bin's shebang line. */
+export function serveNodeFlags(): string[] {
+  const bin = new URL('../packages/cli/dist/bin.js', import.meta.url)
+  const shebang = readFileSync(bin, 'utf8').split('\n')[0] as string
+  return shebang.split(/\s+/).filter((word) => word.startsWith('--'))
 }
 
 function firstMatch(proc: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
@@ -116,11 +166,19 @@ function firstMatch(proc: ChildProcess, pattern: RegExp): Promise<RegExpMatchArr
   })
 }
 
-export async function stop(running: Running): Promise<void> {
-  const exited = new Promise((r) => running.proc.once('exit', r))
-  running.proc.kill('SIGTERM')
+export async function stop(server: Running): Promise<void> {
+  if (server.proc.exitCode !== null || server.proc.signalCode !== null) return
+  const exited = new Promise((r) => server.proc.once('exit', r))
+  server.proc.kill('SIGTERM')
   await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
-  running.proc.kill('SIGKILL')
+  server.proc.kill('SIGKILL')
+}
+
+/** Resident and peak memory of a process, from /proc. */
+export function memory(pid: number): { peakMiB: number; rssMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
+  return { peakMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 }
 }
 
 export function quantiles(samples: number[]): { p50: number; p99: number; n: number } {
@@ -128,3 +186,14 @@ export function quantiles(samples: number[]): { p50: number; p99: number; n: num
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
   return { p50: at(0.5), p99: at(0.99), n: sorted.length }
 }
+
+export const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length / 2
+  return sorted.length % 2
+    ? (sorted[Math.floor(mid)] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/** The one-minute load average right now, per core: what else the machine was doing. */
+export const load = () => loadavg()[0] as number

@@ -1,5 +1,6 @@
-import { connectInbox } from './connect-inbox.js'
+import { connectInbox, httpInbox } from './connect-inbox.js'
 import type { Inbox } from './inbox.js'
+import { inboxAddress } from './inbox-address.js'
 import { InboxServerError } from './inbox-server-error.js'
 
 /** Something that hands out inboxes and says where to send mail to them. */
@@ -34,8 +35,18 @@ export async function connectInboxServer(url: string): Promise<InboxProvider> {
     const cause = (error as { cause?: { code?: string } }).cause
     throw new InboxServerError(base, undefined, cause?.code ?? (error as Error).message, { cause: error })
   }
-  const body = (await response.json().catch(() => ({}))) as { smtp?: { host: string; port: number } }
+  const body = (await response.json().catch(() => ({}))) as {
+    smtp?: { host: string; port: number }
+    domain?: string
+  }
   if (!response.ok || !body.smtp) throw new InboxServerError(base, response.status, 'GET /readyz: not ready')
-  const smtp = body.smtp
-  return { url: base, smtp, createInbox: (name) => connectInbox(base, { name }) }
+  const { smtp, domain } = body
+  return {
+    url: base,
+    smtp,
+    // Addresses are routed by envelope, so an inbox needs no round trip to exist: its address is made here,
+    // with the server's domain. A server too old to say its domain is asked for each address.
+    createInbox: async (name) =>
+      domain ? httpInbox(base, inboxAddress(name ?? 'test', domain)) : connectInbox(base, { name }),
+  }
 }

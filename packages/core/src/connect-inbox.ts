@@ -39,6 +39,11 @@ export async function connectInbox(url: string, options: ConnectInboxOptions = {
   } else {
     await request(base, '/readyz', { method: 'GET' })
   }
+  return httpInbox(base, address, options)
+}
+
+/** An inbox on a server already known to be ready: no request until the test waits or lists. */
+export function httpInbox(base: string, address: string, options: ConnectInboxOptions = {}): Inbox {
   return inboxFromBackend(address, new HttpInboxBackend(base, options.codes), options)
 }
 
@@ -71,7 +76,8 @@ class HttpInboxBackend implements InboxBackend {
     const params = new URLSearchParams({
       address,
       query: JSON.stringify(serializeQuery(query)),
-      include: 'raw',
+      // The raw bytes alone: this side parses them, so the server parses nothing the query did not need.
+      format: 'raw',
     })
     const body = (await request(this.base, `/api/emails?${params}`, { method: 'GET' })) as {
       emails: EmailJson[]

@@ -60,4 +60,60 @@ describe('EmailStore retention', () => {
     expect(result.status === 'ok' && result.emails[0]?.subject).toBe('hello')
     store.close()
   })
+
+  it('lets the event loop run while a listing goes through 20,000 emails, and still finds the match', async () => {
+    const store = new EmailStore()
+    for (let i = 0; i < 20_000; i++) store.add(raw(`bulk ${i}`, 200), envelope(`r${i % 50}@inbox.test`))
+    store.add(raw('the one'), envelope('r0@inbox.test'))
+    let timerRan = false
+    const timer = setTimeout(() => {
+      timerRan = true
+    }, 0)
+    // A timer due at once runs before the listing ends only if the listing gave the loop a turn.
+    const listing = store.listStored(undefined, { subject: 'the one' }).then((found) => ({ found, timerRan }))
+    const { found, timerRan: ranDuring } = await listing
+    clearTimeout(timer)
+    expect(found.map((e) => store.summary(e).subject)).toEqual(['the one'])
+    expect(ranDuring).toBe(true)
+    store.close()
+  })
+
+  it("checks a listing's patterns in batches on the pattern threads, in arrival order, up to the limit", async () => {
+    const store = new EmailStore()
+    for (let i = 0; i < 1000; i++)
+      store.add(raw(i % 3 === 0 ? `Code ${i}` : `other ${i}`), envelope('p@inbox.test'))
+    const found = await store.listStored('p@inbox.test', { subject: /^code \d+5$/i }, 5)
+    expect(found.map((e) => store.summary(e).subject)).toEqual([
+      'Code 15',
+      'Code 45',
+      'Code 75',
+      'Code 105',
+      'Code 135',
+    ])
+    store.close()
+  })
+
+  it('builds the header index once mail pauses, off the SMTP reply path', async () => {
+    const store = new EmailStore()
+    const email = store.add(raw('indexed later'), envelope('i@inbox.test'))
+    // add() never parses: the summary is built by the idle indexer, after the reply.
+    expect(email.summary).toBeUndefined()
+    await expect.poll(() => email.summary?.subject).toBe('indexed later')
+    store.close()
+  })
+
+  it('keeps a bounded number of parsed emails and parses an evicted one again when asked', async () => {
+    const store = new EmailStore()
+    const emails = Array.from({ length: 600 }, (_, i) =>
+      store.add(raw(`parsed ${i}`), envelope('c@inbox.test')),
+    )
+    const first = await store.parsed(emails[0] as never)
+    for (const email of emails.slice(1)) await store.parsed(email)
+    const again = await store.parsed(emails[0] as never)
+    // Past the cache's bound the first parse was dropped: an equal email, parsed anew.
+    expect(again).not.toBe(first)
+    expect(again.subject).toBe(first.subject)
+    expect(await store.parsed(emails[599] as never)).toBe(await store.parsed(emails[599] as never))
+    store.close()
+  })
 })

@@ -17,6 +17,8 @@ import {
   headerOnlyEmail,
   matchText,
   nearMiss,
+  type QueryCheck,
+  type QueryTarget,
   queryChecks,
   queryNeedsBody,
   summarizeEmail,
@@ -36,7 +38,10 @@ export interface RetentionOptions {
   maxBytes?: number
 }
 
-/** An email as stored: raw bytes and envelope at once; summary and parse on first need, then cached. */
+/**
+ * An email as stored: raw bytes and envelope at once; the header summary when the loop is idle (or on first
+ * need), the full parse on first need, kept in a bounded cache.
+ */
 export interface StoredEmail {
   readonly id: string
   readonly raw: Buffer
@@ -48,7 +53,6 @@ export interface StoredEmail {
   /** What was cut short by a budget (the verdict or the body parse), added to the parsed email's warnings. */
   budgetWarnings?: string[]
   summary?: EmailSummary
-  parsed?: Promise<CapturedEmail>
   auth?: Promise<EmailAuth | undefined>
 }
 
@@ -72,6 +76,31 @@ export interface StoreStats {
 // under load costs a bounded amount of work.
 const NEAR_MISS_SCAN = 500
 const NEAR_MISS_LIMIT = 10
+// Synchronous work on many emails (summaries, plain-text checks, JSON) gives the event loop a turn after this
+// long, so a listing over 50,000 emails never holds an SMTP reply or another request for more than a slice.
+export const SLICE_MS = 4
+// Pattern checks of a listing go to the pattern threads in batches of this many emails: one round trip
+// per batch, not per email.
+const PATTERN_BATCH = 256
+// Parsed emails (bodies, attachments) are kept for reuse up to these bounds; past them the least recently
+// used is dropped and parsed again if asked for. The raw bytes are always kept.
+const PARSED_CACHE_EMAILS = 512
+const PARSED_CACHE_BYTES = 64 * 1024 * 1024
+// The header index is built only when no email arrived for this long, so it never slows ingest down.
+const INDEX_IDLE_MS = 20
+
+/**
+ * A clock for sliced work: `await tick()` returns at once until the slice has run {@link SLICE_MS}, then
+ * lets the event loop run (I/O, timers) before the next slice.
+ */
+export function sliceClock(): () => Promise<void> {
+  let started = performance.now()
+  return async () => {
+    if (performance.now() - started < SLICE_MS) return
+    await new Promise((resolve) => setImmediate(resolve))
+    started = performance.now()
+  }
+}
 
 /**
  * The capture's memory: emails in arrival order, indexed by recipient, with pushed waits. Emits `email`
@@ -94,6 +123,12 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   readonly #workers: ParsePool
   /** Every pending wait's way to end, for close(). */
   readonly #pending = new Map<(error: Error) => void, string>()
+  readonly #parsed = new Map<StoredEmail, Promise<CapturedEmail>>()
+  #parsedBytes = 0
+  // Emails whose header summary is not built yet, oldest first; the idle indexer works through them.
+  #unindexed: StoredEmail[] = []
+  #indexer: NodeJS.Timeout | undefined
+  #lastAdd = 0
   #closed = false
 
   constructor(
@@ -149,6 +184,12 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     }
     this.#bytes += raw.length
     this.#received += 1
+    this.#unindexed.push(email)
+    // Under mail that never pauses the queue is cut back (amortized), so it cannot hold evicted emails.
+    if (this.#unindexed.length > 2 * this.retention.maxEmails)
+      this.#unindexed = this.#unindexed.slice(-this.retention.maxEmails)
+    this.#lastAdd = performance.now()
+    this.#scheduleIndex()
     this.#evict()
     for (const r of recipients) {
       const waiters = this.#waiters.get(r)
@@ -205,7 +246,14 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   }
 
   parsed(email: StoredEmail): Promise<CapturedEmail> {
-    email.parsed ??= this.auth(email).then((auth) => {
+    const cached = this.#parsed.get(email)
+    if (cached) {
+      // Most recently used last: the cache drops from the front.
+      this.#parsed.delete(email)
+      this.#parsed.set(email, cached)
+      return cached
+    }
+    const parsed = this.auth(email).then((auth) => {
       const meta = { ...this.#meta(email), auth }
       return this.#workers.parse(email.raw, meta, this.#codes).catch((error: unknown) => {
         if (this.#closed) throw this.#stoppedOr(error, email)
@@ -222,7 +270,15 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
         )
       })
     })
-    return email.parsed
+    if (this.#byId.has(email.id)) {
+      this.#parsed.set(email, parsed)
+      this.#parsedBytes += email.raw.length
+      for (const [oldest] of this.#parsed) {
+        if (this.#parsed.size <= PARSED_CACHE_EMAILS && this.#parsedBytes <= PARSED_CACHE_BYTES) break
+        this.#forgetParsed(oldest)
+      }
+    }
+    return parsed
   }
 
   /** Whether the email matches; parses the body only when the query looks at it. */
@@ -239,34 +295,13 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
    * pattern pool's threads within the budget, so a catastrophic one fails its query with a
    * {@link PatternTimeoutError} instead of stalling everyone.
    */
-  async mismatches(email: StoredEmail, query: EmailQuery, ignore: ReadonlyArray<keyof EmailQuery> = []) {
+  async mismatches(
+    email: StoredEmail,
+    query: EmailQuery,
+    ignore: ReadonlyArray<keyof EmailQuery> = [],
+  ): Promise<string[]> {
     const target = queryNeedsBody(query) ? await this.parsed(email) : this.summary(email)
-    const { checks, reasons } = queryChecks(query, target, ignore)
-    const patterns = checks.filter((c) => c.matcher instanceof RegExp)
-    let results: boolean[]
-    try {
-      results = await this.#patterns.test(
-        patterns.map((c) => ({
-          source: (c.matcher as RegExp).source,
-          flags: (c.matcher as RegExp).flags,
-          values: c.values,
-        })),
-      )
-    } catch (error) {
-      if (!(error instanceof WorkerBudgetExceeded)) throw this.#stoppedOr(error, email)
-      const fields = patterns.map((c) => c.field).join(' and ')
-      throw new PatternTimeoutError(
-        patterns.map((c) => c.matcher as RegExp),
-        this.#patterns.budgetMs,
-        `the ${fields} of email ${email.id}`,
-      )
-    }
-    const failed = checks.filter((c) =>
-      c.matcher instanceof RegExp
-        ? !results[patterns.indexOf(c)]
-        : !c.values.some((v) => matchText(c.matcher, v)),
-    )
-    return [...failed.map(failedCheck), ...reasons]
+    return (await this.#evaluate([{ email, target }], query, ignore))[0] as string[]
   }
 
   /** Matching emails for an address (or all), oldest first, fully parsed. */
@@ -275,12 +310,93 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     query: EmailQuery,
     limit = Number.POSITIVE_INFINITY,
   ): Promise<CapturedEmail[]> {
+    return Promise.all((await this.listStored(address, query, limit)).map((e) => this.parsed(e)))
+  }
+
+  /**
+   * Matching emails for an address (or all), oldest first, unparsed. Sliced: summaries and plain checks
+   * give the event loop a turn every {@link SLICE_MS}, patterns go to the pattern threads a batch at a
+   * time, bodies (only when the query looks at them) are parsed on the parse threads.
+   */
+  async listStored(
+    address: string | undefined,
+    query: EmailQuery,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<StoredEmail[]> {
+    const candidates = [...this.emailsFor(address)]
+    const needsBody = queryNeedsBody(query)
     const found: StoredEmail[] = []
-    for (const email of this.emailsFor(address)) {
-      if (found.length >= limit) break
-      if (await this.matches(email, query)) found.push(email)
+    const tick = sliceClock()
+    // Bodies are parsed a few at a time: enough to keep the parse threads busy, few enough to stop early.
+    const batchSize = needsBody ? 8 : PATTERN_BATCH
+    for (let start = 0; start < candidates.length && found.length < limit; start += batchSize) {
+      const batch = candidates.slice(start, start + batchSize)
+      const items: Array<{ email: StoredEmail; target: QueryTarget }> = []
+      if (needsBody) {
+        const parsed = await Promise.all(batch.map((email) => this.parsed(email)))
+        for (const [i, email] of batch.entries()) items.push({ email, target: parsed[i] as CapturedEmail })
+      } else {
+        for (const email of batch) {
+          items.push({ email, target: this.summary(email) })
+          await tick()
+        }
+      }
+      const reasons = await this.#evaluate(items, query, [], tick)
+      for (const [i, item] of items.entries()) {
+        if (found.length >= limit) break
+        if ((reasons[i] as string[]).length === 0) found.push(item.email)
+      }
+      await tick()
     }
-    return Promise.all(found.map((e) => this.parsed(e)))
+    return found
+  }
+
+  // The reasons each email fails the query, with every pattern check of the batch in one pattern-pool call.
+  async #evaluate(
+    items: ReadonlyArray<{ email: StoredEmail; target: QueryTarget }>,
+    query: EmailQuery,
+    ignore: ReadonlyArray<keyof EmailQuery>,
+    tick?: () => Promise<void>,
+  ): Promise<string[][]> {
+    const evaluated: Array<{ checks: QueryCheck[]; reasons: string[]; patterns: QueryCheck[] }> = []
+    for (const { target } of items) {
+      const { checks, reasons } = queryChecks(query, target, ignore)
+      evaluated.push({ checks, reasons, patterns: checks.filter((c) => c.matcher instanceof RegExp) })
+      await tick?.()
+    }
+    const jobs = evaluated.flatMap(({ patterns }) =>
+      patterns.map((c) => ({
+        source: (c.matcher as RegExp).source,
+        flags: (c.matcher as RegExp).flags,
+        values: c.values,
+      })),
+    )
+    let results: boolean[]
+    try {
+      results = await this.#patterns.test(jobs)
+    } catch (error) {
+      const first = items[0]?.email
+      if (!(error instanceof WorkerBudgetExceeded) || !first)
+        throw first ? this.#stoppedOr(error, first) : error
+      const patterns = evaluated.find((e) => e.patterns.length > 0)?.patterns ?? []
+      const fields = [...new Set(patterns.map((c) => c.field))].join(' and ')
+      const which = items.length === 1 ? `email ${first.id}` : `${items.length} emails from ${first.id} on`
+      throw new PatternTimeoutError(
+        patterns.map((c) => c.matcher as RegExp),
+        this.#patterns.budgetMs,
+        `the ${fields} of ${which}`,
+      )
+    }
+    let next = 0
+    return evaluated.map(({ checks, reasons, patterns }) => {
+      const passed = patterns.map(() => results[next++] as boolean)
+      const failed = checks.filter((c) =>
+        c.matcher instanceof RegExp
+          ? !passed[patterns.indexOf(c)]
+          : !c.values.some((v) => matchText(c.matcher, v)),
+      )
+      return [...failed.map(failedCheck), ...reasons]
+    })
   }
 
   /**
@@ -362,10 +478,16 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     }
   }
 
+  /** Starts a parse thread and a pattern thread and loads the parser, off the critical path. Never fails. */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.#workers.warmUp(), this.#patterns.warmUp()])
+  }
+
   /** Ends every pending wait with an {@link InboxStoppedError}, tells listeners (`close`), stops the workers. */
   close(): void {
     this.#closed = true
     clearInterval(this.#sweeper)
+    clearTimeout(this.#indexer)
     for (const [end, address] of [...this.#pending]) end(new InboxStoppedError(address))
     this.emit('close')
     void this.#patterns.close()
@@ -373,22 +495,58 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   }
 
   async #nearMisses(address: string, request: WaitRequest, exclude: Set<string>): Promise<NearMiss[]> {
+    const tick = sliceClock()
+    const needsBody = queryNeedsBody(request.query)
+    const target = async (email: StoredEmail): Promise<QueryTarget> => {
+      const summary = needsBody ? await this.parsed(email) : this.summary(email)
+      await tick()
+      return summary
+    }
     const misses: NearMiss[] = []
-    for (const email of this.emailsFor(address).slice(-NEAR_MISS_SCAN)) {
-      const reasons = await this.mismatches(email, request.query)
-      if (reasons.length > 0) misses.push(nearMiss('this-inbox', this.summary(email), reasons))
+    const mine = this.emailsFor(address).slice(-NEAR_MISS_SCAN)
+    const items = []
+    for (const email of mine) items.push({ email, target: await target(email) })
+    const reasons = await this.#evaluate(items, request.query, [], tick)
+    for (const [i, { email }] of items.entries()) {
+      const why = reasons[i] as string[]
+      if (why.length > 0) misses.push(nearMiss('this-inbox', this.summary(email), why))
       else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', this.summary(email), []))
     }
     const others: NearMiss[] = []
-    const recent = [...this.#byId.values()].slice(-NEAR_MISS_SCAN).reverse()
-    for (const email of recent) {
-      if (others.length >= NEAR_MISS_LIMIT) break
-      if (email.receivedAt < request.notBefore || email.recipients.includes(address)) continue
-      if (await this.matches(email, request.query, ['to'])) {
-        others.push(nearMiss('other-address', this.summary(email), []))
+    const recent = [...this.#byId.values()]
+      .slice(-NEAR_MISS_SCAN)
+      .reverse()
+      .filter((email) => email.receivedAt >= request.notBefore && !email.recipients.includes(address))
+    // Other addresses' emails are checked newest first, a few at a time, until enough are found.
+    for (let start = 0; start < recent.length && others.length < NEAR_MISS_LIMIT; start += 16) {
+      const batch = []
+      for (const email of recent.slice(start, start + 16)) batch.push({ email, target: await target(email) })
+      const why = await this.#evaluate(batch, request.query, ['to'], tick)
+      for (const [i, { email }] of batch.entries()) {
+        if (others.length < NEAR_MISS_LIMIT && (why[i] as string[]).length === 0)
+          others.push(nearMiss('other-address', this.summary(email), []))
       }
     }
     return [...misses.slice(-NEAR_MISS_LIMIT), ...others.reverse()]
+  }
+
+  // Builds header summaries while the loop is idle: a listing then finds them ready. During a burst of
+  // mail it waits, so indexing never competes with the SMTP replies.
+  #scheduleIndex(): void {
+    if (this.#indexer || this.#closed) return
+    this.#indexer = setTimeout(() => {
+      this.#indexer = undefined
+      if (performance.now() - this.#lastAdd < INDEX_IDLE_MS) return this.#scheduleIndex()
+      const started = performance.now()
+      let done = 0
+      while (done < this.#unindexed.length && performance.now() - started < SLICE_MS) {
+        const email = this.#unindexed[done++] as StoredEmail
+        if (this.#byId.has(email.id)) this.summary(email)
+      }
+      this.#unindexed = this.#unindexed.slice(done)
+      if (this.#unindexed.length > 0) this.#scheduleIndex()
+    }, INDEX_IDLE_MS)
+    this.#indexer.unref()
   }
 
   // Once the store is closed, its pools refuse work: that is the server stopping, not a failure.
@@ -419,8 +577,13 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     }
   }
 
+  #forgetParsed(email: StoredEmail): void {
+    if (this.#parsed.delete(email)) this.#parsedBytes -= email.raw.length
+  }
+
   #remove(email: StoredEmail): void {
     if (!this.#byId.delete(email.id)) return
+    this.#forgetParsed(email)
     this.#bytes -= email.raw.length
     for (const r of email.recipients) {
       const list = this.#byRecipient.get(r)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import {
+  type EmailAuth,
   type EmailQuery,
   InboxStoppedError,
   InvalidArgumentError,
@@ -8,7 +9,7 @@ import {
   PatternTimeoutError,
 } from '@mailwright/core'
 import { emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
-import type { EmailStore, StoredEmail } from './email-store.js'
+import { type EmailStore, type StoredEmail, sliceClock } from './email-store.js'
 
 /** What the HTTP API needs from the running server. */
 export interface HttpApiContext {
@@ -16,6 +17,8 @@ export interface HttpApiContext {
   createAddress(name?: string): string
   ready(): boolean
   smtp(): { host: string; port: number }
+  /** The domain of the addresses this server hands out (clients make addresses without asking). */
+  domain: string
   /**
    * The `Host` values the API answers (`127.0.0.1:8025`, `localhost:8025`, …): anything else is a web page
    * reaching it by another name (DNS rebinding) and is refused.
@@ -37,6 +40,7 @@ export const INBOX_SERVER_VERSION: string = (
 
 function identity(context: HttpApiContext) {
   return {
+    domain: context.domain,
     server: 'mailwright',
     version: INBOX_SERVER_VERSION,
     ...(context.fingerprint ? { fingerprint: context.fingerprint } : {}),
@@ -191,12 +195,16 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
       const query = parseQueryParam(url.searchParams.get('query'))
       const limit = parseIntParam(url.searchParams, 'limit', 1, 10_000) ?? 1000
       const includeRaw = parseInclude(url.searchParams)
-      const emails = await store.list(address, query, limit)
-      sendJson(res, 200, {
-        emails: emails.map((email) =>
-          emailToJson(email, { captureWarnings: warningsOf(store, email.id), includeRaw }),
-        ),
-      })
+      const rawOnly = parseFormat(url.searchParams)
+      const found = await store.listStored(address, query, limit)
+      if (rawOnly) {
+        const auths = await Promise.all(found.map((email) => store.auth(email)))
+        return sendJsonList(res, found, (email, i) => rawEmailJson(email, auths[i]))
+      }
+      const emails = await Promise.all(found.map((email) => store.parsed(email)))
+      return sendJsonList(res, emails, (email) =>
+        emailToJson(email, { captureWarnings: warningsOf(store, email.id), includeRaw }),
+      )
     })
   }
   if (path === '/api/wait') return route(method, ['POST'], () => handleWait(context, req, res))
@@ -307,17 +315,19 @@ async function handleWait(context: HttpApiContext, req: IncomingMessage, res: Se
   if (result.status === 'timeout') return sendJson(res, 200, result)
   // Only what the client needs to rebuild the email with the same parser: no server-side parse here.
   const auths = await Promise.all(result.emails.map((email) => context.store.auth(email)))
-  sendJson(res, 200, {
-    status: 'ok',
-    emails: result.emails.map((email, i) => ({
-      id: email.id,
-      envelope: email.envelope,
-      receivedAt: email.receivedAt.toISOString(),
-      captureWarnings: email.captureWarnings,
-      raw: email.raw.toString('base64'),
-      auth: auths[i],
-    })),
-  })
+  sendJson(res, 200, { status: 'ok', emails: result.emails.map((email, i) => rawEmailJson(email, auths[i])) })
+}
+
+// An email as its raw bytes and what the SMTP side knew: the client parses it with the server's parser.
+function rawEmailJson(email: StoredEmail, auth: EmailAuth | undefined) {
+  return {
+    id: email.id,
+    envelope: email.envelope,
+    receivedAt: email.receivedAt.toISOString(),
+    captureWarnings: email.captureWarnings,
+    raw: email.raw.toString('base64'),
+    auth,
+  }
 }
 
 function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, res: ServerResponse): void {
@@ -503,6 +513,18 @@ function parseIntParam(params: URLSearchParams, name: string, min: number, max: 
   return number
 }
 
+function parseFormat(params: URLSearchParams): boolean {
+  const value = params.get('format')
+  if (value === null || value === '' || value === 'full') return false
+  if (value !== 'raw')
+    throw badParameter(
+      'format',
+      value,
+      '"raw" (id, envelope, receivedAt, captureWarnings, auth and raw only) or "full"',
+    )
+  return true
+}
+
 function parseInclude(params: URLSearchParams): boolean {
   const value = params.get('include')
   if (value === null || value === '') return false
@@ -520,6 +542,29 @@ function knownFields(body: Record<string, unknown>, known: string[]): void {
 function badParameter(parameter: string, value: unknown, expected: string): HttpError {
   const error = new InvalidArgumentError(parameter, value, expected)
   return new HttpError(400, 'INVALID_PARAMETER', error.detail, parameter)
+}
+
+// `{"emails":[…]}` written an email at a time, giving the event loop a turn every slice, so a listing of
+// thousands of emails never holds SMTP or another request while it is turned into JSON.
+async function sendJsonList<T>(
+  res: ServerResponse,
+  items: readonly T[],
+  toJson: (item: T, index: number) => unknown,
+): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+  const tick = sliceClock()
+  let chunk = '{"emails":['
+  for (const [i, item] of items.entries()) {
+    if (res.destroyed) return
+    chunk += `${i === 0 ? '' : ','}${JSON.stringify(toJson(item, i))}`
+    if (chunk.length >= 64 * 1024) {
+      const flushed = res.write(chunk)
+      chunk = ''
+      if (!flushed) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
+    }
+    await tick()
+  }
+  res.end(`${chunk}]}`)
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -63,6 +63,7 @@ describe('after the stop (found in review)', () => {
     const api = createHttpApi({
       store,
       createAddress: () => 'a@inbox.test',
+      domain: 'inbox.test',
       ready: () => true,
       smtp: () => ({ host: '127.0.0.1', port: 25 }),
       allowedHosts: () => [`127.0.0.1:${(api.address() as AddressInfo).port}`],
@@ -154,6 +155,7 @@ describe('limits a client cannot outlast', () => {
     const api = createHttpApi({
       store,
       createAddress: () => 'a@inbox.test',
+      domain: 'inbox.test',
       ready: () => true,
       smtp: () => ({ host: '127.0.0.1', port: 25 }),
       allowedHosts: () => [`127.0.0.1:${(api.address() as AddressInfo).port}`],

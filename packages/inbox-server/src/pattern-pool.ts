@@ -73,6 +73,11 @@ export class PatternPool {
     }
   }
 
+  /** Starts one thread now, so the first query with a pattern does not pay for it. Never fails. */
+  async warmUp(): Promise<void> {
+    await this.test([{ source: 'warm-up', flags: '', values: [''] }]).catch(() => undefined)
+  }
+
   close(): Promise<void> {
     return this.#pool.close()
   }

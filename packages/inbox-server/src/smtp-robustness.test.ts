@@ -286,7 +286,6 @@ describe('SMTP robustness', () => {
   })
 })
 
-// One pass over the bytes (a message of empty lines used to cost a native call per line on the event loop).
 describe('findBareLineEnding', () => {
   it.each([
     ['a\r\nb\r\n', undefined],
@@ -297,5 +296,24 @@ describe('findBareLineEnding', () => {
     ['\r\n'.repeat(1000), undefined],
   ])('finds the first bare line ending in %j', (text, expected) => {
     expect(findBareLineEnding(Buffer.from(text, 'latin1'))).toEqual(expected)
+  })
+
+  it('agrees with a plain byte scan on random mixes of CR, LF and text, at any offset in a buffer', () => {
+    const reference = (raw: Buffer) => {
+      for (let i = 0; i < raw.length; i++) {
+        if (raw[i] === 0x0a && raw[i - 1] !== 0x0d) return { kind: 'LF', offset: i }
+        if (raw[i] === 0x0d && raw[i + 1] !== 0x0a) return { kind: 'CR', offset: i }
+      }
+      return undefined
+    }
+    const pieces = ['\r\n', '\r', '\n', 'x', 'text of a usual line length, long enough for the fast path\r\n']
+    for (let round = 0; round < 5000; round++) {
+      const text = Array.from(
+        { length: round % 60 },
+        () => pieces[((round * 7 + Math.random() * 5) % 5) | 0],
+      ).join('')
+      const raw = Buffer.from(`..${text}`, 'latin1').subarray(round % 3)
+      expect(findBareLineEnding(raw), JSON.stringify(raw.toString('latin1'))).toEqual(reference(raw))
+    }
   })
 })

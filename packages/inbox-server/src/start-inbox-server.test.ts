@@ -43,6 +43,7 @@ describe('startInboxServer', () => {
     const res = await fetch(`${server.url}/readyz`)
     expect(await res.json()).toEqual({
       status: 'ready',
+      domain: 'inbox.test',
       server: 'mailwright',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       smtp: { host: '127.0.0.1', port: server.smtp.port },

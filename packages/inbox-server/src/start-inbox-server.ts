@@ -61,6 +61,12 @@ export interface InboxServerOptions {
    */
   parseBudgetMs?: number
   /**
+   * Start a parse thread and a pattern thread right after start-up and load the parser there (about 200 ms
+   * of one thread's time), so the first test that waits does not pay for it. Default true; false leaves
+   * them to start on first use.
+   */
+  warmUp?: boolean
+  /**
    * Further `Host` names the HTTP API answers to (`name` or `name:port`), for a server reached by a name
    * other than the address it binds. Loopback names are always allowed on a loopback server.
    */
@@ -174,6 +180,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
       httpServer = createHttpApi({
         store,
         createAddress,
+        domain,
         ready: () => ready,
         smtp: () => smtpAddress,
         allowedHosts: () => hosts,
@@ -188,6 +195,8 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     throw error
   }
   ready = true
+  // After ready, on threads: start-up is not delayed, and neither is the first wait.
+  if (options.warmUp !== false) void store.warmUp()
   const httpPort = httpServer ? (httpServer.address() as AddressInfo).port : undefined
   const urlHost = host.includes(':') ? `[${host}]` : host
   const backend: InboxBackend = {

@@ -61,7 +61,7 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
   // Workers are started after the config is read and inherit this environment.
   process.env.MAILWRIGHT_INBOX_URL = `http://${HOST}:${httpPort}`
   return {
-    command: [process.execPath, bin, ...args]
+    command: [process.execPath, ...shebangFlags(bin), bin, ...args]
       .map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
       .join(' '),
     url: `http://${HOST}:${httpPort}/readyz/${fingerprint}`,
@@ -141,4 +141,11 @@ function caFile(smtpPort: number): string {
     )
   }
   return join(dir, `inbox-${smtpPort}-ca.pem`)
+}
+
+// `mailwright serve` runs with the Node flags of its bin's shebang (`#!/usr/bin/env -S node …`, a smaller
+// young generation that keeps its memory down): started here by path, it gets the same ones.
+function shebangFlags(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? ''
+  return first.startsWith('#!') ? first.split(/\s+/).filter((word) => word.startsWith('--')) : []
 }
