@@ -93,12 +93,12 @@ describe('EmailStore retention', () => {
     store.close()
   })
 
-  it('builds the header index once mail pauses, off the SMTP reply path', async () => {
+  it('builds the index (overviews) once mail pauses, off the SMTP reply path', async () => {
     const store = new EmailStore()
     const email = store.add(raw('indexed later'), envelope('i@inbox.test'))
-    // add() never parses: the summary is built by the idle indexer, after the reply.
-    expect(email.summary).toBeUndefined()
-    await expect.poll(() => email.summary?.subject).toBe('indexed later')
+    // add() never parses: the overview is built by the idle indexer, after the reply.
+    expect(email.overview).toBeUndefined()
+    await expect.poll(() => email.overview?.subject).toBe('indexed later')
     store.close()
   })
 

@@ -5,6 +5,7 @@ import {
   type CodeOptions,
   type EmailAuth,
   type EmailEnvelope,
+  type EmailMeta,
   type EmailQuery,
   type EmailSummary,
   InboxStoppedError,
@@ -13,6 +14,7 @@ import {
   type SendingProfile,
 } from '@mailwright/core'
 import {
+  emailToJson,
   failedCheck,
   headerOnlyEmail,
   matchText,
@@ -39,12 +41,15 @@ export interface RetentionOptions {
 }
 
 /**
- * An email as stored: raw bytes and envelope at once; the header summary when the loop is idle (or on first
- * need), the full parse on first need, kept in a bounded cache.
+ * An email as stored: raw bytes and envelope at once; its index entry (what queries and listings look at)
+ * when the loop is idle or on first need; the full parse on first need, kept in a bounded cache.
  */
 export interface StoredEmail {
   readonly id: string
+  /** The exact bytes received (joined from the socket's reads on first use). */
   readonly raw: Buffer
+  /** The raw size in bytes. */
+  readonly size: number
   readonly envelope: EmailEnvelope
   readonly receivedAt: Date
   /** Lower-cased envelope recipients: the inboxes this email belongs to. */
@@ -52,8 +57,46 @@ export interface StoredEmail {
   readonly captureWarnings: readonly string[]
   /** What was cut short by a budget (the verdict or the body parse), added to the parsed email's warnings. */
   budgetWarnings?: string[]
-  summary?: EmailSummary
+  /** Subject, addresses, size: the summary without its headers, built once (see {@link EmailStore.overview}). */
+  overview?: EmailSummary
   auth?: Promise<EmailAuth | undefined>
+}
+
+// A message that arrived in several socket reads keeps them as they are: joining them (a fresh 100 KB
+// allocation and copy per message) is done on first use, off the reply path, and never for an email no
+// one reads. At 100 KB the join and its garbage were a quarter of the ingest cost.
+class StoredRecord implements StoredEmail {
+  #raw: Buffer | undefined
+  #chunks: readonly Buffer[] | undefined
+  readonly size: number
+  budgetWarnings?: string[]
+  overview?: EmailSummary
+  auth?: Promise<EmailAuth | undefined>
+
+  constructor(
+    readonly id: string,
+    raw: Buffer | readonly Buffer[],
+    readonly envelope: EmailEnvelope,
+    readonly recipients: readonly string[],
+    readonly captureWarnings: readonly string[],
+    readonly receivedAt = new Date(),
+  ) {
+    if (Buffer.isBuffer(raw)) {
+      this.#raw = raw
+      this.size = raw.length
+    } else {
+      this.#chunks = raw
+      this.size = raw.reduce((sum, chunk) => sum + chunk.length, 0)
+    }
+  }
+
+  get raw(): Buffer {
+    if (!this.#raw) {
+      this.#raw = Buffer.concat(this.#chunks ?? [], this.size)
+      this.#chunks = undefined
+    }
+    return this.#raw
+  }
 }
 
 /** A wait's outcome before parsing: the stored emails, or a timeout with near misses. */
@@ -79,6 +122,8 @@ const NEAR_MISS_LIMIT = 10
 // Synchronous work on many emails (summaries, plain-text checks, JSON) gives the event loop a turn after this
 // long, so a listing over 50,000 emails never holds an SMTP reply or another request for more than a slice.
 export const SLICE_MS = 4
+const NO_HEADERS: readonly [] = Object.freeze([])
+const NO_WARNINGS: readonly string[] = Object.freeze([])
 // Pattern checks of a listing go to the pattern threads in batches of this many emails: one round trip
 // per batch, not per email.
 const PATTERN_BATCH = 256
@@ -91,15 +136,36 @@ const INDEX_IDLE_MS = 20
 
 /**
  * A clock for sliced work: `await tick()` returns at once until the slice has run {@link SLICE_MS}, then
- * lets the event loop run (I/O, timers) before the next slice.
+ * waits for its turn: one slice of all the sliced work in the process runs per event-loop iteration, so
+ * four clients listing at once take turns instead of adding up to one long iteration, and SMTP, timers
+ * and other requests run between every two slices.
  */
 export function sliceClock(): () => Promise<void> {
   let started = performance.now()
   return async () => {
     if (performance.now() - started < SLICE_MS) return
-    await new Promise((resolve) => setImmediate(resolve))
+    await nextTurn()
     started = performance.now()
   }
+}
+
+const turns: Array<() => void> = []
+let turnScheduled = false
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    turns.push(resolve)
+    if (!turnScheduled) {
+      turnScheduled = true
+      setImmediate(takeTurn)
+    }
+  })
+}
+// Resumes one waiting slice; the next is resumed in the next iteration (setImmediate from the check phase).
+function takeTurn(): void {
+  const resume = turns.shift()
+  turnScheduled = turns.length > 0
+  if (turnScheduled) setImmediate(takeTurn)
+  resume?.()
 }
 
 /**
@@ -125,7 +191,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   readonly #pending = new Map<(error: Error) => void, string>()
   readonly #parsed = new Map<StoredEmail, Promise<CapturedEmail>>()
   #parsedBytes = 0
-  // Emails whose header summary is not built yet, oldest first; the idle indexer works through them.
+  // Emails whose index entry is not built yet, oldest first; the idle indexer works through them.
   #unindexed: StoredEmail[] = []
   #indexer: NodeJS.Timeout | undefined
   #lastAdd = 0
@@ -161,18 +227,27 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     this.#sweeper.unref()
   }
 
-  /** Stores an email and wakes the waits of its recipients. Nothing is parsed here. */
-  add(raw: Buffer, envelope: EmailEnvelope, captureWarnings: readonly string[] = []): StoredEmail {
+  /**
+   * Stores an email (its bytes, or the socket reads that hold them in order) and wakes the waits of its
+   * recipients. Nothing is parsed here.
+   */
+  add(
+    raw: Buffer | readonly Buffer[],
+    envelope: EmailEnvelope,
+    captureWarnings: readonly string[] = NO_WARNINGS,
+  ): StoredEmail {
     this.#seq += 1
-    const recipients = [...new Set(envelope.rcptTo.map((r) => r.toLowerCase()))]
-    const email: StoredEmail = {
-      id: `${this.#prefix}-${this.#seq.toString(36)}`,
+    const recipients =
+      envelope.rcptTo.length === 1
+        ? [(envelope.rcptTo[0] as string).toLowerCase()]
+        : [...new Set(envelope.rcptTo.map((r) => r.toLowerCase()))]
+    const email = new StoredRecord(
+      `${this.#prefix}-${this.#seq.toString(36)}`,
       raw,
       envelope,
-      receivedAt: new Date(),
       recipients,
       captureWarnings,
-    }
+    )
     this.#byId.set(email.id, email)
     for (const r of recipients) {
       let list = this.#byRecipient.get(r)
@@ -182,7 +257,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       }
       list.push(email)
     }
-    this.#bytes += raw.length
+    this.#bytes += email.size
     this.#received += 1
     this.#unindexed.push(email)
     // Under mail that never pauses the queue is cut back (amortized), so it cannot hold evicted emails.
@@ -223,9 +298,27 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     return victims.length
   }
 
+  /** The email's headers and addresses, parsed from the raw bytes each time (only the overview is kept). */
   summary(email: StoredEmail): EmailSummary {
-    email.summary ??= summarizeEmail(email.raw, this.#meta(email))
-    return email.summary
+    return summarizeEmail(email.raw, this.#meta(email))
+  }
+
+  /**
+   * What listings, events and most queries look at (subject, addresses, envelope, size), kept for every
+   * email; `headers` is empty here, to keep 10,000 of them small: a query on a header uses
+   * {@link summary}.
+   */
+  overview(email: StoredEmail): EmailSummary {
+    if (email.overview) return email.overview
+    const { headers: _headers, warnings: _warnings, ...fields } = summarizeEmail(email.raw, this.#meta(email))
+    email.overview = { ...fields, headers: NO_HEADERS }
+    return email.overview
+  }
+
+  // What a query is checked against: the body only when it looks at one, the headers only when it names one.
+  #target(email: StoredEmail, query: EmailQuery): QueryTarget | Promise<QueryTarget> {
+    if (queryNeedsBody(query)) return this.parsed(email)
+    return query.header ? this.summary(email) : this.overview(email)
   }
 
   /** The verdict under the sending profile (none without one); computed once, never on the reply path. */
@@ -255,30 +348,49 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     }
     const parsed = this.auth(email).then((auth) => {
       const meta = { ...this.#meta(email), auth }
-      return this.#workers.parse(email.raw, meta, this.#codes).catch((error: unknown) => {
-        if (this.#closed) throw this.#stoppedOr(error, email)
-        // Past the budget, or a parser that crashed or ran out of memory on this email: the email stays
-        // usable from its headers, and says why.
-        const why =
-          error instanceof WorkerBudgetExceeded
-            ? `it took over ${error.budgetMs} ms (parse budget)`
-            : `the parser failed (${(error as Error).message.split('\n')[0]})`
-        return headerOnlyEmail(
-          email.raw,
-          meta,
-          `body not parsed: ${why}, so text, html, attachments, links and codes are empty; the raw bytes are kept`,
-        )
-      })
+      return this.#workers
+        .parse(email.raw, meta, this.#codes)
+        .catch((error: unknown) => this.#headerOnly(email, meta, error))
     })
     if (this.#byId.has(email.id)) {
       this.#parsed.set(email, parsed)
-      this.#parsedBytes += email.raw.length
+      this.#parsedBytes += email.size
       for (const [oldest] of this.#parsed) {
         if (this.#parsed.size <= PARSED_CACHE_EMAILS && this.#parsedBytes <= PARSED_CACHE_BYTES) break
         this.#forgetParsed(oldest)
       }
     }
     return parsed
+  }
+
+  /**
+   * The email as the HTTP API's JSON text. Built on a parse thread (parse, then JSON) unless the parsed
+   * email is cached, so a listing of a thousand emails costs the event loop a thousand strings, not a
+   * thousand emails' objects and their serialization.
+   */
+  async json(email: StoredEmail, includeRaw: boolean): Promise<string> {
+    const options = { captureWarnings: email.captureWarnings, includeRaw }
+    const cached = this.#parsed.get(email)
+    if (cached) return JSON.stringify(emailToJson(await cached, options))
+    const meta = { ...this.#meta(email), auth: await this.auth(email) }
+    return this.#workers.json(email.raw, meta, this.#codes, options).catch(async (error: unknown) => {
+      return JSON.stringify(emailToJson(this.#headerOnly(email, meta, error), options))
+    })
+  }
+
+  // Past the budget, or a parser that crashed or ran out of memory on this email: the email stays usable
+  // from its headers, and says why.
+  #headerOnly(email: StoredEmail, meta: EmailMeta, error: unknown): CapturedEmail {
+    if (this.#closed) throw this.#stoppedOr(error, email)
+    const why =
+      error instanceof WorkerBudgetExceeded
+        ? `it took over ${error.budgetMs} ms (parse budget)`
+        : `the parser failed (${(error as Error).message.split('\n')[0]})`
+    return headerOnlyEmail(
+      email.raw,
+      meta,
+      `body not parsed: ${why}, so text, html, attachments, links and codes are empty; the raw bytes are kept`,
+    )
   }
 
   /** Whether the email matches; parses the body only when the query looks at it. */
@@ -300,7 +412,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     query: EmailQuery,
     ignore: ReadonlyArray<keyof EmailQuery> = [],
   ): Promise<string[]> {
-    const target = queryNeedsBody(query) ? await this.parsed(email) : this.summary(email)
+    const target = await this.#target(email, query)
     return (await this.#evaluate([{ email, target }], query, ignore))[0] as string[]
   }
 
@@ -337,7 +449,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
         for (const [i, email] of batch.entries()) items.push({ email, target: parsed[i] as CapturedEmail })
       } else {
         for (const email of batch) {
-          items.push({ email, target: this.summary(email) })
+          items.push({ email, target: this.#target(email, query) as QueryTarget })
           await tick()
         }
       }
@@ -496,11 +608,10 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
 
   async #nearMisses(address: string, request: WaitRequest, exclude: Set<string>): Promise<NearMiss[]> {
     const tick = sliceClock()
-    const needsBody = queryNeedsBody(request.query)
     const target = async (email: StoredEmail): Promise<QueryTarget> => {
-      const summary = needsBody ? await this.parsed(email) : this.summary(email)
+      const target = await this.#target(email, request.query)
       await tick()
-      return summary
+      return target
     }
     const misses: NearMiss[] = []
     const mine = this.emailsFor(address).slice(-NEAR_MISS_SCAN)
@@ -509,8 +620,8 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     const reasons = await this.#evaluate(items, request.query, [], tick)
     for (const [i, { email }] of items.entries()) {
       const why = reasons[i] as string[]
-      if (why.length > 0) misses.push(nearMiss('this-inbox', this.summary(email), why))
-      else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', this.summary(email), []))
+      if (why.length > 0) misses.push(nearMiss('this-inbox', this.overview(email), why))
+      else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', this.overview(email), []))
     }
     const others: NearMiss[] = []
     const recent = [...this.#byId.values()]
@@ -524,13 +635,13 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       const why = await this.#evaluate(batch, request.query, ['to'], tick)
       for (const [i, { email }] of batch.entries()) {
         if (others.length < NEAR_MISS_LIMIT && (why[i] as string[]).length === 0)
-          others.push(nearMiss('other-address', this.summary(email), []))
+          others.push(nearMiss('other-address', this.overview(email), []))
       }
     }
     return [...misses.slice(-NEAR_MISS_LIMIT), ...others.reverse()]
   }
 
-  // Builds header summaries while the loop is idle: a listing then finds them ready. During a burst of
+  // Builds overviews while the loop is idle: a listing then finds them ready. During a burst of
   // mail it waits, so indexing never competes with the SMTP replies.
   #scheduleIndex(): void {
     if (this.#indexer || this.#closed) return
@@ -541,7 +652,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       let done = 0
       while (done < this.#unindexed.length && performance.now() - started < SLICE_MS) {
         const email = this.#unindexed[done++] as StoredEmail
-        if (this.#byId.has(email.id)) this.summary(email)
+        if (this.#byId.has(email.id)) this.overview(email)
       }
       this.#unindexed = this.#unindexed.slice(done)
       if (this.#unindexed.length > 0) this.#scheduleIndex()
@@ -578,13 +689,13 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   }
 
   #forgetParsed(email: StoredEmail): void {
-    if (this.#parsed.delete(email)) this.#parsedBytes -= email.raw.length
+    if (this.#parsed.delete(email)) this.#parsedBytes -= email.size
   }
 
   #remove(email: StoredEmail): void {
     if (!this.#byId.delete(email.id)) return
     this.#forgetParsed(email)
-    this.#bytes -= email.raw.length
+    this.#bytes -= email.size
     for (const r of email.recipients) {
       const list = this.#byRecipient.get(r)
       if (!list) continue

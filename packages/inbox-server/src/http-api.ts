@@ -5,7 +5,6 @@ import {
   type EmailQuery,
   InboxStoppedError,
   InvalidArgumentError,
-  MailwrightError,
   PatternTimeoutError,
 } from '@mailwright/core'
 import { emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
@@ -201,10 +200,9 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
         const auths = await Promise.all(found.map((email) => store.auth(email)))
         return sendJsonList(res, found, (email, i) => rawEmailJson(email, auths[i]))
       }
-      const emails = await Promise.all(found.map((email) => store.parsed(email)))
-      return sendJsonList(res, emails, (email) =>
-        emailToJson(email, { captureWarnings: warningsOf(store, email.id), includeRaw }),
-      )
+      // Each email's JSON text is made on a parse thread: the event loop only joins strings.
+      const texts = await Promise.all(found.map((email) => store.json(email, includeRaw)))
+      return sendJsonList(res, texts, (text) => text)
     })
   }
   if (path === '/api/wait') return route(method, ['POST'], () => handleWait(context, req, res))
@@ -346,14 +344,14 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
   }
   const onEmail = (email: StoredEmail) => {
     if (address && !email.recipients.includes(address)) return
-    const summary = context.store.summary(email)
+    const summary = context.store.overview(email)
     const data = {
       id: email.id,
       envelope: email.envelope,
       subject: summary.subject,
       from: summary.from,
       to: summary.to,
-      size: email.raw.length,
+      size: email.size,
       receivedAt: email.receivedAt.toISOString(),
     }
     send(`id: ${email.id}\nevent: email\ndata: ${JSON.stringify(data)}\n\n`)
@@ -424,10 +422,6 @@ function decodePathSegment(segment: string, parameter: string): string {
   } catch {
     throw badParameter(parameter, segment, 'a percent-encoded path segment (a bare "%" must be written %25)')
   }
-}
-
-function warningsOf(store: EmailStore, id: string): readonly string[] {
-  return store.get(id)?.captureWarnings ?? []
 }
 
 async function route(method: string, allowed: string[], run: () => unknown): Promise<void> {
@@ -544,7 +538,7 @@ function badParameter(parameter: string, value: unknown, expected: string): Http
   return new HttpError(400, 'INVALID_PARAMETER', error.detail, parameter)
 }
 
-// `{"emails":[…]}` written an email at a time, giving the event loop a turn every slice, so a listing of
+// `{"emails":[…]}` written an email at a time (an item given as a string is already its JSON text), giving the event loop a turn every slice, so a listing of
 // thousands of emails never holds SMTP or another request while it is turned into JSON.
 async function sendJsonList<T>(
   res: ServerResponse,
@@ -556,7 +550,8 @@ async function sendJsonList<T>(
   let chunk = '{"emails":['
   for (const [i, item] of items.entries()) {
     if (res.destroyed) return
-    chunk += `${i === 0 ? '' : ','}${JSON.stringify(toJson(item, i))}`
+    const json = toJson(item, i)
+    chunk += `${i === 0 ? '' : ','}${typeof json === 'string' ? json : JSON.stringify(json)}`
     if (chunk.length >= 64 * 1024) {
       const flushed = res.write(chunk)
       chunk = ''

@@ -28,7 +28,7 @@ const { parentPort, workerData } = require('node:worker_threads')
       else waiting?.resolve(message.answer)
       return
     }
-    const { id, payload: { kind, raw, meta, codes, profile } } = message
+    const { id, payload: { kind, raw, meta, codes, profile, json } } = message
     const resolver = (name, rrtype) =>
       new Promise((resolve, reject) => {
         const dns = dnsId++
@@ -43,6 +43,10 @@ const { parentPort, workerData } = require('node:worker_threads')
         return
       }
       const email = await core.parseEmail(bytes, meta, { codes })
+      if (kind === 'json') {
+        parentPort.postMessage({ id, result: JSON.stringify(core.emailToJson(email, json)) })
+        return
+      }
       const transfer = []
       const attachments = email.attachments.map((a) => {
         const content = new Uint8Array(a.content())
@@ -112,6 +116,17 @@ export class ParsePool {
     return email
   }
 
+  /** The email parsed on a worker and returned as the HTTP API's JSON text (see emailToJson). */
+  async json(
+    raw: Buffer,
+    meta: EmailMeta,
+    codes: CodeOptions | undefined,
+    options: { captureWarnings: readonly string[]; includeRaw: boolean },
+  ): Promise<string> {
+    const [payload, transfer] = this.#job('json', raw, meta, codes, undefined, options)
+    return (await this.#pool.run(payload, { transfer, budgetMs: this.parseBudgetMs })) as string
+  }
+
   /** The verdict computed on a worker, DNS answered here by the profile's resolver. */
   async auth(raw: Buffer, meta: EmailMeta, profile: SendingProfile): Promise<EmailAuth> {
     const { dns, ...rest } = profile
@@ -152,13 +167,14 @@ export class ParsePool {
 
   // A copy of the bytes is moved over; the stored ones stay with the store.
   #job(
-    kind: 'parse' | 'auth',
+    kind: 'parse' | 'auth' | 'json',
     raw: Buffer,
     meta: EmailMeta,
     codes: CodeOptions | undefined,
     profile?: Omit<SendingProfile, 'dns'>,
+    json?: { captureWarnings: readonly string[]; includeRaw: boolean },
   ): [unknown, ArrayBuffer[]] {
     const bytes = new Uint8Array(raw)
-    return [{ kind, raw: bytes, meta, codes, profile }, [bytes.buffer]]
+    return [{ kind, raw: bytes, meta, codes, profile, json }, [bytes.buffer]]
   }
 }

@@ -31,6 +31,9 @@ export interface SmtpListenerOptions {
 
 type SmtpError = Error & { responseCode?: number }
 
+// Most messages have nothing to warn about: they share one empty list instead of each keeping its own.
+const NO_WARNINGS: readonly string[] = Object.freeze([])
+
 /**
  * The capture's SMTP side (smtp-server): stores the raw bytes, routes by envelope, and answers `250`
  * without parsing anything; bodies are parsed later, when a test asks.
@@ -68,12 +71,9 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
-      let size = 0
       stream.on('data', (chunk: Buffer) => {
         // Past the limit the rest is drained, not kept, so an oversized message cannot grow memory.
-        if (stream.sizeExceeded) return
-        chunks.push(chunk)
-        size += chunk.length
+        if (!stream.sizeExceeded) chunks.push(chunk)
       })
       // A client that goes away mid-DATA destroys the stream with an error: nothing is stored.
       stream.on('error', () => {})
@@ -86,13 +86,10 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
             ),
           )
         }
-        // One exact-size copy, outside Node's shared pool: smtp-server hands out slices of the socket's
-        // reads, and a kept slice would pin the whole read buffer (and the other messages in it) for as long
-        // as the email is kept, which roughly doubled the memory per email and fragmented the heap.
-        const raw = Buffer.allocUnsafeSlow(size)
-        let offset = 0
-        for (const chunk of chunks) offset += chunk.copy(raw, offset)
-        const warnings: string[] = []
+        let warnings: readonly string[] = NO_WARNINGS
+        // Kept as received (smtp-server's slices of the socket's reads, sized to what was read): the store
+        // joins them on first use.
+        const raw = chunks.length === 1 ? (chunks[0] as Buffer) : chunks
         const bare = findBareLineEnding(raw)
         if (bare) {
           if (options.bareLineEndings === 'reject') {
@@ -103,9 +100,9 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
               ),
             )
           }
-          warnings.push(
+          warnings = [
             `bare ${bare.kind} at byte ${bare.offset}: accepted because bareLineEndings is 'accept'`,
-          )
+          ]
         }
         const email = store.add(raw, envelopeOf(session), warnings)
         server.delivered(session.id)
@@ -144,7 +141,10 @@ interface ServerInternals {
 /** smtp-server, greeting at once, with a connection limit, a session deadline and a graceful shut-down. */
 export class CaptureSmtpServer extends SMTPServer {
   readonly #limits: { maxClients: number; sessionTimeoutMs: number; hostname: string }
-  readonly #deadlines = new Map<string, { connection: ConnectionInternals; timer: NodeJS.Timeout }>()
+  readonly #deadlines = new Map<
+    string,
+    { connection: ConnectionInternals; timer: NodeJS.Timeout; deadline: number }
+  >()
 
   constructor(serverOptions: SMTPServerOptions, limits: SmtpListenerOptions) {
     super(serverOptions)
@@ -153,8 +153,10 @@ export class CaptureSmtpServer extends SMTPServer {
 
   /** A message was captured on this session: its clock for the next one starts again. */
   delivered(sessionId: string): void {
+    // Only the deadline moves: the timer, when it fires early, waits again for the time left. A timer per
+    // message cost more than the rest of storing it.
     const entry = this.#deadlines.get(sessionId)
-    if (entry) this.#arm(entry.connection)
+    if (entry) entry.deadline = performance.now() + this.#limits.sessionTimeoutMs
   }
 
   /** Answers every open session 421 4.3.2 and closes it (a server going away, RFC 5321 3.8). */
@@ -174,17 +176,22 @@ export class CaptureSmtpServer extends SMTPServer {
   }
 
   // A client that trickles a byte now and then never trips the idle timeout; this deadline ends it.
-  #arm(connection: ConnectionInternals): void {
+  #arm(connection: ConnectionInternals, deadline = performance.now() + this.#limits.sessionTimeoutMs): void {
     clearTimeout(this.#deadlines.get(connection.id)?.timer)
-    const timer = setTimeout(() => {
-      this.#deadlines.delete(connection.id)
-      this.#hangUp(
-        connection,
-        `4.4.2 ${this.#limits.hostname} no message delivered within ${this.#limits.sessionTimeoutMs} ms of connecting or of the last one; closing (sessionTimeoutMs)`,
-      )
-    }, this.#limits.sessionTimeoutMs)
+    const timer = setTimeout(
+      () => {
+        const entry = this.#deadlines.get(connection.id)
+        if (entry && entry.deadline > performance.now()) return this.#arm(connection, entry.deadline)
+        this.#deadlines.delete(connection.id)
+        this.#hangUp(
+          connection,
+          `4.4.2 ${this.#limits.hostname} no message delivered within ${this.#limits.sessionTimeoutMs} ms of connecting or of the last one; closing (sessionTimeoutMs)`,
+        )
+      },
+      Math.max(0, deadline - performance.now()),
+    )
     timer.unref()
-    this.#deadlines.set(connection.id, { connection, timer })
+    this.#deadlines.set(connection.id, { connection, timer, deadline })
   }
 
   override connect(socket: Socket, socketOptions: unknown): void {
@@ -242,23 +249,38 @@ function smtpError(code: number, message: string): SmtpError {
   return error
 }
 
-/** The first LF without a CR before it, or CR without an LF after it. */
-export function findBareLineEnding(raw: Buffer): { kind: 'LF' | 'CR'; offset: number } | undefined {
+/**
+ * The first LF without a CR before it, or CR without an LF after it, in a message given whole or as the
+ * socket reads that hold it in order.
+ */
+export function findBareLineEnding(
+  raw: Buffer | readonly Buffer[],
+): { kind: 'LF' | 'CR'; offset: number } | undefined {
   // On the reply path of every message, so the common case is native: each LF is found by a string search
-  // (memchr speed) and checked for its CR, and the CRs are counted: as many as LFs means none is bare.
-  // That is four times cheaper than a byte loop for mail's usual line lengths. Lines under 16 bytes on
-  // average (a message of empty lines, a flood of CRs) would cost a search per line: those, and every
-  // message with a bare ending (to find its offset), take the single byte loop instead.
-  const text = raw.toString('latin1')
+  // (memchr speed) and checked for its CR, and the CRs are counted: as many as LFs means none is bare
+  // (each LF has its own CR before it, so any other CR is bare). That is four times cheaper than a byte
+  // loop for mail's usual line lengths. Lines under 16 bytes on average (a message of empty lines, a flood
+  // of CRs) would cost a search per line: those, and every message with a bare ending (to find its
+  // offset), take the single byte loop instead.
+  const chunks = Buffer.isBuffer(raw) ? [raw] : raw
+  const whole = () => (Buffer.isBuffer(raw) ? raw : Buffer.concat(raw))
   let lines = 0
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-    if (text.charCodeAt(i - 1) !== 0x0d || ++lines > (i >> 4) + 64) return scanBareLineEnding(raw)
-  }
   let returns = 0
-  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
-    if (++returns > lines) return scanBareLineEnding(raw)
+  let before = -1
+  let seen = 0
+  for (const chunk of chunks) {
+    const text = chunk.toString('latin1')
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      const previous = i === 0 ? before : text.charCodeAt(i - 1)
+      if (previous !== 0x0d || ++lines > ((seen + i) >> 4) + 64) return scanBareLineEnding(whole())
+    }
+    for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
+      if (++returns > lines + 1) return scanBareLineEnding(whole())
+    }
+    if (text.length > 0) before = text.charCodeAt(text.length - 1)
+    seen += text.length
   }
-  return returns === lines ? undefined : scanBareLineEnding(raw)
+  return returns === lines ? undefined : scanBareLineEnding(whole())
 }
 
 function scanBareLineEnding(raw: Buffer): { kind: 'LF' | 'CR'; offset: number } | undefined {

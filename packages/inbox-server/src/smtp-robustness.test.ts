@@ -298,7 +298,7 @@ describe('findBareLineEnding', () => {
     expect(findBareLineEnding(Buffer.from(text, 'latin1'))).toEqual(expected)
   })
 
-  it('agrees with a plain byte scan on random mixes of CR, LF and text, at any offset in a buffer', () => {
+  it('agrees with a plain byte scan on random mixes of CR, LF and text, whole or in reads cut anywhere', () => {
     const reference = (raw: Buffer) => {
       for (let i = 0; i < raw.length; i++) {
         if (raw[i] === 0x0a && raw[i - 1] !== 0x0d) return { kind: 'LF', offset: i }
@@ -314,6 +314,13 @@ describe('findBareLineEnding', () => {
       ).join('')
       const raw = Buffer.from(`..${text}`, 'latin1').subarray(round % 3)
       expect(findBareLineEnding(raw), JSON.stringify(raw.toString('latin1'))).toEqual(reference(raw))
+      // The same message as socket reads, cut anywhere (between a CR and its LF too).
+      const cuts = [0, ...Array.from({ length: 3 }, () => Math.floor(Math.random() * (raw.length + 1)))]
+      cuts.sort((a, b) => a - b)
+      const chunks = cuts.map((at, i) => raw.subarray(at, cuts[i + 1] ?? raw.length))
+      expect(findBareLineEnding(chunks), JSON.stringify(chunks.map((c) => c.toString('latin1')))).toEqual(
+        reference(raw),
+      )
     }
   })
 })
