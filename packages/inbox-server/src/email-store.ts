@@ -592,6 +592,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
 
   /** Starts a parse thread and a pattern thread and loads the parser, off the critical path. Never fails. */
   async warmUp(): Promise<void> {
+    if (this.#closed) return
     await Promise.all([this.#workers.warmUp(), this.#patterns.warmUp()])
   }
 

@@ -20,6 +20,8 @@ import { createHttpApi } from './http-api.js'
 import { type CaptureSmtpServer, createSmtpListener, type SmtpAuthOptions } from './smtp-listener.js'
 
 /** Options of {@link startInboxServer}. Every one has a default that suits a test run on one machine. */
+const WARM_UP_DELAY_MS = 100
+
 export interface InboxServerOptions {
   /** Interface both listeners bind to. Default `127.0.0.1`. */
   host?: string
@@ -61,7 +63,7 @@ export interface InboxServerOptions {
    */
   parseBudgetMs?: number
   /**
-   * Start a parse thread and a pattern thread right after start-up and load the parser there (about 200 ms
+   * Start a parse thread and a pattern thread 100 ms after start-up and load the parser there (about 200 ms
    * of one thread's time), so the first test that waits does not pay for it. Default true; false leaves
    * them to start on first use.
    */
@@ -195,8 +197,10 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     throw error
   }
   ready = true
-  // After ready, on threads: start-up is not delayed, and neither is the first wait.
-  if (options.warmUp !== false) void store.warmUp()
+  // After ready, on threads: start-up is not delayed, and neither is the first wait. A short delay first:
+  // a server stopped at once (a script, a unit test) never starts threads it would not use, while a test
+  // runner's workers take longer than this to start.
+  if (options.warmUp !== false) setTimeout(() => void store.warmUp(), WARM_UP_DELAY_MS).unref()
   const httpPort = httpServer ? (httpServer.address() as AddressInfo).port : undefined
   const urlHost = host.includes(':') ? `[${host}]` : host
   const backend: InboxBackend = {
