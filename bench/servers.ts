@@ -12,7 +12,7 @@ const maildevBin = new URL('./node_modules/maildev/dist/bin/maildev.js', import.
 // The installed `mailwright` command, as `npx mailwright serve` runs it (its shebang's Node flags included).
 const cliBin = new URL('./node_modules/.bin/mailwright', import.meta.url).pathname
 
-export type Kind = 'drain' | 'parse' | 'inbox' | 'inbox-verdicts' | 'inbox-probe' | 'maildev'
+export type Kind = 'drain' | 'inbox' | 'inbox-verdicts' | 'inbox-probe' | 'maildev'
 export interface Running {
   kind: Kind
   proc: ChildProcess

@@ -1,9 +1,7 @@
-// The raw limit of this stack: smtp-server that only drains DATA (`drain`), or also runs a full mailparser
-// parse of every message before answering (`parse`). Prints one JSON line when listening.
-import { simpleParser } from 'mailparser'
+// The raw limit of this stack: smtp-server that drains DATA and does nothing else. Prints one JSON line
+// when listening.
 import { SMTPServer } from 'smtp-server'
 
-const mode = process.argv[2] === 'parse' ? 'parse' : 'drain'
 const server = new SMTPServer({
   authOptional: true,
   disableReverseLookup: true,
@@ -11,17 +9,8 @@ const server = new SMTPServer({
   hideSTARTTLS: true,
   size: 50 * 1024 * 1024,
   onData(stream, _session, callback) {
-    const chunks: Buffer[] = []
-    stream.on('data', (c: Buffer) => {
-      if (mode === 'parse') chunks.push(c)
-    })
-    stream.on('end', () => {
-      if (mode === 'drain') return callback()
-      simpleParser(Buffer.concat(chunks)).then(
-        () => callback(),
-        (e) => callback(e),
-      )
-    })
+    stream.on('data', () => {})
+    stream.on('end', () => callback())
   },
 })
 server.listen(Number(process.argv[3] ?? 0), '127.0.0.1', () => {
