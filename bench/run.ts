@@ -12,7 +12,7 @@ import { connectInbox, connectInboxServer, type Inbox, zoneResolver } from '@mai
 import { startInboxServer } from '@mailwright/inbox-server'
 import { connectMailDev } from '@mailwright/testcontainers'
 import nodemailer from 'nodemailer'
-import { type Kind, load, median, memory, quantiles, type Running, start, stop } from './servers.ts'
+import { cpuMs, type Kind, load, median, memory, quantiles, type Running, start, stop } from './servers.ts'
 import { blast, makeMessage } from './smtp-blast.ts'
 
 const here = new URL('.', import.meta.url).pathname
@@ -40,6 +40,8 @@ const fmt = (n: number, digits = 0) =>
 const x = (n: number) => `${n.toFixed(2)}×`
 const spread = (xs: number[], digits = 0) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`
 // Round r measures the contestants in a rotated order, so none is always first (or always after MailDev).
+// A ratio is taken within each round (same machine state), then the median over rounds.
+const perRound = (a: number[], b: number[]) => median(a.map((v, i) => v / (b[i] as number)))
 const rotated = <T>(items: T[], round: number) => items.map((_, i) => items[(i + round) % items.length] as T)
 const loads: Array<{ what: string; load1: number }> = []
 const noteLoad = (what: string) => loads.push({ what, load1: load() })
@@ -62,7 +64,6 @@ const body100k = makeMessage('x@inbox.test', 'bench 100k', 100 * 1024)
 const names: Record<string, string> = {
   drain: 'raw smtp-server, drain only (the limit)',
   inbox: 'Mailwright inbox (`mailwright serve`)',
-  'inbox-verdicts': 'Mailwright inbox, verdicts on (`--sender-ip`, offline zone)',
   maildev: 'MailDev 3.0.0',
 }
 const pooled = (port: number) =>
@@ -105,8 +106,9 @@ async function sendAndWait(
 
 if (want('ingest')) {
   // ---------------------------------------------------------------------------------------------- ingest
-  const ingestKinds: Kind[] = ['drain', 'inbox', 'inbox-verdicts', 'maildev']
+  const ingestKinds: Kind[] = ['drain', 'inbox', 'maildev']
   const ingest: Record<string, Record<'4KB' | '100KB', number[]>> = {}
+  const cpuPerMessage: Record<string, Record<'4KB' | '100KB', number[]>> = {}
   log(
     `Ingest: 8 connections, pipelined raw SMTP client, ${N4K} × 4.5 KB then ${N100K} × 100 KB messages, all kept`,
   )
@@ -126,6 +128,7 @@ if (want('ingest')) {
           perConnection: 25,
           message: () => ({ to: 'warm@inbox.test', data }),
         })
+        const cpuBefore = cpuMs(server.proc.pid as number)
         const result = await blast({
           port: server.smtp,
           connections: 8,
@@ -135,13 +138,17 @@ if (want('ingest')) {
         })
         if (result.failed > 0) throw new Error(`${kind} refused ${result.failed} messages`)
         ingest[kind][label].push(result.perSecond)
+        // The whole cost, not only the reply path: the server's CPU from the first message until a second
+        // after the last (deferred work such as Mailwright's index runs then).
+        await settle()
+        const cpu = cpuMs(server.proc.pid as number) - cpuBefore
+        cpuPerMessage[kind] ??= { '4KB': [], '100KB': [] }
+        ;(cpuPerMessage[kind] as Record<'4KB' | '100KB', number[]>)[label].push((cpu * 1000) / count)
       }
       await stop(server)
     }
   }
   results.ingest = ingest
-  // A ratio is taken within each round (same machine state), then the median over rounds.
-  const perRound = (a: number[], b: number[]) => median(a.map((v, i) => v / (b[i] as number)))
   log('\n| server | 4.5 KB msg/s (spread) | vs drain | 100 KB msg/s (spread) | vs drain |')
   log('|---|---:|---:|---:|---:|')
   const drain = ingest.drain as Record<'4KB' | '100KB', number[]>
@@ -151,6 +158,15 @@ if (want('ingest')) {
       `| ${names[kind]} | ${fmt(median(r['4KB']))} (${spread(r['4KB'])}) | ${x(perRound(r['4KB'], drain['4KB']))} | ${fmt(median(r['100KB']))} (${spread(r['100KB'])}) | ${x(perRound(r['100KB'], drain['100KB']))} |`,
     )
   }
+  log(
+    '\nServer CPU per message, from the first message to a second after the last (µs, median over rounds):\n',
+  )
+  log('| server | 4.5 KB | 100 KB |\n|---|---:|---:|')
+  for (const kind of ingestKinds) {
+    const c = cpuPerMessage[kind] as Record<'4KB' | '100KB', number[]>
+    log(`| ${names[kind]} | ${fmt(median(c['4KB']))} | ${fmt(median(c['100KB']))} |`)
+  }
+  results.cpuPerMessage = cpuPerMessage
   const inboxIngest = ingest.inbox as Record<'4KB' | '100KB', number[]>
   const maildevIngest = ingest.maildev as Record<'4KB' | '100KB', number[]>
   log(
@@ -245,6 +261,7 @@ if (want('maildev')) {
   // The way a MailDev user waits, against Mailwright's adapter on the same MailDev (pushed by socket.io).
   {
     const maildev = await start('maildev')
+    await settle()
     const transport = pooled(maildev.smtp)
     const find = async (subject: string) => {
       const res = await fetch(`${maildev.http}/api/email`)
@@ -411,6 +428,7 @@ if (want('storm')) {
   const storm: Record<string, unknown> = {}
   {
     const server = await start('inbox-probe', [String(STORM_STORED)])
+    await settle()
     if (process.env.PROBE_FLAGS) server.proc.stdout?.on('data', (d) => process.stderr.write(d))
     await blast({
       port: server.smtp,
@@ -508,11 +526,23 @@ if (want('rss')) {
   log(
     `\nMemory: RSS of the server process after ${fmt(RSS_N)} × 4.5 KB messages, defaults (Mailwright keeps 10,000; MailDev keeps all)`,
   )
+  // `mailwright serve` as installed, as inboxServer() starts it (a 2 MiB young generation), and MailDev.
+  const contestants: Record<string, { kind: Kind; env?: Record<string, string>; label: string }> = {
+    inbox: { kind: 'inbox', label: 'Mailwright inbox (`mailwright serve`, keeps 10,000)' },
+    tuned: {
+      kind: 'inbox',
+      env: { NODE_OPTIONS: '--max-semi-space-size=2' },
+      label: 'Mailwright inbox as `inboxServer()` starts it (`--max-semi-space-size=2`)',
+    },
+    maildev: { kind: 'maildev', label: 'MailDev 3.0.0 (keeps all)' },
+  }
   const rss: Record<string, { idle: number[]; after: number[]; peak: number[] }> = {}
   for (let round = 0; round < RSS_ROUNDS; round++) {
-    for (const kind of rotated(['inbox', 'maildev'] as Kind[], round)) {
-      noteLoad(`rss ${kind} round ${round + 1}`)
-      const server = await start(kind)
+    for (const key of rotated(Object.keys(contestants), round)) {
+      const contestant = contestants[key] as { kind: Kind; env?: Record<string, string> }
+      noteLoad(`rss ${key} round ${round + 1}`)
+      const server = await start(contestant.kind, [], contestant.env)
+      await settle()
       const idle = memory(server.proc.pid as number)
       await blast({
         port: server.smtp,
@@ -524,23 +554,22 @@ if (want('rss')) {
       // Let deferred work (indexing, garbage collection) settle as it would between test files.
       await new Promise((r) => setTimeout(r, 2000))
       const after = memory(server.proc.pid as number)
-      rss[kind] ??= { idle: [], after: [], peak: [] }
-      rss[kind].idle.push(idle.rssMiB)
-      rss[kind].after.push(after.rssMiB)
-      rss[kind].peak.push(after.peakMiB)
+      rss[key] ??= { idle: [], after: [], peak: [] }
+      rss[key].idle.push(idle.rssMiB)
+      rss[key].after.push(after.rssMiB)
+      rss[key].peak.push(after.peakMiB)
       await stop(server)
     }
   }
-  log('\n| server | idle MiB | after MiB (spread) | peak MiB |\n|---|---:|---:|---:|')
-  for (const [kind, m] of Object.entries(rss))
+  log('\n| server | idle MiB | after MiB (spread) | peak MiB | after / MailDev |\n|---|---:|---:|---:|---:|')
+  const maildevRss = rss.maildev as { after: number[] }
+  for (const [key, m] of Object.entries(rss)) {
+    // Per round (same machine state), then the median.
+    const ratio = x(perRound(m.after, maildevRss.after))
     log(
-      `| ${names[kind]} | ${fmt(median(m.idle), 1)} | ${fmt(median(m.after), 1)} (${spread(m.after, 1)}) | ${fmt(median(m.peak), 1)} |`,
+      `| ${contestants[key]?.label} | ${fmt(median(m.idle), 1)} | ${fmt(median(m.after), 1)} (${spread(m.after, 1)}) | ${fmt(median(m.peak), 1)} | ${ratio} |`,
     )
-  const inboxRss = rss.inbox as { after: number[]; peak: number[] }
-  const maildevRss = rss.maildev as { after: number[]; peak: number[] }
-  log(
-    `\nInbox / MailDev, RSS after: ${x(median(inboxRss.after) / median(maildevRss.after))}; peak: ${x(median(inboxRss.peak) / median(maildevRss.peak))}`,
-  )
+  }
   results.rss = rss
 }
 results.load = loads

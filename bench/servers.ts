@@ -9,10 +9,10 @@ import { scaledTimeout } from '@mailwright/core'
 
 const here = new URL('.', import.meta.url).pathname
 const maildevBin = new URL('./node_modules/maildev/dist/bin/maildev.js', import.meta.url).pathname
-// The installed `mailwright` command, as `npx mailwright serve` runs it (its shebang's Node flags included).
+// The installed `mailwright` command, as `npx mailwright serve` runs it.
 const cliBin = new URL('./node_modules/.bin/mailwright', import.meta.url).pathname
 
-export type Kind = 'drain' | 'inbox' | 'inbox-verdicts' | 'inbox-probe' | 'maildev'
+export type Kind = 'drain' | 'inbox' | 'inbox-probe' | 'maildev'
 export interface Running {
   kind: Kind
   proc: ChildProcess
@@ -77,13 +77,20 @@ async function httpOk(url: string): Promise<boolean> {
 }
 
 // Ready means what a test run needs: the SMTP port accepts connections and the HTTP API answers.
-export async function start(kind: Kind, extraArgs: string[] = []): Promise<Running> {
+export async function start(
+  kind: Kind,
+  extraArgs: string[] = [],
+  env?: Record<string, string>,
+): Promise<Running> {
   const t0 = performance.now()
   let proc: ChildProcess
   let smtp: number
   let http: string | undefined
-  const spawned = (command: string, args: string[]) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const spawned = (command: string, args: string[], extraEnv?: Record<string, string>) => {
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: extraEnv ? { ...process.env, ...extraEnv } : process.env,
+    })
     running.add(child)
     child.once('exit', () => running.delete(child))
     return child
@@ -105,17 +112,13 @@ export async function start(kind: Kind, extraArgs: string[] = []): Promise<Runni
       '127.0.0.1',
       ...extraArgs,
     ])
-  } else if (kind === 'inbox' || kind === 'inbox-verdicts') {
-    // Verdicts on: the same server told the production IP and an offline zone for the bench's sender.
-    const verdicts =
-      kind === 'inbox-verdicts' ? ['--sender-ip', '203.0.113.10', '--dns', `${here}servers/bench.zone`] : []
-    proc = spawned(cliBin, ['serve', '--smtp-port', '0', '--http-port', '0', ...verdicts, ...extraArgs])
+  } else if (kind === 'inbox') {
+    proc = spawned(cliBin, ['serve', '--smtp-port', '0', '--http-port', '0', ...extraArgs], env)
     const out = await firstMatch(proc, /SMTP {2}127\.0\.0\.1:(\d+)[\s\S]*HTTP {2}(\S+)/)
     smtp = Number(out[1])
     http = out[2]
   } else if (kind === 'inbox-probe') {
     proc = spawned(process.execPath, [
-      ...serveNodeFlags(),
       ...(process.env.PROBE_FLAGS?.split(' ') ?? []),
       `${here}servers/inbox.ts`,
       ...extraArgs,
@@ -140,13 +143,6 @@ export async function start(kind: Kind, extraArgs: string[] = []): Promise<Runni
     await new Promise((r) => setTimeout(r, 2))
   }
   return { kind, proc, smtp, http, readyMs: performance.now() - t0 }
-}
-
-/** The Node flags `mailwright serve` runs with: its bin's shebang line. */
-export function serveNodeFlags(): string[] {
-  const bin = new URL('../packages/cli/dist/bin.js', import.meta.url)
-  const shebang = readFileSync(bin, 'utf8').split('\n')[0] as string
-  return shebang.split(/\s+/).filter((word) => word.startsWith('--'))
 }
 
 function firstMatch(proc: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
@@ -181,6 +177,12 @@ export function memory(pid: number): { peakMiB: number; rssMiB: number } {
   return { peakMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 }
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (10 ms ticks). */
+export function cpuMs(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] as string).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 export function quantiles(samples: number[]): { p50: number; p99: number; n: number } {
   const sorted = [...samples].sort((a, b) => a - b)
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
@@ -195,5 +197,5 @@ export const median = (xs: number[]) => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
-/** The one-minute load average right now, per core: what else the machine was doing. */
+/** The one-minute load average right now (not divided by the cores): what else the machine was doing. */
 export const load = () => loadavg()[0] as number

@@ -77,7 +77,9 @@ class HttpInboxBackend implements InboxBackend {
       address,
       query: JSON.stringify(serializeQuery(query)),
       // The raw bytes alone: this side parses them, so the server parses nothing the query did not need.
+      // (A server older than `format` ignores it and answers full emails, raw included.)
       format: 'raw',
+      include: 'raw',
     })
     const body = (await request(this.base, `/api/emails?${params}`, { method: 'GET' })) as {
       emails: EmailJson[]

@@ -19,6 +19,11 @@ export function inboxAddress(name: string, at: string, id: string = randomId()):
   return `${at.slice(0, mailbox)}+${name}-${id}@${at.slice(mailbox + 1)}`.toLowerCase()
 }
 
-function randomId(): string {
-  return randomBytes(4).readUInt32BE().toString(36).padStart(7, '0').slice(-6)
+/** Random lower-case letters and digits: 6 (31 bits) by default; 8 (41 bits) for addresses a client makes. */
+export function randomId(length: 6 | 8 = 6): string {
+  const bits = length === 6 ? randomBytes(4).readUInt32BE() : randomBytes(6).readUIntBE(0, 6)
+  return bits
+    .toString(36)
+    .padStart(length + 1, '0')
+    .slice(-length)
 }

@@ -116,4 +116,34 @@ describe('EmailStore retention', () => {
     expect(await store.parsed(emails[599] as never)).toBe(await store.parsed(emails[599] as never))
     store.close()
   })
+
+  it('never answers an email deleted while the listing ran', async () => {
+    const store = new EmailStore()
+    const emails = Array.from({ length: 3000 }, (_, i) =>
+      store.add(raw(`del ${i}`), envelope('d@inbox.test')),
+    )
+    const last = emails[2999] as { id: string }
+    const listing = store.listStored('d@inbox.test', {})
+    // The listing yields between slices; the deletion lands while it runs.
+    store.delete(last.id)
+    const found = await listing
+    expect(found).toHaveLength(2999)
+    expect(found.some((e) => e.id === last.id)).toBe(false)
+    store.close()
+  })
+
+  it('keeps a body parse that failed, so the next listing does not pay for it again', async () => {
+    // A parse budget no parse can meet: the email is kept headers-only, with the reason.
+    const store = new EmailStore({ parseBudgetMs: 1 })
+    const email = store.add(raw('hostile', 2000), envelope('h@inbox.test'))
+    const first = JSON.parse(await store.json(email, false)) as { warnings: string[]; subject: string }
+    expect(first.subject).toBe('hostile')
+    expect(first.warnings.join(' ')).toMatch(/body not parsed: it took over 1 ms \(parse budget\)/)
+    expect(email.parseFailure).toBe('it took over 1 ms (parse budget)')
+    // The second answer comes from the kept failure: the same warning, no parse thread involved.
+    const again = JSON.parse(await store.json(email, false)) as { warnings: string[] }
+    expect(again.warnings).toEqual(first.warnings)
+    expect((await store.parsed(email)).warnings).toEqual(first.warnings)
+    store.close()
+  })
 })

@@ -57,19 +57,23 @@ export interface StoredEmail {
   readonly captureWarnings: readonly string[]
   /** What was cut short by a budget (the verdict or the body parse), added to the parsed email's warnings. */
   budgetWarnings?: string[]
+  /** Why the body could not be parsed, once that happened: it is not tried again. */
+  parseFailure?: string
   /** Subject, addresses, size: the summary without its headers, built once (see {@link EmailStore.overview}). */
   overview?: EmailSummary
   auth?: Promise<EmailAuth | undefined>
 }
 
 // A message that arrived in several socket reads keeps them as they are: joining them (a fresh 100 KB
-// allocation and copy per message) is done on first use, off the reply path, and never for an email no
-// one reads. At 100 KB the join and its garbage were a quarter of the ingest cost.
+// allocation and copy per message) is done on first use, off the reply path: for most emails that is
+// the idle indexer building the overview. At 100 KB the join on the reply path was a quarter of the
+// ingest cost.
 class StoredRecord implements StoredEmail {
   #raw: Buffer | undefined
   #chunks: readonly Buffer[] | undefined
   readonly size: number
   budgetWarnings?: string[]
+  parseFailure?: string
   overview?: EmailSummary
   auth?: Promise<EmailAuth | undefined>
 
@@ -119,6 +123,9 @@ export interface StoreStats {
 // under load costs a bounded amount of work.
 const NEAR_MISS_SCAN = 500
 const NEAR_MISS_LIMIT = 10
+// Near misses are checked a few emails at a time: their bodies go to the pattern threads, and a timeout
+// needs an answer soon after it.
+const NEAR_MISS_BATCH = 16
 // Synchronous work on many emails (summaries, plain-text checks, JSON) gives the event loop a turn after this
 // long, so a listing over 50,000 emails never holds an SMTP reply or another request for more than a slice.
 export const SLICE_MS = 4
@@ -192,7 +199,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   readonly #parsed = new Map<StoredEmail, Promise<CapturedEmail>>()
   #parsedBytes = 0
   // Emails whose index entry is not built yet, oldest first; the idle indexer works through them.
-  #unindexed: StoredEmail[] = []
+  readonly #unindexed = new Set<StoredEmail>()
   #indexer: NodeJS.Timeout | undefined
   #lastAdd = 0
   #closed = false
@@ -259,10 +266,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     }
     this.#bytes += email.size
     this.#received += 1
-    this.#unindexed.push(email)
-    // Under mail that never pauses the queue is cut back (amortized), so it cannot hold evicted emails.
-    if (this.#unindexed.length > 2 * this.retention.maxEmails)
-      this.#unindexed = this.#unindexed.slice(-this.retention.maxEmails)
+    this.#unindexed.add(email)
     this.#lastAdd = performance.now()
     this.#scheduleIndex()
     this.#evict()
@@ -348,6 +352,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     }
     const parsed = this.auth(email).then((auth) => {
       const meta = { ...this.#meta(email), auth }
+      if (email.parseFailure) return this.#headerOnly(email, meta)
       return this.#workers
         .parse(email.raw, meta, this.#codes)
         .catch((error: unknown) => this.#headerOnly(email, meta, error))
@@ -372,24 +377,30 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     const options = { captureWarnings: email.captureWarnings, includeRaw }
     const cached = this.#parsed.get(email)
     if (cached) return JSON.stringify(emailToJson(await cached, options))
-    const meta = { ...this.#meta(email), auth: await this.auth(email) }
+    // The verdict first: a verdict past its budget adds a warning the email's meta must carry.
+    const auth = await this.auth(email)
+    const meta = { ...this.#meta(email), auth }
+    if (email.parseFailure) return JSON.stringify(emailToJson(this.#headerOnly(email, meta), options))
     return this.#workers.json(email.raw, meta, this.#codes, options).catch(async (error: unknown) => {
       return JSON.stringify(emailToJson(this.#headerOnly(email, meta, error), options))
     })
   }
 
   // Past the budget, or a parser that crashed or ran out of memory on this email: the email stays usable
-  // from its headers, and says why.
-  #headerOnly(email: StoredEmail, meta: EmailMeta, error: unknown): CapturedEmail {
-    if (this.#closed) throw this.#stoppedOr(error, email)
-    const why =
-      error instanceof WorkerBudgetExceeded
-        ? `it took over ${error.budgetMs} ms (parse budget)`
-        : `the parser failed (${(error as Error).message.split('\n')[0]})`
+  // from its headers, and says why. The failure is kept, so a hostile email costs one budget, not one per
+  // listing.
+  #headerOnly(email: StoredEmail, meta: EmailMeta, error?: unknown): CapturedEmail {
+    if (error !== undefined) {
+      if (this.#closed) throw this.#stoppedOr(error, email)
+      email.parseFailure =
+        error instanceof WorkerBudgetExceeded
+          ? `it took over ${error.budgetMs} ms (parse budget)`
+          : `the parser failed (${(error as Error).message.split('\n')[0]})`
+    }
     return headerOnlyEmail(
       email.raw,
       meta,
-      `body not parsed: ${why}, so text, html, attachments, links and codes are empty; the raw bytes are kept`,
+      `body not parsed: ${email.parseFailure}, so text, html, attachments, links and codes are empty; the raw bytes are kept`,
     )
   }
 
@@ -434,6 +445,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     address: string | undefined,
     query: EmailQuery,
     limit = Number.POSITIVE_INFINITY,
+    signal?: AbortSignal,
   ): Promise<StoredEmail[]> {
     const candidates = [...this.emailsFor(address)]
     const needsBody = queryNeedsBody(query)
@@ -442,6 +454,8 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     // Bodies are parsed a few at a time: enough to keep the parse threads busy, few enough to stop early.
     const batchSize = needsBody ? 8 : PATTERN_BATCH
     for (let start = 0; start < candidates.length && found.length < limit; start += batchSize) {
+      // A client that went away stops its listing: nothing more is matched or parsed for it.
+      if (signal?.aborted) break
       const batch = candidates.slice(start, start + batchSize)
       const items: Array<{ email: StoredEmail; target: QueryTarget }> = []
       if (needsBody) {
@@ -460,7 +474,8 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       }
       await tick()
     }
-    return found
+    // The listing ran over a snapshot: an email deleted or evicted meanwhile is not answered.
+    return found.filter((email) => this.#byId.get(email.id) === email)
   }
 
   // The reasons each email fails the query, with every pattern check of the batch in one pattern-pool call.
@@ -485,18 +500,25 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     )
     let results: boolean[]
     try {
-      results = await this.#patterns.test(jobs)
+      // The budget is per email: a batch gets one budget, and past it each email is tried on its own,
+      // so a pattern that is only slowish over many emails still answers, and the one that runs away is
+      // named (and only then refused for good).
+      results = await this.#patterns.test(jobs, { markSlow: items.length === 1 })
     } catch (error) {
       const first = items[0]?.email
       if (!(error instanceof WorkerBudgetExceeded) || !first)
         throw first ? this.#stoppedOr(error, first) : error
-      const patterns = evaluated.find((e) => e.patterns.length > 0)?.patterns ?? []
+      if (items.length > 1) {
+        const one: string[][] = []
+        for (const item of items) one.push(...(await this.#evaluate([item], query, ignore, tick)))
+        return one
+      }
+      const patterns = evaluated[0]?.patterns ?? []
       const fields = [...new Set(patterns.map((c) => c.field))].join(' and ')
-      const which = items.length === 1 ? `email ${first.id}` : `${items.length} emails from ${first.id} on`
       throw new PatternTimeoutError(
         patterns.map((c) => c.matcher as RegExp),
         this.#patterns.budgetMs,
-        `the ${fields} of ${which}`,
+        `the ${fields} of email ${first.id}`,
       )
     }
     let next = 0
@@ -616,13 +638,16 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     }
     const misses: NearMiss[] = []
     const mine = this.emailsFor(address).slice(-NEAR_MISS_SCAN)
-    const items = []
-    for (const email of mine) items.push({ email, target: await target(email) })
-    const reasons = await this.#evaluate(items, request.query, [], tick)
-    for (const [i, { email }] of items.entries()) {
-      const why = reasons[i] as string[]
-      if (why.length > 0) misses.push(nearMiss('this-inbox', this.overview(email), why))
-      else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', this.overview(email), []))
+    for (let start = 0; start < mine.length; start += NEAR_MISS_BATCH) {
+      const items = []
+      for (const email of mine.slice(start, start + NEAR_MISS_BATCH))
+        items.push({ email, target: await target(email) })
+      const reasons = await this.#evaluate(items, request.query, [], tick)
+      for (const [i, { email }] of items.entries()) {
+        const why = reasons[i] as string[]
+        if (why.length > 0) misses.push(nearMiss('this-inbox', this.overview(email), why))
+        else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', this.overview(email), []))
+      }
     }
     const others: NearMiss[] = []
     const recent = [...this.#byId.values()]
@@ -630,9 +655,10 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       .reverse()
       .filter((email) => email.receivedAt >= request.notBefore && !email.recipients.includes(address))
     // Other addresses' emails are checked newest first, a few at a time, until enough are found.
-    for (let start = 0; start < recent.length && others.length < NEAR_MISS_LIMIT; start += 16) {
+    for (let start = 0; start < recent.length && others.length < NEAR_MISS_LIMIT; start += NEAR_MISS_BATCH) {
       const batch = []
-      for (const email of recent.slice(start, start + 16)) batch.push({ email, target: await target(email) })
+      for (const email of recent.slice(start, start + NEAR_MISS_BATCH))
+        batch.push({ email, target: await target(email) })
       const why = await this.#evaluate(batch, request.query, ['to'], tick)
       for (const [i, { email }] of batch.entries()) {
         if (others.length < NEAR_MISS_LIMIT && (why[i] as string[]).length === 0)
@@ -650,13 +676,12 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       this.#indexer = undefined
       if (performance.now() - this.#lastAdd < INDEX_IDLE_MS) return this.#scheduleIndex()
       const started = performance.now()
-      let done = 0
-      while (done < this.#unindexed.length && performance.now() - started < SLICE_MS) {
-        const email = this.#unindexed[done++] as StoredEmail
-        if (this.#byId.has(email.id)) this.overview(email)
+      for (const email of this.#unindexed) {
+        if (performance.now() - started >= SLICE_MS) break
+        this.overview(email)
+        this.#unindexed.delete(email)
       }
-      this.#unindexed = this.#unindexed.slice(done)
-      if (this.#unindexed.length > 0) this.#scheduleIndex()
+      if (this.#unindexed.size > 0) this.#scheduleIndex()
     }, INDEX_IDLE_MS)
     this.#indexer.unref()
   }
@@ -696,6 +721,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   #remove(email: StoredEmail): void {
     if (!this.#byId.delete(email.id)) return
     this.#forgetParsed(email)
+    this.#unindexed.delete(email)
     this.#bytes -= email.size
     for (const r of email.recipients) {
       const list = this.#byRecipient.get(r)

@@ -195,13 +195,16 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
       const limit = parseIntParam(url.searchParams, 'limit', 1, 10_000) ?? 1000
       const includeRaw = parseInclude(url.searchParams)
       const rawOnly = parseFormat(url.searchParams)
-      const found = await store.listStored(address, query, limit)
+      const gone = new AbortController()
+      res.once('close', () => gone.abort())
+      const found = await store.listStored(address, query, limit, gone.signal)
       if (rawOnly) {
-        const auths = await Promise.all(found.map((email) => store.auth(email)))
+        const auths = await inWindow(found, gone.signal, (email) => store.auth(email))
         return sendJsonList(res, found, (email, i) => rawEmailJson(email, auths[i]))
       }
-      // Each email's JSON text is made on a parse thread: the event loop only joins strings.
-      const texts = await Promise.all(found.map((email) => store.json(email, includeRaw)))
+      // Each email's JSON text is made on a parse thread, a few at a time (each job copies the bytes it
+      // sends): the event loop only joins strings.
+      const texts = await inWindow(found, gone.signal, (email) => store.json(email, includeRaw))
       return sendJsonList(res, texts, (text) => text)
     })
   }
@@ -344,6 +347,11 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
   }
   const onEmail = (email: StoredEmail) => {
     if (address && !email.recipients.includes(address)) return
+    // After the SMTP reply: the overview (a header parse) is never made on the reply path.
+    setImmediate(() => sendEvent(email))
+  }
+  const sendEvent = (email: StoredEmail) => {
+    if (context.store.get(email.id) !== email) return
     const summary = context.store.overview(email)
     const data = {
       id: email.id,
@@ -538,6 +546,26 @@ function badParameter(parameter: string, value: unknown, expected: string): Http
   return new HttpError(400, 'INVALID_PARAMETER', error.detail, parameter)
 }
 
+// Runs `work` on every item, at most WINDOW at a time, in order; stops starting new work once the client
+// has gone.
+const WINDOW = 8
+async function inWindow<T, R>(
+  items: readonly T[],
+  signal: AbortSignal,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const lane = async () => {
+    while (next < items.length && !signal.aborted) {
+      const i = next++
+      results[i] = await work(items[i] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(WINDOW, items.length) }, lane))
+  return results
+}
+
 // `{"emails":[…]}` written an email at a time (an item given as a string is already its JSON text), giving the event loop a turn every slice, so a listing of
 // thousands of emails never holds SMTP or another request while it is turned into JSON.
 async function sendJsonList<T>(
@@ -555,7 +583,15 @@ async function sendJsonList<T>(
     if (chunk.length >= 64 * 1024) {
       const flushed = res.write(chunk)
       chunk = ''
-      if (!flushed) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
+      if (!flushed) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done).off('close', done)
+            resolve()
+          }
+          res.on('drain', done).on('close', done)
+        })
+      }
     }
     await tick()
   }

@@ -59,15 +59,18 @@ export class PatternPool {
     })
   }
 
-  /** For each job, whether any of its values matches; rejects with WorkerBudgetExceeded past the budget. */
-  async test(jobs: PatternJob[]): Promise<boolean[]> {
+  /**
+   * For each job, whether any of its values matches; rejects with WorkerBudgetExceeded past the budget.
+   * `markSlow: false` (a batch of several emails' values) does not refuse the patterns afterwards.
+   */
+  async test(jobs: PatternJob[], options: { markSlow?: boolean } = {}): Promise<boolean[]> {
     if (jobs.length === 0) return []
     const keys = jobs.map((job) => `${job.flags}/${job.source}`)
     if (keys.some((key) => this.#slow.has(key))) throw new WorkerBudgetExceeded(this.budgetMs)
     try {
       return (await this.#pool.run(jobs, { budgetMs: this.budgetMs })) as boolean[]
     } catch (error) {
-      if (error instanceof WorkerBudgetExceeded && this.#slow.size < 10_000)
+      if (error instanceof WorkerBudgetExceeded && options.markSlow !== false && this.#slow.size < 10_000)
         for (const key of keys) this.#slow.add(key)
       throw error
     }

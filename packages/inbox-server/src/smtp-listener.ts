@@ -89,7 +89,7 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
         let warnings: readonly string[] = NO_WARNINGS
         // Kept as received (smtp-server's slices of the socket's reads, sized to what was read): the store
         // joins them on first use.
-        const raw = chunks.length === 1 ? (chunks[0] as Buffer) : chunks
+        const raw = chunks.length === 1 ? ownBytes(chunks[0] as Buffer) : chunks
         const bare = findBareLineEnding(raw)
         if (bare) {
           if (options.bareLineEndings === 'reject') {
@@ -241,6 +241,12 @@ function envelopeOf(session: Parameters<NonNullable<SMTPServerOptions['onData']>
   }
   if (typeof session.user === 'string' && session.user) envelope.authenticatedUser = session.user
   return envelope
+}
+
+// A slice of a much larger read buffer (pipelined messages in one read) would keep all of it alive for as
+// long as the email is kept: such a slice is copied out.
+function ownBytes(chunk: Buffer): Buffer {
+  return chunk.buffer.byteLength > 2 * chunk.length + 4096 ? Buffer.from(chunk) : chunk
 }
 
 function smtpError(code: number, message: string): SmtpError {

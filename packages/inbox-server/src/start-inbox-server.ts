@@ -19,9 +19,9 @@ import { EmailStore, type RetentionOptions, type StoreStats } from './email-stor
 import { createHttpApi } from './http-api.js'
 import { type CaptureSmtpServer, createSmtpListener, type SmtpAuthOptions } from './smtp-listener.js'
 
-/** Options of {@link startInboxServer}. Every one has a default that suits a test run on one machine. */
 const WARM_UP_DELAY_MS = 100
 
+/** Options of {@link startInboxServer}. Every one has a default that suits a test run on one machine. */
 export interface InboxServerOptions {
   /** Interface both listeners bind to. Default `127.0.0.1`. */
   host?: string

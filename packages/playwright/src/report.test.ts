@@ -79,7 +79,7 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
     const junit = readFileSync((shard as string).replace(/\.json$/, '.junit.xml'), 'utf8')
     expect(junit).toContain('<property name="mailwright.environment" value="sandbox"/>')
     expect(junit).toMatch(
-      /<property name="mailwright\.email\.1" value="Verify your email address \| no-reply@signup-app\.test → sign-up-sends-a-verifica\+\w{6}@inbox\.test \| \d+ B \| DMARC pass"\/>/,
+      /<property name="mailwright\.email\.1" value="Verify your email address \| no-reply@signup-app\.test → sign-up-sends-a-verifica\+\w{6,8}@inbox\.test \| \d+ B \| DMARC pass"\/>/,
     )
   })
 
@@ -264,7 +264,7 @@ describe('a run that fails on purpose', () => {
       const verdict = await gate([reportFile])
       expect(verdict.code).toBe(1)
       expect(verdict.output).toMatch(
-        /fails on purpose after an email arrived\s+"Evidence please" → fails-on-purpose-after-a\+\w{6}@inbox\.t\S*\s+no-failed-email-assertions\s+toHaveSubject: expect\(email\)\.toHaveSubject\("Something else"\) failed/,
+        /fails on purpose after an email arrived\s+"Evidence please" → fails-on-purpose-after-a\+\w{6,8}@\S*\s+no-failed-email-assertions\s+toHaveSubject: expect\(email\)\.toHaveSubject\("Something else"\) failed/,
       )
     },
     budget(60_000),

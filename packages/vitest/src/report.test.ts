@@ -65,7 +65,7 @@ describe('the email report of the Vitest example', () => {
       expect.objectContaining({
         outcome: 'ok',
         title: expect.stringMatching(
-          /^wait for email to welcome-email\+\w{6}@inbox\.test matching \{ subject: \/Welcome\/ \}$/,
+          /^wait for email to welcome-email\+\w{6,8}@inbox\.test matching \{ subject: \/Welcome\/ \}$/,
         ),
       }),
     ])
