@@ -526,14 +526,8 @@ if (want('rss')) {
   log(
     `\nMemory: RSS of the server process after ${fmt(RSS_N)} × 4.5 KB messages, defaults (Mailwright keeps 10,000; MailDev keeps all)`,
   )
-  // `mailwright serve` as installed, as inboxServer() starts it (a 2 MiB young generation), and MailDev.
   const contestants: Record<string, { kind: Kind; env?: Record<string, string>; label: string }> = {
     inbox: { kind: 'inbox', label: 'Mailwright inbox (`mailwright serve`, keeps 10,000)' },
-    tuned: {
-      kind: 'inbox',
-      env: { NODE_OPTIONS: '--max-semi-space-size=2' },
-      label: 'Mailwright inbox as `inboxServer()` starts it (`--max-semi-space-size=2`)',
-    },
     maildev: { kind: 'maildev', label: 'MailDev 3.0.0 (keeps all)' },
   }
   const rss: Record<string, { idle: number[]; after: number[]; peak: number[] }> = {}

@@ -27,10 +27,6 @@ export interface InboxServerConfigOptions {
   environment?: string
 }
 
-// A young generation of 2 MiB (V8 grows it to 16 MiB or more under ingest): the garbage of received
-// messages, socket buffers included, is collected sooner, and the server holding 10,000 emails stays about
-// a third smaller (bench/README.md). Passed here rather than in the bin's shebang: `env -S` is not portable.
-const SERVE_NODE_FLAGS = ['--max-semi-space-size=2']
 const HOST = '127.0.0.1'
 
 /**
@@ -65,7 +61,7 @@ export function inboxServer(options: InboxServerConfigOptions = {}) {
   // Workers are started after the config is read and inherit this environment.
   process.env.MAILWRIGHT_INBOX_URL = `http://${HOST}:${httpPort}`
   return {
-    command: [process.execPath, ...SERVE_NODE_FLAGS, bin, ...args]
+    command: [process.execPath, bin, ...args]
       .map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
       .join(' '),
     url: `http://${HOST}:${httpPort}/readyz/${fingerprint}`,
