@@ -319,12 +319,6 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     return email.overview
   }
 
-  // What a query is checked against: the body only when it looks at one, the headers only when it names one.
-  #target(email: StoredEmail, query: EmailQuery): QueryTarget | Promise<QueryTarget> {
-    if (queryNeedsBody(query)) return this.parsed(email)
-    return query.header ? this.summary(email) : this.overview(email)
-  }
-
   /** The verdict under the sending profile (none without one); computed once, never on the reply path. */
   // Both run on worker threads within a budget: one hostile email never stalls anyone else.
   auth(email: StoredEmail): Promise<EmailAuth | undefined> {
@@ -350,13 +344,11 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       this.#parsed.set(email, cached)
       return cached
     }
-    const parsed = this.auth(email).then((auth) => {
-      const meta = { ...this.#meta(email), auth }
-      if (email.parseFailure) return this.#headerOnly(email, meta)
-      return this.#workers
-        .parse(email.raw, meta, this.#codes)
-        .catch((error: unknown) => this.#headerOnly(email, meta, error))
-    })
+    const parsed = this.#parseOnThread(
+      email,
+      (meta) => this.#workers.parse(email.raw, meta, this.#codes),
+      (headerOnly) => headerOnly,
+    )
     if (this.#byId.has(email.id)) {
       this.#parsed.set(email, parsed)
       this.#parsedBytes += email.size
@@ -375,15 +367,26 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
    */
   async json(email: StoredEmail, includeRaw: boolean): Promise<string> {
     const options = { captureWarnings: email.captureWarnings, includeRaw }
+    const toText = (parsed: CapturedEmail) => JSON.stringify(emailToJson(parsed, options))
     const cached = this.#parsed.get(email)
-    if (cached) return JSON.stringify(emailToJson(await cached, options))
-    // The verdict first: a verdict past its budget adds a warning the email's meta must carry.
-    const auth = await this.auth(email)
-    const meta = { ...this.#meta(email), auth }
-    if (email.parseFailure) return JSON.stringify(emailToJson(this.#headerOnly(email, meta), options))
-    return this.#workers.json(email.raw, meta, this.#codes, options).catch(async (error: unknown) => {
-      return JSON.stringify(emailToJson(this.#headerOnly(email, meta, error), options))
-    })
+    if (cached) return toText(await cached)
+    return this.#parseOnThread(
+      email,
+      (meta) => this.#workers.json(email.raw, meta, this.#codes, options),
+      toText,
+    )
+  }
+
+  // The body's work on a parse thread, with the verdict first (past its budget it adds a warning the meta
+  // must carry); an email whose parse failed, now or before, is answered from its headers instead.
+  async #parseOnThread<T>(
+    email: StoredEmail,
+    run: (meta: EmailMeta) => Promise<T>,
+    fromHeaderOnly: (email: CapturedEmail) => T,
+  ): Promise<T> {
+    const meta = { ...this.#meta(email), auth: await this.auth(email) }
+    if (email.parseFailure) return fromHeaderOnly(this.#headerOnly(email, meta))
+    return run(meta).catch((error: unknown) => fromHeaderOnly(this.#headerOnly(email, meta, error)))
   }
 
   // Past the budget, or a parser that crashed or ran out of memory on this email: the email stays usable
@@ -423,8 +426,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     query: EmailQuery,
     ignore: ReadonlyArray<keyof EmailQuery> = [],
   ): Promise<string[]> {
-    const target = await this.#target(email, query)
-    return (await this.#evaluate([{ email, target }], query, ignore))[0] as string[]
+    return (await this.#reasonsFor([email], query, ignore))[0] as string[]
   }
 
   /** Matching emails for an address (or all), oldest first, fully parsed. */
@@ -457,25 +459,36 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       // A client that went away stops its listing: nothing more is matched or parsed for it.
       if (signal?.aborted) break
       const batch = candidates.slice(start, start + batchSize)
-      const items: Array<{ email: StoredEmail; target: QueryTarget }> = []
-      if (needsBody) {
-        const parsed = await Promise.all(batch.map((email) => this.parsed(email)))
-        for (const [i, email] of batch.entries()) items.push({ email, target: parsed[i] as CapturedEmail })
-      } else {
-        for (const email of batch) {
-          items.push({ email, target: this.#target(email, query) as QueryTarget })
-          await tick()
-        }
-      }
-      const reasons = await this.#evaluate(items, query, [], tick)
-      for (const [i, item] of items.entries()) {
+      const reasons = await this.#reasonsFor(batch, query, [], tick)
+      for (const [i, email] of batch.entries()) {
         if (found.length >= limit) break
-        if ((reasons[i] as string[]).length === 0) found.push(item.email)
+        if ((reasons[i] as string[]).length === 0) found.push(email)
       }
       await tick()
     }
     // The listing ran over a snapshot: an email deleted or evicted meanwhile is not answered.
     return found.filter((email) => this.#byId.get(email.id) === email)
+  }
+
+  // The reasons each email fails the query: what it is checked against is built here (bodies parsed
+  // together on the parse threads, overviews and headers in slices), then checked in one batch.
+  async #reasonsFor(
+    emails: readonly StoredEmail[],
+    query: EmailQuery,
+    ignore: ReadonlyArray<keyof EmailQuery>,
+    tick?: () => Promise<void>,
+  ): Promise<string[][]> {
+    const items: Array<{ email: StoredEmail; target: QueryTarget }> = []
+    if (queryNeedsBody(query)) {
+      const parsed = await Promise.all(emails.map((email) => this.parsed(email)))
+      for (const [i, email] of emails.entries()) items.push({ email, target: parsed[i] as CapturedEmail })
+    } else {
+      for (const email of emails) {
+        items.push({ email, target: query.header ? this.summary(email) : this.overview(email) })
+        await tick?.()
+      }
+    }
+    return this.#evaluate(items, query, ignore, tick)
   }
 
   // The reasons each email fails the query, with every pattern check of the batch in one pattern-pool call.
@@ -631,19 +644,12 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
 
   async #nearMisses(address: string, request: WaitRequest, exclude: Set<string>): Promise<NearMiss[]> {
     const tick = sliceClock()
-    const target = async (email: StoredEmail): Promise<QueryTarget> => {
-      const target = await this.#target(email, request.query)
-      await tick()
-      return target
-    }
     const misses: NearMiss[] = []
     const mine = this.emailsFor(address).slice(-NEAR_MISS_SCAN)
     for (let start = 0; start < mine.length; start += NEAR_MISS_BATCH) {
-      const items = []
-      for (const email of mine.slice(start, start + NEAR_MISS_BATCH))
-        items.push({ email, target: await target(email) })
-      const reasons = await this.#evaluate(items, request.query, [], tick)
-      for (const [i, { email }] of items.entries()) {
+      const batch = mine.slice(start, start + NEAR_MISS_BATCH)
+      const reasons = await this.#reasonsFor(batch, request.query, [], tick)
+      for (const [i, email] of batch.entries()) {
         const why = reasons[i] as string[]
         if (why.length > 0) misses.push(nearMiss('this-inbox', this.overview(email), why))
         else if (exclude.has(email.id)) misses.push(nearMiss('already-returned', this.overview(email), []))
@@ -656,11 +662,9 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       .filter((email) => email.receivedAt >= request.notBefore && !email.recipients.includes(address))
     // Other addresses' emails are checked newest first, a few at a time, until enough are found.
     for (let start = 0; start < recent.length && others.length < NEAR_MISS_LIMIT; start += NEAR_MISS_BATCH) {
-      const batch = []
-      for (const email of recent.slice(start, start + NEAR_MISS_BATCH))
-        batch.push({ email, target: await target(email) })
-      const why = await this.#evaluate(batch, request.query, ['to'], tick)
-      for (const [i, { email }] of batch.entries()) {
+      const batch = recent.slice(start, start + NEAR_MISS_BATCH)
+      const why = await this.#reasonsFor(batch, request.query, ['to'], tick)
+      for (const [i, email] of batch.entries()) {
         if (others.length < NEAR_MISS_LIMIT && (why[i] as string[]).length === 0)
           others.push(nearMiss('other-address', this.overview(email), []))
       }

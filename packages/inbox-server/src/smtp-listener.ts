@@ -31,9 +31,6 @@ export interface SmtpListenerOptions {
 
 type SmtpError = Error & { responseCode?: number }
 
-// Most messages have nothing to warn about: they share one empty list instead of each keeping its own.
-const NO_WARNINGS: readonly string[] = Object.freeze([])
-
 /**
  * The capture's SMTP side (smtp-server): stores the raw bytes, routes by envelope, and answers `250`
  * without parsing anything; bodies are parsed later, when a test asks.
@@ -86,7 +83,8 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
             ),
           )
         }
-        let warnings: readonly string[] = NO_WARNINGS
+        // None for most messages: the store's shared empty list is used then.
+        let warnings: string[] | undefined
         // Kept as received (smtp-server's slices of the socket's reads, sized to what was read): the store
         // joins them on first use.
         const raw = chunks.length === 1 ? ownBytes(chunks[0] as Buffer) : chunks
