@@ -42,6 +42,27 @@ export function summarizeEmail(raw: Buffer, meta: EmailMeta): EmailSummary & { w
   }
 }
 
+// Loaded on first use: mailparser and htmlparser2 cost ~110 ms to import, which start-up and header-only
+// work never need. Loaded once: import() of a module already loaded still resolves it again (~20 µs each,
+// a seventh of a small email's parse).
+let bodyModulesLoading:
+  | Promise<
+      [
+        typeof import('mailparser'),
+        typeof import('./extract-links.js'),
+        typeof import('./html-to-plain-text.js'),
+      ]
+    >
+  | undefined
+function bodyModules() {
+  bodyModulesLoading ??= Promise.all([
+    import('mailparser'),
+    import('./extract-links.js'),
+    import('./html-to-plain-text.js'),
+  ])
+  return bodyModulesLoading
+}
+
 /**
  * Parses a raw email into a {@link CapturedEmail}: decoded headers, bodies, attachments, links and
  * one-time codes. Malformed MIME never throws: the email keeps its raw bytes and says what was wrong in
@@ -70,9 +91,7 @@ export async function parseEmail(
   let attachments: EmailAttachment[] = []
   let otp: string | undefined
   try {
-    // Loaded on first use: mailparser and htmlparser2 cost ~110 ms to import, which start-up and
-    // header-only work never need.
-    const { simpleParser } = await import('mailparser')
+    const [{ simpleParser }] = await bodyModules()
     const utf7 = transcodeUtf7Parts(raw)
     if (utf7) {
       warnings.push(
@@ -105,10 +124,7 @@ export async function parseEmail(
     warnings.push(`body could not be parsed (${(error as Error).message}); headers and raw bytes are kept`)
   }
   const date = dateOf(headerPart.headers, warnings)
-  const [{ extractLinks }, { htmlToPlainText }] = await Promise.all([
-    import('./extract-links.js'),
-    import('./html-to-plain-text.js'),
-  ])
+  const [, { extractLinks }, { htmlToPlainText }] = await bodyModules()
   // A code may sit in either body (apps often put it only in the HTML one), so both are searched.
   const codeText = [text, html === undefined ? undefined : htmlToPlainText(html)].filter(Boolean).join('\n')
   const codes = extractCodes(codeText, options.codes)

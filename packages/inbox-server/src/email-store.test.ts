@@ -102,6 +102,28 @@ describe('EmailStore retention', () => {
     store.close()
   })
 
+  it('reads the headers of an email kept as several socket reads from the first one, never joining its body', () => {
+    const store = new EmailStore()
+    const reads = [
+      Buffer.from('Subject: in the first read\r\nTo: t@x.test\r\n\r\nbody '),
+      Buffer.from('y'.repeat(50_000)),
+    ]
+    const email = store.add(reads, envelope('h@inbox.test'))
+    expect(email.head).toBe(reads[0])
+    expect(store.overview(email)).toMatchObject({ subject: 'in the first read', size: email.size })
+    expect(email.size).toBe((reads[0] as Buffer).length + 50_000)
+    expect(store.summary(email)).toMatchObject({ subject: 'in the first read', size: email.size })
+    expect(email.raw.equals(Buffer.concat(reads))).toBe(true)
+
+    // A header section that goes on into the next read: the whole message is read, and the folded
+    // Subject is whole.
+    const split = [Buffer.from('Subject: folded\r\n'), Buffer.from(' across reads\r\n\r\nbody\r\n')]
+    const other = store.add(split, envelope('h@inbox.test'))
+    expect(other.head.equals(Buffer.concat(split))).toBe(true)
+    expect(store.overview(other)).toMatchObject({ subject: 'folded across reads', size: other.size })
+    store.close()
+  })
+
   it('keeps a bounded number of parsed emails and parses an evicted one again when asked', async () => {
     const store = new EmailStore()
     const emails = Array.from({ length: 600 }, (_, i) =>

@@ -50,6 +50,11 @@ export interface StoredEmail {
   readonly raw: Buffer
   /** The raw size in bytes. */
   readonly size: number
+  /**
+   * The bytes that hold the header section: the first socket read when the blank line is in it (so reading
+   * headers never joins a large body), else all of {@link raw}.
+   */
+  readonly head: Buffer
   readonly envelope: EmailEnvelope
   readonly receivedAt: Date
   /** Lower-cased envelope recipients: the inboxes this email belongs to. */
@@ -65,9 +70,9 @@ export interface StoredEmail {
 }
 
 // A message that arrived in several socket reads keeps them as they are: joining them (a fresh 100 KB
-// allocation and copy per message) is done on first use, off the reply path: for most emails that is
-// the idle indexer building the overview. At 100 KB the join on the reply path was a quarter of the
-// ingest cost.
+// allocation and copy per message) is done only when the whole message is needed (a parse, a download),
+// never on the reply path (at 100 KB that join was a quarter of the ingest cost) and not for the index,
+// which reads the headers from the first read.
 class StoredRecord implements StoredEmail {
   #raw: Buffer | undefined
   #chunks: readonly Buffer[] | undefined
@@ -94,6 +99,11 @@ class StoredRecord implements StoredEmail {
     }
   }
 
+  get head(): Buffer {
+    const first = this.#chunks?.[0]
+    return first && headerEndsIn(first) ? first : this.raw
+  }
+
   get raw(): Buffer {
     if (!this.#raw) {
       this.#raw = Buffer.concat(this.#chunks ?? [], this.size)
@@ -101,6 +111,14 @@ class StoredRecord implements StoredEmail {
     }
     return this.#raw
   }
+}
+
+// Where core's header parser stops: the first blank line (CRLF CRLF, or LF LF in mail accepted with bare
+// line endings), or an empty header section.
+function headerEndsIn(bytes: Buffer): boolean {
+  return (
+    bytes.indexOf('\n\n') >= 0 || bytes.indexOf('\n\r\n') >= 0 || (bytes[0] === 0x0d && bytes[1] === 0x0a)
+  )
 }
 
 /** A wait's outcome before parsing: the stored emails, or a timeout with near misses. */
@@ -304,7 +322,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
 
   /** The email's headers and addresses, parsed from the raw bytes each time (only the overview is kept). */
   summary(email: StoredEmail): EmailSummary {
-    return summarizeEmail(email.raw, this.#meta(email))
+    return { ...summarizeEmail(email.head, this.#meta(email)), size: email.size }
   }
 
   /**
@@ -314,8 +332,12 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
    */
   overview(email: StoredEmail): EmailSummary {
     if (email.overview) return email.overview
-    const { headers: _headers, warnings: _warnings, ...fields } = summarizeEmail(email.raw, this.#meta(email))
-    email.overview = { ...fields, headers: NO_HEADERS }
+    const {
+      headers: _headers,
+      warnings: _warnings,
+      ...fields
+    } = summarizeEmail(email.head, this.#meta(email))
+    email.overview = { ...fields, headers: NO_HEADERS, size: email.size }
     return email.overview
   }
 

@@ -86,8 +86,8 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
         // None for most messages: the store's shared empty list is used then.
         let warnings: string[] | undefined
         // Kept as received (smtp-server's slices of the socket's reads, sized to what was read): the store
-        // joins them on first use.
-        const raw = chunks.length === 1 ? ownBytes(chunks[0] as Buffer) : chunks
+        // joins them on first use, which may be never.
+        const raw = chunks.length === 1 ? ownBytes(chunks[0] as Buffer) : chunks.map(ownBytes)
         const bare = findBareLineEnding(raw)
         if (bare) {
           if (options.bareLineEndings === 'reject') {
