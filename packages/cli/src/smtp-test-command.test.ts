@@ -134,6 +134,29 @@ describe('mailwright smtp-test', () => {
     }
   })
 
+  it('exits 7 when Entra refuses the token, explaining the code, before any SMTP connection', async () => {
+    const { exo, args } = await emulator()
+    try {
+      const { code, out } = await run(args, { O365_CLIENT_SECRET: 'not-the-secret' })
+      expect(code, out).toBe(7)
+      expect(out).toContain('✗ token     Wrong client secret for app app1')
+      expect(out).toMatch(/Entra answered AADSTS7000215/)
+      expect(out).toMatch(/What to do: Use the secret's Value/)
+      expect(out).toContain('Failed at token.')
+      expect(out).not.toContain('not-the-secret')
+      expect(exo.smtpConnections).toBe(0)
+    } finally {
+      await exo.stop()
+    }
+  })
+
+  it('takes --timeout for every network step, and refuses one that is not a duration', async () => {
+    expect(await run(['--timeout', 'soon'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--timeout "soon" is not a duration'),
+    })
+  })
+
   it('exits 3 when nothing listens', async () => {
     const { code, out } = await run(['--host', '127.0.0.1', '--port', '1'])
     expect(code).toBe(3)

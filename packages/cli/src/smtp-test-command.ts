@@ -2,14 +2,15 @@ import { parseArgs } from 'node:util'
 import { Secret } from '@mailwright/core'
 import { loadOptionalPackage } from '@mailwright/core/internal'
 import type { SmtpTestResult, smtpTest } from '@mailwright/office365'
+import { parseDuration } from './parse-size.js'
 import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'
 
 export const SMTP_TEST_HELP = `Usage: mailwright smtp-test [options]
 
-Checks an SMTP submission endpoint step by step: banner, EHLO before and after STARTTLS, TLS version,
-cipher and certificate, AUTH mechanisms, the AUTH attempt, and optionally one test message. Prints a
-transcript with every secret redacted and the explanation of any failure.
+Checks an SMTP submission endpoint step by step: for --oauth2 the token first, then banner, EHLO before
+and after STARTTLS, TLS version, cipher and certificate, AUTH mechanisms, the AUTH attempt, and optionally
+one test message. Prints a transcript with every secret redacted and the explanation of any failure.
 
 Options:
   --host <name>              server (default smtp.office365.com)
@@ -27,16 +28,19 @@ Options:
   --client-id <id>           default $O365_CLIENT_ID
   --client-secret-env <NAME> environment variable holding the client secret (default O365_CLIENT_SECRET)
   --login-url <url>          reach login.microsoftonline.com here instead (the emulator)
+  --timeout <duration>       deadline of each network step: the token request, connecting, each reply,
+                             the TLS handshake (default 15s; e.g. 30s, 2m)
   --send-to <address>        send one test message there (must match --allow)
   --allow <rule>             allowed recipients for --send-to, e.g. '*@contoso.com' (repeatable)
   --json                     print the result as JSON
   -h, --help                 show this help
 
 Exit codes: 0 all steps passed, 2 bad usage, 3 connect/EHLO failed, 4 STARTTLS/certificate failed,
-5 authentication failed, 6 the test message was refused.
+5 authentication failed, 6 the test message was refused, 7 no token (Entra refused the app, or the login
+server could not be reached).
 `
 
-const EXIT: Record<string, number> = { connect: 3, ehlo: 3, starttls: 4, auth: 5, send: 6 }
+const EXIT: Record<string, number> = { connect: 3, ehlo: 3, starttls: 4, auth: 5, send: 6, token: 7 }
 
 /**
  * `mailwright smtp-test`: {@link smtpTest} from the command line; secrets only from environment variables.
@@ -89,6 +93,14 @@ export async function smtpTestCommand(
   }
   if ((password || oauth2) && !values.user)
     throw new UsageError('mailwright smtp-test: authentication needs --user <mailbox>.')
+  let timeoutMs: number | undefined
+  if (values.timeout !== undefined) {
+    timeoutMs = parseDuration(values.timeout)
+    if (!timeoutMs)
+      throw new UsageError(
+        `mailwright smtp-test: --timeout ${JSON.stringify(values.timeout)} is not a duration; use e.g. 15s, 2m.`,
+      )
+  }
   const ca = values.ca ? readInputFile(values.ca, 'mailwright smtp-test: --ca', 'utf8') : undefined
   const host = values.host ?? 'smtp.office365.com'
   // Office 365 support is an optional package: a sandbox-only install does not carry msal-node.
@@ -109,6 +121,7 @@ export async function smtpTestCommand(
     sendTo: values['send-to'],
     allowRecipients: values.allow ?? [],
     allowPlaintextAuth: values['allow-plaintext-auth'] ?? false,
+    timeoutMs,
   })
   if (values.json) io.out(JSON.stringify(result, null, 2))
   else print(result, `${host}:${port}`, io.out)
@@ -151,6 +164,7 @@ function parse(argv: string[]) {
       'client-secret-env': { type: 'string' },
       'login-url': { type: 'string' },
       'send-to': { type: 'string' },
+      timeout: { type: 'string' },
       allow: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -19,4 +19,11 @@ export type {
   Office365SmtpConfig,
 } from './plugin.js'
 export { type SmtpTestOptions, type SmtpTestResult, type SmtpTestStep, smtpTest } from './smtp-test.js'
-export { type ClientCredentials, createTokenProvider, type TokenProvider } from './token-provider.js'
+export {
+  type ClientCredentials,
+  createTokenProvider,
+  TokenError,
+  type TokenFailure,
+  type TokenProvider,
+  type TokenProviderOptions,
+} from './token-provider.js'

@@ -1,7 +1,10 @@
+import { once } from 'node:events'
+import { type AddressInfo, createServer, type Socket } from 'node:net'
 import { Secret } from '@mailwright/core'
 import { startOffice365Emulator, type TenantModel, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
-import { scriptedSmtpServer } from './scripted-line-server.test-util.js'
+import { budget } from '../../core/src/time-budget.test-util.js'
+import { scriptedLineServer, scriptedSmtpServer } from './scripted-line-server.test-util.js'
 import { smtpTest } from './smtp-test.js'
 
 const tenant = (overrides: Partial<TenantModel> = {}) =>
@@ -32,6 +35,7 @@ describe('smtpTest against the emulator', () => {
       allowRecipients: ['*@contoso.test'],
     })
     expect(result.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['token', true],
       ['connect', true],
       ['ehlo', true],
       ['starttls', true],
@@ -162,3 +166,147 @@ describe('smtpTest never sends a credential it should not', () => {
     expect(result.transcript.join('\n')).not.toContain('AUTH')
   })
 })
+
+describe('smtpTest names what failed, and which deadline expired', () => {
+  // Healthy steps on loopback fit easily; the step under test never answers, so it is its deadline that ends it.
+  const timeoutMs = budget(1000)
+  const credentials = (
+    exo: { tenant: { tenantId: string }; loginUrl: string },
+    overrides: Partial<{ tenantId: string; clientId: string; secret: string; loginUrl: string }> = {},
+  ) => ({
+    tenantId: overrides.tenantId ?? exo.tenant.tenantId,
+    clientId: overrides.clientId ?? 'app1',
+    clientSecret: new Secret('S', overrides.secret ?? 'secret-abc-123'),
+    loginUrl: overrides.loginUrl ?? exo.loginUrl,
+  })
+
+  it.each([
+    [
+      'a wrong secret',
+      { secret: 'not-the-secret' },
+      'AADSTS7000215',
+      /^Wrong client secret for app app1/,
+      /Value/,
+    ],
+    [
+      'an unknown app',
+      { clientId: 'app9' },
+      'AADSTS700016',
+      /^No app app9 in tenant/,
+      /Application \(client\) ID/,
+    ],
+    [
+      'an unknown tenant',
+      { tenantId: 'no-such-tenant' },
+      'AADSTS90002',
+      /^No tenant no-such-tenant/,
+      /Directory \(tenant\) ID/,
+    ],
+  ])(
+    "fails at the token stage for %s, with Entra's code, before any SMTP connection",
+    async (_, overrides, code, title, fix) => {
+      await using exo = await startOffice365Emulator({ tenant: tenant() })
+      const result = await smtpTest({
+        host: exo.smtp.host,
+        port: exo.smtp.port,
+        user: 'qa@contoso.test',
+        oauth2: credentials(exo, overrides),
+        timeoutMs,
+      })
+      expect(result.failedStage).toBe('token')
+      expect(result.steps).toHaveLength(1)
+      expect(result.steps[0]?.detail).toMatch(title)
+      expect(result.steps[0]?.explanation?.cause).toContain(code)
+      expect(result.steps[0]?.explanation?.fix).toMatch(fix)
+      expect(result.steps[0]?.explanation?.source).toMatch(/^https:\/\/learn\.microsoft\.com\//)
+      expect(exo.smtpConnections).toBe(0)
+      expect(JSON.stringify(result)).not.toContain('not-the-secret')
+    },
+  )
+
+  it('gives network hints, not credential ones, when the login server cannot be reached', async () => {
+    await using exo = await startOffice365Emulator({ tenant: tenant() })
+    const closed = await closedPort()
+    const result = await smtpTest({
+      host: exo.smtp.host,
+      port: exo.smtp.port,
+      user: 'qa@contoso.test',
+      oauth2: credentials(exo, { loginUrl: `http://127.0.0.1:${closed}` }),
+      timeoutMs,
+    })
+    expect(result.failedStage).toBe('token')
+    expect(result.steps[0]?.detail).toBe('Connection to the login server refused or cut')
+    expect(result.steps[0]?.explanation?.cause).toMatch(/ECONNREFUSED/)
+    expect(result.steps[0]?.explanation?.fix).toMatch(/proxy/)
+    expect(JSON.stringify(result)).not.toMatch(/client secret|tenant id/i)
+  })
+
+  it('ends a token request the login server never answers at its deadline, and says so', async () => {
+    await using exo = await startOffice365Emulator({ tenant: tenant() })
+    await using silent = await silentServer()
+    const result = await smtpTest({
+      host: exo.smtp.host,
+      port: exo.smtp.port,
+      user: 'qa@contoso.test',
+      oauth2: credentials(exo, { loginUrl: `http://127.0.0.1:${silent.port}` }),
+      timeoutMs,
+    })
+    expect(result.failedStage).toBe('token')
+    expect(result.steps[0]?.detail).toBe('Token request timed out')
+    expect(result.steps[0]?.explanation?.cause).toBe(
+      `127.0.0.1:${silent.port} did not answer within ${timeoutMs} ms (the token deadline).`,
+    )
+  })
+
+  it('says a connection was refused, and that 465 is not the submission port', async () => {
+    const result = await smtpTest({ host: '127.0.0.1', port: 465, timeoutMs })
+    expect(result.failedStage).toBe('connect')
+    expect(result.steps[0]?.detail).toMatch(/ECONNREFUSED.*Nothing accepts connections there/)
+    expect(result.steps[0]?.detail).toMatch(/use smtp\.office365\.com port 587 with STARTTLS/)
+  })
+
+  it('names the reply that never came: EHLO, within the reply deadline', async () => {
+    await using server = await scriptedLineServer('220 mute ESMTP', () => undefined)
+    const result = await smtpTest({ host: '127.0.0.1', port: server.port, timeoutMs })
+    expect(result.failedStage).toBe('ehlo')
+    expect(result.steps.at(-1)?.detail).toBe(`no reply to EHLO within ${timeoutMs} ms (the reply deadline)`)
+  })
+
+  it('ends a TLS handshake the server never completes at the TLS deadline', async () => {
+    await using server = await scriptedLineServer('220 half ESMTP', (line) =>
+      line.startsWith('EHLO') ? '250-half\r\n250 STARTTLS' : line === 'STARTTLS' ? '220 go ahead' : undefined,
+    )
+    const result = await smtpTest({ host: '127.0.0.1', port: server.port, timeoutMs })
+    expect(result.failedStage).toBe('starttls')
+    expect(result.steps.at(-1)?.detail).toBe(
+      `TLS handshake failed: no TLS handshake within ${timeoutMs} ms (the TLS deadline)`,
+    )
+  })
+})
+
+// Accepts connections and never writes a byte: a login server behind a black hole.
+async function silentServer() {
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('error', () => {})
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    port: (server.address() as AddressInfo).port,
+    [Symbol.asyncDispose]: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

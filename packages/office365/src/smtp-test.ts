@@ -1,8 +1,8 @@
 import { connect, isIP, type Socket } from 'node:net'
 import { type TLSSocket, connect as tlsConnect } from 'node:tls'
-import type { RecipientRule, Secret, SmtpExplanation } from '@mailwright/core'
+import { MailwrightError, type RecipientRule, type Secret, type SmtpExplanation } from '@mailwright/core'
 import { explainSmtpReply, guardRecipients, redact, SmtpReplyReader } from '@mailwright/core/internal'
-import { type ClientCredentials, createTokenProvider } from './token-provider.js'
+import { type ClientCredentials, createTokenProvider, TokenError } from './token-provider.js'
 
 /** What `mailwright smtp-test` checks. */
 export interface SmtpTestOptions {
@@ -22,6 +22,7 @@ export interface SmtpTestOptions {
   /** Send one test message here (it must be allowed by `allowRecipients`). */
   sendTo?: string
   allowRecipients?: RecipientRule[]
+  /** The deadline of each network step: the token request, connecting, each reply, the TLS handshake. Default 15 s. */
   timeoutMs?: number
   /**
    * Send the password or token even though the connection is not encrypted (no STARTTLS). Anyone on the
@@ -33,10 +34,11 @@ export interface SmtpTestOptions {
 
 /** One checked step. */
 export interface SmtpTestStep {
-  name: 'connect' | 'ehlo' | 'starttls' | 'auth' | 'send'
+  name: 'token' | 'connect' | 'ehlo' | 'starttls' | 'auth' | 'send'
   ok: boolean
   detail: string
-  explanation?: SmtpExplanation
+  /** An SMTP reply's explanation, or for the token step what Entra or the network said. */
+  explanation?: SmtpExplanation | TokenError['explanation']
 }
 
 /** The outcome of {@link smtpTest}. */
@@ -59,15 +61,20 @@ export interface SmtpTestResult {
 }
 
 /**
- * Checks an SMTP submission endpoint step by step: banner, EHLO before and after STARTTLS, TLS version,
+ * Checks an SMTP submission endpoint step by step: for XOAUTH2 the token first (before any connection, so
+ * a wrong secret, app or tenant is named as such), then banner, EHLO before and after STARTTLS, TLS version,
  * cipher and certificate, advertised AUTH mechanisms, the AUTH attempt (LOGIN or XOAUTH2), and optionally
- * one test message to an allowlisted address. Every failure carries the Office 365 explanation when the
- * reply is a known one; the transcript never contains a secret or a token.
+ * one test message to an allowlisted address. Every network step has a deadline and a failure says which
+ * one expired; a connection that fails gets network hints (DNS, refused, blocked port); a refusal carries
+ * the Office 365 explanation when the reply is a known one. The transcript never contains a secret or a
+ * token.
  *
  * @example
  * const result = await smtpTest({ host: 'smtp.office365.com', port: 587, user: 'qa@contoso.com', oauth2: credentials })
  * result.steps.map((s) => `${s.name}: ${s.ok ? 'ok' : s.detail}`)
  */
+const OUTLOOK_SCOPE = 'https://outlook.office365.com/.default'
+
 export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult> {
   if (options.sendTo) guardRecipients([options.sendTo], options.allowRecipients ?? [], 'smtp-test')
   const secrets: Array<Secret | string> = [
@@ -84,20 +91,43 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
     if (!ok) result.failedStage = name
     return ok
   }
+  const timeoutMs = options.timeoutMs ?? 15_000
+  let accessToken: string | undefined
+  if (options.oauth2 && options.user) {
+    try {
+      const token = await createTokenProvider(options.oauth2, { timeoutMs }).getToken(OUTLOOK_SCOPE)
+      accessToken = token.accessToken
+      secrets.push(accessToken)
+      step(
+        'token',
+        true,
+        `for ${OUTLOOK_SCOPE} as app ${options.oauth2.clientId}${token.expiresOn ? `, valid until ${token.expiresOn.toISOString()}` : ''}`,
+      )
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error
+      step('token', false, error.explanation.title)
+      ;(result.steps.at(-1) as SmtpTestStep).explanation = error.explanation
+      return result
+    }
+  }
   let client: LineClient
   try {
-    client = await LineClient.open(options.host, options.port, options.timeoutMs ?? 15_000, log)
+    client = await LineClient.open(options.host, options.port, timeoutMs, log)
   } catch (error) {
-    step('connect', false, `cannot connect to ${options.host}:${options.port}: ${(error as Error).message}`)
+    step('connect', false, connectFailure(options.host, options.port, error as NodeJS.ErrnoException))
     return result
   }
+  // The step under way, for a failure that is not a reply (a deadline, a closed connection).
+  let stage: SmtpTestStep['name'] = 'connect'
   try {
-    const banner = await client.reply()
+    const banner = await client.reply('the banner')
     if (!step('connect', banner.startsWith('220'), banner, banner)) return result
+    stage = 'ehlo'
     let ehlo = await client.command('EHLO mailwright-smtp-test')
     if (!step('ehlo', ehlo.startsWith('250'), `extensions: ${extensions(ehlo).join(', ')}`, ehlo))
       return result
     if (options.starttls ?? options.port !== 465) {
+      stage = 'starttls'
       if (!extensions(ehlo).includes('STARTTLS')) {
         step('starttls', false, 'the server does not offer STARTTLS')
         return result
@@ -118,6 +148,7 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         ? `certificate valid (${tls.subject})`
         : `certificate NOT trusted: ${tls.authorizationError}`
       if (!step('starttls', tls.authorized, `${tls.protocol} ${tls.cipher}; ${certificate}`)) return result
+      stage = 'ehlo'
       ehlo = await client.command('EHLO mailwright-smtp-test')
       step('ehlo', ehlo.startsWith('250'), `after STARTTLS: ${extensions(ehlo).join(', ')}`, ehlo)
     }
@@ -127,6 +158,7 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         ?.split(/\s+/)
         .slice(1) ?? []
     if (options.user && (options.password || options.oauth2)) {
+      stage = 'auth'
       const mechanism = options.oauth2 ? 'XOAUTH2' : 'LOGIN'
       const what = options.oauth2 ? 'token' : 'password'
       // A credential goes out only over TLS, only for a mechanism the server offers, and never after the
@@ -148,11 +180,7 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         return result
       }
       let reply: string
-      if (options.oauth2) {
-        const { accessToken } = await createTokenProvider(options.oauth2).getToken(
-          'https://outlook.office365.com/.default',
-        )
-        secrets.push(accessToken)
+      if (accessToken) {
         reply = await client.command(
           `AUTH XOAUTH2 ${Buffer.from(`user=${options.user}\u0001auth=Bearer ${accessToken}\u0001\u0001`).toString('base64')}`,
         )
@@ -180,6 +208,7 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         return result
     }
     if (options.sendTo) {
+      stage = 'send'
       const from = options.user ?? `smtp-test@${options.host}`
       for (const [line, expect] of [
         [`MAIL FROM:<${from}>`, '250'],
@@ -200,10 +229,31 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
     await client.command('QUIT').catch(() => '')
     return result
   } catch (error) {
-    step(result.steps.at(-1)?.name ?? 'connect', false, (error as Error).message)
+    step(stage, false, (error as Error).message)
     return result
   } finally {
     client.close()
+  }
+}
+
+// Why a connection could not be made, with what to check: the error codes Node gives for each cause.
+function connectFailure(host: string, port: number, error: NodeJS.ErrnoException): string {
+  const at = `cannot connect to ${host}:${port}: ${error.message}`
+  const submission =
+    port === 465
+      ? ' Port 465 expects TLS from the first byte, which smtp-test does not speak, and Office 365 does not offer it for submission: use smtp.office365.com port 587 with STARTTLS.'
+      : ''
+  switch (error.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `${at}. The name does not resolve: check it and this machine's DNS.${submission}`
+    case 'ECONNREFUSED':
+      return `${at}. Nothing accepts connections there, or a firewall refuses them: check the host and port.${submission}`
+    case 'ETIMEDOUT':
+    case 'CONNECT_TIMEOUT':
+      return `${at}. Outbound port ${port} is probably blocked: many networks and cloud providers block outbound SMTP ports; ask for port ${port} to be opened. An HTTP proxy does not carry SMTP.${submission}`
+    default:
+      return `${at}.${submission}`
   }
 }
 
@@ -237,7 +287,11 @@ class LineClient {
       const socket = connect(port, host)
       const timer = setTimeout(() => {
         socket.destroy()
-        reject(new Error(`no connection within ${timeoutMs} ms`))
+        reject(
+          Object.assign(new Error(`no connection within ${timeoutMs} ms (the connect deadline)`), {
+            code: 'CONNECT_TIMEOUT',
+          }),
+        )
       }, timeoutMs)
       socket.once('connect', () => {
         clearTimeout(timer)
@@ -250,9 +304,18 @@ class LineClient {
     })
   }
 
-  async reply(): Promise<string> {
+  /** The next reply; `to` names what it answers, for the error when none comes within the deadline. */
+  async reply(to: string): Promise<string> {
     const reply = await this.#replies.next(this.#timeoutMs).catch((error: Error) => {
-      throw new Error(error.message.replace(/; unread: .*$/s, ''))
+      const message = (error instanceof MailwrightError ? error.detail : error.message).replace(
+        /; unread: .*$/s,
+        '',
+      )
+      throw new Error(
+        /^No SMTP reply within/.test(message)
+          ? `no reply to ${to} within ${this.#timeoutMs} ms (the reply deadline)`
+          : message,
+      )
     })
     for (const line of reply.split(/\r?\n/)) this.#log(`S: ${line}`)
     return reply
@@ -261,11 +324,22 @@ class LineClient {
   async command(line: string): Promise<string> {
     this.#log(`C: ${line.length > 200 ? `${line.slice(0, 60)}… (${line.length} bytes)` : line}`)
     this.#socket.write(`${line}\r\n`)
-    return this.reply()
+    // A secret never names the step: an AUTH payload or the message body is named by what it is.
+    const verb = /^[A-Z]{4,8}\b/.exec(line)?.[0] ?? 'the client'
+    const to = /^(EHLO|HELO|STARTTLS|AUTH|MAIL|RCPT|DATA|QUIT)$/.test(verb)
+      ? verb
+      : line.endsWith('\r\n.')
+        ? 'the message'
+        : 'the AUTH exchange'
+    return this.reply(to)
   }
 
   upgrade(options: { ca?: string; servername: string }): Promise<NonNullable<SmtpTestResult['tls']>> {
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        secure.destroy()
+        reject(new Error(`no TLS handshake within ${this.#timeoutMs} ms (the TLS deadline)`))
+      }, this.#timeoutMs)
       const secure = tlsConnect({
         socket: this.#socket as Socket,
         // An IP is checked against the certificate's IP names but never sent as SNI (RFC 6066 3 allows only
@@ -275,6 +349,7 @@ class LineClient {
         ...(options.ca ? { ca: options.ca } : {}),
       })
       secure.once('secureConnect', () => {
+        clearTimeout(timer)
         this.#socket = secure
         this.#replies.attach(secure)
         const cert = secure.getPeerCertificate()
@@ -288,7 +363,10 @@ class LineClient {
           validTo: cert?.valid_to,
         })
       })
-      secure.once('error', reject)
+      secure.once('error', (error) => {
+        clearTimeout(timer)
+        reject(error)
+      })
     })
   }
 

@@ -44,6 +44,8 @@ export const SMTP_REPLY_SOURCES: Readonly<Record<string, string>> = {
     'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
   'MS-QUOTA':
     'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  'MS-571':
+    'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
   'MS-LIMITS':
     'https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits',
   'MS-SUBMIT-LIMITS':
@@ -148,7 +150,7 @@ const CATALOGUE: Entry[] = [
     source: 'TC-RETIRE [V]',
   },
   {
-    match: /^530 5\.7\.57\b/,
+    match: /^5[35]0 5\.7\.57\b/,
     title: 'Not authenticated',
     cause:
       'MAIL FROM came before a successful AUTH (an earlier AUTH failure is appended after "Error:"), or the client skipped STARTTLS.',
@@ -174,7 +176,7 @@ const CATALOGUE: Entry[] = [
     source: 'MS-MFD [V]; transcripts [O]',
   },
   {
-    match: /^550 5\.7\.60\b/,
+    match: /^550 5\.7\.60\b|^550 5\.7\.1 Client does not have permissions to send as this sender/,
     title: 'No Send As permission',
     cause: 'MAIL FROM or From is not the authenticated mailbox, and it has no Send As right on that address.',
     fix: 'Send as the login address, or grant Add-RecipientPermission <from> -AccessRights SendAs -Trustee <login>.',
@@ -207,9 +209,9 @@ const CATALOGUE: Entry[] = [
     source: 'MS-SUBMIT-LIMITS [V]',
   },
   {
-    match: /^451 4\.7\.500\b/,
+    match: /^451 4\.7\.(?:5\d\d|6\d\d)\b/,
     title: 'Server busy (throttled)',
-    cause: 'Throttling or greylisting of a new source.',
+    cause: 'Throttling or greylisting of a new or changed source (4.7.500 to 4.7.699; 4.7.850 to 4.7.899 per IP).',
     fix: 'Retry with back-off; for relay, set up a connector.',
     transient: true,
     source: 'MS-451 [V]; third-party tests [U]',
@@ -232,7 +234,8 @@ const CATALOGUE: Entry[] = [
     source: 'PS-SETORG [V]; TC-DIRECTSEND [V]',
   },
   {
-    match: /^550 5\.4\.1 Recipient address rejected: Access denied\. AS\(201806281\)/,
+    // The older reply ends in AS(201806281); the newer one points at https://aka.ms/EXOSmtpErrors first.
+    match: /^550 5\.4\.1 Recipient address rejected: Access denied\b/,
     title: 'Recipient does not exist (Directory-Based Edge Blocking)',
     cause: 'The tenant has no mailbox for this address: mistyped, or not yet synced.',
     fix: 'Create the mailbox, or use plus addressing on an existing one (qa+test@…).',
@@ -273,6 +276,57 @@ const CATALOGUE: Entry[] = [
     source: 'MS-57700 [V]',
   },
   {
+    match: /^550 5\.1\.8\b/,
+    title: 'Bad outbound sender',
+    cause:
+      'The sending account is on the Restricted users list after sending spam, which often means it was compromised.',
+    fix: 'Secure the account (reset its credentials, check its rules and apps), then release it from Restricted users in the Microsoft Defender portal.',
+    transient: false,
+    source: 'MS-NDR [V]',
+  },
+  {
+    match: /^55[024] 5\.2\.2 .*(?:Submission quota|quota was exceeded)/i,
+    title: 'Submission quota exceeded',
+    cause: "The sender reached its recipient or message rate limit (10,000 recipients in 24 hours).",
+    fix: 'Wait for the rolling window to pass and send less; check the account is not compromised.',
+    transient: true,
+    source: 'MS-QUOTA [V]; MS-LIMITS [V]',
+  },
+  {
+    match: /^55[024] 5\.2\.2\b/,
+    title: 'Mailbox full',
+    cause:
+      "The mailbox is over its quota. For SMTP AUTH it is often the sender's own: every submission saves a copy to Sent Items.",
+    fix: 'Free space, or put a retention policy on Sent Items of the sending mailbox.',
+    transient: false,
+    source: 'MS-SUBMIT-LIMITS [V]; MS-NDR [V]',
+  },
+  {
+    match: /^550 5\.7\.703\b/,
+    title: 'Recipient blocked by the tenant',
+    cause: "A recipient is blocked by the organization's tenant recipient block policy (the Tenant Allow/Block List).",
+    fix: 'Remove the entry from the Tenant Allow/Block List, or send to another address.',
+    transient: false,
+    source: 'MS-57700 [V]',
+  },
+  {
+    match: /^5\d\d 5\.7\.1 .*Unable to relay/i,
+    title: 'Relay refused',
+    cause:
+      'The server does not relay for this client: not authenticated, or a connector does not recognize its IP or certificate.',
+    fix: 'Authenticate (SMTP AUTH) on smtp.office365.com:587, or set up a connector for the sending IP or certificate.',
+    transient: false,
+    source: 'MS-571 [V]',
+  },
+  {
+    match: /^452 4\.5\.3\b/,
+    title: 'Too many recipients',
+    cause: 'The message has more recipients than the server takes in one transaction.',
+    fix: 'Send to fewer recipients per message (split the list) and retry the ones refused.',
+    transient: true,
+    source: 'MS-NDR [V]',
+  },
+  {
     match: /^55[24] 5\.3\.4\b/,
     title: 'Message too large',
     cause: 'The message (or its headers, over 256 KB) is above the size limit.',
@@ -282,8 +336,10 @@ const CATALOGUE: Entry[] = [
   },
 ]
 
+const BASIC_CODES = ['550', '554', '552', '530', '535', '504', '421', '432', '451', '452']
+
 /**
- * The cause and fix of an SMTP reply from Office 365, matched on code, enhanced code and phrase (never on
+ * The cause and fix of an SMTP reply (or a non-delivery report's status line) from Office 365, matched on code, enhanced code and phrase (never on
  * the host/time tail). Undefined for replies it does not know.
  *
  * @example
@@ -291,7 +347,12 @@ const CATALOGUE: Entry[] = [
  */
 export function explainSmtpReply(reply: string): SmtpExplanation | undefined {
   const line = reply.replace(/\s+/g, ' ').trim()
-  const entry = CATALOGUE.find((e) => e.match.test(line))
+  // Non-delivery reports quote the enhanced code alone ("5.7.708 Access denied, …"): it is read with each
+  // basic code its class uses.
+  const lines = /^[245]\.\d{1,3}\.\d{1,3}\b/.test(line)
+    ? BASIC_CODES.filter((code) => code[0] === line[0]).map((code) => `${code} ${line}`)
+    : [line]
+  const entry = CATALOGUE.find((e) => lines.some((l) => e.match.test(l)))
   if (!entry) return undefined
   const { match: _match, ...explanation } = entry
   return explanation
