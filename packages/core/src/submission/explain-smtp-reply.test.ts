@@ -75,15 +75,27 @@ describe('explainSmtpReply', () => {
     ['552 5.3.4 Message size exceeds fixed maximum message size', 'Message too large'],
     // The forms Microsoft's pages also use: the older 550 5.7.57, the newer aka.ms form of 5.4.1, other
     // throttling codes of the 4.7.500–699 range, and the status lines of non-delivery reports (no basic code).
-    ['550 5.7.57 SMTP; Client was not authenticated to send anonymous mail during MAIL FROM', 'Not authenticated'],
+    [
+      '550 5.7.57 SMTP; Client was not authenticated to send anonymous mail during MAIL FROM',
+      'Not authenticated',
+    ],
     [
       '550 5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [AS(201806281)] [host]',
       'Recipient does not exist (Directory-Based Edge Blocking)',
     ],
-    ['550 5.4.1 Recipient address rejected: Access denied', 'Recipient does not exist (Directory-Based Edge Blocking)'],
-    ['451 4.7.650 The mail server [1.2.3.4] has been temporarily rate limited due to IP reputation.', 'Server busy (throttled)'],
+    [
+      '550 5.4.1 Recipient address rejected: Access denied',
+      'Recipient does not exist (Directory-Based Edge Blocking)',
+    ],
+    [
+      '451 4.7.650 The mail server [1.2.3.4] has been temporarily rate limited due to IP reputation.',
+      'Server busy (throttled)',
+    ],
     ['5.7.60 SMTP; Client does not have permissions to send as this sender', 'No Send As permission'],
-    ['5.7.708 Service unavailable. Access denied, traffic not accepted from this IP', 'Traffic not accepted from this IP'],
+    [
+      '5.7.708 Service unavailable. Access denied, traffic not accepted from this IP',
+      'Traffic not accepted from this IP',
+    ],
     ['550 5.7.1 Client does not have permissions to send as this sender', 'No Send As permission'],
     ['550 5.1.8 Access denied, bad outbound sender', 'Bad outbound sender'],
     ['5.2.2 Submission quota exceeded', 'Submission quota exceeded'],

@@ -211,7 +211,8 @@ const CATALOGUE: Entry[] = [
   {
     match: /^451 4\.7\.(?:5\d\d|6\d\d)\b/,
     title: 'Server busy (throttled)',
-    cause: 'Throttling or greylisting of a new or changed source (4.7.500 to 4.7.699; 4.7.850 to 4.7.899 per IP).',
+    cause:
+      'Throttling or greylisting of a new or changed source (4.7.500 to 4.7.699; 4.7.850 to 4.7.899 per IP).',
     fix: 'Retry with back-off; for relay, set up a connector.',
     transient: true,
     source: 'MS-451 [V]; third-party tests [U]',
@@ -287,7 +288,7 @@ const CATALOGUE: Entry[] = [
   {
     match: /^55[024] 5\.2\.2 .*(?:Submission quota|quota was exceeded)/i,
     title: 'Submission quota exceeded',
-    cause: "The sender reached its recipient or message rate limit (10,000 recipients in 24 hours).",
+    cause: 'The sender reached its recipient or message rate limit (10,000 recipients in 24 hours).',
     fix: 'Wait for the rolling window to pass and send less; check the account is not compromised.',
     transient: true,
     source: 'MS-QUOTA [V]; MS-LIMITS [V]',
@@ -304,7 +305,8 @@ const CATALOGUE: Entry[] = [
   {
     match: /^550 5\.7\.703\b/,
     title: 'Recipient blocked by the tenant',
-    cause: "A recipient is blocked by the organization's tenant recipient block policy (the Tenant Allow/Block List).",
+    cause:
+      "A recipient is blocked by the organization's tenant recipient block policy (the Tenant Allow/Block List).",
     fix: 'Remove the entry from the Tenant Allow/Block List, or send to another address.',
     transient: false,
     source: 'MS-57700 [V]',
