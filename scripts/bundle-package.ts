@@ -1,5 +1,6 @@
-// Writes a package's JavaScript: each public entry bundled from src/ by esbuild, run by the package's build
-// script after `tsc`, which writes only the declarations (emitDeclarationOnly):
+// Writes a package's JavaScript: each public entry (its exports, bin and plugin) bundled from src/ by
+// esbuild, run by the package's build script after `tsc`, which writes only the declarations
+// (emitDeclarationOnly):
 //
 //   node ../../scripts/bundle-package.ts
 //
@@ -19,6 +20,7 @@ const dir = process.cwd()
 const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
   name: string
   exports: Record<string, string | { default: string }>
+  bin?: Record<string, string>
   mailwright?: { plugin?: string }
 }
 
@@ -27,6 +29,7 @@ const entries = [
     .map((target) => (typeof target === 'string' ? target : target.default))
     .filter((target) => target.endsWith('.js')),
   ...(manifest.mailwright?.plugin ? [manifest.mailwright.plugin] : []),
+  ...Object.values(manifest.bin ?? {}),
 ]
 const entryPoints = [...new Set(entries)].map((built) => {
   const match = /^\.\/dist\/(.+)\.js$/.exec(built)

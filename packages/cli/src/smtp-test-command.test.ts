@@ -150,6 +150,50 @@ describe('mailwright smtp-test', () => {
     }
   })
 
+  it('--preflight names the missing role and the DNS gaps, exits 8 and sends no test message', async () => {
+    const { exo, args } = await emulator({
+      apps: { app1: { clientSecret: SECRET, roles: ['Mail.Read'], servicePrincipal: true } },
+    })
+    try {
+      const zone = join(mkdtempSync(join(tmpdir(), 'mailwright-preflight-')), 'contoso.json')
+      writeFileSync(
+        zone,
+        JSON.stringify({
+          'contoso.test': { MX: ['0 contoso-test.mail.protection.outlook.com'], TXT: ['v=spf1 -all'] },
+          '_dmarc.contoso.test': { TXT: ['v=DMARC1; p=reject'] },
+        }),
+      )
+      const { code, out } = await run(
+        [
+          ...args,
+          '--preflight',
+          '--read-back',
+          'graph',
+          '--dns',
+          zone,
+          '--send-to',
+          'qa+smoke@contoso.test',
+          '--allow',
+          '*@contoso.test',
+        ],
+        { O365_CLIENT_SECRET: SECRET },
+      )
+      expect(code, out).toBe(8)
+      expect(out).toMatch(
+        /✗ SMTP\.SendAsApp for SMTP AUTH \(XOAUTH2\): token for https:\/\/outlook\.office365\.com .*no SMTP\.SendAsApp role/,
+      )
+      expect(out).toMatch(/✓ Mail\.Read for reading mail back through Graph/)
+      expect(out).toMatch(/✗ SPF: contoso\.test "v=spf1 -all" does not include spf\.protection\.outlook\.com/)
+      expect(out).toContain('✗ DKIM selector1: selector1._domainkey.contoso.test: no CNAME')
+      expect(out).toContain('The test message was not sent: the preflight failed.')
+      expect(exo.submitted).toHaveLength(0)
+      expect(out).not.toContain(SECRET)
+      expect(out).not.toMatch(/eyJ[\w-]+\.[\w-]+\./)
+    } finally {
+      await exo.stop()
+    }
+  })
+
   it('takes --timeout for every network step, and refuses one that is not a duration', async () => {
     expect(await run(['--timeout', 'soon'])).toMatchObject({
       code: 2,

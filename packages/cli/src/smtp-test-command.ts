@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { Secret } from '@mailwright/core'
-import { loadOptionalPackage } from '@mailwright/core/internal'
-import type { SmtpTestResult, smtpTest } from '@mailwright/office365'
+import { loadDnsZone, Secret, zoneResolver } from '@mailwright/core'
+import { errorDetail, loadOptionalPackage } from '@mailwright/core/internal'
+import type { Office365PreflightCheck, SmtpTestResult, smtpTest } from '@mailwright/office365'
 import { parseDuration } from './parse-size.js'
 import { readInputFile } from './read-input-file.js'
 import { UsageError } from './usage-error.js'
@@ -30,17 +30,36 @@ Options:
   --login-url <url>          reach login.microsoftonline.com here instead (the emulator)
   --timeout <duration>       deadline of each network step: the token request, connecting, each reply,
                              the TLS handshake (default 15s; e.g. 30s, 2m)
+  --from <address>           send as this address (a shared mailbox: Send As or Send on Behalf); without
+                             --send-to, only MAIL FROM is tried and reset
+  --client-cert <file>       present this client certificate (PEM) at STARTTLS, for a certificate-based
+  --client-key <file>        connector (relay); with its private key
   --send-to <address>        send one test message there (must match --allow)
   --allow <rule>             allowed recipients for --send-to, e.g. '*@contoso.com' (repeatable)
+  --preflight                before anything is sent, check what can be checked: each token's audience
+                             and roles (never printed), the sending domain's MX, SPF, DKIM and DMARC, the
+                             client certificate; a failed preflight sends no test message
+  --read-back <graph|imap>   with --preflight, also check the roles reading mail back needs
+  --domain <name>            with --preflight, the sending domain (default: of --from or --user)
+  --dns <file>               with --preflight, answer DNS from this zone (.json or BIND) instead of the
+                             system resolver
   --json                     print the result as JSON
   -h, --help                 show this help
 
 Exit codes: 0 all steps passed, 2 bad usage, 3 connect/EHLO failed, 4 STARTTLS/certificate failed,
-5 authentication failed, 6 the test message was refused, 7 no token (Entra refused the app, or the login
-server could not be reached).
+5 authentication failed, 6 the test message (or --from) was refused, 7 no token (Entra refused the app,
+or the login server could not be reached), 8 the preflight found a problem.
 `
 
-const EXIT: Record<string, number> = { connect: 3, ehlo: 3, starttls: 4, auth: 5, send: 6, token: 7 }
+const EXIT: Record<string, number> = {
+  connect: 3,
+  ehlo: 3,
+  starttls: 4,
+  auth: 5,
+  'send-as': 6,
+  send: 6,
+  token: 7,
+}
 
 /**
  * `mailwright smtp-test`: {@link smtpTest} from the command line; secrets only from environment variables.
@@ -101,6 +120,30 @@ export async function smtpTestCommand(
         `mailwright smtp-test: --timeout ${JSON.stringify(values.timeout)} is not a duration; use e.g. 15s, 2m.`,
       )
   }
+  if (Boolean(values['client-cert']) !== Boolean(values['client-key']))
+    throw new UsageError('mailwright smtp-test: --client-cert and --client-key go together.')
+  const clientCertificate =
+    values['client-cert'] && values['client-key']
+      ? {
+          cert: readInputFile(values['client-cert'], 'mailwright smtp-test: --client-cert', 'utf8'),
+          key: readInputFile(values['client-key'], 'mailwright smtp-test: --client-key', 'utf8'),
+        }
+      : undefined
+  for (const flag of ['read-back', 'domain', 'dns'] as const)
+    if (values[flag] !== undefined && !values.preflight)
+      throw new UsageError(`mailwright smtp-test: --${flag} belongs to --preflight; add --preflight.`)
+  if (values['read-back'] !== undefined && !['graph', 'imap'].includes(values['read-back']))
+    throw new UsageError(
+      `mailwright smtp-test: --read-back ${JSON.stringify(values['read-back'])} is not graph or imap.`,
+    )
+  let dns: ReturnType<typeof zoneResolver> | undefined
+  if (values.dns) {
+    try {
+      dns = zoneResolver(loadDnsZone(values.dns))
+    } catch (error) {
+      throw new UsageError(`mailwright smtp-test: --dns ${errorDetail(error)}`)
+    }
+  }
   const ca = values.ca ? readInputFile(values.ca, 'mailwright smtp-test: --ca', 'utf8') : undefined
   const host = values.host ?? 'smtp.office365.com'
   // Office 365 support is an optional package: a sandbox-only install does not carry msal-node.
@@ -109,6 +152,18 @@ export async function smtpTestCommand(
     'mailwright smtp-test',
     import.meta.url,
   )
+  let preflight: Office365PreflightCheck[] | undefined
+  if (values.preflight) {
+    preflight = await office365.office365Preflight({
+      credentials: oauth2,
+      read: values['read-back'] as 'graph' | 'imap' | undefined,
+      domain: values.domain ?? (values.from ?? values.user)?.split('@')[1],
+      dns: dns ?? 'system',
+      clientCertificate,
+      timeoutMs,
+    })
+  }
+  const preflightFailed = preflight?.some((check) => check.status === 'fail') ?? false
   const result = await office365.smtpTest({
     host,
     port,
@@ -118,14 +173,38 @@ export async function smtpTestCommand(
     user: values.user,
     password,
     oauth2,
-    sendTo: values['send-to'],
+    // Nothing is sent after a failed preflight.
+    sendTo: preflightFailed ? undefined : values['send-to'],
+    from: values.from,
+    clientCertificate,
     allowRecipients: values.allow ?? [],
     allowPlaintextAuth: values['allow-plaintext-auth'] ?? false,
     timeoutMs,
   })
-  if (values.json) io.out(JSON.stringify(result, null, 2))
-  else print(result, `${host}:${port}`, io.out)
+  if (values.json) io.out(JSON.stringify(preflight ? { preflight, ...result } : result, null, 2))
+  else {
+    if (preflight) printPreflight(preflight, preflightFailed && Boolean(values['send-to']), io.out)
+    print(result, `${host}:${port}`, io.out)
+  }
+  if (preflightFailed) return 8
   return result.ok ? 0 : (EXIT[result.failedStage ?? 'connect'] ?? 1)
+}
+
+function printPreflight(
+  checks: Office365PreflightCheck[],
+  withheld: boolean,
+  out: (line: string) => void,
+): void {
+  out('mailwright smtp-test --preflight')
+  for (const check of checks) {
+    out(
+      `  ${check.status === 'ok' ? '✓' : check.status === 'warn' ? '!' : '✗'} ${check.name}: ${check.detail}`,
+    )
+    if (check.fix) out(`      What to do: ${check.fix}`)
+    if (check.source && check.status !== 'ok') out(`      (Source: ${check.source})`)
+  }
+  if (withheld) out('  The test message was not sent: the preflight failed.')
+  out('')
 }
 
 function print(result: SmtpTestResult, target: string, out: (line: string) => void): void {
@@ -164,6 +243,13 @@ function parse(argv: string[]) {
       'client-secret-env': { type: 'string' },
       'login-url': { type: 'string' },
       'send-to': { type: 'string' },
+      from: { type: 'string' },
+      'client-cert': { type: 'string' },
+      'client-key': { type: 'string' },
+      preflight: { type: 'boolean' },
+      'read-back': { type: 'string' },
+      domain: { type: 'string' },
+      dns: { type: 'string' },
       timeout: { type: 'string' },
       allow: { type: 'string', multiple: true },
       json: { type: 'boolean' },

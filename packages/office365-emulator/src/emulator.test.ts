@@ -6,7 +6,7 @@ import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer/lib/mailer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type StartedOffice365Emulator, startOffice365Emulator } from './start-office365-emulator.js'
-import { type TenantModel, tenantModel } from './tenant-model.js'
+import { type EmulatedApp, rolesFor, type TenantModel, tenantModel } from './tenant-model.js'
 
 const APP = 'app-0001'
 const tenant = (overrides: Partial<TenantModel> = {}) =>
@@ -231,7 +231,7 @@ describe('Office 365 emulator: submission endpoint', () => {
       aud: 'https://outlook.office365.com',
       tid: exo.tenant.tenantId,
       appid: APP,
-      roles: exo.tenant.apps[APP]?.roles ?? [],
+      roles: rolesFor(exo.tenant.apps[APP] as EmulatedApp, 'https://outlook.office365.com'),
     })
     const reply = await send(oauthTransport(exo, accessToken), (message as { from?: string }).from)
     expect(explainSmtpReply(reply)?.title).toBe(title)
@@ -245,40 +245,57 @@ describe('Office 365 emulator: submission endpoint', () => {
     expect(await send(oauthTransport(exo, graphToken))).toMatch(/^535 5\.7\.3 Authentication unsuccessful/)
   })
 
-  it('limits concurrent authenticated connections per mailbox to 3', async () => {
+  it('limits the connections sending at once per mailbox to 3, at MAIL FROM, never at AUTH', async () => {
     exo = await startOffice365Emulator({ tenant: tenant() })
     const accessToken = (await token(exo)).body.access_token as string
     const xoauth = Buffer.from(`user=qa@contoso.test\x01auth=Bearer ${accessToken}\x01\x01`).toString(
       'base64',
     )
-    const replies: string[] = []
+    const auth: string[] = []
+    const mail: string[] = []
     const wires: Wire[] = []
     for (let i = 0; i < 4; i++) {
       const wire = await Wire.open(exo.smtp.port)
       await wire.send('EHLO c')
       await wire.starttls(exo.smtp.ca)
       await wire.send('EHLO c')
-      replies.push(await wire.send(`AUTH XOAUTH2 ${xoauth}`))
+      auth.push(await wire.send(`AUTH XOAUTH2 ${xoauth}`))
+      mail.push(await wire.send('MAIL FROM:<qa@contoso.test>'))
       wires.push(wire)
     }
-    expect(replies).toEqual([
-      ...Array(3).fill('235 2.7.0 Authentication successful'),
-      '432 4.3.2 Concurrent connections limit exceeded.',
+    expect(auth).toEqual(Array(4).fill('235 2.7.0 Authentication successful'))
+    expect(mail).toEqual([
+      ...Array(3).fill('250 2.1.0 Sender OK'),
+      '432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded',
     ])
+    // One sender ends its transaction: the fourth connection's retry goes through.
+    expect(await (wires[0] as Wire).send('RSET')).toBe('250 2.0.0 Resetting')
+    expect(await (wires[3] as Wire).send('MAIL FROM:<qa@contoso.test>')).toBe('250 2.1.0 Sender OK')
     for (const w of wires) w.close()
   })
 
-  it('refuses TLS below 1.2', async () => {
+  it('answers a TLS 1.0/1.1 client with 421 4.7.66 after its handshake, as Exchange Online does', async () => {
     exo = await startOffice365Emulator({ tenant: tenant() })
     const transport = nodemailer.createTransport({
       host: exo.smtp.host,
       port: exo.smtp.port,
       requireTLS: true,
-      tls: { ca: exo.smtp.ca, servername: 'smtp.office365.com', maxVersion: 'TLSv1.1', minVersion: 'TLSv1' },
+      tls: {
+        ca: exo.smtp.ca,
+        servername: 'smtp.office365.com',
+        maxVersion: 'TLSv1.1',
+        minVersion: 'TLSv1',
+        // OpenSSL offers TLS 1.0/1.1 only at security level 0: what an old client amounts to.
+        ciphers: 'DEFAULT@SECLEVEL=0',
+      },
     })
-    await expect(
-      transport.sendMail({ from: 'qa@contoso.test', to: 'a@contoso.test', text: 'x' }),
-    ).rejects.toThrow()
+    const error = (await transport
+      .sendMail({ from: 'qa@contoso.test', to: 'a@contoso.test', text: 'x' })
+      .catch((e) => e)) as Error & { response?: string }
+    expect(error.response ?? error.message).toMatch(
+      /^421 4\.7\.66 TLS 1\.0 and 1\.1 are not supported\. Please upgrade\/update your client to support TLS 1\.2\. Visit https:\/\/aka\.ms\/smtp_auth_tls\./,
+    )
+    expect(exo.submitted).toHaveLength(0)
   })
 })
 
@@ -298,5 +315,131 @@ describe('fixed ports', () => {
     const again = await startOffice365Emulator({ tenant: tenant(), ports: { graph: spare } })
     expect(again.graphUrl).toBe(`http://127.0.0.1:${spare}`)
     await again.stop()
+  })
+})
+
+describe('Graph sendMail and folders', () => {
+  const graphTenant = (roles: EmulatedApp['roles'] = ['SMTP.SendAsApp', 'Mail.Send', 'Mail.Read']) =>
+    tenant({
+      mailboxes: {
+        'qa@contoso.test': { fullAccessApps: [APP], sendAs: ['noreply@contoso.test'] },
+        'ops@contoso.test': { fullAccessApps: [APP] },
+      },
+      apps: { [APP]: { clientSecret: 'app-secret', roles, servicePrincipal: true } },
+    })
+  const graph = async (path: string, init: { method?: string; json?: unknown; body?: string } = {}) => {
+    const { access_token } = (
+      await token(exo as StartedOffice365Emulator, {
+        scope: 'https://graph.microsoft.com/.default',
+      })
+    ).body as { access_token: string }
+    const res = await fetch(`${exo?.graphUrl}/v1.0/users/${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${access_token}`,
+        ...(init.json ? { 'content-type': 'application/json' } : { 'content-type': 'text/plain' }),
+      },
+      ...(init.json || init.body ? { body: init.json ? JSON.stringify(init.json) : init.body } : {}),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }
+  }
+  const message = (extra: Record<string, unknown> = {}) => ({
+    subject: 'Welcome',
+    body: { contentType: 'HTML', content: '<p>Hi <a href="https://contoso.test/v">verify</a></p>' },
+    toRecipients: [{ emailAddress: { address: 'ops@contoso.test', name: 'Ops' } }],
+    bccRecipients: [{ emailAddress: { address: 'qa+bcc@contoso.test' } }],
+    internetMessageHeaders: [{ name: 'x-test-run', value: 'r1' }],
+    attachments: [
+      {
+        '@odata.type': '#microsoft.graph.fileAttachment',
+        name: 'terms.txt',
+        contentType: 'text/plain',
+        contentBytes: Buffer.from('the terms').toString('base64'),
+      },
+    ],
+    ...extra,
+  })
+
+  it('accepts the JSON message, delivers it as MIME, and keeps the copy in Sent Items', async () => {
+    exo = await startOffice365Emulator({ tenant: graphTenant() })
+    expect(
+      (await graph('qa@contoso.test/sendMail', { method: 'POST', json: { message: message() } })).status,
+    ).toBe(202)
+    const [delivered] = exo.mailboxes.list('ops@contoso.test')
+    const mime = delivered?.raw.toString() ?? ''
+    expect(mime).toMatch(/^From: qa@contoso\.test$/m)
+    expect(mime).toMatch(/^To: Ops <ops@contoso\.test>$/m)
+    expect(mime).toMatch(/^x-test-run: r1$/im)
+    expect(mime).not.toMatch(/^Bcc:/im)
+    expect(mime).toContain('Content-Type: text/html')
+    expect(mime).toMatch(/filename=terms\.txt/)
+    // Bcc gets its copy; the sender keeps one in Sent Items, not in its Inbox.
+    expect(exo.mailboxes.list('qa@contoso.test').map((m) => m.subject)).toEqual(['Welcome'])
+    expect(exo.mailboxes.list('qa@contoso.test', 'sentitems').map((m) => m.subject)).toEqual(['Welcome'])
+    const listed = await graph('qa@contoso.test/mailFolders/sentitems/messages')
+    const folder = await graph('qa@contoso.test/mailFolders/sentitems')
+    expect((listed.body.value as Array<{ parentFolderId: string }>)[0]?.parentFolderId).toBe(folder.body.id)
+  })
+
+  it('saves nothing to Sent Items when asked, and sends as another address only with Send As', async () => {
+    exo = await startOffice365Emulator({ tenant: graphTenant() })
+    const noCopy = { message: message({ bccRecipients: [] }), saveToSentItems: false }
+    expect((await graph('qa@contoso.test/sendMail', { method: 'POST', json: noCopy })).status).toBe(202)
+    expect(exo.mailboxes.list('qa@contoso.test', 'sentitems')).toHaveLength(0)
+    const asNoreply = message({ from: { emailAddress: { address: 'noreply@contoso.test' } } })
+    expect(
+      (await graph('qa@contoso.test/sendMail', { method: 'POST', json: { message: asNoreply } })).status,
+    ).toBe(202)
+    const asCeo = message({ from: { emailAddress: { address: 'ceo@contoso.test' } } })
+    expect(
+      await graph('qa@contoso.test/sendMail', { method: 'POST', json: { message: asCeo } }),
+    ).toMatchObject({
+      status: 403,
+      body: { error: { code: 'ErrorSendAsDenied' } },
+    })
+  })
+
+  it('refuses what Graph refuses: no recipient, a header that is not x-, malformed JSON', async () => {
+    exo = await startOffice365Emulator({ tenant: graphTenant() })
+    const post = (json: unknown) => graph('qa@contoso.test/sendMail', { method: 'POST', json })
+    expect(await post({ message: message({ toRecipients: [], bccRecipients: [] }) })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'ErrorInvalidRecipients' } },
+    })
+    expect(
+      await post({ message: message({ internetMessageHeaders: [{ name: 'Reply-To', value: 'x@y.test' }] }) }),
+    ).toMatchObject({
+      status: 400,
+      body: {
+        error: { code: 'InvalidInternetMessageHeader', message: expect.stringContaining("'Reply-To'") },
+      },
+    })
+    const broken = await fetch(`${exo.graphUrl}/v1.0/users/qa@contoso.test/sendMail`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${((await token(exo, { scope: 'https://graph.microsoft.com/.default' })).body as { access_token: string }).access_token}`,
+        'content-type': 'application/json',
+      },
+      body: '{"message":',
+    })
+    expect(broken.status).toBe(400)
+    expect(exo.mailboxes.list('ops@contoso.test')).toHaveLength(0)
+  })
+
+  it('issues each resource only the roles granted on it: an app without a Graph grant is refused by Graph', async () => {
+    exo = await startOffice365Emulator({ tenant: graphTenant(['SMTP.SendAsApp']) })
+    const claims = (scope: string) =>
+      token(exo as StartedOffice365Emulator, { scope }).then(({ body }) =>
+        JSON.parse(Buffer.from(String(body.access_token).split('.')[1] as string, 'base64url').toString()),
+      )
+    expect((await claims('https://outlook.office365.com/.default')).roles).toEqual(['SMTP.SendAsApp'])
+    expect((await claims('https://graph.microsoft.com/.default')).roles).toEqual([])
+    expect(
+      await graph('qa@contoso.test/sendMail', { method: 'POST', json: { message: message() } }),
+    ).toMatchObject({
+      status: 403,
+      body: { error: { code: 'ErrorAccessDenied' } },
+    })
   })
 })

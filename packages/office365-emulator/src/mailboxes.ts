@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import type { SendingProfile } from '@mailwright/core'
 import { computeEmailAuth } from '@mailwright/core/plugin'
+import { exchangeAuthenticationResults } from './exchange-authentication-results.js'
 import { type TenantModel, tenantMailboxFor } from './tenant-model.js'
+
+/** The well-known folders the emulator models (Graph's names for them). */
+export type MailFolder = 'inbox' | 'sentitems' | 'junkemail'
 
 /** A message in an emulated mailbox, as Graph lists it. */
 export interface StoredMessage {
   id: string
   mailbox: string
+  /** Where it is: delivered mail in `inbox` (or `junkemail`), the sender's copy in `sentitems`. */
+  folder: MailFolder
   receivedDateTime: string
   subject: string
   toRecipients: string[]
@@ -46,13 +52,7 @@ export class Mailboxes {
 
   async deliver(raw: Buffer, envelope: { mailFrom: string; rcptTo: string[] }): Promise<StoredMessage[]> {
     const stamped = await this.#stamp(raw, envelope)
-    const head = raw.toString('latin1').split(/\r\n\r\n/)[0] ?? ''
-    const header = (name: string) =>
-      new RegExp(`^${name}:\\s*(.*(?:\\r\\n[ \\t].*)*)`, 'im').exec(head)?.[1]?.replace(/\r\n[ \t]+/g, ' ')
-    const to = (header('To') ?? '')
-      .split(',')
-      .map((a) => (/<([^>]+)>/.exec(a)?.[1] ?? a).trim())
-      .filter(Boolean)
+    const fields = headerFields(raw)
     const delivered: StoredMessage[] = []
     const mailboxes = new Set(
       envelope.rcptTo.map((r) => this.mailboxFor(r)).filter((m): m is string => m !== undefined),
@@ -61,10 +61,11 @@ export class Mailboxes {
       const message: StoredMessage = {
         id: `AAMk${randomBytes(24).toString('base64url')}`,
         mailbox,
+        folder: 'inbox',
         receivedDateTime: new Date().toISOString(),
-        subject: header('Subject') ?? '',
-        toRecipients: to,
-        internetMessageId: header('Message-ID'),
+        subject: fields.subject,
+        toRecipients: fields.to,
+        internetMessageId: fields.messageId,
         raw: stamped,
       }
       this.#messages.push(message)
@@ -73,12 +74,35 @@ export class Mailboxes {
     return delivered
   }
 
-  list(mailbox: string): StoredMessage[] {
-    return this.#messages.filter((m) => m.mailbox === mailbox.toLowerCase())
+  /**
+   * The sender's copy in its Sent Items, as Exchange keeps one for mail submitted over SMTP AUTH and for
+   * Graph `sendMail` (unless `saveToSentItems: false`). Nothing is stamped on it.
+   */
+  saveSent(mailbox: string, raw: Buffer): StoredMessage {
+    const fields = headerFields(raw)
+    const message: StoredMessage = {
+      id: `AAMk${randomBytes(24).toString('base64url')}`,
+      mailbox: mailbox.toLowerCase(),
+      folder: 'sentitems',
+      receivedDateTime: new Date().toISOString(),
+      subject: fields.subject,
+      toRecipients: fields.to,
+      internetMessageId: fields.messageId,
+      raw,
+    }
+    this.#messages.push(message)
+    return message
+  }
+
+  /** A mailbox's messages in one folder (its Inbox unless asked), or in all of them (`'all'`, as Graph's /messages). */
+  list(mailbox: string, folder: MailFolder | 'all' = 'inbox'): StoredMessage[] {
+    return this.#messages.filter(
+      (m) => m.mailbox === mailbox.toLowerCase() && (folder === 'all' || m.folder === folder),
+    )
   }
 
   get(mailbox: string, id: string): StoredMessage | undefined {
-    return this.list(mailbox).find((m) => m.id === id)
+    return this.list(mailbox, 'all').find((m) => m.id === id)
   }
 
   async #stamp(raw: Buffer, envelope: { mailFrom: string; rcptTo: string[] }): Promise<Buffer> {
@@ -92,19 +116,8 @@ export class Mailboxes {
         { mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo },
         profile,
       )
-      const dkim = auth.dkim.length
-        ? auth.dkim
-            .map(
-              (d) =>
-                `dkim=${d.result} (${d.result === 'pass' ? 'signature was verified' : (d.comment ?? 'signature did not verify')}) header.d=${d.domain}`,
-            )
-            .join(';')
-        : 'dkim=none (message not signed) header.d=none'
-      // Exchange Online's own form: no authserv-id, ';' without a space, folded near 78 columns.
-      const dmarc = auth.dmarc?.result ?? 'none'
-      const compauth =
-        dmarc === 'pass' ? 'pass reason=100' : dmarc === 'none' ? 'none reason=405' : 'fail reason=000'
-      const value = `spf=${auth.spf?.result ?? 'none'} (sender IP is ${profile.ip}) smtp.mailfrom=${auth.spf?.domain ?? 'none'}; ${dkim};dmarc=${dmarc} action=none header.from=${auth.dmarc?.domain ?? 'none'};compauth=${compauth}`
+      const value = exchangeAuthenticationResults(auth, profile.ip)
+      // Folded near 78 columns, as Exchange writes it.
       lines.push(`Authentication-Results: ${value.replace(/(.{1,72})(\s|$)/g, '$1\r\n ').trimEnd()}`)
     }
     lines.push(
@@ -113,4 +126,16 @@ export class Mailboxes {
     lines.push('X-MS-Exchange-Organization-AuthAs: Internal')
     return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n`), raw])
   }
+}
+
+// What Graph's message list shows of a message, read from its header section.
+function headerFields(raw: Buffer): { subject: string; to: string[]; messageId?: string } {
+  const head = raw.toString('latin1').split(/\r\n\r\n/)[0] ?? ''
+  const header = (name: string) =>
+    new RegExp(`^${name}:\\s*(.*(?:\\r\\n[ \\t].*)*)`, 'im').exec(head)?.[1]?.replace(/\r\n[ \t]+/g, ' ')
+  const to = (header('To') ?? '')
+    .split(',')
+    .map((a) => (/<([^>]+)>/.exec(a)?.[1] ?? a).trim())
+    .filter(Boolean)
+  return { subject: header('Subject') ?? '', to, messageId: header('Message-ID') }
 }

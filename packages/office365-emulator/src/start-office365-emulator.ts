@@ -75,6 +75,8 @@ export async function startOffice365Emulator(
     onMessage: async (message) => {
       submitted.push(message)
       await mailboxes.deliver(message.raw, message)
+      // Exchange keeps a copy of what a mailbox submits over SMTP AUTH in its Sent Items.
+      if (message.authenticatedAs) mailboxes.saveSent(message.authenticatedAs, message.raw)
       await options.onMessage?.(message)
     },
   })
@@ -102,18 +104,13 @@ export async function startOffice365Emulator(
       socket.on('close', () => sockets.delete(socket))
     })
   }
-  // Graph sendMail goes through the same delivery as SMTP submission (saved to no Sent Items here).
+  // Graph sendMail goes through the same delivery as SMTP submission.
   const graphStats = { throttled: 0 }
   const graphServer = createGraphEndpoint(
     options.tenant,
     tokens,
     mailboxes,
-    async (mailbox, raw) => {
-      const head = raw.toString('latin1').split(/\r\n\r\n/)[0] ?? ''
-      const recipientLines = head.split(/\r\n(?![ \t])/).filter((line) => /^(to|cc|bcc):/i.test(line))
-      const rcptTo = recipientLines.flatMap((line) =>
-        [...line.matchAll(/[\w.+-]+@[\w.-]+/g)].map((m) => m[0]),
-      )
+    async (mailbox, raw, rcptTo) => {
       await mailboxes.deliver(raw, { mailFrom: mailbox, rcptTo })
     },
     graphStats,

@@ -4,7 +4,7 @@ import { TLSSocket } from 'node:tls'
 import {
   authCommandRefusal,
   basicAuthRefusal,
-  concurrentSessionsRefusal,
+  concurrentSendersRefusal,
   type Endpoint,
   ehloLines,
   mailCommandRefusal,
@@ -53,17 +53,18 @@ export interface SubmissionListenerOptions {
  * of submission-policy.ts.
  */
 export function createSubmissionListener(options: SubmissionListenerOptions): Server {
-  const sessions = new Map<string, number>()
+  const sending = new Map<string, number>()
   const sent = new Map<string, number[]>()
   const recipients = new Map<string, Array<{ at: number; count: number }>>()
   const server = createServer((socket) => {
-    new Session(socket, options, { sessions, sent, recipients }).start()
+    new Session(socket, options, { sending, sent, recipients }).start()
   })
   return server
 }
 
 interface Shared {
-  sessions: Map<string, number>
+  /** Connections of each mailbox in a transaction. */
+  sending: Map<string, number>
   sent: Map<string, number[]>
   recipients: Map<string, Array<{ at: number; count: number }>>
 }
@@ -80,6 +81,10 @@ class Session {
   #pending: ((line: string) => void) | undefined
   #data: Buffer[] | undefined
   #closed = false
+  /** In a transaction (MAIL FROM accepted, DATA not yet answered): counted against the mailbox's limit. */
+  #sending = false
+  /** The client negotiated TLS 1.0 or 1.1: its next command gets 421 4.7.66 and the connection ends. */
+  #legacyTls = false
   #connector: string | undefined
   readonly #options: SubmissionListenerOptions
   readonly #shared: Shared
@@ -113,8 +118,15 @@ class Session {
   #close(): void {
     if (this.#closed) return
     this.#closed = true
-    if (this.#user)
-      this.#shared.sessions.set(this.#user, Math.max(0, (this.#shared.sessions.get(this.#user) ?? 1) - 1))
+    this.#endTransaction()
+  }
+
+  #endTransaction(): void {
+    this.#mailFrom = undefined
+    this.#rcptTo = []
+    if (!this.#sending || !this.#user) return
+    this.#sending = false
+    this.#shared.sending.set(this.#user, Math.max(0, (this.#shared.sending.get(this.#user) ?? 1) - 1))
   }
 
   #reply(line: string): void {
@@ -148,6 +160,13 @@ class Session {
   }
 
   #command(line: string) {
+    if (this.#legacyTls) {
+      this.#reply(
+        `421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2. Visit https://aka.ms/smtp_auth_tls. [${this.#options.hostname}]`,
+      )
+      this.#socket.end()
+      return
+    }
     const [verb = '', ...rest] = line.split(' ')
     const argument = rest.join(' ')
     switch (verb.toUpperCase()) {
@@ -167,8 +186,7 @@ class Session {
       case 'DATA':
         return this.#dataCommand()
       case 'RSET':
-        this.#mailFrom = undefined
-        this.#rcptTo = []
+        this.#endTransaction()
         return this.#reply('250 2.0.0 Resetting')
       case 'NOOP':
         return this.#reply('250 2.0.0 OK')
@@ -202,8 +220,10 @@ class Session {
       isServer: true,
       key: this.#options.tls.key,
       cert: this.#options.tls.cert,
-      // Exchange Online refuses TLS 1.0/1.1 (421 4.7.66); the handshake fails for such clients.
-      minVersion: 'TLSv1.2',
+      // A TLS 1.0/1.1 client completes its handshake and is then refused with 421 4.7.66, as Exchange
+      // Online answers it (https://aka.ms/smtp_auth_tls); OpenSSL allows those versions only at level 0.
+      minVersion: 'TLSv1',
+      ciphers: 'DEFAULT@SECLEVEL=0',
       // Certificate connectors identify the sender by the certificate it presents; a bad one is not a
       // handshake failure but a relay that is not attributed (5.7.64).
       ...(this.#endpoint === 'mx'
@@ -213,6 +233,10 @@ class Session {
             ...(this.#options.tenant.trustedCa.length > 0 ? { ca: this.#options.tenant.trustedCa } : {}),
           }
         : {}),
+    })
+    secure.once('secure', () => {
+      const protocol = secure.getProtocol()
+      this.#legacyTls = protocol === 'TLSv1' || protocol === 'TLSv1.1'
     })
     this.#socket = secure
     this.#tls = true
@@ -270,14 +294,6 @@ class Session {
       this.#reply(refusal)
       return
     }
-    const open = (this.#shared.sessions.get(user) ?? 0) + 1
-    const tooMany = concurrentSessionsRefusal(open, this.#options.tenant)
-    if (tooMany) {
-      this.#reply(tooMany)
-      this.#socket.end()
-      return
-    }
-    this.#shared.sessions.set(user, open)
     this.#user = user
     this.#reply('235 2.7.0 Authentication successful')
   }
@@ -305,6 +321,12 @@ class Session {
     } else {
       const sendAs = sendAsAtMailRefusal(this.#options.tenant, this.#user as string, parsed.address)
       if (sendAs) return this.#reply(sendAs)
+      const user = this.#user as string
+      const sending = (this.#shared.sending.get(user) ?? 0) + 1
+      const tooMany = concurrentSendersRefusal(sending, this.#options.tenant)
+      if (tooMany) return this.#reply(tooMany)
+      this.#shared.sending.set(user, sending)
+      this.#sending = true
     }
     this.#mailFrom = parsed.address
     this.#reply('250 2.1.0 Sender OK')
@@ -368,6 +390,15 @@ class Session {
     const rcptTo = this.#rcptTo
     this.#mailFrom = undefined
     this.#rcptTo = []
+    // The transaction's slot is held until its reply is written (a throttled submission keeps it).
+    try {
+      await this.#finishData(raw, mailFrom, rcptTo)
+    } finally {
+      this.#endTransaction()
+    }
+  }
+
+  async #finishData(raw: Buffer, mailFrom: string, rcptTo: string[]) {
     const tenant = this.#options.tenant
     const now = Date.now()
     const id = `${randomUUID().toUpperCase()}@${this.#options.hostname}`

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   authCommandRefusal,
   basicAuthRefusal,
-  concurrentSessionsRefusal,
+  concurrentSendersRefusal,
   ehloLines,
   mailCommandRefusal,
   matchingConnector,
@@ -107,10 +107,10 @@ describe('the submission and MX endpoints, decision by decision', () => {
     expect(mode('conditional-access')).toMatch(/did not meet the criteria/)
   })
 
-  it('closes the session past the concurrent-connection limit', () => {
-    expect(concurrentSessionsRefusal(tenant.maxConnections, tenant)).toBeUndefined()
-    expect(concurrentSessionsRefusal(tenant.maxConnections + 1, tenant)).toBe(
-      '432 4.3.2 Concurrent connections limit exceeded.',
+  it('refuses the sender past the concurrent limit with a transient 432', () => {
+    expect(concurrentSendersRefusal(tenant.maxConnections, tenant)).toBeUndefined()
+    expect(concurrentSendersRefusal(tenant.maxConnections + 1, tenant)).toBe(
+      '432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded',
     )
   })
 

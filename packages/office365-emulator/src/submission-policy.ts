@@ -122,9 +122,15 @@ export function basicAuthRefusal(
   return undefined
 }
 
-/** A mailbox's sessions at once: the one past the tenant's limit gets 432 and is closed. */
-export function concurrentSessionsRefusal(open: number, tenant: TenantModel): Reply | undefined {
-  return open > tenant.maxConnections ? '432 4.3.2 Concurrent connections limit exceeded.' : undefined
+/**
+ * A mailbox's connections sending at once (from MAIL FROM to the end of DATA): the one past the tenant's
+ * limit gets 432 at MAIL FROM, a transient refusal the client retries. Authenticating is never refused
+ * for it: Microsoft counts connections that submit ("sender thread limit exceeded").
+ */
+export function concurrentSendersRefusal(sending: number, tenant: TenantModel): Reply | undefined {
+  return sending > tenant.maxConnections
+    ? '432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded'
+    : undefined
 }
 
 /** MAIL FROM before EHLO, or without AUTH on the submission endpoint (530 carries the earlier 535). */

@@ -1,8 +1,13 @@
 /** An app registration as Entra ID and Exchange Online see it. */
 export interface EmulatedApp {
   clientSecret: string
-  /** Application roles granted and consented, e.g. `SMTP.SendAsApp`. */
-  roles: string[]
+  /**
+   * Application roles granted and consented. A list is split by resource as Entra grants them: the
+   * Exchange Online roles (`SMTP.SendAsApp`, `IMAP.AccessAsApp`, `POP.AccessAsApp`, `full_access_as_app`,
+   * `Exchange.ManageAsApp`) go into tokens for https://outlook.office365.com, every other role (`Mail.Send`,
+   * `Mail.Read`, …) into tokens for Microsoft Graph. Or give each resource's roles yourself.
+   */
+  roles: string[] | { exchange?: string[]; graph?: string[] }
   /** `New-ServicePrincipal` was run in Exchange for this app (with the right object id). */
   servicePrincipal: boolean
 }
@@ -112,6 +117,21 @@ export function tenantMailboxFor(tenant: TenantModel, address: string): string |
   const [local = '', domain = ''] = address.toLowerCase().split('@')
   const base = `${local.split('+')[0]}@${domain}`
   return tenant.mailboxes[base] ? base : undefined
+}
+
+const EXCHANGE_ROLES = new Set([
+  'SMTP.SendAsApp',
+  'IMAP.AccessAsApp',
+  'POP.AccessAsApp',
+  'full_access_as_app',
+  'Exchange.ManageAsApp',
+])
+
+/** The roles a token for this resource (`aud`) carries: only those granted on that resource. */
+export function rolesFor(app: EmulatedApp, audience: string): string[] {
+  const exchange = audience === 'https://outlook.office365.com'
+  if (!Array.isArray(app.roles)) return [...((exchange ? app.roles.exchange : app.roles.graph) ?? [])]
+  return app.roles.filter((role) => EXCHANGE_ROLES.has(role) === exchange)
 }
 
 /** Whether SMTP AUTH is off for a mailbox: the mailbox switch wins over the tenant's (§2.2). */

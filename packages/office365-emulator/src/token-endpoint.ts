@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import type { TenantModel } from './tenant-model.js'
+import { rolesFor, type TenantModel } from './tenant-model.js'
 import type { TokenIssuer } from './token-issuer.js'
 
 const RESOURCE_SCOPES: Record<string, string> = {
@@ -57,7 +57,8 @@ export function createTokenEndpoint(tenant: TenantModel, tokens: TokenIssuer): S
       if (!app) {
         return send(400, {
           error: 'unauthorized_client',
-          error_description: `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`,
+          // Entra's full text (the directory is named by the tenant's domain).
+          error_description: `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${tenant.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
           error_codes: [700016],
         })
       }
@@ -76,11 +77,13 @@ export function createTokenEndpoint(tenant: TenantModel, tokens: TokenIssuer): S
           error_codes: [70011],
         })
       }
+      // A token carries only the roles granted on the resource it is for: an app with SMTP.SendAsApp
+      // (Office 365 Exchange Online) but no Graph grant gets a Graph token without Mail.Send.
       const accessToken = tokens.issue({
         aud: audience,
         tid: tenant.tenantId,
         appid: clientId,
-        roles: app.roles,
+        roles: rolesFor(app, audience),
       })
       return send(200, {
         token_type: 'Bearer',

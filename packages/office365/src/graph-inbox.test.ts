@@ -96,6 +96,8 @@ describe('Graph inbox (against the emulator)', () => {
       expect(email.auth?.source).toBe('stamped by Exchange Online (trusted Authentication-Results)')
       expect(email.auth?.dkim[0]).toMatchObject({ result: 'pass', domain: 'contoso.test' })
       expect(dmarc(email).pass).toBe(true)
+      // The mailbox sent both itself: Exchange keeps copies in its Sent Items, which are not received mail.
+      expect(exo.mailboxes.list('qa@contoso.test', 'sentitems')).toHaveLength(2)
       expect((await other.emails()).map((e) => e.subject)).toEqual(['Not for signup'])
     } finally {
       await exo.stop()

@@ -37,6 +37,7 @@ interface GraphMessage {
   id: string
   receivedDateTime: string
   toRecipients?: Array<{ emailAddress: { address: string } }>
+  parentFolderId?: string
 }
 
 /**
@@ -68,6 +69,7 @@ class GraphBackend implements InboxBackend {
   readonly #tokens
   readonly #base: string
   readonly #emails = new Map<string, Promise<CapturedEmail>>()
+  #sentItems: Promise<string> | undefined
 
   constructor(options: GraphInboxOptions) {
     this.#options = options
@@ -127,11 +129,24 @@ class GraphBackend implements InboxBackend {
   async #emailsIn(since: Date): Promise<CapturedEmail[]> {
     const filter = `receivedDateTime ge ${since.toISOString()}`
     let url: string | undefined =
-      `${this.#base}/messages?${new URLSearchParams({ $filter: filter, $top: '100', $select: 'id,receivedDateTime,toRecipients' })}`
+      `${this.#base}/messages?${new URLSearchParams({ $filter: filter, $top: '100', $select: 'id,receivedDateTime,toRecipients,parentFolderId' })}`
+    // /messages lists every folder: the mailbox's own copies of what it sent (Exchange keeps one in Sent
+    // Items for SMTP AUTH and Graph sendMail) were not received, and would match the tagged To address.
+    if (!this.#sentItems) {
+      const lookup = (
+        this.#get(`${this.#base}/mailFolders/sentitems`, 'json') as Promise<{ id: string }>
+      ).then((folder) => folder.id)
+      // A failed lookup is tried again on the next look, not remembered.
+      lookup.catch(() => {
+        if (this.#sentItems === lookup) this.#sentItems = undefined
+      })
+      this.#sentItems = lookup
+    }
+    const sentItems = await this.#sentItems
     const messages: GraphMessage[] = []
     while (url) {
       const page = (await this.#get(url, 'json')) as { value: GraphMessage[]; '@odata.nextLink'?: string }
-      messages.push(...page.value)
+      messages.push(...page.value.filter((m) => m.parentFolderId !== sentItems))
       url = page['@odata.nextLink']
     }
     messages.sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? -1 : 1))

@@ -5,6 +5,11 @@ export {
   type Office365NodemailerOptions,
   office365NodemailerOptions,
 } from './office365-nodemailer-options.js'
+export {
+  type Office365PreflightCheck,
+  type Office365PreflightOptions,
+  office365Preflight,
+} from './office365-preflight.js'
 export { type Office365RelayOptions, office365RelayTransport } from './office365-relay-transport.js'
 export {
   BASIC_AUTH_WARNING,

@@ -1,6 +1,12 @@
 import { connect, isIP, type Socket } from 'node:net'
 import { type TLSSocket, connect as tlsConnect } from 'node:tls'
-import { MailwrightError, type RecipientRule, type Secret, type SmtpExplanation } from '@mailwright/core'
+import {
+  InvalidArgumentError,
+  MailwrightError,
+  type RecipientRule,
+  type Secret,
+  type SmtpExplanation,
+} from '@mailwright/core'
 import { explainSmtpReply, guardRecipients, redact, SmtpReplyReader } from '@mailwright/core/internal'
 import { type ClientCredentials, createTokenProvider, TokenError } from './token-provider.js'
 
@@ -21,6 +27,13 @@ export interface SmtpTestOptions {
   oauth2?: ClientCredentials
   /** Send one test message here (it must be allowed by `allowRecipients`). */
   sendTo?: string
+  /**
+   * Send as this address instead of the login (a shared mailbox, Send As or Send on Behalf): the test
+   * message's MAIL FROM and From; without `sendTo`, a `send-as` step tries MAIL FROM alone and resets.
+   */
+  from?: string
+  /** A client certificate (PEM) presented at STARTTLS, for a certificate-based connector. */
+  clientCertificate?: { cert: string; key: string }
   allowRecipients?: RecipientRule[]
   /** The deadline of each network step: the token request, connecting, each reply, the TLS handshake. Default 15 s. */
   timeoutMs?: number
@@ -34,7 +47,7 @@ export interface SmtpTestOptions {
 
 /** One checked step. */
 export interface SmtpTestStep {
-  name: 'token' | 'connect' | 'ehlo' | 'starttls' | 'auth' | 'send'
+  name: 'token' | 'connect' | 'ehlo' | 'starttls' | 'auth' | 'send-as' | 'send'
   ok: boolean
   detail: string
   /** An SMTP reply's explanation, or for the token step what Entra or the network said. */
@@ -76,6 +89,23 @@ export interface SmtpTestResult {
 const OUTLOOK_SCOPE = 'https://outlook.office365.com/.default'
 
 export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult> {
+  // Each goes into an SMTP command as is: a line break or bracket would write a command of its own.
+  for (const [parameter, value] of [
+    ['sendTo', options.sendTo],
+    ['from', options.from],
+  ] as const)
+    if (value !== undefined && !/^[^\s<>@]+@[^\s<>@]+$/.test(value))
+      throw new InvalidArgumentError(
+        parameter,
+        value,
+        'one email address (local@domain), without spaces or angle brackets',
+      )
+  if (options.user !== undefined && !/^[^\s<>\p{Cc}]+$/u.test(options.user))
+    throw new InvalidArgumentError(
+      'user',
+      options.user,
+      'a user name without spaces, angle brackets or control characters',
+    )
   if (options.sendTo) guardRecipients([options.sendTo], options.allowRecipients ?? [], 'smtp-test')
   const secrets: Array<Secret | string> = [
     ...(options.password ? [options.password] : []),
@@ -138,7 +168,11 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
         return result
       }
       try {
-        result.tls = await client.upgrade({ ca: options.ca, servername: options.servername ?? options.host })
+        result.tls = await client.upgrade({
+          ca: options.ca,
+          servername: options.servername ?? options.host,
+          clientCertificate: options.clientCertificate,
+        })
       } catch (error) {
         step('starttls', false, `TLS handshake failed: ${(error as Error).message}`)
         return result
@@ -207,9 +241,25 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
       if (!step('auth', reply.startsWith('235'), `${mechanism} as ${options.user}: ${reply}`, reply))
         return result
     }
+    if (options.from && !options.sendTo) {
+      stage = 'send-as'
+      const reply = await client.command(`MAIL FROM:<${options.from}>`)
+      if (
+        !step(
+          'send-as',
+          reply.startsWith('250'),
+          reply.startsWith('250')
+            ? `MAIL FROM:<${options.from}> accepted. Exchange Online may check Send As only after DATA (554 5.2.252), so only a real send (--send-to) proves it.`
+            : `MAIL FROM:<${options.from}>: ${reply}`,
+          reply,
+        )
+      )
+        return result
+      await client.command('RSET')
+    }
     if (options.sendTo) {
       stage = 'send'
-      const from = options.user ?? `smtp-test@${options.host}`
+      const from = options.from ?? (options.user?.includes('@') ? options.user : `smtp-test@${options.host}`)
       for (const [line, expect] of [
         [`MAIL FROM:<${from}>`, '250'],
         [`RCPT TO:<${options.sendTo}>`, '250'],
@@ -334,7 +384,11 @@ class LineClient {
     return this.reply(to)
   }
 
-  upgrade(options: { ca?: string; servername: string }): Promise<NonNullable<SmtpTestResult['tls']>> {
+  upgrade(options: {
+    ca?: string
+    servername: string
+    clientCertificate?: { cert: string; key: string } | undefined
+  }): Promise<NonNullable<SmtpTestResult['tls']>> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         secure.destroy()
@@ -347,6 +401,9 @@ class LineClient {
         ...(isIP(options.servername) ? { host: options.servername } : { servername: options.servername }),
         rejectUnauthorized: false,
         ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.clientCertificate
+          ? { cert: options.clientCertificate.cert, key: options.clientCertificate.key }
+          : {}),
       })
       secure.once('secureConnect', () => {
         clearTimeout(timer)
