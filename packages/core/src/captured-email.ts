@@ -79,6 +79,11 @@ export interface CapturedEmailFields extends EmailSummary {
   readonly raw: Buffer
   readonly warnings: readonly string[]
   readonly auth?: EmailAuth
+  /**
+   * The folder a real mailbox put it in (`inbox`, `junkemail`, …), when the inbox reads one that files
+   * mail (Graph); undefined for the capture inbox, which files nothing.
+   */
+  readonly folder?: string
 }
 
 /**
@@ -119,6 +124,11 @@ export class CapturedEmail implements CapturedEmailFields {
   readonly raw: Buffer
   /** SPF, DKIM, DMARC and ARC, when the inbox judges them (a sending profile is configured). */
   readonly auth?: EmailAuth
+  /**
+   * The folder a real mailbox put it in (`inbox`, `junkemail`, …), when the inbox reads one that files
+   * mail (Graph); undefined for the capture inbox, which files nothing.
+   */
+  readonly folder?: string
 
   constructor(fields: CapturedEmailFields) {
     this.id = fields.id
@@ -143,6 +153,7 @@ export class CapturedEmail implements CapturedEmailFields {
     this.warnings = fields.warnings
     this.raw = fields.raw
     this.auth = fields.auth
+    if (fields.folder !== undefined) this.folder = fields.folder
   }
 
   /** The first value of a header (case-insensitive name), decoded. */

@@ -1,3 +1,4 @@
+import type { CapturedEmail } from './captured-email.js'
 import { connectInbox, httpInbox } from './connect-inbox.js'
 import type { Inbox } from './inbox.js'
 import { inboxAddress, randomId } from './inbox-address.js'
@@ -15,6 +16,13 @@ export interface InboxProvider {
   close?(): Promise<void>
   /** The capture server's log so far (a container's), attached to failing tests. */
   logs?(): Promise<string>
+  /** What this provider reads, for messages (`Graph mailbox qa@contoso.com`). */
+  readonly description?: string
+  /**
+   * Delivery reports (bounces) that arrived in the mailbox since a time, to any address: a real mailbox
+   * that sends gets its non-delivery reports. Absent for the capture inbox, which accepts every message.
+   */
+  deliveryReports?(since: Date): Promise<CapturedEmail[]>
 }
 
 /**

@@ -41,8 +41,14 @@ export {
 } from './config/start-worker-context.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
 export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
+export {
+  type DeliveryReport,
+  type DeliveryReportRecipient,
+  parseDeliveryReport,
+} from './delivery-report.js'
 export type { EmailQuery, TextMatcher } from './email-query.js'
 export { EmailTimeoutError } from './email-timeout-error.js'
+export { exchangeSpamVerdict, type SpamVerdict } from './exchange-spam-verdict.js'
 export type { CodeOptions } from './extract-codes.js'
 export { freePort } from './free-port.js'
 export type { ExpectNoEmailOptions, Inbox, WaitOptions } from './inbox.js'
@@ -58,6 +64,7 @@ export {
   emailMatchers,
 } from './matchers/email-matchers.js'
 export type { MatcherResult, MatcherState } from './matchers/matcher-result.js'
+export type { ToBounceOptions } from './matchers/to-bounce.js'
 export type { AttachmentExpectation } from './matchers/to-have-attachment.js'
 export type { ToHaveLinkOptions } from './matchers/to-have-link.js'
 export type { DkimExpectation } from './matchers/to-have-passed-dkim.js'

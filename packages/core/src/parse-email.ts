@@ -19,6 +19,8 @@ export interface EmailMeta {
   warnings?: readonly string[]
   /** The authentication verdict, when the capture computed one. */
   auth?: EmailAuth
+  /** The folder a real mailbox filed it in (`inbox`, `junkemail`), when the inbox knows. */
+  folder?: string
 }
 
 /** Options of {@link parseEmail}. */
@@ -141,6 +143,7 @@ export async function parseEmail(
     raw,
     warnings,
     auth: meta.auth,
+    ...(meta.folder !== undefined ? { folder: meta.folder } : {}),
   })
 }
 
@@ -164,6 +167,7 @@ export function headerOnlyEmail(raw: Buffer, meta: EmailMeta, why: string): Capt
     raw,
     warnings,
     auth: meta.auth,
+    ...(meta.folder !== undefined ? { folder: meta.folder } : {}),
   })
 }
 

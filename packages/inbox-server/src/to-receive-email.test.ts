@@ -1,4 +1,5 @@
 import { emailMatchers, type MatcherResult } from '@mailwright/core'
+import { sandboxTransport, trackBounces } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer/lib/mailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -79,5 +80,22 @@ describe('toReceiveEmail', () => {
     await expect(toReceiveEmail(false, 'alice@inbox.test')).rejects.toThrow(
       /needs an inbox .* but received string "alice@inbox\.test"/,
     )
+  })
+})
+
+describe('toBounce in the sandbox', () => {
+  it('says nothing can bounce in the capture inbox, so `.not.toBounce()` holds at once', async () => {
+    const sent = await trackBounces(sandboxTransport(server.smtp), server.provider()).send({
+      from: 'app@example.test',
+      to: 'someone@inbox.test',
+      subject: 'Welcome',
+      text: 'Hi',
+    })
+    // A minute's window: were it sat out, the test's own timeout would fail it first.
+    const result = await (
+      emailMatchers.toBounce as (this: { isNot: boolean }, ...a: unknown[]) => Promise<MatcherResult>
+    ).call({ isNot: true }, sent, { within: 60_000 })
+    expect(result.pass).toBe(false)
+    expect(result.message()).toMatch(/nothing can bounce: the capture inbox.* accepts every message/)
   })
 })

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { freePort } from '@mailwright/core'
+import { freePort, parseDeliveryReport, parseEmail } from '@mailwright/core'
 import { explainSmtpReply } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer/lib/mailer'
@@ -441,5 +441,85 @@ describe('Graph sendMail and folders', () => {
       status: 403,
       body: { error: { code: 'ErrorAccessDenied' } },
     })
+  })
+})
+
+describe('after the 250: non-delivery reports and Junk Email', () => {
+  const submit = async (
+    emulator: StartedOffice365Emulator,
+    mail: {
+      to: string
+      subject?: string
+      text?: string
+      attachments?: Array<{ filename: string; content: Buffer }>
+    },
+  ) => {
+    const accessToken = (await token(emulator)).body.access_token as string
+    return oauthTransport(emulator, accessToken).sendMail({
+      from: 'qa@contoso.test',
+      subject: mail.subject ?? 'Order shipped',
+      text: mail.text ?? 'Your order shipped.',
+      ...mail,
+    })
+  }
+  const reportsIn = (emulator: StartedOffice365Emulator, mailbox: string) =>
+    Promise.all(
+      emulator.mailboxes.list(mailbox).map((m) =>
+        parseEmail(m.raw, {
+          id: m.id,
+          envelope: { mailFrom: '', rcptTo: [mailbox] },
+          receivedAt: new Date(),
+        }),
+      ),
+    ).then((emails) => emails.flatMap((e) => parseDeliveryReport(e) ?? []))
+
+  it('accepts mail to an address the tenant does not have, then bounces it to the sender (5.1.10)', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const info = await submit(exo, { to: 'nobody@contoso.test' })
+    expect(info.response).toMatch(/^250 2\.0\.0 OK/)
+    const [report] = await reportsIn(exo, 'qa@contoso.test')
+    expect(report).toMatchObject({
+      kind: 'dsn',
+      bounced: true,
+      originalMessageId: info.messageId,
+      originalSubject: 'Order shipped',
+      recipients: [{ recipient: 'nobody@contoso.test', action: 'failed', status: '5.1.10' }],
+    })
+    expect(report?.recipients[0]?.explanation?.title).toBe('Recipient not found')
+  })
+
+  it('bounces outside mail from a tenant whose IPs are not trusted (5.7.708), and mail over MaxSendSize (5.2.3)', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant({ outboundBlocked: true, maxSendSize: 2048 }) })
+    await submit(exo, { to: 'ops@partner.test' })
+    await submit(exo, {
+      to: 'qa+big@contoso.test',
+      subject: 'Big',
+      attachments: [{ filename: 'big.bin', content: Buffer.alloc(4096, 1) }],
+    })
+    const reports = await reportsIn(exo, 'qa@contoso.test')
+    expect(
+      reports.map((r) => [r.originalSubject, r.recipients[0]?.status, r.recipients[0]?.explanation?.title]),
+    ).toEqual([
+      ['Order shipped', '5.7.708', 'Traffic not accepted from this IP'],
+      ['Big', '5.2.3', 'Message too large for the sender or recipient'],
+    ])
+    // Nothing over the sender's limit was delivered.
+    expect(exo.mailboxes.list('qa@contoso.test').map((m) => m.subject)).toEqual([
+      'Undeliverable: Order shipped',
+      'Undeliverable: Big',
+    ])
+  })
+
+  it("files mail a tenant rule calls spam in Junk Email, with Exchange's spam verdict headers", async () => {
+    exo = await startOffice365Emulator({ tenant: tenant({ junkRules: [{ subjectContains: 'prize' }] }) })
+    await submit(exo, { to: 'qa+j@contoso.test', subject: 'You won a prize' })
+    await submit(exo, { to: 'qa+j@contoso.test', subject: 'Your receipt' })
+    expect(exo.mailboxes.list('qa@contoso.test', 'junkemail').map((m) => m.subject)).toEqual([
+      'You won a prize',
+    ])
+    expect(exo.mailboxes.list('qa@contoso.test').map((m) => m.subject)).toEqual(['Your receipt'])
+    const junk = exo.mailboxes.list('qa@contoso.test', 'junkemail')[0]?.raw.toString() ?? ''
+    expect(junk).toMatch(/^X-Forefront-Antispam-Report: .*SCL:5;.*SFV:SPM;.*CAT:SPM;/m)
+    expect(junk).toMatch(/^X-MS-Exchange-Organization-SCL: 5$/m)
   })
 })

@@ -1,4 +1,4 @@
-export type { DeliveryOptions, Mailboxes, StoredMessage } from './mailboxes.js'
+export type { DeliveryOptions, Mailboxes, MailFolder, StoredMessage } from './mailboxes.js'
 export {
   type Office365EmulatorOptions,
   type StartedOffice365Emulator,
@@ -10,6 +10,7 @@ export {
   type EmulatedApp,
   type EmulatedMailbox,
   type InboundConnector,
+  type JunkRule,
   type TenantModel,
   tenantModel,
 } from './tenant-model.js'

@@ -50,8 +50,20 @@ export class Mailboxes {
     return tenantMailboxFor(this.#tenant, address)
   }
 
-  async deliver(raw: Buffer, envelope: { mailFrom: string; rcptTo: string[] }): Promise<StoredMessage[]> {
-    const stamped = await this.#stamp(raw, envelope)
+  /**
+   * Delivers to each recipient's mailbox, stamped as Exchange stamps inbound mail; mail Exchange Online
+   * Protection would judge spam (a tenant `junkRules` match, or a composite authentication failure when
+   * stamping) goes to Junk Email with its spam verdict headers. `internal` mail (a non-delivery report) is
+   * neither stamped nor judged.
+   */
+  async deliver(
+    raw: Buffer,
+    envelope: { mailFrom: string; rcptTo: string[] },
+    options: { internal?: boolean } = {},
+  ): Promise<StoredMessage[]> {
+    const { stamped, folder } = options.internal
+      ? { stamped: raw, folder: 'inbox' as const }
+      : await this.#stamp(raw, envelope)
     const fields = headerFields(raw)
     const delivered: StoredMessage[] = []
     const mailboxes = new Set(
@@ -61,7 +73,7 @@ export class Mailboxes {
       const message: StoredMessage = {
         id: `AAMk${randomBytes(24).toString('base64url')}`,
         mailbox,
-        folder: 'inbox',
+        folder,
         receivedDateTime: new Date().toISOString(),
         subject: fields.subject,
         toRecipients: fields.to,
@@ -105,11 +117,15 @@ export class Mailboxes {
     return this.list(mailbox, 'all').find((m) => m.id === id)
   }
 
-  async #stamp(raw: Buffer, envelope: { mailFrom: string; rcptTo: string[] }): Promise<Buffer> {
+  async #stamp(
+    raw: Buffer,
+    envelope: { mailFrom: string; rcptTo: string[] },
+  ): Promise<{ stamped: Buffer; folder: MailFolder }> {
     const host = this.#options.hostname
     const date = new Date().toUTCString().replace('GMT', '+0000')
     const lines: string[] = []
     const profile = this.#options.stamp
+    let spoofed = false
     if (profile) {
       const auth = await computeEmailAuth(
         raw,
@@ -117,14 +133,42 @@ export class Mailboxes {
         profile,
       )
       const value = exchangeAuthenticationResults(auth, profile.ip)
+      spoofed = /;compauth=fail\b/.test(value)
       // Folded near 78 columns, as Exchange writes it.
       lines.push(`Authentication-Results: ${value.replace(/(.{1,72})(\s|$)/g, '$1\r\n ').trimEnd()}`)
+    }
+    // Exchange Online Protection's verdict: a tenant rule marks spam; a composite authentication failure is
+    // spoofing, which the default anti-phishing policy moves to Junk Email.
+    const fields = headerFields(raw)
+    const from =
+      /([^\s<>@]+@[^\s<>]+)/
+        .exec(/^From:[ \t]*(.*)$/im.exec(raw.toString('latin1').split(/\r\n\r\n/)[0] ?? '')?.[1] ?? '')?.[1]
+        ?.toLowerCase() ?? ''
+    const ruled = this.#tenant.junkRules.some(
+      (rule) =>
+        (rule.subjectContains === undefined ||
+          fields.subject.toLowerCase().includes(rule.subjectContains.toLowerCase())) &&
+        (rule.from === undefined ||
+          from === rule.from.toLowerCase() ||
+          from.endsWith(`@${rule.from.toLowerCase()}`)),
+    )
+    const category = ruled ? 'SPM' : spoofed ? 'SPOOF' : 'NONE'
+    const junk = category !== 'NONE'
+    if (profile || junk) {
+      const scl = junk ? 5 : 1
+      lines.push(
+        `X-Forefront-Antispam-Report: CIP:${profile?.ip ?? '127.0.0.1'};CTRY:;LANG:en;SCL:${scl};SRV:;IPV:NLI;SFV:${junk ? 'SPM' : 'NSPM'};H:${host};PTR:;CAT:${category};SFS:;DIR:INB;`,
+        `X-MS-Exchange-Organization-SCL: ${scl}`,
+      )
     }
     lines.push(
       `Received: from ${host} (${this.#options.stamp?.ip ?? '127.0.0.1'}) by ${host} with Microsoft SMTP Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.0000.000; ${date}`,
     )
     lines.push('X-MS-Exchange-Organization-AuthAs: Internal')
-    return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n`), raw])
+    return {
+      stamped: Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n`), raw]),
+      folder: junk ? 'junkemail' : 'inbox',
+    }
   }
 }
 

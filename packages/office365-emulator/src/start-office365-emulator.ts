@@ -4,6 +4,7 @@ import { InvalidArgumentError, type SendingProfile } from '@mailwright/core'
 import { generateCertificate } from '@mailwright/core/internal'
 import { createGraphEndpoint } from './graph-endpoint.js'
 import { Mailboxes } from './mailboxes.js'
+import { nonDeliveryReport, type UndeliveredRecipient } from './non-delivery-report.js'
 import { createSubmissionListener, type SubmittedMessage } from './submission-listener.js'
 import type { TenantModel } from './tenant-model.js'
 import { createTokenEndpoint } from './token-endpoint.js'
@@ -67,6 +68,38 @@ export async function startOffice365Emulator(
   const tokens = new TokenIssuer()
   const mailboxes = new Mailboxes(options.tenant, { hostname, stamp: options.stamp })
   const submitted: SubmittedMessage[] = []
+  // What Exchange does with a message a tenant mailbox submitted (SMTP AUTH or Graph) after its 250 or 202:
+  // delivers what it can, and sends the sender a non-delivery report for the rest.
+  const route = async (sender: string, raw: Buffer, rcptTo: string[]) => {
+    const tenant = options.tenant
+    const domain = tenant.domain.toLowerCase()
+    const tooLarge = raw.length > (tenant.mailboxes[sender]?.maxSendSize ?? tenant.maxSendSize)
+    const failed: UndeliveredRecipient[] = []
+    for (const recipient of rcptTo) {
+      const inTenant = recipient.split('@')[1]?.toLowerCase() === domain
+      if (tooLarge)
+        failed.push({
+          recipient,
+          reply: '550 5.2.3 RESOLVER.RST.SendSizeLimit.Sender; message too large for this sender',
+        })
+      else if (inTenant && !mailboxes.mailboxFor(recipient))
+        failed.push({
+          recipient,
+          reply: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
+        })
+      else if (!inTenant && tenant.outboundBlocked)
+        failed.push({
+          recipient,
+          reply: '550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP',
+        })
+    }
+    const deliverable = rcptTo.filter((r) => !failed.some((f) => f.recipient === r))
+    if (deliverable.length > 0) await mailboxes.deliver(raw, { mailFrom: sender, rcptTo: deliverable })
+    if (failed.length > 0 && mailboxes.mailboxFor(sender)) {
+      const ndr = nonDeliveryReport({ hostname, domain: tenant.domain, sender, original: raw, failed })
+      await mailboxes.deliver(ndr, { mailFrom: '', rcptTo: [sender] }, { internal: true })
+    }
+  }
   const smtpServer = createSubmissionListener({
     tenant: options.tenant,
     tokens,
@@ -74,7 +107,7 @@ export async function startOffice365Emulator(
     hostname,
     onMessage: async (message) => {
       submitted.push(message)
-      await mailboxes.deliver(message.raw, message)
+      await route(message.authenticatedAs as string, message.raw, message.rcptTo)
       // Exchange keeps a copy of what a mailbox submits over SMTP AUTH in its Sent Items.
       if (message.authenticatedAs) mailboxes.saveSent(message.authenticatedAs, message.raw)
       await options.onMessage?.(message)
@@ -110,9 +143,7 @@ export async function startOffice365Emulator(
     options.tenant,
     tokens,
     mailboxes,
-    async (mailbox, raw, rcptTo) => {
-      await mailboxes.deliver(raw, { mailFrom: mailbox, rcptTo })
-    },
+    (mailbox, raw, rcptTo) => route(mailbox, raw, rcptTo),
     graphStats,
   )
   const ports = options.ports ?? {}

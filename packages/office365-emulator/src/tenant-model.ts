@@ -22,6 +22,16 @@ export interface EmulatedMailbox {
   fullAccessApps?: string[]
   /** Other addresses this mailbox may send as (Send As). */
   sendAs?: string[]
+  /** The mailbox's MaxSendSize, bytes; larger messages are accepted, then bounced (5.2.3). Default the tenant's. */
+  maxSendSize?: number
+}
+
+/** A rule of the tenant's anti-spam policy: mail it matches is marked spam (SCL 5) and goes to Junk Email. */
+export interface JunkRule {
+  /** The Subject contains this (case-insensitive). */
+  subjectContains?: string
+  /** The From address is this, or its domain is (`partner.test`). */
+  from?: string
 }
 
 /** How the emulated tenant treats Basic authentication. */
@@ -53,6 +63,18 @@ export interface TenantModel {
   maxRecipients: number
   /** Largest message (SIZE), bytes. */
   maxSize: number
+  /**
+   * A mailbox's default MaxSendSize (35 MB): a message above it but under SIZE is accepted with 250, then
+   * bounced with `550 5.2.3 RESOLVER.RST.SendSizeLimit.Sender` in a non-delivery report.
+   */
+  maxSendSize: number
+  /**
+   * Mail from the tenant to outside recipients is accepted, then bounced with `550 5.7.708 … traffic not
+   * accepted from this IP` (a new or trial tenant on low-reputation IPs).
+   */
+  outboundBlocked: boolean
+  /** Anti-spam rules: matching mail is delivered to Junk Email with SCL 5. */
+  junkRules: JunkRule[]
   /** Inbound connectors ("From your organization's email server") that attribute MX-endpoint relay to the tenant. */
   connectors: InboundConnector[]
   /** Set-OrganizationConfig -RejectDirectSend: anonymous MX mail from an accepted domain gets 550 5.7.68. */
@@ -101,6 +123,9 @@ export function tenantModel(partial: Partial<TenantModel> & Pick<TenantModel, 'd
     recipientQuota: 10_000,
     maxRecipients: 500,
     maxSize: 157_286_400,
+    maxSendSize: 36_700_160,
+    outboundBlocked: false,
+    junkRules: [],
     connectors: [],
     rejectDirectSend: false,
     trustedCa: [],

@@ -1,4 +1,5 @@
 import { emailMatchers, type MatcherResult, Secret } from '@mailwright/core'
+import { trackBounces } from '@mailwright/core/internal'
 import { generateDkimKey, signEmail, zoneResolver } from '@mailwright/core/testing'
 import { startOffice365Emulator, tenantModel } from '@mailwright/office365-emulator'
 import { describe, expect, it } from 'vitest'
@@ -104,6 +105,33 @@ describe('Graph inbox (against the emulator)', () => {
     }
   })
 
+  it('reads Junk Email too, and says where Exchange filed each email', async () => {
+    const { exo, provider, transport } = await setup(false, { junkRules: [{ subjectContains: 'prize' }] })
+    try {
+      const inbox = await provider.createInbox('junk')
+      await transport.send({
+        from: 'qa@contoso.test',
+        to: inbox.address,
+        subject: 'You won a prize',
+        text: 'x',
+      })
+      await transport.send({ from: 'qa@contoso.test', to: inbox.address, subject: 'Your receipt', text: 'x' })
+      const spam = await inbox.waitForEmail({ subject: /prize/ }, { timeout: 10_000 })
+      const receipt = await inbox.waitForEmail({ subject: /receipt/ }, { timeout: 10_000 })
+      expect([spam.folder, receipt.folder]).toEqual(['junkemail', 'inbox'])
+      const junk = (e: unknown) =>
+        (emailMatchers.toBeJunk as (this: { isNot: boolean }, e: unknown) => MatcherResult).call(
+          { isNot: true },
+          e,
+        )
+      expect(junk(spam).pass).toBe(true)
+      expect(junk(spam).message()).toMatch(/filed in Junk Email; SCL 5 \(spam\); SFV:SPM/)
+      expect(junk(receipt).pass).toBe(false)
+    } finally {
+      await exo.stop()
+    }
+  })
+
   it('computes the verdict when Exchange stamped none, and times out with near misses', async () => {
     const { exo, provider, transport } = await setup(false)
     try {
@@ -142,4 +170,50 @@ describe('Graph inbox (against the emulator)', () => {
       await exo.stop()
     }
   }, 30_000)
+})
+
+describe('toBounce (a send through the staging transport, bounces read from the Graph mailbox)', () => {
+  const bounce = (sent: unknown, isNot: boolean, options: { within?: number; pollMs?: number }) =>
+    (
+      emailMatchers.toBounce as (
+        this: { isNot: boolean },
+        s: unknown,
+        o: { within?: number; pollMs?: number },
+      ) => Promise<MatcherResult>
+    ).call({ isNot }, sent, options)
+
+  it("finds the non-delivery report of a sent email by its Message-ID and explains it; a delivered one doesn't bounce", async () => {
+    const { exo, provider, transport } = await setup(false)
+    try {
+      const tracked = trackBounces(transport, provider)
+      const lost = await tracked.send({
+        from: 'qa@contoso.test',
+        to: 'nobody@contoso.test',
+        subject: 'Lost',
+        text: 'x',
+      })
+      const found = await bounce(lost, true, { within: 10_000, pollMs: 50 })
+      expect(found.pass).toBe(true)
+      expect(found.email?.subject).toBe('Undeliverable: Lost')
+      expect(found.message()).toMatch(
+        /nobody@contoso\.test: 5\.1\.10 550 5\.1\.10 RESOLVER\.ADR\.RecipientNotFound; Recipient not found by SMTP address lookup\n\s+Recipient not found: /,
+      )
+      const delivered = await tracked.send({
+        from: 'qa@contoso.test',
+        to: 'qa+fine@contoso.test',
+        subject: 'Fine',
+        text: 'x',
+      })
+      const none = await bounce(delivered, true, { within: 300, pollMs: 50 })
+      expect(none.pass).toBe(false)
+    } finally {
+      await exo.stop()
+    }
+  })
+
+  it('refuses anything but what send() returned', async () => {
+    await expect(bounce({ messageId: '<x@y>' }, false, {})).rejects.toThrow(
+      /Expected what the mailTransport fixture's send\(\) returned/,
+    )
+  })
 })

@@ -4,6 +4,7 @@ import {
   type InboxProvider,
   MailwrightError,
   type NearMiss,
+  parseDeliveryReport,
   parseEmail,
   type SendingProfile,
 } from '@mailwright/core'
@@ -61,6 +62,10 @@ export async function connectGraphInbox(options: GraphInboxOptions): Promise<Inb
         timeout: 120_000,
         noEmailWindow: 30_000,
       }),
+    description: `Graph mailbox ${mailbox}`,
+    // Non-delivery reports come back to the mailbox that sent: `toBounce` looks for them here.
+    deliveryReports: async (since) =>
+      (await backend.emailsSince(since)).filter((email) => parseDeliveryReport(email) !== undefined),
   }
 }
 
@@ -69,7 +74,8 @@ class GraphBackend implements InboxBackend {
   readonly #tokens
   readonly #base: string
   readonly #emails = new Map<string, Promise<CapturedEmail>>()
-  #sentItems: Promise<string> | undefined
+  /** The well-known folders' ids (Graph's ids are opaque): to skip Sent Items and name Junk Email. */
+  #folders: Promise<Map<string, string>> | undefined
 
   constructor(options: GraphInboxOptions) {
     this.#options = options
@@ -121,6 +127,11 @@ class GraphBackend implements InboxBackend {
     return misses.slice(-20)
   }
 
+  /** Every email received since then, to any address of the mailbox. */
+  emailsSince(since: Date): Promise<CapturedEmail[]> {
+    return this.#emailsIn(since)
+  }
+
   async #emailsFor(address: string, since: Date): Promise<CapturedEmail[]> {
     const target = address.toLowerCase()
     return (await this.#emailsIn(since)).filter((e) => e.envelope.rcptTo.includes(target))
@@ -132,28 +143,31 @@ class GraphBackend implements InboxBackend {
       `${this.#base}/messages?${new URLSearchParams({ $filter: filter, $top: '100', $select: 'id,receivedDateTime,toRecipients,parentFolderId' })}`
     // /messages lists every folder: the mailbox's own copies of what it sent (Exchange keeps one in Sent
     // Items for SMTP AUTH and Graph sendMail) were not received, and would match the tagged To address.
-    if (!this.#sentItems) {
-      const lookup = (
-        this.#get(`${this.#base}/mailFolders/sentitems`, 'json') as Promise<{ id: string }>
-      ).then((folder) => folder.id)
+    if (!this.#folders) {
+      const lookup = Promise.all(
+        ['inbox', 'junkemail', 'sentitems'].map(async (name) => {
+          const folder = (await this.#get(`${this.#base}/mailFolders/${name}`, 'json')) as { id: string }
+          return [folder.id, name] as const
+        }),
+      ).then((pairs) => new Map(pairs))
       // A failed lookup is tried again on the next look, not remembered.
       lookup.catch(() => {
-        if (this.#sentItems === lookup) this.#sentItems = undefined
+        if (this.#folders === lookup) this.#folders = undefined
       })
-      this.#sentItems = lookup
+      this.#folders = lookup
     }
-    const sentItems = await this.#sentItems
+    const folders = await this.#folders
     const messages: GraphMessage[] = []
     while (url) {
       const page = (await this.#get(url, 'json')) as { value: GraphMessage[]; '@odata.nextLink'?: string }
-      messages.push(...page.value.filter((m) => m.parentFolderId !== sentItems))
+      messages.push(...page.value.filter((m) => folders.get(m.parentFolderId ?? '') !== 'sentitems'))
       url = page['@odata.nextLink']
     }
     messages.sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? -1 : 1))
-    return Promise.all(messages.map((m) => this.#email(m)))
+    return Promise.all(messages.map((m) => this.#email(m, folders.get(m.parentFolderId ?? ''))))
   }
 
-  #email(message: GraphMessage): Promise<CapturedEmail> {
+  #email(message: GraphMessage, folder: string | undefined): Promise<CapturedEmail> {
     let email = this.#emails.get(message.id)
     if (!email) {
       email = (async () => {
@@ -172,6 +186,8 @@ class GraphBackend implements InboxBackend {
           envelope,
           receivedAt: new Date(message.receivedDateTime),
           auth,
+          // Where Exchange filed it: Junk Email is what `toBeJunk` looks for.
+          ...(folder ? { folder } : {}),
         })
       })()
       this.#emails.set(message.id, email)

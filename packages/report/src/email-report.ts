@@ -29,6 +29,11 @@ export interface ReportedEmail {
   }
   /** The bulk-sender requirements (Gmail/Yahoo 2024) with whether each is met; needs `auth`. */
   bulkSender?: Array<{ requirement: string; met: boolean }>
+  /**
+   * How a real mailbox judged it (Exchange's folder and spam verdict, see `exchangeSpamVerdict`); absent
+   * when nothing judged it (the capture inbox).
+   */
+  spam?: { junk: boolean; folder?: string; reasons: string[] }
 }
 
 /** One matcher call on an email or an inbox. */

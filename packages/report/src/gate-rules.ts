@@ -6,6 +6,7 @@ import {
   type NoFailedEmailAssertionsRule,
   noFailedEmailAssertions,
 } from './rules/no-failed-email-assertions.js'
+import { type NotJunkRule, notJunk } from './rules/not-junk.js'
 import { type SameAcrossEnvironmentsRule, sameAcrossEnvironments } from './rules/same-across-environments.js'
 
 /** One rule of `mailwright.gate.json`. */
@@ -14,6 +15,7 @@ export type GateRule =
   | DmarcPassRule
   | MaxSizeRule
   | BulkSenderRule
+  | NotJunkRule
   | SameAcrossEnvironmentsRule
 
 /** Every gate rule, in the order messages list them: the parser, the evaluator and the schema read this. */
@@ -22,5 +24,6 @@ export const GATE_RULES: ReadonlyArray<GateRuleDefinition<GateRule>> = [
   dmarcPass,
   maxSize,
   bulkSender,
+  notJunk,
   sameAcrossEnvironments,
 ]

@@ -47,7 +47,7 @@ describe('parseGatePolicy', () => {
     [{}, 'gate.json: rules is undefined. Expected a non-empty list of rules.'],
     [
       { rules: [{ rule: 'dmarc' }] },
-      'gate.json: rules[0].rule is "dmarc". Expected one of no-failed-email-assertions, dmarc-pass, max-size, bulk-sender, same-across-environments.',
+      'gate.json: rules[0].rule is "dmarc". Expected one of no-failed-email-assertions, dmarc-pass, max-size, bulk-sender, not-junk, same-across-environments.',
     ],
     [
       { rules: [{ rule: 'max-size' }] },
@@ -149,6 +149,31 @@ describe('evaluateGate', () => {
     expect(
       evaluateGate(r, policy([{ rule: 'max-size', kb: 100, where: { environment: '^staging$' } }])),
     ).toEqual([])
+  })
+
+  it('fails not-junk on an email a real mailbox filed as junk, with its reasons; unjudged mail passes', () => {
+    const junk = email({
+      id: 'e3',
+      subject: 'You won',
+      spam: {
+        junk: true,
+        folder: 'junkemail',
+        reasons: ['filed in Junk Email', 'SCL 5 (spam)', 'SFV:SPM (spam filtering marked it as spam)'],
+      },
+    })
+    const clean = email({
+      id: 'e4',
+      spam: { junk: false, folder: 'inbox', reasons: ['filed in inbox', 'SCL 1 (not spam)'] },
+    })
+    const r = report([test({ environment: 'staging', emails: [email(), junk, clean] })])
+    expect(evaluateGate(r, policy([{ rule: 'not-junk' }]))).toEqual([
+      {
+        test: 'a.test.ts > welcome',
+        email: expect.stringContaining('You won'),
+        rule: 'not-junk',
+        detail: 'junk: filed in Junk Email; SCL 5 (spam); SFV:SPM (spam filtering marked it as spam)',
+      },
+    ])
   })
 
   it('compares the same test across environments by subject and link path (hosts and tokens may differ)', () => {

@@ -1,10 +1,10 @@
-import type { CapturedEmail } from '@mailwright/core'
+import { type CapturedEmail, exchangeSpamVerdict } from '@mailwright/core'
 import { bulkSenderChecks } from '@mailwright/core/internal'
 import type { ReportedEmail } from './email-report.js'
 
 /**
  * An email as the report keeps it: who, what, how big, when, its links, the verdicts with their source and
- * the bulk-sender requirements — never the body.
+ * the bulk-sender requirements, the spam verdict of a real mailbox — never the body.
  *
  * @example
  * reportEmail(email, { waited: true, asserted: false, waitMs: 12.5 })
@@ -14,6 +14,7 @@ export function reportEmail(
   how: { waited: boolean; asserted: boolean; waitMs?: number },
 ): ReportedEmail {
   const auth = email.auth
+  const spam = exchangeSpamVerdict(email)
   return {
     id: email.id,
     ...(email.messageId ? { messageId: email.messageId } : {}),
@@ -51,6 +52,15 @@ export function reportEmail(
             source: auth.source,
           },
           bulkSender: bulkSenderChecks(email, auth).map(([requirement, met]) => ({ requirement, met })),
+        }
+      : {}),
+    ...(spam.reasons.length > 0
+      ? {
+          spam: {
+            junk: spam.junk,
+            ...(spam.folder !== undefined ? { folder: spam.folder } : {}),
+            reasons: spam.reasons,
+          },
         }
       : {}),
   }

@@ -1,6 +1,7 @@
 import type { InboxProvider } from '../connect-inbox-server.js'
 import { environmentTransport } from '../submission/environment-transport.js'
 import type { MailTransport } from '../submission/mail-transport.js'
+import { trackBounces } from '../submission/track-bounces.js'
 import type { MailwrightConfig } from './define-config.js'
 import { environmentInboxProvider } from './environment-inbox-provider.js'
 import { loadConfig } from './load-config.js'
@@ -26,7 +27,10 @@ export interface WorkerContextOptions {
 export interface WorkerContext extends AsyncDisposable {
   readonly environment: ResolvedEnvironment
   readonly inboxProvider: InboxProvider
-  /** A transport that sends the way the environment does (the sandbox: into the capture inbox). */
+  /**
+   * A transport that sends the way the environment does (the sandbox: into the capture inbox); each send's
+   * result knows where its bounces arrive, for `toBounce`.
+   */
   mailTransport(): Promise<MailTransport>
   close(): Promise<void>
 }
@@ -55,7 +59,11 @@ export async function startWorkerContext(options: WorkerContextOptions = {}): Pr
   return {
     environment,
     inboxProvider,
-    mailTransport: () => environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp }),
+    mailTransport: async () =>
+      trackBounces(
+        await environmentTransport(environment, { sandboxSmtp: inboxProvider.smtp }),
+        inboxProvider,
+      ),
     close,
     [Symbol.asyncDispose]: close,
   }

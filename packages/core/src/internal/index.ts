@@ -68,5 +68,6 @@ export { type GuardOptions, guardedTransport } from '../submission/guarded-trans
 export { recipientsOf } from '../submission/mail-transport.js'
 export { sandboxTransport } from '../submission/sandbox-transport.js'
 export { SmtpReplyError, SmtpReplyReader } from '../submission/smtp-reply-reader.js'
+export { type BounceSource, bounceSourceOf, trackBounces } from '../submission/track-bounces.js'
 export { timeScale } from '../time-scale.js'
 export { generateCertificate, type TlsCertificate } from '../tls/generate-certificate.js'

@@ -2,8 +2,10 @@ import type { EmailQuery } from '../email-query.js'
 import type { AddressExpectation } from './address-matcher.js'
 import type { MatcherResult, MatcherState } from './matcher-result.js'
 import { toBeDmarcAligned } from './to-be-dmarc-aligned.js'
+import { toBeJunk } from './to-be-junk.js'
 import { toBeSentFrom } from './to-be-sent-from.js'
 import { toBeSentTo } from './to-be-sent-to.js'
+import { type ToBounceOptions, toBounce } from './to-bounce.js'
 import { toContainText } from './to-contain-text.js'
 import { type AttachmentExpectation, toHaveAttachment } from './to-have-attachment.js'
 import { toHaveHeader } from './to-have-header.js'
@@ -40,7 +42,9 @@ export const emailMatchers: EmailMatcherImplementations = {
   toHavePassedArc,
   toBeDmarcAligned,
   toMeetBulkSenderRequirements,
+  toBeJunk,
   toReceiveEmail,
+  toBounce,
 }
 
 /** The matcher functions as `expect.extend` receives them (`this` is the runner's matcher state). */
@@ -65,12 +69,14 @@ export type EmailMatcherImplementations = {
   toHavePassedArc(this: MatcherState, received: unknown): MatcherResult
   toBeDmarcAligned(this: MatcherState, received: unknown): MatcherResult
   toMeetBulkSenderRequirements(this: MatcherState, received: unknown): MatcherResult
+  toBeJunk(this: MatcherState, received: unknown): MatcherResult
   toReceiveEmail(
     this: MatcherState,
     received: unknown,
     query?: EmailQuery,
     options?: ToReceiveEmailOptions,
   ): Promise<MatcherResult>
+  toBounce(this: MatcherState, received: unknown, options?: ToBounceOptions): Promise<MatcherResult>
 }
 
 /**
@@ -92,5 +98,7 @@ export interface EmailMatchers<R = unknown> {
   toHavePassedArc(): R
   toBeDmarcAligned(): R
   toMeetBulkSenderRequirements(): R
+  toBeJunk(): R
   toReceiveEmail(query?: EmailQuery, options?: ToReceiveEmailOptions): Promise<R>
+  toBounce(options?: ToBounceOptions): Promise<R>
 }

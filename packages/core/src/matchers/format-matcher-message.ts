@@ -3,7 +3,7 @@ import type { CapturedEmail } from '../captured-email.js'
 /** What one matcher failure says; {@link formatMatcherMessage} lays it out the same way in every runner. */
 export interface MatcherMessage {
   /** `email` or `inbox`: what `expect()` was given. */
-  subject: 'email' | 'inbox'
+  subject: 'email' | 'inbox' | 'sent'
   matcher: string
   isNot: boolean
   /** The matcher's arguments as the user wrote them, rendered (`"a@x"`, `/Verify/`). */

@@ -109,6 +109,14 @@ describe('explainSmtpReply', () => {
     ],
     ['550 5.7.1 Unable to relay', 'Relay refused'],
     ['452 4.5.3 Too many recipients', 'Too many recipients'],
+    [
+      '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
+      'Recipient not found',
+    ],
+    [
+      '550 5.2.3 RESOLVER.RST.SendSizeLimit.Sender; message too large for this sender',
+      'Message too large for the sender or recipient',
+    ],
   ])('%s', (reply, title) => {
     expect(explainSmtpReply(reply)?.title).toBe(title)
   })

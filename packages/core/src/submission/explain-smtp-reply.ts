@@ -277,6 +277,24 @@ const CATALOGUE: Entry[] = [
     source: 'MS-57700 [V]',
   },
   {
+    match: /^550 5\.1\.10\b/,
+    title: 'Recipient not found',
+    cause:
+      'The recipient address does not exist in the destination organization (RESOLVER.ADR.RecipientNotFound): mistyped, deleted, or not yet synced.',
+    fix: 'Check the address; for a test mailbox, create it or use plus addressing on one that exists (qa+test@…).',
+    transient: false,
+    source: 'MS-NDR [V]',
+  },
+  {
+    match: /^55[02] 5\.2\.3\b/,
+    title: 'Message too large for the sender or recipient',
+    cause:
+      "The message is above the sender's MaxSendSize (RESOLVER.RST.SendSizeLimit.Sender, 35 MB by default) or the recipient's MaxReceiveSize, though under the server's SIZE.",
+    fix: 'Send less (smaller attachments, links instead), or raise the mailbox limit with Set-Mailbox -MaxSendSize / -MaxReceiveSize.',
+    transient: false,
+    source: 'MS-NDR [V]; MS-LIMITS [V]',
+  },
+  {
     match: /^550 5\.1\.8\b/,
     title: 'Bad outbound sender',
     cause:

@@ -1,0 +1,52 @@
+import type { CapturedEmail } from '../captured-email.js'
+import type { InboxProvider } from '../connect-inbox-server.js'
+import type { MailTransport, SendResult } from './mail-transport.js'
+
+/** Where a sent email's bounces can be looked for, kept on what `send()` returned. */
+export interface BounceSource {
+  /** Delivery reports in the sender's mailbox since a time, or undefined when the inbox sees no bounces. */
+  deliveryReports?(since: Date): Promise<CapturedEmail[]>
+  /** When the email was sent. */
+  sentAt: Date
+  /** What reads the mailbox, for messages (`capture inbox`, `Graph mailbox qa@contoso.com`). */
+  description: string
+}
+
+const BOUNCES = Symbol.for('mailwright.bounceSource')
+
+/**
+ * The transport, with each send's result remembering where its bounces would arrive: the environment's
+ * inbox, which in staging reads the mailbox that sends (so non-delivery reports land in it). `toBounce`
+ * reads it; the capture inbox accepts every message, so there nothing bounces.
+ *
+ * @example
+ * const transport = trackBounces(environmentTransport(environment), inboxProvider)
+ * const sent = await transport.send(email)
+ * await expect(sent).not.toBounce({ within: 30_000 })
+ */
+export function trackBounces(transport: MailTransport, provider: InboxProvider): MailTransport {
+  return {
+    description: transport.description,
+    close: () => transport.close(),
+    async send(email) {
+      const sentAt = new Date()
+      const result = await transport.send(email)
+      const source: BounceSource = {
+        sentAt,
+        description:
+          provider.description ??
+          (provider.url ? `the capture inbox at ${provider.url}` : 'the capture inbox'),
+        ...(provider.deliveryReports
+          ? { deliveryReports: (since: Date) => provider.deliveryReports?.(since) ?? Promise.resolve([]) }
+          : {}),
+      }
+      Object.defineProperty(result, BOUNCES, { value: source, enumerable: false })
+      return result
+    },
+  }
+}
+
+/** The bounce source a send result carries, when it came from a tracked transport. */
+export function bounceSourceOf(result: SendResult): BounceSource | undefined {
+  return (result as { [BOUNCES]?: BounceSource })[BOUNCES]
+}
