@@ -26,6 +26,8 @@ const tenant = tenantModel({
   apps: {
     'demo-app': { clientSecret: secret, roles: ['SMTP.SendAsApp', 'Mail.Read'], servicePrincipal: true },
   },
+  // The tenant's anti-spam policy: mail about a prize goes to Junk Email (after-delivery.spec.ts).
+  junkRules: [{ subjectContains: 'prize' }],
 })
 // Exchange stamps inbound verdicts; the sign-up app's DKIM key, SPF and DMARC are in the example's zone.
 const keys = sendingKeys()
@@ -65,7 +67,10 @@ const env = {
 const reports = process.env.DEMO_REPORT_DIR
 const run = (dir: string, args: string[], report: string) =>
   new Promise<boolean>((resolve) => {
-    const reportEnv = reports ? { MAILWRIGHT_REPORT: join(reports, report) } : {}
+    // Playwright's own results (its JSON report, attachments) go beside it, for the demo's test to read.
+    const reportEnv = reports
+      ? { MAILWRIGHT_REPORT: join(reports, report), EXAMPLE_RESULTS_DIR: join(reports, `${report}-results`) }
+      : {}
     const child = spawn('pnpm', args, {
       cwd: join(root, dir),
       stdio: 'inherit',

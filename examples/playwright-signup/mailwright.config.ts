@@ -46,7 +46,8 @@ export default defineConfig({
         ...submission,
       },
       profile,
-      allowRecipients: ['qa+*@contoso.test'],
+      // nobody@contoso.test: an address the tenant does not have, for the bounce test.
+      allowRecipients: ['qa+*@contoso.test', 'nobody@contoso.test'],
       timeouts: { email: 20_000, noEmail: 2_000 },
     },
   },

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { freePort, parseDeliveryReport, parseEmail } from '@mailwright/core'
+import { freePort, parseDeliveryReport, parseEmail, zoneResolver } from '@mailwright/core'
 import { explainSmtpReply } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer/lib/mailer'
@@ -519,7 +519,34 @@ describe('after the 250: non-delivery reports and Junk Email', () => {
     ])
     expect(exo.mailboxes.list('qa@contoso.test').map((m) => m.subject)).toEqual(['Your receipt'])
     const junk = exo.mailboxes.list('qa@contoso.test', 'junkemail')[0]?.raw.toString() ?? ''
-    expect(junk).toMatch(/^X-Forefront-Antispam-Report: .*SCL:5;.*SFV:SPM;.*CAT:SPM;/m)
+    // Mail inside the organization is not spam-filtered: the tenant's rule marks it, as a mail flow rule does.
+    expect(junk).toMatch(/^X-Forefront-Antispam-Report: .*SCL:5;.*SFV:SKS;.*CAT:SPM;/m)
     expect(junk).toMatch(/^X-MS-Exchange-Organization-SCL: 5$/m)
+  })
+
+  it('files spoofed mail from the internet in Junk Email (CAT:SPOOF), but never mail a tenant mailbox submitted', async () => {
+    exo = await startOffice365Emulator({
+      tenant: tenant(),
+      stamp: { ip: '198.51.100.7', dns: zoneResolver({}) },
+    })
+    const direct = nodemailer.createTransport({
+      host: exo.mx.host,
+      port: exo.mx.port,
+      tls: { ca: exo.mx.ca, servername: exo.mx.servername },
+    })
+    await direct.sendMail({
+      from: 'ceo@fabrikam.test',
+      to: 'qa+in@contoso.test',
+      subject: 'Wire transfer',
+      text: 'x',
+    })
+    await submit(exo, { to: 'qa+out@contoso.test', subject: 'From inside' })
+    const spoof = exo.mailboxes.list('qa@contoso.test', 'junkemail')
+    expect(spoof.map((m) => m.subject)).toEqual(['Wire transfer'])
+    expect(spoof[0]?.raw.toString()).toMatch(
+      /^X-Forefront-Antispam-Report: .*SCL:5;.*SFV:SPM;.*CAT:SPOOF;.*DIR:INB;/m,
+    )
+    const inside = exo.mailboxes.list('qa@contoso.test').find((m) => m.subject === 'From inside')
+    expect(inside?.raw.toString()).toMatch(/^X-Forefront-Antispam-Report: .*SCL:-1;.*SFV:SKI;.*DIR:INT;/m)
   })
 })

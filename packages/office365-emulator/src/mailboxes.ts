@@ -51,19 +51,20 @@ export class Mailboxes {
   }
 
   /**
-   * Delivers to each recipient's mailbox, stamped as Exchange stamps inbound mail; mail Exchange Online
-   * Protection would judge spam (a tenant `junkRules` match, or a composite authentication failure when
-   * stamping) goes to Junk Email with its spam verdict headers. `internal` mail (a non-delivery report) is
-   * neither stamped nor judged.
+   * Delivers to each recipient's mailbox, stamped as Exchange stamps it. What a tenant mailbox submitted
+   * (`from: 'organization'`, the default) skips spam filtering (`SFV:SKI`) unless a tenant `junkRules` entry
+   * marks it (as a mail flow rule would, `SFV:SKS`); mail from the internet (the MX endpoint) is filtered:
+   * a `junkRules` match, or a composite authentication failure when stamping (spoofing), goes to Junk Email.
+   * `internal` mail (a non-delivery report) is neither stamped nor judged.
    */
   async deliver(
     raw: Buffer,
     envelope: { mailFrom: string; rcptTo: string[] },
-    options: { internal?: boolean } = {},
+    options: { internal?: boolean; from?: 'organization' | 'internet' } = {},
   ): Promise<StoredMessage[]> {
     const { stamped, folder } = options.internal
       ? { stamped: raw, folder: 'inbox' as const }
-      : await this.#stamp(raw, envelope)
+      : await this.#stamp(raw, envelope, options.from ?? 'organization')
     const fields = headerFields(raw)
     const delivered: StoredMessage[] = []
     const mailboxes = new Set(
@@ -120,6 +121,7 @@ export class Mailboxes {
   async #stamp(
     raw: Buffer,
     envelope: { mailFrom: string; rcptTo: string[] },
+    origin: 'organization' | 'internet',
   ): Promise<{ stamped: Buffer; folder: MailFolder }> {
     const host = this.#options.hostname
     const date = new Date().toUTCString().replace('GMT', '+0000')
@@ -137,8 +139,8 @@ export class Mailboxes {
       // Folded near 78 columns, as Exchange writes it.
       lines.push(`Authentication-Results: ${value.replace(/(.{1,72})(\s|$)/g, '$1\r\n ').trimEnd()}`)
     }
-    // Exchange Online Protection's verdict: a tenant rule marks spam; a composite authentication failure is
-    // spoofing, which the default anti-phishing policy moves to Junk Email.
+    // Exchange Online Protection's verdict: a tenant rule marks spam; for mail from the internet, a composite
+    // authentication failure is spoofing, which the default anti-phishing policy moves to Junk Email.
     const fields = headerFields(raw)
     const from =
       /([^\s<>@]+@[^\s<>]+)/
@@ -152,12 +154,15 @@ export class Mailboxes {
           from === rule.from.toLowerCase() ||
           from.endsWith(`@${rule.from.toLowerCase()}`)),
     )
-    const category = ruled ? 'SPM' : spoofed ? 'SPOOF' : 'NONE'
+    const internal = origin === 'organization'
+    const category = ruled ? 'SPM' : spoofed && !internal ? 'SPOOF' : 'NONE'
     const junk = category !== 'NONE'
     if (profile || junk) {
-      const scl = junk ? 5 : 1
+      const scl = junk ? 5 : internal ? -1 : 1
+      // SKS: marked spam by a rule before filtering; SKI: mail inside the organization is not filtered.
+      const verdict = junk ? (internal ? 'SKS' : 'SPM') : internal ? 'SKI' : 'NSPM'
       lines.push(
-        `X-Forefront-Antispam-Report: CIP:${profile?.ip ?? '127.0.0.1'};CTRY:;LANG:en;SCL:${scl};SRV:;IPV:NLI;SFV:${junk ? 'SPM' : 'NSPM'};H:${host};PTR:;CAT:${category};SFS:;DIR:INB;`,
+        `X-Forefront-Antispam-Report: CIP:${profile?.ip ?? '127.0.0.1'};CTRY:;LANG:en;SCL:${scl};SRV:;IPV:NLI;SFV:${verdict};H:${host};PTR:;CAT:${category};SFS:;DIR:${internal ? 'INT' : 'INB'};`,
         `X-MS-Exchange-Organization-SCL: ${scl}`,
       )
     }

@@ -70,7 +70,8 @@ export async function startOffice365Emulator(
   const submitted: SubmittedMessage[] = []
   // What Exchange does with a message a tenant mailbox submitted (SMTP AUTH or Graph) after its 250 or 202:
   // delivers what it can, and sends the sender a non-delivery report for the rest.
-  const route = async (sender: string, raw: Buffer, rcptTo: string[]) => {
+  // `sender` is the mailbox that submitted (where its NDR goes); `mailFrom` the envelope sender it used.
+  const route = async (sender: string, mailFrom: string, raw: Buffer, rcptTo: string[]) => {
     const tenant = options.tenant
     const domain = tenant.domain.toLowerCase()
     const tooLarge = raw.length > (tenant.mailboxes[sender]?.maxSendSize ?? tenant.maxSendSize)
@@ -94,7 +95,7 @@ export async function startOffice365Emulator(
         })
     }
     const deliverable = rcptTo.filter((r) => !failed.some((f) => f.recipient === r))
-    if (deliverable.length > 0) await mailboxes.deliver(raw, { mailFrom: sender, rcptTo: deliverable })
+    if (deliverable.length > 0) await mailboxes.deliver(raw, { mailFrom, rcptTo: deliverable })
     if (failed.length > 0 && mailboxes.mailboxFor(sender)) {
       const ndr = nonDeliveryReport({ hostname, domain: tenant.domain, sender, original: raw, failed })
       await mailboxes.deliver(ndr, { mailFrom: '', rcptTo: [sender] }, { internal: true })
@@ -107,7 +108,7 @@ export async function startOffice365Emulator(
     hostname,
     onMessage: async (message) => {
       submitted.push(message)
-      await route(message.authenticatedAs as string, message.raw, message.rcptTo)
+      await route(message.authenticatedAs as string, message.mailFrom, message.raw, message.rcptTo)
       // Exchange keeps a copy of what a mailbox submits over SMTP AUTH in its Sent Items.
       if (message.authenticatedAs) mailboxes.saveSent(message.authenticatedAs, message.raw)
       await options.onMessage?.(message)
@@ -123,7 +124,7 @@ export async function startOffice365Emulator(
     mode: 'mx',
     onMessage: async (message) => {
       submitted.push(message)
-      await mailboxes.deliver(message.raw, message)
+      await mailboxes.deliver(message.raw, message, { from: 'internet' })
       await options.onMessage?.(message)
     },
   })
@@ -143,7 +144,7 @@ export async function startOffice365Emulator(
     options.tenant,
     tokens,
     mailboxes,
-    (mailbox, raw, rcptTo) => route(mailbox, raw, rcptTo),
+    (mailbox, raw, rcptTo) => route(mailbox, mailbox, raw, rcptTo),
     graphStats,
   )
   const ports = options.ports ?? {}

@@ -125,7 +125,9 @@ describe('Graph inbox (against the emulator)', () => {
           e,
         )
       expect(junk(spam).pass).toBe(true)
-      expect(junk(spam).message()).toMatch(/filed in Junk Email; SCL 5 \(spam\); SFV:SPM/)
+      expect(junk(spam).message()).toMatch(
+        /filed in Junk Email; SCL 5 \(spam\); SFV:SKS \(marked spam by a mail flow rule\)/,
+      )
       expect(junk(receipt).pass).toBe(false)
     } finally {
       await exo.stop()

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { runNode, VITEST_CLI } from '../../core/src/run-node.test-util.js'
 import { budget } from '../../core/src/time-budget.test-util.js'
@@ -28,6 +29,27 @@ describe('pnpm demo:staging', () => {
       expect(Number(counts?.[1])).toBeGreaterThanOrEqual(100)
       expect(Number(counts?.[2])).toBeGreaterThanOrEqual(100)
       expect(output).not.toContain('demo-client-secret')
+
+      // After the 250: the bounce and the Junk Email of after-delivery.spec.ts were detected (the tests fail
+      // as expected), explained in the failure, and the report and the email attached.
+      const pw = JSON.parse(
+        readFileSync(join(reports, 'playwright-signup.json-results', 'report.json'), 'utf8'),
+      ) as PlaywrightReport
+      const bounce = result(pw, 'an invitation to a mistyped address bounces')
+      expect(bounce?.status).toBe('failed')
+      expect(bounce?.error).toMatch(
+        /nobody@contoso\.test: 5\.1\.10 550 5\.1\.10 RESOLVER\.ADR\.RecipientNotFound/,
+      )
+      expect(bounce?.error).toMatch(/Recipient not found: The recipient address does not exist/)
+      expect(bounce?.attachments).toContainEqual(
+        expect.stringMatching(/^email-\d+-undeliverable-you-are-invited\.eml$/),
+      )
+      const junk = result(pw, 'mail Exchange files in Junk Email')
+      expect(junk?.status).toBe('failed')
+      expect(junk?.error).toMatch(
+        /filed in Junk Email; SCL 5 \(spam\); SFV:SKS \(marked spam by a mail flow rule\)/,
+      )
+      expect(junk?.attachments).toContainEqual(expect.stringMatching(/^email-\d+-you-won-a-prize\.eml$/))
 
       // The same Vitest example in the sandbox: the gate finds that both environments' tests saw the same
       // subjects, senders and link paths, and that staging's verdicts (Exchange's stamp) pass DMARC.
@@ -63,3 +85,36 @@ describe('pnpm demo:staging', () => {
     budget(240_000),
   )
 })
+
+interface PlaywrightReport {
+  suites?: PlaywrightReport[]
+  specs?: Array<{
+    title: string
+    tests: Array<{
+      results: Array<{
+        status: string
+        errors?: Array<{ message?: string }>
+        attachments: Array<{ name: string }>
+      }>
+    }>
+  }>
+}
+
+// A test's last result in Playwright's JSON report: its status, error text and attachment names.
+function result(report: PlaywrightReport, titleStart: string) {
+  const specs = (suite: PlaywrightReport): NonNullable<PlaywrightReport['specs']> => [
+    ...(suite.specs ?? []),
+    ...(suite.suites ?? []).flatMap(specs),
+  ]
+  const last = specs(report)
+    .find((s) => s.title.startsWith(titleStart))
+    ?.tests[0]?.results.at(-1)
+  return last
+    ? {
+        status: last.status,
+        // Without the terminal colours.
+        error: stripVTControlCharacters((last.errors ?? []).map((e) => e.message ?? '').join('\n')),
+        attachments: last.attachments.map((a) => a.name),
+      }
+    : undefined
+}
