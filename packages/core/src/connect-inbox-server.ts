@@ -19,6 +19,11 @@ export interface InboxProvider {
   /** What this provider reads, for messages (`Graph mailbox qa@contoso.com`). */
   readonly description?: string
   /**
+   * A capture inbox (this project's, Mailpit, MailDev): it accepts every message and judges no spam, so
+   * nothing bounces there. A real mailbox (Graph, IMAP) leaves it unset.
+   */
+  readonly capture?: boolean
+  /**
    * Delivery reports (bounces) that arrived in the mailbox since a time, to any address: a real mailbox
    * that sends gets its non-delivery reports. Absent for the capture inbox, which accepts every message.
    */
@@ -52,6 +57,8 @@ export async function connectInboxServer(url: string): Promise<InboxProvider> {
   return {
     url: base,
     smtp,
+    capture: true,
+    description: `the capture inbox at ${base}`,
     // Addresses are routed by envelope, so an inbox needs no round trip to exist: its address is made here,
     // with the server's domain and 8 random characters (41 bits: with no server to check, a repeat is
     // left to chance, about 1 in 10^5 over 10,000 inboxes of one name). A server too old to say its

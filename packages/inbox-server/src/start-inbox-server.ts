@@ -230,6 +230,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     provider: () => ({
       url: httpPort === undefined ? undefined : `http://${urlHost}:${httpPort}`,
       smtp: { host, port: smtpAddress.port },
+      capture: true,
       createInbox: async (name) => inboxFromBackend(createAddress(name), backend),
     }),
     stats: () => ({ ...store.stats(), addresses: usedIds.size }),

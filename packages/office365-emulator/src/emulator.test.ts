@@ -274,6 +274,39 @@ describe('Office 365 emulator: submission endpoint', () => {
     for (const w of wires) w.close()
   })
 
+  it('takes a MAIL FROM pipelined behind the end of a message after answering it, leaking no sender slot', async () => {
+    exo = await startOffice365Emulator({ tenant: tenant() })
+    const accessToken = (await token(exo)).body.access_token as string
+    const xoauth = Buffer.from(`user=qa@contoso.test\x01auth=Bearer ${accessToken}\x01\x01`).toString(
+      'base64',
+    )
+    const open = async () => {
+      const wire = await Wire.open((exo as StartedOffice365Emulator).smtp.port)
+      await wire.send('EHLO c')
+      await wire.starttls((exo as StartedOffice365Emulator).smtp.ca)
+      await wire.send('EHLO c')
+      expect(await wire.send(`AUTH XOAUTH2 ${xoauth}`)).toBe('235 2.7.0 Authentication successful')
+      return wire
+    }
+    const first = await open()
+    for (let round = 0; round < 3; round++) {
+      expect(await first.send('MAIL FROM:<qa@contoso.test>')).toBe('250 2.1.0 Sender OK')
+      expect(await first.send('RCPT TO:<qa+p@contoso.test>')).toBe('250 2.1.5 Recipient OK')
+      expect(await first.send('DATA')).toMatch(/^354 /)
+      // The end of the message and the next transaction's MAIL FROM in one write, as a pipelining client sends.
+      expect(await first.send('Subject: p\r\n\r\nx\r\n.\r\nMAIL FROM:<qa@contoso.test>')).toMatch(
+        /^250 2\.0\.0 OK </,
+      )
+      expect(await first.reply()).toBe('250 2.1.0 Sender OK')
+      expect(await first.send('RSET')).toBe('250 2.0.0 Resetting')
+    }
+    // Three other connections may still send at once: nothing was left counted.
+    const others = await Promise.all([open(), open(), open()])
+    for (const wire of others)
+      expect(await wire.send('MAIL FROM:<qa@contoso.test>')).toBe('250 2.1.0 Sender OK')
+    for (const w of [first, ...others]) w.close()
+  })
+
   it('answers a TLS 1.0/1.1 client with 421 4.7.66 after its handshake, as Exchange Online does', async () => {
     exo = await startOffice365Emulator({ tenant: tenant() })
     const transport = nodemailer.createTransport({
@@ -427,6 +460,21 @@ describe('Graph sendMail and folders', () => {
     expect(exo.mailboxes.list('ops@contoso.test')).toHaveLength(0)
   })
 
+  it('refuses a request over 4 MB with 413, as Graph does', async () => {
+    exo = await startOffice365Emulator({ tenant: graphTenant() })
+    const big = message({
+      bccRecipients: [],
+      body: { contentType: 'Text', content: 'x'.repeat(5 * 1024 * 1024) },
+    })
+    expect(await graph('qa@contoso.test/sendMail', { method: 'POST', json: { message: big } })).toMatchObject(
+      {
+        status: 413,
+        body: { error: { code: 'ErrorRequestEntityTooLarge' } },
+      },
+    )
+    expect(exo.mailboxes.list('ops@contoso.test')).toHaveLength(0)
+  })
+
   it('issues each resource only the roles granted on it: an app without a Graph grant is refused by Graph', async () => {
     exo = await startOffice365Emulator({ tenant: graphTenant(['SMTP.SendAsApp']) })
     const claims = (scope: string) =>
@@ -449,6 +497,7 @@ describe('after the 250: non-delivery reports and Junk Email', () => {
     emulator: StartedOffice365Emulator,
     mail: {
       to: string
+      from?: string
       subject?: string
       text?: string
       attachments?: Array<{ filename: string; content: Buffer }>
@@ -508,6 +557,22 @@ describe('after the 250: non-delivery reports and Junk Email', () => {
       'Undeliverable: Order shipped',
       'Undeliverable: Big',
     ])
+  })
+
+  it('returns the report to the envelope sender: a shared mailbox sent as gets it, not the login', async () => {
+    exo = await startOffice365Emulator({
+      tenant: tenant({
+        mailboxes: {
+          'qa@contoso.test': { fullAccessApps: [APP], sendAs: ['shared@contoso.test'] },
+          'shared@contoso.test': {},
+        },
+      }),
+    })
+    await submit(exo, { to: 'nobody@contoso.test', from: 'shared@contoso.test' })
+    expect((await reportsIn(exo, 'shared@contoso.test')).map((r) => r.recipients[0]?.status)).toEqual([
+      '5.1.10',
+    ])
+    expect(await reportsIn(exo, 'qa@contoso.test')).toEqual([])
   })
 
   it("files mail a tenant rule calls spam in Junk Email, with Exchange's spam verdict headers", async () => {

@@ -6,6 +6,8 @@ import type { TenantModel } from './tenant-model.js'
 import type { TokenIssuer } from './token-issuer.js'
 
 const GRAPH_AUDIENCE = 'https://graph.microsoft.com'
+// https://learn.microsoft.com/graph/api/user-sendmail: "the total message size … up to 4 MB" per request.
+const GRAPH_MAX_REQUEST = 4 * 1024 * 1024
 
 // Graph's well-known folder names, each with a stable id here (Graph's ids are opaque strings).
 const FOLDERS: Record<MailFolder, { id: string; displayName: string }> = {
@@ -27,7 +29,8 @@ export function createGraphEndpoint(
   tenant: TenantModel,
   tokens: TokenIssuer,
   mailboxes: Mailboxes,
-  submit: (mailbox: string, raw: Buffer, rcptTo: string[]) => Promise<void>,
+  /** Hands a sent message to delivery: the mailbox that sent it, its bytes, recipients and envelope sender. */
+  submit: (mailbox: string, raw: Buffer, rcptTo: string[], from: string) => Promise<void>,
   stats: { throttled: number } = { throttled: 0 },
 ): Server {
   // Requests in flight per app and mailbox, for the MailboxConcurrency limit (GRAPH-THROTTLE [O]).
@@ -83,18 +86,31 @@ export function createGraphEndpoint(
     if (match[2] === 'sendMail') {
       if (req.method !== 'POST')
         return error(405, 'ErrorInvalidRequest', 'The OData request is not supported.')
+      // Graph takes at most 4 MB per request (larger attachments go through an upload session): the rest is
+      // read and dropped, so the client sees the answer.
       let body = ''
-      for await (const chunk of req) body += chunk
+      let size = 0
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length
+        if (size <= GRAPH_MAX_REQUEST) body += chunk
+      }
+      if (size > GRAPH_MAX_REQUEST)
+        return error(
+          413,
+          'ErrorRequestEntityTooLarge',
+          'The request is over 4 MB: send large attachments through an upload session.',
+        )
       let raw: Buffer
       let rcptTo: string[]
+      let from = mailbox
       let saveToSentItems = true
       if (/^application\/json/i.test(req.headers['content-type'] ?? '')) {
         // The JSON form (Graph's default): a message resource, built into MIME as Exchange would.
         try {
           const request = JSON.parse(body) as { message?: unknown; saveToSentItems?: unknown }
           const built = await graphMessageToMime(request.message, mailbox)
-          const from = built.from.toLowerCase()
-          if (from !== mailbox && !maySendAs(tenant, mailbox, from))
+          const as = built.from.toLowerCase()
+          if (as !== mailbox && !maySendAs(tenant, mailbox, as))
             return error(
               403,
               'ErrorSendAsDenied',
@@ -102,6 +118,7 @@ export function createGraphEndpoint(
             )
           raw = built.raw
           rcptTo = built.rcptTo
+          from = as
           saveToSentItems = request.saveToSentItems !== false
         } catch (failure) {
           if (failure instanceof GraphRequestError) return error(400, failure.code, failure.message)
@@ -117,7 +134,7 @@ export function createGraphEndpoint(
         raw = Buffer.from(body, 'base64')
         rcptTo = headerRecipients(raw)
       }
-      await submit(mailbox, raw, rcptTo)
+      await submit(mailbox, raw, rcptTo, from)
       if (saveToSentItems) mailboxes.saveSent(mailbox, raw)
       return send(202)
     }

@@ -69,8 +69,9 @@ export async function startOffice365Emulator(
   const mailboxes = new Mailboxes(options.tenant, { hostname, stamp: options.stamp })
   const submitted: SubmittedMessage[] = []
   // What Exchange does with a message a tenant mailbox submitted (SMTP AUTH or Graph) after its 250 or 202:
-  // delivers what it can, and sends the sender a non-delivery report for the rest.
-  // `sender` is the mailbox that submitted (where its NDR goes); `mailFrom` the envelope sender it used.
+  // delivers what it can, and returns a non-delivery report for the rest to the reverse-path (RFC 5321
+  // 4.5.5): the envelope sender, which with Send As is the shared mailbox, not the one that logged in.
+  // `sender` is the mailbox that submitted (its send limit applies); `mailFrom` the envelope sender.
   const route = async (sender: string, mailFrom: string, raw: Buffer, rcptTo: string[]) => {
     const tenant = options.tenant
     const domain = tenant.domain.toLowerCase()
@@ -96,9 +97,16 @@ export async function startOffice365Emulator(
     }
     const deliverable = rcptTo.filter((r) => !failed.some((f) => f.recipient === r))
     if (deliverable.length > 0) await mailboxes.deliver(raw, { mailFrom, rcptTo: deliverable })
-    if (failed.length > 0 && mailboxes.mailboxFor(sender)) {
-      const ndr = nonDeliveryReport({ hostname, domain: tenant.domain, sender, original: raw, failed })
-      await mailboxes.deliver(ndr, { mailFrom: '', rcptTo: [sender] }, { internal: true })
+    // A reverse-path outside the tenant gets its report from the internet, which is not emulated.
+    if (failed.length > 0 && mailboxes.mailboxFor(mailFrom)) {
+      const ndr = nonDeliveryReport({
+        hostname,
+        domain: tenant.domain,
+        sender: mailFrom,
+        original: raw,
+        failed,
+      })
+      await mailboxes.deliver(ndr, { mailFrom: '', rcptTo: [mailFrom] }, { internal: true })
     }
   }
   const smtpServer = createSubmissionListener({
@@ -144,7 +152,7 @@ export async function startOffice365Emulator(
     options.tenant,
     tokens,
     mailboxes,
-    (mailbox, raw, rcptTo) => route(mailbox, mailbox, raw, rcptTo),
+    (mailbox, raw, rcptTo, from) => route(mailbox, from, raw, rcptTo),
     graphStats,
   )
   const ports = options.ports ?? {}

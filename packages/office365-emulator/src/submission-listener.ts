@@ -85,6 +85,11 @@ class Session {
   #sending = false
   /** The client negotiated TLS 1.0 or 1.1: its next command gets 421 4.7.66 and the connection ends. */
   #legacyTls = false
+  /**
+   * The end of a message is being handled: commands pipelined behind it wait, so a MAIL FROM is never
+   * taken (and counted) before the message before it is answered.
+   */
+  #finishing = false
   #connector: string | undefined
   readonly #options: SubmissionListenerOptions
   readonly #shared: Shared
@@ -136,6 +141,7 @@ class Session {
   #onData(chunk: Buffer): void {
     this.#buffer = Buffer.concat([this.#buffer, chunk])
     for (;;) {
+      if (this.#finishing) return
       if (this.#data) {
         const end = this.#buffer.indexOf('\r\n.\r\n')
         const atStart = this.#data.length === 0 && this.#buffer.subarray(0, 3).toString() === '.\r\n'
@@ -143,8 +149,15 @@ class Session {
         const body = atStart ? Buffer.alloc(0) : this.#buffer.subarray(0, end + 2)
         this.#buffer = this.#buffer.subarray(atStart ? 3 : end + 5)
         this.#data = undefined
-        void this.#endOfData(Buffer.from(body.toString('latin1').replace(/^\.\./gm, '.'), 'latin1'))
-        continue
+        this.#finishing = true
+        void this.#endOfData(Buffer.from(body.toString('latin1').replace(/^\.\./gm, '.'), 'latin1')).finally(
+          () => {
+            this.#finishing = false
+            // What arrived meanwhile.
+            if (!this.#socket.destroyed) this.#onData(Buffer.alloc(0))
+          },
+        )
+        return
       }
       const newline = this.#buffer.indexOf('\r\n')
       if (newline === -1) return
@@ -220,10 +233,12 @@ class Session {
       isServer: true,
       key: this.#options.tls.key,
       cert: this.#options.tls.cert,
-      // A TLS 1.0/1.1 client completes its handshake and is then refused with 421 4.7.66, as Exchange
-      // Online answers it (https://aka.ms/smtp_auth_tls); OpenSSL allows those versions only at level 0.
-      minVersion: 'TLSv1',
-      ciphers: 'DEFAULT@SECLEVEL=0',
+      // On the submission endpoint a TLS 1.0/1.1 client completes its handshake and is then refused with
+      // 421 4.7.66, as Exchange Online answers SMTP AUTH clients (https://aka.ms/smtp_auth_tls); OpenSSL
+      // allows those versions only at level 0. The MX endpoint takes TLS 1.2 or later.
+      ...(this.#endpoint === 'submission'
+        ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' }
+        : { minVersion: 'TLSv1.2' as const }),
       // Certificate connectors identify the sender by the certificate it presents; a bad one is not a
       // handshake failure but a relay that is not attributed (5.7.64).
       ...(this.#endpoint === 'mx'

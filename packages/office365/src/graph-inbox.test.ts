@@ -206,8 +206,33 @@ describe('toBounce (a send through the staging transport, bounces read from the 
         subject: 'Fine',
         text: 'x',
       })
-      const none = await bounce(delivered, true, { within: 300, pollMs: 50 })
+      // The emulator writes a report before it answers 250: one look (no window) settles it.
+      const none = await bounce(delivered, true, { within: 0 })
       expect(none.pass).toBe(false)
+    } finally {
+      await exo.stop()
+    }
+  })
+
+  it('says it cannot tell when the inbox is a real mailbox that reads no reports, instead of passing `.not`', async () => {
+    const { exo, transport } = await setup(false)
+    try {
+      // What an IMAP inbox is (it reads INBOX only): a real mailbox, not a capture inbox, without reports.
+      const mailbox = {
+        url: undefined,
+        smtp: exo.smtp,
+        description: 'IMAP mailbox qa@contoso.test',
+        createInbox: () => Promise.reject(new Error('unused')),
+      }
+      const sent = await trackBounces(transport, mailbox).send({
+        from: 'qa@contoso.test',
+        to: 'qa+x@contoso.test',
+        subject: 'x',
+        text: 'x',
+      })
+      await expect(bounce(sent, true, { within: 0 })).rejects.toThrow(
+        /cannot tell whether the email bounced: IMAP mailbox qa@contoso\.test does not read delivery reports/,
+      )
     } finally {
       await exo.stop()
     }

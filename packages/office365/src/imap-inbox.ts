@@ -84,6 +84,7 @@ export async function connectImapInbox(options: ImapInboxOptions): Promise<ImapI
   return {
     url: undefined,
     smtp: { host: options.host, port: 587 },
+    description: `IMAP mailbox ${mailbox} at ${options.host}`,
     createInbox: async (name = 'test') => inboxFromBackend(inboxAddress(name, mailbox), backend.feed),
     close: async () => {
       await client.logout().catch(() => {})

@@ -102,12 +102,47 @@ describe('office365Preflight', () => {
     })
   })
 
+  it("reads SPF terms whole, requires the DMARC p= tag, and finds a subdomain its parent's record", async () => {
+    const zone = zoneResolver({
+      'evil.test': { TXT: ['v=spf1 include:spf.protection.outlook.com.evil.test -all'] },
+      '_dmarc.evil.test': { TXT: ['v=DMARC1; rua=mailto:d@evil.test'] },
+      'mail.contoso.test': { TXT: ['v=spf1 +include:spf.protection.outlook.com ~all'] },
+      '_dmarc.contoso.test': { TXT: ['v=DMARC1; p=reject'] },
+    })
+    const evil = await office365Preflight({ domain: 'evil.test', dns: zone })
+    expect(evil.find((c) => c.name === 'SPF')?.status).toBe('fail')
+    expect(evil.find((c) => c.name === 'DMARC')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('has no p= tag, which RFC 7489 requires'),
+    })
+    const sub = await office365Preflight({ domain: 'mail.contoso.test', dns: zone })
+    expect(sub.find((c) => c.name === 'SPF')?.status).toBe('ok')
+    expect(sub.find((c) => c.name === 'DMARC')).toMatchObject({
+      status: 'ok',
+      detail: '_dmarc.contoso.test "v=DMARC1; p=reject"',
+    })
+  })
+
   it("checks a connector's client certificate: in date and named for the sending domain", async () => {
     const right = generateCertificate('contoso.test')
     const wrong = generateCertificate('other.test')
     expect(
       await office365Preflight({ domain: 'contoso.test', dns: goodZone, clientCertificate: right }),
     ).toContainEqual(expect.objectContaining({ name: 'client certificate', status: 'ok' }))
+    // The certificate with another one's key: TLS would fail with it.
+    expect(
+      await office365Preflight({
+        clientCertificate: { cert: right.cert, key: wrong.key },
+        domain: 'contoso.test',
+        dns: goodZone,
+      }),
+    ).toContainEqual(
+      expect.objectContaining({
+        name: 'client certificate',
+        status: 'fail',
+        detail: expect.stringContaining('is not the key of contoso.test'),
+      }),
+    )
     expect(
       await office365Preflight({ clientCertificate: wrong, domain: 'contoso.test', dns: goodZone }),
     ).toContainEqual(
@@ -151,6 +186,19 @@ describe('smtpTest --from and a client certificate', () => {
     ).rejects.toThrow(
       /^\[Mailwright\] Invalid from: "a@b\.test>\\r\\nRCPT TO:<victim@x\.test"\. Expected one email address/,
     )
+  })
+
+  it('reports a client certificate or key TLS cannot use at the STARTTLS step', async () => {
+    await using exo = await startOffice365Emulator({ tenant: tenant([]) })
+    const result = await smtpTest({
+      host: exo.mx.host,
+      port: exo.mx.port,
+      ca: exo.mx.ca,
+      servername: exo.mx.servername,
+      clientCertificate: { cert: 'not a certificate', key: 'not a key' },
+    })
+    expect(result.failedStage).toBe('starttls')
+    expect(result.steps.at(-1)?.detail).toMatch(/^TLS handshake failed: /)
   })
 
   it('presents the client certificate at STARTTLS, so a certificate connector relays', async () => {

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { type DnsResolver, resolverFor } from '@mailwright/core/internal'
 import { type ClientCredentials, createTokenProvider, TokenError } from './token-provider.js'
 
@@ -106,7 +106,10 @@ export async function office365Preflight(
     for (const need of needs) checks.push(await tokenCheck(tokens, need, options.credentials))
   }
   if (options.domain) checks.push(...(await dnsChecks(options.domain, resolverFor(options.dns), timeoutMs)))
-  if (options.clientCertificate) checks.push(certificateCheck(options.clientCertificate.cert, options.domain))
+  if (options.clientCertificate)
+    checks.push(
+      certificateCheck(options.clientCertificate.cert, options.clientCertificate.key, options.domain),
+    )
   return checks
 }
 
@@ -144,6 +147,21 @@ async function tokenCheck(
       status: 'fail',
       detail: `${issued}: the audience is not ${need.resource}`,
       fix: `Request the token for ${need.resource}/.default.`,
+      source: need.source,
+    }
+  // A tenant given as its id must be the one that issued the token; the app must be the one asked for.
+  const tenantIsId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+    credentials.tenantId,
+  )
+  const app = claims.appid ?? claims.azp
+  const otherApp = app !== undefined && app !== credentials.clientId
+  const otherTenant = tenantIsId && claims.tid !== undefined && claims.tid !== credentials.tenantId
+  if (otherApp || otherTenant)
+    return {
+      name,
+      status: 'fail',
+      detail: `${issued}: issued for another ${otherApp ? `app than ${credentials.clientId}` : `tenant than ${credentials.tenantId}`}`,
+      fix: 'Check the tenant id and client id the run is configured with: they name another registration.',
       source: need.source,
     }
   if (claims.scp !== undefined && roles.length === 0)
@@ -257,7 +275,7 @@ async function dnsChecks(
               fix: 'Merge them into one record.',
               source: SOURCES.spf,
             }
-          : /\binclude:spf\.protection\.outlook\.com\b/i.test(spf[0] as string)
+          : /(?:^|\s)[+]?include:spf\.protection\.outlook\.com(?=\s|$)/i.test(spf[0] as string)
             ? { name: 'SPF', status: 'ok', detail: `${domain} "${spf[0]}"` }
             : {
                 name: 'SPF',
@@ -285,32 +303,55 @@ async function dnsChecks(
     )
   }
 
-  const dmarcAnswer = await lookup(`_dmarc.${domain}`, 'TXT')
+  // A subdomain without its own record falls under its parent's (RFC 7489 6.6.3 uses the organizational
+  // domain; walking up the labels finds it for names that are not under a multi-label public suffix).
+  let dmarcName = `_dmarc.${domain}`
+  let dmarcAnswer = await lookup(dmarcName, 'TXT')
+  for (
+    let labels = domain.split('.');
+    labels.length > 2 && !txt(dmarcAnswer).some((t) => /^v=DMARC1/i.test(t));
+  ) {
+    labels = labels.slice(1)
+    dmarcName = `_dmarc.${labels.join('.')}`
+    dmarcAnswer = await lookup(dmarcName, 'TXT')
+  }
   const dmarc = txt(dmarcAnswer).find((t) => /^v=DMARC1/i.test(t))
   const policy = dmarc ? /(?:^|;)\s*p\s*=\s*(\w+)/i.exec(dmarc)?.[1]?.toLowerCase() : undefined
   checks.push(
-    !dmarc
+    dmarc && !policy
       ? {
           name: 'DMARC',
           status: 'fail',
-          detail: `_dmarc.${domain}: ${typeof dmarcAnswer === 'string' && dmarcAnswer !== 'none' ? dmarcAnswer : 'no DMARC record'}`,
-          fix: `Publish "v=DMARC1; p=quarantine; rua=mailto:…" at _dmarc.${domain} (start with p=none to watch reports).`,
+          detail: `${dmarcName} "${dmarc}" has no p= tag, which RFC 7489 requires: receivers ignore the record`,
+          fix: 'Add the policy, e.g. "p=quarantine".',
           source: SOURCES.dmarc,
         }
-      : policy === 'none'
+      : !dmarc
         ? {
             name: 'DMARC',
-            status: 'warn',
-            detail: `_dmarc.${domain} "${dmarc}": p=none, receivers take no action on failures`,
-            fix: 'Move to p=quarantine or p=reject once the reports are clean.',
+            status: 'fail',
+            detail: `_dmarc.${domain}: ${typeof dmarcAnswer === 'string' && dmarcAnswer !== 'none' ? dmarcAnswer : 'no DMARC record'}`,
+            fix: `Publish "v=DMARC1; p=quarantine; rua=mailto:…" at _dmarc.${domain} (start with p=none to watch reports).`,
             source: SOURCES.dmarc,
           }
-        : { name: 'DMARC', status: 'ok', detail: `_dmarc.${domain} "${dmarc}"` },
+        : policy === 'none'
+          ? {
+              name: 'DMARC',
+              status: 'warn',
+              detail: `${dmarcName} "${dmarc}": p=none, receivers take no action on failures`,
+              fix: 'Move to p=quarantine or p=reject once the reports are clean.',
+              source: SOURCES.dmarc,
+            }
+          : { name: 'DMARC', status: 'ok', detail: `${dmarcName} "${dmarc}"` },
   )
   return checks
 }
 
-function certificateCheck(pem: string, domain: string | undefined): Office365PreflightCheck {
+function certificateCheck(
+  pem: string,
+  key: string | undefined,
+  domain: string | undefined,
+): Office365PreflightCheck {
   let certificate: X509Certificate
   try {
     certificate = new X509Certificate(pem)
@@ -348,6 +389,22 @@ function certificateCheck(pem: string, domain: string | undefined): Office365Pre
         (n) => n.toLowerCase() === domain.toLowerCase() || n.toLowerCase() === `*.${domain.toLowerCase()}`,
       )
     : true
+  if (key !== undefined) {
+    let pairs: boolean
+    try {
+      pairs = certificate.checkPrivateKey(createPrivateKey(key))
+    } catch {
+      pairs = false
+    }
+    if (!pairs)
+      return {
+        name: 'client certificate',
+        status: 'fail',
+        detail: `the private key (--client-key) is not the key of ${names[0] ?? 'the certificate'}, or not a PEM key`,
+        fix: "Give the certificate's own private key: TLS fails with any other.",
+        source: SOURCES.connector,
+      }
+  }
   return matches
     ? {
         name: 'client certificate',

@@ -5,7 +5,7 @@ import { startOffice365Emulator, type TenantModel, tenantModel } from '@mailwrig
 import { describe, expect, it } from 'vitest'
 import { budget } from '../../core/src/time-budget.test-util.js'
 import { scriptedLineServer, scriptedSmtpServer } from './scripted-line-server.test-util.js'
-import { smtpTest } from './smtp-test.js'
+import { connectFailure, smtpTest } from './smtp-test.js'
 
 const tenant = (overrides: Partial<TenantModel> = {}) =>
   tenantModel({
@@ -258,11 +258,21 @@ describe('smtpTest names what failed, and which deadline expired', () => {
     )
   })
 
-  it('says a connection was refused, and that 465 is not the submission port', async () => {
-    const result = await smtpTest({ host: '127.0.0.1', port: 465, timeoutMs })
+  it('says a connection was refused, and what to check', async () => {
+    const port = await closedPort()
+    const result = await smtpTest({ host: '127.0.0.1', port, timeoutMs })
     expect(result.failedStage).toBe('connect')
-    expect(result.steps[0]?.detail).toMatch(/ECONNREFUSED.*Nothing accepts connections there/)
-    expect(result.steps[0]?.detail).toMatch(/use smtp\.office365\.com port 587 with STARTTLS/)
+    expect(result.steps[0]?.detail).toMatch(
+      /ECONNREFUSED.*\. Nothing accepts connections there, or a firewall refuses them/,
+    )
+  })
+
+  it('adds to any connection failure on port 465 that it is not the submission port', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:465'), { code: 'ECONNREFUSED' })
+    expect(connectFailure('smtp.office365.com', 465, refused)).toMatch(
+      /Port 465 expects TLS from the first byte, which smtp-test does not speak, and Office 365 does not offer it for submission: use smtp\.office365\.com port 587 with STARTTLS\.$/,
+    )
+    expect(connectFailure('smtp.office365.com', 587, refused)).not.toMatch(/Port 465 expects/)
   })
 
   it('names the reply that never came: EHLO, within the reply deadline', async () => {

@@ -73,6 +73,8 @@ export interface SmtpTestResult {
   failedStage?: SmtpTestStep['name']
 }
 
+const OUTLOOK_SCOPE = 'https://outlook.office365.com/.default'
+
 /**
  * Checks an SMTP submission endpoint step by step: for XOAUTH2 the token first (before any connection, so
  * a wrong secret, app or tenant is named as such), then banner, EHLO before and after STARTTLS, TLS version,
@@ -86,8 +88,6 @@ export interface SmtpTestResult {
  * const result = await smtpTest({ host: 'smtp.office365.com', port: 587, user: 'qa@contoso.com', oauth2: credentials })
  * result.steps.map((s) => `${s.name}: ${s.ok ? 'ok' : s.detail}`)
  */
-const OUTLOOK_SCOPE = 'https://outlook.office365.com/.default'
-
 export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult> {
   // Each goes into an SMTP command as is: a line break or bracket would write a command of its own.
   for (const [parameter, value] of [
@@ -287,7 +287,7 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
 }
 
 // Why a connection could not be made, with what to check: the error codes Node gives for each cause.
-function connectFailure(host: string, port: number, error: NodeJS.ErrnoException): string {
+export function connectFailure(host: string, port: number, error: NodeJS.ErrnoException): string {
   const at = `cannot connect to ${host}:${port}: ${error.message}`
   const submission =
     port === 465
@@ -376,7 +376,7 @@ class LineClient {
     this.#socket.write(`${line}\r\n`)
     // A secret never names the step: an AUTH payload or the message body is named by what it is.
     const verb = /^[A-Z]{4,8}\b/.exec(line)?.[0] ?? 'the client'
-    const to = /^(EHLO|HELO|STARTTLS|AUTH|MAIL|RCPT|DATA|QUIT)$/.test(verb)
+    const to = /^(EHLO|HELO|STARTTLS|AUTH|MAIL|RCPT|DATA|RSET|NOOP|QUIT)$/.test(verb)
       ? verb
       : line.endsWith('\r\n.')
         ? 'the message'
@@ -390,21 +390,28 @@ class LineClient {
     clientCertificate?: { cert: string; key: string } | undefined
   }): Promise<NonNullable<SmtpTestResult['tls']>> {
     return new Promise((resolve, reject) => {
+      let secure: TLSSocket
+      try {
+        // A bad certificate, key or CA throws here, before any handshake.
+        secure = tlsConnect({
+          socket: this.#socket as Socket,
+          // An IP is checked against the certificate's IP names but never sent as SNI (RFC 6066 3 allows only
+          // host names there; Node warns when asked to).
+          ...(isIP(options.servername) ? { host: options.servername } : { servername: options.servername }),
+          rejectUnauthorized: false,
+          ...(options.ca ? { ca: options.ca } : {}),
+          ...(options.clientCertificate
+            ? { cert: options.clientCertificate.cert, key: options.clientCertificate.key }
+            : {}),
+        })
+      } catch (error) {
+        reject(error)
+        return
+      }
       const timer = setTimeout(() => {
         secure.destroy()
         reject(new Error(`no TLS handshake within ${this.#timeoutMs} ms (the TLS deadline)`))
       }, this.#timeoutMs)
-      const secure = tlsConnect({
-        socket: this.#socket as Socket,
-        // An IP is checked against the certificate's IP names but never sent as SNI (RFC 6066 3 allows only
-        // host names there; Node warns when asked to).
-        ...(isIP(options.servername) ? { host: options.servername } : { servername: options.servername }),
-        rejectUnauthorized: false,
-        ...(options.ca ? { ca: options.ca } : {}),
-        ...(options.clientCertificate
-          ? { cert: options.clientCertificate.cert, key: options.clientCertificate.key }
-          : {}),
-      })
       secure.once('secureConnect', () => {
         clearTimeout(timer)
         this.#socket = secure

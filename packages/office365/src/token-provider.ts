@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { MailwrightError, type Secret } from '@mailwright/core'
 import { redact } from '@mailwright/core/internal'
 
@@ -104,17 +105,22 @@ export function createTokenProvider(
   return {
     async getToken(scope) {
       app ??= load()
-      network.begin()
-      try {
-        const result = await (await app).acquireTokenByClientCredential({ scopes: [scope] })
-        if (!result?.accessToken) throw new Error('no token in the response')
-        return { accessToken: result.accessToken, expiresOn: result.expiresOn }
-      } catch (error) {
-        // MSAL wraps what the network did in its own errors ("network_error", "endpoints_resolution_error"):
-        // what the login server answered, or why it could not be reached, is read from our network client.
-        const detail = redact(String((error as Error).message ?? error), [credentials.clientSecret])
-        throw classify(network.outcome, detail, scope, credentials, timeoutMs)
-      }
+      const loaded = app
+      // Each call keeps its own deadline and what its requests met: calls run concurrently (a Graph inbox
+      // and a transport share an app), and MSAL's requests carry this call's context through their awaits.
+      const attempt: Attempt = { deadline: Date.now() + timeoutMs }
+      return attempts.run(attempt, async () => {
+        try {
+          const result = await (await loaded).acquireTokenByClientCredential({ scopes: [scope] })
+          if (!result?.accessToken) throw new Error('no token in the response')
+          return { accessToken: result.accessToken, expiresOn: result.expiresOn }
+        } catch (error) {
+          // MSAL wraps what the network did in its own errors ("network_error", "endpoints_resolution_error"):
+          // what the login server answered, or why it could not be reached, is read from our network client.
+          const detail = redact(String((error as Error).message ?? error), [credentials.clientSecret])
+          throw classify(attempt.outcome, detail, scope, credentials, timeoutMs)
+        }
+      })
     },
   }
 }
@@ -125,20 +131,23 @@ type Outcome =
   | { kind: 'unreachable'; url: string; cause: string; code?: string }
   | { kind: 'timeout'; url: string }
 
-// MSAL's network interface over fetch: every request within the token deadline, aborted past it (an
-// abandoned request would keep the process alive), and what happened kept for the error.
-class LoginNetwork {
-  outcome: Outcome | undefined
-  #deadline = 0
+interface Attempt {
+  deadline: number
+  outcome?: Outcome
+}
+const attempts = new AsyncLocalStorage<Attempt>()
 
+// MSAL's network interface over fetch: every request within its token call's deadline, aborted past it (an
+// abandoned request would keep the process alive), and what happened kept on that call for its error.
+class LoginNetwork {
   constructor(
     readonly loginUrl: string | undefined,
     readonly timeoutMs: number,
   ) {}
 
-  begin(): void {
-    this.outcome = undefined
-    this.#deadline = Date.now() + this.timeoutMs
+  #record(outcome: Outcome): void {
+    const attempt = attempts.getStore()
+    if (attempt) attempt.outcome = outcome
   }
 
   client() {
@@ -154,11 +163,13 @@ class LoginNetwork {
           method,
           headers: options?.headers,
           body: options?.body,
-          signal: AbortSignal.timeout(Math.max(1, this.#deadline - Date.now())),
+          signal: AbortSignal.timeout(
+            Math.max(1, (attempts.getStore()?.deadline ?? Date.now() + this.timeoutMs) - Date.now()),
+          ),
         })
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause
-        this.outcome =
+        this.#record(
           (error as Error).name === 'TimeoutError'
             ? { kind: 'timeout', url: target }
             : {
@@ -166,7 +177,8 @@ class LoginNetwork {
                 url: target,
                 cause: cause?.message ?? (error as Error).message,
                 code: cause?.code,
-              }
+              },
+        )
         throw error
       }
       const text = await response.text()
@@ -174,18 +186,18 @@ class LoginNetwork {
       try {
         body = JSON.parse(text) as Record<string, unknown>
       } catch {
-        this.outcome = { kind: 'not-json', status: response.status, url: target }
+        this.#record({ kind: 'not-json', status: response.status, url: target })
         throw new Error(`HTTP ${response.status} from ${target} is not JSON`)
       }
       if (response.status >= 400) {
         const description = String(body.error_description ?? '')
-        this.outcome = {
+        this.#record({
           kind: 'entra',
           status: response.status,
           error: String(body.error ?? ''),
           description: description.split(/\r?\n/)[0] ?? '',
           code: /AADSTS\d+/.exec(description)?.[0],
-        }
+        })
       }
       return {
         headers: Object.fromEntries(response.headers.entries()),

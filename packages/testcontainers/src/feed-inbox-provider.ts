@@ -37,6 +37,8 @@ export function feedInboxProvider(
   return {
     url,
     smtp: options.smtp,
+    capture: true,
+    description: `the capture container at ${url}`,
     createInbox: async (name = 'test') => inboxFromBackend(inboxAddress(name, domain), feed),
     close,
     logs: options.logs,

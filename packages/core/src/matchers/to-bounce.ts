@@ -1,6 +1,7 @@
 import type { CapturedEmail } from '../captured-email.js'
 import { type DeliveryReport, parseDeliveryReport } from '../delivery-report.js'
 import { InvalidArgumentError } from '../invalid-argument-error.js'
+import { MailwrightError } from '../mailwright-error.js'
 import type { SendResult } from '../submission/mail-transport.js'
 import { bounceSourceOf } from '../submission/track-bounces.js'
 import { formatMatcherMessage, show } from './format-matcher-message.js'
@@ -40,22 +41,28 @@ export async function toBounce(
     )
   const within = options.within ?? 30_000
   const args = Object.keys(options).length ? show(options) : ''
-  const id = normalize(sent.messageId)
+  const id = normalize(source.messageId ?? sent.messageId)
   const base = { subject: 'sent' as const, matcher: 'toBounce', isNot: this.isNot, args }
-  if (!source.deliveryReports || !id) {
-    return {
-      pass: false,
-      name: 'toBounce',
-      message: () =>
-        formatMatcherMessage({
-          ...base,
-          expected: `a bounce of ${sent.messageId ?? 'the email'}`,
-          received: id
-            ? `nothing can bounce: ${source.description} accepts every message`
-            : 'no Message-ID on the sent email, so no bounce can be matched to it',
-        }),
-    }
+  const expected = `a bounce of ${sent.messageId ?? 'the email'} within ${within} ms`
+  const none = (received: string): MatcherResult => ({
+    pass: false,
+    name: 'toBounce',
+    message: () => formatMatcherMessage({ ...base, expected, received }),
+  })
+  if (!source.deliveryReports) {
+    if (source.capture) return none(`nothing can bounce: ${source.description} accepts every message`)
+    // A real mailbox this inbox cannot look for reports in: passing `.not` here would prove nothing.
+    throw new MailwrightError(
+      'CONFIG',
+      `expect(sent).toBounce() cannot tell whether the email bounced: ${source.description} does not read delivery reports. Read the sending mailbox back through Graph (inbox: { type: 'graph' }) to see bounces.`,
+    )
   }
+  if (!id)
+    throw new InvalidArgumentError(
+      'expect(sent).toBounce() subject',
+      sent,
+      'a sent email with a Message-ID (no bounce can be matched to one without)',
+    )
   const deadline = Date.now() + within
   const since = new Date(source.sentAt.getTime() - 5_000)
   for (;;) {
@@ -70,7 +77,7 @@ export async function toBounce(
         message: () =>
           formatMatcherMessage({
             ...base,
-            expected: `a bounce of ${sent.messageId} within ${within} ms`,
+            expected,
             received: describeReport(report),
             email,
           }),
@@ -81,16 +88,7 @@ export async function toBounce(
       setTimeout(resolve, Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now()))),
     )
   }
-  return {
-    pass: false,
-    name: 'toBounce',
-    message: () =>
-      formatMatcherMessage({
-        ...base,
-        expected: `a bounce of ${sent.messageId} within ${within} ms`,
-        received: `no delivery report about it arrived in ${source.description}`,
-      }),
-  }
+  return none(`no delivery report about it arrived in ${source.description}`)
 }
 
 async function findBounce(

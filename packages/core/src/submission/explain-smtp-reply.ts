@@ -209,7 +209,7 @@ const CATALOGUE: Entry[] = [
     source: 'MS-SUBMIT-LIMITS [V]',
   },
   {
-    match: /^451 4\.7\.(?:5\d\d|6\d\d)\b/,
+    match: /^451 4\.7\.(?:5\d\d|6\d\d|8[5-9]\d)\b/,
     title: 'Server busy (throttled)',
     cause:
       'Throttling or greylisting of a new or changed source (4.7.500 to 4.7.699; 4.7.850 to 4.7.899 per IP).',

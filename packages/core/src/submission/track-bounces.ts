@@ -1,5 +1,6 @@
 import type { CapturedEmail } from '../captured-email.js'
 import type { InboxProvider } from '../connect-inbox-server.js'
+import { headerValue, parseHeaders } from '../parse-headers.js'
 import type { MailTransport, SendResult } from './mail-transport.js'
 
 /** Where a sent email's bounces can be looked for, kept on what `send()` returned. */
@@ -8,8 +9,12 @@ export interface BounceSource {
   deliveryReports?(since: Date): Promise<CapturedEmail[]>
   /** When the email was sent. */
   sentAt: Date
-  /** What reads the mailbox, for messages (`capture inbox`, `Graph mailbox qa@contoso.com`). */
+  /** The Message-ID the email went out with (read from the bytes of a raw send). */
+  messageId?: string
+  /** What reads the mailbox, for messages (`the capture inbox at …`, `Graph mailbox qa@contoso.com`). */
   description: string
+  /** The environment's inbox is a capture inbox: it accepts every message, so nothing can bounce. */
+  capture: boolean
 }
 
 const BOUNCES = Symbol.for('mailwright.bounceSource')
@@ -31,11 +36,18 @@ export function trackBounces(transport: MailTransport, provider: InboxProvider):
     async send(email) {
       const sentAt = new Date()
       const result = await transport.send(email)
+      // A raw message goes out with its own Message-ID, not the one the transport reports.
+      const raw = email.raw === undefined ? undefined : Buffer.from(email.raw)
+      const rawId = raw
+        ? headerValue(parseHeaders(raw.subarray(0, 64 * 1024)).headers, 'message-id')?.trim()
+        : undefined
+      const messageId = rawId ?? result.messageId
       const source: BounceSource = {
         sentAt,
+        ...(messageId ? { messageId } : {}),
+        capture: provider.capture === true,
         description:
-          provider.description ??
-          (provider.url ? `the capture inbox at ${provider.url}` : 'the capture inbox'),
+          provider.description ?? (provider.capture ? 'the capture inbox' : 'the environment inbox'),
         ...(provider.deliveryReports
           ? { deliveryReports: (since: Date) => provider.deliveryReports?.(since) ?? Promise.resolve([]) }
           : {}),
