@@ -460,6 +460,29 @@ describe('Graph sendMail and folders', () => {
     expect(exo.mailboxes.list('ops@contoso.test')).toHaveLength(0)
   })
 
+  it('answers 202 over the recipient quota, then returns the message in a non-delivery report (5.2.2)', async () => {
+    exo = await startOffice365Emulator({ tenant: { ...graphTenant(), recipientQuota: 2 } })
+    const post = (subject: string) =>
+      graph('qa@contoso.test/sendMail', {
+        method: 'POST',
+        json: { message: message({ subject, bccRecipients: [] }) },
+      })
+    expect((await post('One')).status).toBe(202)
+    expect((await post('Two')).status).toBe(202)
+    expect((await post('Three')).status).toBe(202)
+    expect(exo.mailboxes.list('ops@contoso.test').map((m) => m.subject)).toEqual(['One', 'Two'])
+    const [ndr] = exo.mailboxes.list('qa@contoso.test')
+    const report = parseDeliveryReport(
+      await parseEmail(ndr?.raw as Buffer, {
+        id: 'n',
+        envelope: { mailFrom: '', rcptTo: [] },
+        receivedAt: new Date(),
+      }),
+    )
+    expect(report).toMatchObject({ originalSubject: 'Three', recipients: [{ status: '5.2.2' }] })
+    expect(report?.recipients[0]?.explanation?.title).toBe('Submission quota exceeded')
+  })
+
   it('refuses a request over 4 MB with 413, as Graph does', async () => {
     exo = await startOffice365Emulator({ tenant: graphTenant() })
     const big = message({

@@ -68,18 +68,40 @@ export async function startOffice365Emulator(
   const tokens = new TokenIssuer()
   const mailboxes = new Mailboxes(options.tenant, { hostname, stamp: options.stamp })
   const submitted: SubmittedMessage[] = []
+  // One rolling 24-hour recipient count per mailbox, whether it sends over SMTP AUTH or through Graph.
+  const recipientLog = new Map<string, Array<{ at: number; count: number }>>()
   // What Exchange does with a message a tenant mailbox submitted (SMTP AUTH or Graph) after its 250 or 202:
   // delivers what it can, and returns a non-delivery report for the rest to the reverse-path (RFC 5321
   // 4.5.5): the envelope sender, which with Send As is the shared mailbox, not the one that logged in.
   // `sender` is the mailbox that submitted (its send limit applies); `mailFrom` the envelope sender.
-  const route = async (sender: string, mailFrom: string, raw: Buffer, rcptTo: string[]) => {
+  const route = async (
+    sender: string,
+    mailFrom: string,
+    raw: Buffer,
+    rcptTo: string[],
+    via: 'smtp' | 'graph' = 'smtp',
+  ) => {
     const tenant = options.tenant
     const domain = tenant.domain.toLowerCase()
     const tooLarge = raw.length > (tenant.mailboxes[sender]?.maxSendSize ?? tenant.maxSendSize)
+    // SMTP AUTH refuses an over-quota message at DATA (554 5.2.0, in the listener); Graph has already
+    // answered 202, so over the quota its message comes back as a non-delivery report.
+    const now = Date.now()
+    const window = (recipientLog.get(sender) ?? []).filter((r) => now - r.at < 24 * 3600 * 1000)
+    const overQuota =
+      via === 'graph' && window.reduce((sum, r) => sum + r.count, 0) + rcptTo.length > tenant.recipientQuota
+    if (via === 'graph' && !overQuota)
+      recipientLog.set(sender, [...window, { at: now, count: rcptTo.length }])
     const failed: UndeliveredRecipient[] = []
     for (const recipient of rcptTo) {
       const inTenant = recipient.split('@')[1]?.toLowerCase() === domain
-      if (tooLarge)
+      if (overQuota)
+        failed.push({
+          recipient,
+          reply:
+            '550 5.2.2 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Submission quota exceeded',
+        })
+      else if (tooLarge)
         failed.push({
           recipient,
           reply: '550 5.2.3 RESOLVER.RST.SendSizeLimit.Sender; message too large for this sender',
@@ -114,6 +136,7 @@ export async function startOffice365Emulator(
     tokens,
     tls,
     hostname,
+    recipientLog,
     onMessage: async (message) => {
       submitted.push(message)
       await route(message.authenticatedAs as string, message.mailFrom, message.raw, message.rcptTo)
@@ -152,7 +175,7 @@ export async function startOffice365Emulator(
     options.tenant,
     tokens,
     mailboxes,
-    (mailbox, raw, rcptTo, from) => route(mailbox, from, raw, rcptTo),
+    (mailbox, raw, rcptTo, from) => route(mailbox, from, raw, rcptTo, 'graph'),
     graphStats,
   )
   const ports = options.ports ?? {}

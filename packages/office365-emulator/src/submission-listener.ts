@@ -44,6 +44,11 @@ export interface SubmissionListenerOptions {
   onMessage(message: SubmittedMessage): void | Promise<void>
   /** `mx` plays the tenant's MX endpoint (port 25): no AUTH, connectors, Direct send and DBEB rules. */
   mode?: 'submission' | 'mx'
+  /**
+   * Recipients each mailbox sent to, for the rolling 24-hour quota: pass one map to share the quota with
+   * another way of sending (Graph `sendMail`). Default: this listener's own.
+   */
+  recipientLog?: Map<string, Array<{ at: number; count: number }>>
 }
 
 /**
@@ -55,7 +60,7 @@ export interface SubmissionListenerOptions {
 export function createSubmissionListener(options: SubmissionListenerOptions): Server {
   const sending = new Map<string, number>()
   const sent = new Map<string, number[]>()
-  const recipients = new Map<string, Array<{ at: number; count: number }>>()
+  const recipients = options.recipientLog ?? new Map<string, Array<{ at: number; count: number }>>()
   const server = createServer((socket) => {
     new Session(socket, options, { sending, sent, recipients }).start()
   })
