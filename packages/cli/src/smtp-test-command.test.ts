@@ -186,6 +186,8 @@ describe('mailwright smtp-test', () => {
       expect(out).toMatch(/✗ SPF: contoso\.test "v=spf1 -all" does not include spf\.protection\.outlook\.com/)
       expect(out).toContain('✗ DKIM selector1: selector1._domainkey.contoso.test: no CNAME')
       expect(out).toContain('The test message was not sent: the preflight failed.')
+      // The session's own steps may pass; the last line still says the preflight did not.
+      expect(out).not.toContain('\nAll steps passed.\n')
       expect(exo.submitted).toHaveLength(0)
       expect(out).not.toContain(SECRET)
       expect(out).not.toMatch(/eyJ[\w-]+\.[\w-]+\./)
@@ -194,10 +196,39 @@ describe('mailwright smtp-test', () => {
     }
   })
 
-  it('takes --timeout for every network step, and refuses one that is not a duration', async () => {
+  it('--preflight: a session whose steps pass still ends saying the preflight did not', async () => {
+    const { exo, args } = await emulator()
+    try {
+      const zone = join(mkdtempSync(join(tmpdir(), 'mailwright-preflight-')), 'contoso.zone')
+      writeFileSync(
+        zone,
+        '$ORIGIN contoso.test.\n@ IN SOA ns1 admin 1 7200 3600 1209600 3600\n@ IN NS ns1\n@ IN TXT "v=spf1 -all"\n',
+      )
+      const { code, out } = await run([...args, '--preflight', '--dns', zone], { O365_CLIENT_SECRET: SECRET })
+      expect(code, out).toBe(8)
+      expect(out).toContain('✓ auth      XOAUTH2 as qa@contoso.test: 235 2.7.0 Authentication successful')
+      expect(out).toContain('All steps passed, but the preflight did not (see above).')
+    } finally {
+      await exo.stop()
+    }
+  })
+
+  it('refuses flags it cannot use as usage errors naming the flag and the value', async () => {
     expect(await run(['--timeout', 'soon'])).toMatchObject({
       code: 2,
       out: expect.stringContaining('--timeout "soon" is not a duration'),
+    })
+    expect(await run(['--timeout', '0'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--timeout "0" gives no time for a step'),
+    })
+    expect(await run(['--from', 'a@b.test>'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--from "a@b.test>" is not one email address'),
+    })
+    expect(await run(['--client-cert', 'c.pem'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--client-cert c.pem needs --client-key <file>'),
     })
   })
 

@@ -115,13 +115,27 @@ export async function smtpTestCommand(
   let timeoutMs: number | undefined
   if (values.timeout !== undefined) {
     timeoutMs = parseDuration(values.timeout)
-    if (!timeoutMs)
+    if (timeoutMs === undefined)
       throw new UsageError(
         `mailwright smtp-test: --timeout ${JSON.stringify(values.timeout)} is not a duration; use e.g. 15s, 2m.`,
       )
+    if (timeoutMs <= 0)
+      throw new UsageError(
+        `mailwright smtp-test: --timeout ${JSON.stringify(values.timeout)} gives no time for a step; use more than 0, e.g. 15s.`,
+      )
   }
   if (Boolean(values['client-cert']) !== Boolean(values['client-key']))
-    throw new UsageError('mailwright smtp-test: --client-cert and --client-key go together.')
+    throw new UsageError(
+      `mailwright smtp-test: ${values['client-cert'] ? `--client-cert ${values['client-cert']} needs --client-key <file>` : `--client-key ${values['client-key']} needs --client-cert <file>`}, its certificate (PEM): they go together.`,
+    )
+  for (const [flag, value] of [
+    ['--from', values.from],
+    ['--send-to', values['send-to']],
+  ] as const)
+    if (value !== undefined && !/^[^\s<>@]+@[^\s<>@]+$/.test(value))
+      throw new UsageError(
+        `mailwright smtp-test: ${flag} ${JSON.stringify(value)} is not one email address (local@domain, without spaces or angle brackets).`,
+      )
   const clientCertificate =
     values['client-cert'] && values['client-key']
       ? {
@@ -184,7 +198,7 @@ export async function smtpTestCommand(
   if (values.json) io.out(JSON.stringify(preflight ? { preflight, ...result } : result, null, 2))
   else {
     if (preflight) printPreflight(preflight, preflightFailed && Boolean(values['send-to']), io.out)
-    print(result, `${host}:${port}`, io.out)
+    print(result, `${host}:${port}`, io.out, preflightFailed)
   }
   if (preflightFailed) return 8
   return result.ok ? 0 : (EXIT[result.failedStage ?? 'connect'] ?? 1)
@@ -207,7 +221,12 @@ function printPreflight(
   out('')
 }
 
-function print(result: SmtpTestResult, target: string, out: (line: string) => void): void {
+function print(
+  result: SmtpTestResult,
+  target: string,
+  out: (line: string) => void,
+  preflightFailed: boolean,
+): void {
   out(`mailwright smtp-test ${target}`)
   for (const step of result.steps) {
     out(`  ${step.ok ? '✓' : '✗'} ${step.name.padEnd(9)} ${step.detail}`)
@@ -217,7 +236,13 @@ function print(result: SmtpTestResult, target: string, out: (line: string) => vo
       out(`              (Source: ${step.explanation.source})`)
     }
   }
-  out(result.ok ? 'All steps passed.' : `Failed at ${result.failedStage}.`)
+  out(
+    !result.ok
+      ? `Failed at ${result.failedStage}.`
+      : preflightFailed
+        ? 'All steps passed, but the preflight did not (see above).'
+        : 'All steps passed.',
+  )
   out('')
   out('Transcript (secrets redacted):')
   for (const line of result.transcript) out(`  ${line}`)

@@ -74,6 +74,8 @@ export interface SmtpTestResult {
 }
 
 const OUTLOOK_SCOPE = 'https://outlook.office365.com/.default'
+const PORT_465 =
+  'Port 465 expects TLS from the first byte, which smtp-test does not speak, and Office 365 does not offer it for submission: use smtp.office365.com port 587 with STARTTLS.'
 
 /**
  * Checks an SMTP submission endpoint step by step: for XOAUTH2 the token first (before any connection, so
@@ -279,7 +281,9 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
     await client.command('QUIT').catch(() => '')
     return result
   } catch (error) {
-    step(stage, false, (error as Error).message)
+    // On 465 the server waits for a TLS hello this client never sends: the banner never comes.
+    const hint = stage === 'connect' && options.port === 465 ? ` ${PORT_465}` : ''
+    step(stage, false, `${(error as Error).message}${hint}`)
     return result
   } finally {
     client.close()
@@ -289,10 +293,7 @@ export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult
 // Why a connection could not be made, with what to check: the error codes Node gives for each cause.
 export function connectFailure(host: string, port: number, error: NodeJS.ErrnoException): string {
   const at = `cannot connect to ${host}:${port}: ${error.message}`
-  const submission =
-    port === 465
-      ? ' Port 465 expects TLS from the first byte, which smtp-test does not speak, and Office 365 does not offer it for submission: use smtp.office365.com port 587 with STARTTLS.'
-      : ''
+  const submission = port === 465 ? ` ${PORT_465}` : ''
   switch (error.code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { zoneResolver } from './dns-resolver.js'
-import { loadDnsZone, parseZoneFile } from './load-dns-zone.js'
+import { checkDnsRecords, loadDnsZone, parseZoneFile } from './load-dns-zone.js'
 
 describe('zone files', () => {
   it('reads a BIND zone with $ORIGIN, @, relative names, TTL/class columns, split TXT and parentheses', async () => {
@@ -37,6 +37,17 @@ www.other.test. CNAME example.com.
     const dir = mkdtempSync(join(tmpdir(), 'mailwright-zone-'))
     writeFileSync(join(dir, 'dns.json'), JSON.stringify({ 'a.test': { TXT: ['x'] } }))
     expect(loadDnsZone(join(dir, 'dns.json'))).toEqual({ 'a.test': { TXT: ['x'] } })
+    // A zone as DNS servers export it: its SOA and NS are read past.
+    expect(
+      parseZoneFile(
+        '$ORIGIN a.test.\n@ 3600 IN SOA ns1.a.test. admin.a.test. (\n  2026112901 7200 3600 1209600 3600 )\n@ IN NS ns1.a.test.\n@ IN TXT "v=spf1 -all"',
+      ),
+    ).toEqual({ 'a.test': { TXT: ['v=spf1 -all'] } })
+    expect(() =>
+      checkDnsRecords({ 'a.test': { MX: [{ exchange: 'mx.a.test', priority: 10 }] } }, 'dns.json'),
+    ).toThrow(
+      'dns.json: "a.test".MX is {"exchange":"mx.a.test","priority":10}; expected a string, e.g. "10 mail.example.com" (records are written as in a zone file).',
+    )
     expect(() => parseZoneFile('$ORIGIN a.test.\n@ SRV 0 0 25 mx', 'dns.zone')).toThrow(
       'dns.zone line 2: record type "SRV" is not supported here; use TXT, A, AAAA, MX, CNAME, PTR or ERROR.',
     )

@@ -17,7 +17,8 @@ const TYPE_LIST = 'TXT, A, AAAA, MX, CNAME, PTR or ERROR'
 /**
  * Reads DNS records for an offline zone: a `.json` file in the {@link DnsRecords} shape, or a BIND zone
  * file (`$ORIGIN`, `$TTL`, `@`, relative names, class and TTL columns, TXT split into quoted strings,
- * parentheses across lines, `;` comments) with TXT, A, AAAA, MX, CNAME and PTR records. To describe DNS
+ * parentheses across lines, `;` comments) with TXT, A, AAAA, MX, CNAME and PTR records (an exported zone's SOA
+ * and NS records are read past). To describe DNS
  * that fails, a zone file may also hold Mailwright's `ERROR` pseudo-record:
  * `slow.example.com. ERROR TIMEOUT` fails every type the name has no records for, and
  * `example.com. ERROR SERVFAIL TXT` fails only TXT (`NXDOMAIN`, `SERVFAIL` or `TIMEOUT`). A malformed
@@ -86,12 +87,24 @@ export function checkDnsRecords(value: unknown, where = 'DNS records'): DnsRecor
       }
       if (!Array.isArray(values)) fail(key, values, 'a list of values')
       for (const v of values as unknown[]) {
-        const problem = typeof v === 'string' ? valueProblem(type as DnsRecordType, v) : 'not a string'
+        const problem =
+          typeof v === 'string'
+            ? valueProblem(type as DnsRecordType, v)
+            : `a string, ${EXAMPLES[type as DnsRecordType]} (records are written as in a zone file)`
         if (problem) fail(key, v, problem)
       }
     }
   }
   return value as DnsRecords
+}
+
+const EXAMPLES: Record<DnsRecordType, string> = {
+  TXT: 'e.g. "v=spf1 -all"',
+  A: 'e.g. "203.0.113.10"',
+  AAAA: 'e.g. "2001:db8::10"',
+  MX: 'e.g. "10 mail.example.com"',
+  CNAME: 'e.g. "mail.example.com"',
+  PTR: 'e.g. "mail.example.com"',
 }
 
 // What is wrong with one record value, in the words of the expected form; undefined when it is fine.
@@ -156,6 +169,8 @@ export function parseZoneFile(text: string, where = 'zone file'): DnsRecords {
       else entry.error = failure as DnsFailure
       continue
     }
+    // Every exported zone starts with its SOA and NS records; mail authentication never asks for them.
+    if (type === 'SOA' || type === 'NS') continue
     if (!TYPES.has(type)) {
       bad(`record type ${JSON.stringify(type)} is not supported here; use ${TYPE_LIST}.`)
     }
