@@ -98,6 +98,11 @@ describe('mailwright smtp-test', () => {
       expect(json.steps.at(-1).explanation.title).toBe('SMTP AUTH disabled for the mailbox')
       expect(out).not.toContain(SECRET)
       expect(out).not.toMatch(/eyJ[\w-]+\.[\w-]+\./)
+      // In text, each source the explanation cites comes with its public address.
+      const text = await run(args, { O365_CLIENT_SECRET: SECRET })
+      expect(text.out).toContain(
+        '(Source: MS-SMTPAUTH https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission [V]; transcripts [O])',
+      )
     } finally {
       await exo.stop()
     }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { loadDnsZone, Secret, zoneResolver } from '@mailwright/core'
-import { errorDetail, loadOptionalPackage } from '@mailwright/core/internal'
+import { errorDetail, loadOptionalPackage, SMTP_REPLY_SOURCES } from '@mailwright/core/internal'
 import type { Office365PreflightCheck, SmtpTestResult, smtpTest } from '@mailwright/office365'
 import { parseDuration } from './parse-size.js'
 import { readInputFile } from './read-input-file.js'
@@ -204,6 +204,15 @@ export async function smtpTestCommand(
   return result.ok ? 0 : (EXIT[result.failedStage ?? 'connect'] ?? 1)
 }
 
+// An explanation's short source names (`MS-OAUTH [V]`) with the public page each stands for, so an admin
+// can open it from the terminal.
+function withAddresses(source: string): string {
+  return source.replace(/\b[A-Z]+-[A-Z0-9-]+\b/g, (name) => {
+    const address = SMTP_REPLY_SOURCES[name]
+    return address ? `${name} ${address}` : name
+  })
+}
+
 function printPreflight(
   checks: Office365PreflightCheck[],
   withheld: boolean,
@@ -233,7 +242,7 @@ function print(
     if (step.explanation) {
       out(`              ${step.explanation.title}: ${step.explanation.cause}`)
       out(`              What to do: ${step.explanation.fix}`)
-      out(`              (Source: ${step.explanation.source})`)
+      out(`              (Source: ${withAddresses(step.explanation.source)})`)
     }
   }
   out(
