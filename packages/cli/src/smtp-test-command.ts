@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util'
 import { loadDnsZone, Secret, zoneResolver } from '@mailwright/core'
-import { errorDetail, loadOptionalPackage, SMTP_REPLY_SOURCES } from '@mailwright/core/internal'
+import {
+  errorDetail,
+  isPlainAddress,
+  loadOptionalPackage,
+  SMTP_REPLY_SOURCES,
+} from '@mailwright/core/internal'
 import type { Office365PreflightCheck, SmtpTestResult, smtpTest } from '@mailwright/office365'
 import { parseDuration } from './parse-size.js'
 import { readInputFile } from './read-input-file.js'
@@ -132,7 +137,7 @@ export async function smtpTestCommand(
     ['--from', values.from],
     ['--send-to', values['send-to']],
   ] as const)
-    if (value !== undefined && !/^[^\s<>@]+@[^\s<>@]+$/.test(value))
+    if (value !== undefined && !isPlainAddress(value))
       throw new UsageError(
         `mailwright smtp-test: ${flag} ${JSON.stringify(value)} is not one email address (local@domain, without spaces or angle brackets).`,
       )

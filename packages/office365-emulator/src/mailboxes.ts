@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { SendingProfile } from '@mailwright/core'
 import { computeEmailAuth } from '@mailwright/core/plugin'
 import { exchangeAuthenticationResults } from './exchange-authentication-results.js'
+import { headerFrom } from './submission-policy.js'
 import { type TenantModel, tenantMailboxFor } from './tenant-model.js'
 
 /** The well-known folders the emulator models (Graph's names for them). */
@@ -62,10 +63,10 @@ export class Mailboxes {
     envelope: { mailFrom: string; rcptTo: string[] },
     options: { internal?: boolean; from?: 'organization' | 'internet' } = {},
   ): Promise<StoredMessage[]> {
+    const fields = headerFields(raw)
     const { stamped, folder } = options.internal
       ? { stamped: raw, folder: 'inbox' as const }
-      : await this.#stamp(raw, envelope, options.from ?? 'organization')
-    const fields = headerFields(raw)
+      : await this.#stamp(raw, envelope, options.from ?? 'organization', fields.subject)
     const delivered: StoredMessage[] = []
     const mailboxes = new Set(
       envelope.rcptTo.map((r) => this.mailboxFor(r)).filter((m): m is string => m !== undefined),
@@ -122,6 +123,7 @@ export class Mailboxes {
     raw: Buffer,
     envelope: { mailFrom: string; rcptTo: string[] },
     origin: 'organization' | 'internet',
+    subject: string,
   ): Promise<{ stamped: Buffer; folder: MailFolder }> {
     const host = this.#options.hostname
     const date = new Date().toUTCString().replace('GMT', '+0000')
@@ -141,15 +143,11 @@ export class Mailboxes {
     }
     // Exchange Online Protection's verdict: a tenant rule marks spam; for mail from the internet, a composite
     // authentication failure is spoofing, which the default anti-phishing policy moves to Junk Email.
-    const fields = headerFields(raw)
-    const from =
-      /([^\s<>@]+@[^\s<>]+)/
-        .exec(/^From:[ \t]*(.*)$/im.exec(raw.toString('latin1').split(/\r\n\r\n/)[0] ?? '')?.[1] ?? '')?.[1]
-        ?.toLowerCase() ?? ''
+    const from = headerFrom(raw) ?? ''
     const ruled = this.#tenant.junkRules.some(
       (rule) =>
         (rule.subjectContains === undefined ||
-          fields.subject.toLowerCase().includes(rule.subjectContains.toLowerCase())) &&
+          subject.toLowerCase().includes(rule.subjectContains.toLowerCase())) &&
         (rule.from === undefined ||
           from === rule.from.toLowerCase() ||
           from.endsWith(`@${rule.from.toLowerCase()}`)),

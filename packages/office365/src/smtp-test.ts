@@ -7,7 +7,13 @@ import {
   type Secret,
   type SmtpExplanation,
 } from '@mailwright/core'
-import { explainSmtpReply, guardRecipients, redact, SmtpReplyReader } from '@mailwright/core/internal'
+import {
+  explainSmtpReply,
+  guardRecipients,
+  isPlainAddress,
+  redact,
+  SmtpReplyReader,
+} from '@mailwright/core/internal'
 import { type ClientCredentials, createTokenProvider, TokenError } from './token-provider.js'
 
 /** What `mailwright smtp-test` checks. */
@@ -91,12 +97,12 @@ const PORT_465 =
  * result.steps.map((s) => `${s.name}: ${s.ok ? 'ok' : s.detail}`)
  */
 export async function smtpTest(options: SmtpTestOptions): Promise<SmtpTestResult> {
-  // Each goes into an SMTP command as is: a line break or bracket would write a command of its own.
+  // Each goes into an SMTP command as is.
   for (const [parameter, value] of [
     ['sendTo', options.sendTo],
     ['from', options.from],
   ] as const)
-    if (value !== undefined && !/^[^\s<>@]+@[^\s<>@]+$/.test(value))
+    if (value !== undefined && !isPlainAddress(value))
       throw new InvalidArgumentError(
         parameter,
         value,

@@ -65,7 +65,7 @@ export {
   type SmtpExplanation,
 } from '../submission/explain-smtp-reply.js'
 export { type GuardOptions, guardedTransport } from '../submission/guarded-transport.js'
-export { recipientsOf } from '../submission/mail-transport.js'
+export { isPlainAddress, recipientsOf } from '../submission/mail-transport.js'
 export { sandboxTransport } from '../submission/sandbox-transport.js'
 export { SmtpReplyError, SmtpReplyReader } from '../submission/smtp-reply-reader.js'
 export { type BounceSource, bounceSourceOf, trackBounces } from '../submission/track-bounces.js'

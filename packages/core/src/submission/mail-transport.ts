@@ -37,6 +37,14 @@ export interface MailTransport {
   close(): Promise<void>
 }
 
+/**
+ * Whether a value is one plain address (`local@domain`, no spaces or angle brackets): what may go into an
+ * SMTP command as is, where a line break or bracket would write a command of its own.
+ */
+export function isPlainAddress(value: string): boolean {
+  return /^[^\s<>@]+@[^\s<>@]+$/.test(value)
+}
+
 /** Every recipient of an email: To, Cc, Bcc and the envelope, each once, as written. */
 export function recipientsOf(email: OutgoingEmail): string[] {
   const list = (value: string | string[] | undefined) =>

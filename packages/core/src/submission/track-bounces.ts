@@ -48,9 +48,7 @@ export function trackBounces(transport: MailTransport, provider: InboxProvider):
         capture: provider.capture === true,
         description:
           provider.description ?? (provider.capture ? 'the capture inbox' : 'the environment inbox'),
-        ...(provider.deliveryReports
-          ? { deliveryReports: (since: Date) => provider.deliveryReports?.(since) ?? Promise.resolve([]) }
-          : {}),
+        ...(provider.deliveryReports ? { deliveryReports: provider.deliveryReports.bind(provider) } : {}),
       }
       Object.defineProperty(result, BOUNCES, { value: source, enumerable: false })
       return result
