@@ -10,7 +10,10 @@ const scale = timeScale() * busy
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'packages', include: ['packages/*/src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'packages', include: ['packages/*/src/**/*.test.ts', 'packages/*/ui/**/*.test.ts'] },
+      },
       // Every TypeScript snippet of the README and docs/, compiled.
       { extends: true, test: { name: 'docs', include: ['test/docs/*.test.ts'] } },
       // A project that installs a plugin package from outside Mailwright (test/memory-inbox).

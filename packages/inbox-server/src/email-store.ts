@@ -195,9 +195,9 @@ function takeTurn(): void {
 
 /**
  * The capture's memory: emails in arrival order, indexed by recipient, with pushed waits. Emits `email`
- * for every stored email (the SSE stream listens to it). Memory is bounded by {@link RetentionOptions}.
+ * for every stored email and `remove` for every one deleted or evicted (the SSE stream listens to both). Memory is bounded by {@link RetentionOptions}.
  */
-export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }> {
+export class EmailStore extends EventEmitter<{ email: [StoredEmail]; remove: [StoredEmail]; close: [] }> {
   readonly retention: Required<RetentionOptions>
   readonly #codes: CodeOptions | undefined
   readonly #profile: SendingProfile | undefined
@@ -461,7 +461,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
   }
 
   /**
-   * Matching emails for an address (or all), oldest first, unparsed. Sliced: summaries and plain checks
+   * Matching emails for an address (or all), oldest first (or newest first), unparsed. Sliced: summaries and plain checks
    * give the event loop a turn every {@link SLICE_MS}, patterns go to the pattern threads a batch at a
    * time, bodies (only when the query looks at them) are parsed on the parse threads.
    */
@@ -470,8 +470,10 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
     query: EmailQuery,
     limit = Number.POSITIVE_INFINITY,
     signal?: AbortSignal,
+    newestFirst = false,
   ): Promise<StoredEmail[]> {
     const candidates = [...this.emailsFor(address)]
+    if (newestFirst) candidates.reverse()
     const needsBody = queryNeedsBody(query)
     const found: StoredEmail[] = []
     const tick = sliceClock()
@@ -756,5 +758,6 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; close: [] }
       if (index >= 0) list.splice(index, 1)
       if (list.length === 0) this.#byRecipient.delete(r)
     }
+    this.emit('remove', email)
   }
 }

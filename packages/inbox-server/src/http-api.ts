@@ -7,8 +7,10 @@ import {
   InvalidArgumentError,
   PatternTimeoutError,
 } from '@mailwright/core'
-import { emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
+import { analyzeHeaders, emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
 import { type EmailStore, type StoredEmail, sliceClock } from './email-store.js'
+import { renderEmailHtml } from './render-email-html.js'
+import { serveWebUi } from './web-ui.js'
 
 /** What the HTTP API needs from the running server. */
 export interface HttpApiContext {
@@ -151,6 +153,12 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
   const method = req.method ?? 'GET'
   const { store } = context
 
+  if (path === '/' || path.startsWith('/ui/')) {
+    return route(method, ['GET', 'HEAD'], () => {
+      if (!serveWebUi(path, req, res))
+        throw new HttpError(404, 'NOT_FOUND', `No file ${path} in the web UI; the UI is at /.`)
+    })
+  }
   if (path === '/livez') return route(method, ['GET', 'HEAD'], () => sendJson(res, 200, { status: 'ok' }))
   if (path === '/readyz') {
     return route(method, ['GET', 'HEAD'], () =>
@@ -194,11 +202,15 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
       const query = parseQueryParam(url.searchParams.get('query'))
       const limit = parseIntParam(url.searchParams, 'limit', 1, 10_000) ?? 1000
       const includeRaw = parseInclude(url.searchParams)
-      const rawOnly = parseFormat(url.searchParams)
+      const format = parseFormat(url.searchParams)
+      const newestFirst = parseOrder(url.searchParams)
       const gone = new AbortController()
       res.once('close', () => gone.abort())
-      const found = await store.listStored(address, query, limit, gone.signal)
-      if (rawOnly) {
+      const found = await store.listStored(address, query, limit, gone.signal, newestFirst)
+      if (format === 'summary') {
+        return sendJsonList(res, found, (email) => JSON.stringify(summaryJson(store, email)))
+      }
+      if (format === 'raw') {
         const auths = await inWindow(found, gone.signal, (email) => store.auth(email))
         return sendJsonList(res, found, (email, i) => JSON.stringify(rawEmailJson(email, auths[i])))
       }
@@ -211,7 +223,7 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
   if (path === '/api/wait') return route(method, ['POST'], () => handleWait(context, req, res))
   if (path === '/api/events') return route(method, ['GET'], () => handleEvents(context, url, req, res))
 
-  const match = /^\/api\/emails\/([^/]+)(?:\/(raw|attachments\/(\d+)))?$/.exec(path)
+  const match = /^\/api\/emails\/([^/]+)(?:\/(raw|html|headers|attachments\/(\d+)))?$/.exec(path)
   if (match) {
     const id = decodePathSegment(match[1] as string, 'id')
     const stored = store.get(id)
@@ -230,6 +242,36 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
           'content-disposition': downloadAs(`${id}.eml`),
         })
         res.end(stored.raw)
+      })
+    }
+    if (match[2] === 'html') {
+      return route(method, ['GET'], async () => {
+        const images = url.searchParams.get('images')
+        if (images !== null && images !== 'remote' && images !== 'none')
+          throw badParameter('images', images, '"remote" (load the email\'s remote images) or "none"')
+        const scheme = url.searchParams.get('scheme')
+        if (scheme !== null && scheme !== 'light' && scheme !== 'dark')
+          throw badParameter('scheme', scheme, '"light" or "dark"')
+        const { html, contentSecurityPolicy } = renderEmailHtml(await store.parsed(stored), {
+          remoteImages: images === 'remote',
+          scheme: scheme ?? 'light',
+        })
+        const body = Buffer.from(html)
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-length': body.length,
+          'content-security-policy': contentSecurityPolicy,
+          // Chromium resolves <link rel=dns-prefetch> names unless told not to: a lookup is a fetch.
+          'x-dns-prefetch-control': 'off',
+          'cache-control': 'no-store',
+        })
+        res.end(body)
+      })
+    }
+    if (match[2] === 'headers') {
+      return route(method, ['GET'], async () => {
+        const auth = await store.auth(stored)
+        sendJson(res, 200, { ...analyzeHeaders(stored.head), auth })
       })
     }
     if (match[3] !== undefined) {
@@ -352,23 +394,26 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
   }
   const sendEvent = (email: StoredEmail) => {
     if (context.store.get(email.id) !== email) return
-    const summary = context.store.overview(email)
-    const data = {
-      id: email.id,
-      envelope: email.envelope,
-      subject: summary.subject,
-      from: summary.from,
-      to: summary.to,
-      size: email.size,
-      receivedAt: email.receivedAt.toISOString(),
-    }
-    send(`id: ${email.id}\nevent: email\ndata: ${JSON.stringify(data)}\n\n`)
+    send(`id: ${email.id}\nevent: email\ndata: ${JSON.stringify(summaryJson(context.store, email))}\n\n`)
+  }
+  // Deletions go out together once per turn: clearing 10,000 emails is one event, not 10,000.
+  let removed: string[] = []
+  const onRemove = (email: StoredEmail) => {
+    if (address && !email.recipients.includes(address)) return
+    if (removed.length === 0) setImmediate(flushRemoved)
+    removed.push(email.id)
+  }
+  const flushRemoved = () => {
+    const ids = removed
+    removed = []
+    send(`event: deleted\ndata: ${JSON.stringify({ ids })}\n\n`)
   }
   const heartbeat = setInterval(() => send(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
   heartbeat.unref()
   const stopListening = () => {
     clearInterval(heartbeat)
     context.store.off('email', onEmail)
+    context.store.off('remove', onRemove)
     context.store.off('close', onClose)
   }
   // A stopping server says so to every stream before it hangs up.
@@ -378,8 +423,24 @@ function handleEvents(context: HttpApiContext, url: URL, req: IncomingMessage, r
     res.end()
   }
   context.store.on('email', onEmail)
+  context.store.on('remove', onRemove)
   context.store.once('close', onClose)
   req.on('close', stopListening)
+}
+
+/** What a listing (`format=summary`) and an `email` event say of an email: what the list shows. */
+function summaryJson(store: EmailStore, email: StoredEmail) {
+  const overview = store.overview(email)
+  return {
+    id: email.id,
+    envelope: email.envelope,
+    subject: overview.subject,
+    from: overview.from,
+    to: overview.to,
+    size: email.size,
+    receivedAt: email.receivedAt.toISOString(),
+    ...(email.captureWarnings.length > 0 ? { captureWarnings: email.captureWarnings } : {}),
+  }
 }
 
 // Types a browser shows without running anything; every other type is served as bytes to save.
@@ -515,15 +576,22 @@ function parseIntParam(params: URLSearchParams, name: string, min: number, max: 
   return number
 }
 
-function parseFormat(params: URLSearchParams): boolean {
+function parseFormat(params: URLSearchParams): 'full' | 'raw' | 'summary' {
   const value = params.get('format')
-  if (value === null || value === '' || value === 'full') return false
-  if (value !== 'raw')
+  if (value === null || value === '' || value === 'full') return 'full'
+  if (value !== 'raw' && value !== 'summary')
     throw badParameter(
       'format',
       value,
-      '"raw" (id, envelope, receivedAt, captureWarnings, auth and raw only) or "full"',
+      '"raw" (id, envelope, receivedAt, captureWarnings, auth and raw only), "summary" (what a list shows: id, envelope, subject, from, to, size, receivedAt) or "full"',
     )
+  return value
+}
+
+function parseOrder(params: URLSearchParams): boolean {
+  const value = params.get('order')
+  if (value === null || value === '' || value === 'oldest') return false
+  if (value !== 'newest') throw badParameter('order', value, '"oldest" (the default) or "newest"')
   return true
 }
 

@@ -1,0 +1,102 @@
+import type { CapturedEmail } from '@mailwright/core'
+
+/** How the web UI previews an email's HTML. */
+export interface RenderEmailHtmlOptions {
+  /** Let the email load images from the network (off by default: a remote image tells the sender it was read). */
+  remoteImages?: boolean
+  /** `dark` applies the email's own `prefers-color-scheme: dark` styles on a dark canvas. */
+  scheme?: 'light' | 'dark'
+}
+
+/** A preview document and the policy it must be served with. */
+export interface RenderEmailHtmlResult {
+  html: string
+  contentSecurityPolicy: string
+}
+
+// Image types a browser draws without running anything (no SVG: it is a document).
+const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif'])
+// Past this, `cid:` images are left unresolved: the preview stays a bounded document.
+const MAX_INLINED_BYTES = 16 * 1024 * 1024
+
+/**
+ * The email's HTML as a document the web UI frames, with the Content-Security-Policy it must be served
+ * with. The policy is what keeps captured markup inert: `sandbox` gives the document an opaque origin (it
+ * can never act as the inbox's origin, even opened on its own), no script runs, nothing is fetched (no
+ * stylesheets, fonts, frames, forms or pings; remote images only when asked), and only the UI may frame
+ * it. `cid:` images are inlined as `data:` URLs, since the document cannot fetch from the inbox. An email
+ * with no HTML is previewed as its plain text.
+ *
+ * @example
+ * const { html, contentSecurityPolicy } = renderEmailHtml(email, { scheme: 'dark' })
+ * res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy })
+ * res.end(html)
+ */
+export function renderEmailHtml(
+  email: CapturedEmail,
+  options: RenderEmailHtmlOptions = {},
+): RenderEmailHtmlResult {
+  let html =
+    email.html === undefined
+      ? `<pre style="white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;margin:12px">${escapeHtml(email.text ?? '')}</pre>`
+      : inlineCidImages(email.html, email)
+  if (options.scheme === 'dark') {
+    // The frame's own media query follows the browser, not the preview switch, so the email's dark
+    // styles are switched on (and its light-only ones off) in its markup.
+    html = html
+      .replace(/\(\s*prefers-color-scheme\s*:\s*dark\s*\)/gi, '(min-width: 0px)')
+      .replace(/\(\s*prefers-color-scheme\s*:\s*light\s*\)/gi, '(max-width: -1px)')
+  }
+  const head =
+    '<meta charset="utf-8"><base target="_blank">' +
+    (options.scheme === 'dark'
+      ? '<style>:root{color-scheme:dark;background:#121212;color:#e8e8e8}</style>'
+      : '<style>:root{color-scheme:light;background:#fff}</style>')
+  const images = options.remoteImages ? 'data: http: https:' : 'data:'
+  return {
+    // Ours first: the email's own <meta charset> comes too late to matter, and links open outside the frame.
+    html: `<!doctype html>${head}${html}`,
+    contentSecurityPolicy: [
+      "default-src 'none'",
+      "style-src 'unsafe-inline'",
+      `img-src ${images}`,
+      'font-src data:',
+      "form-action 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'self'",
+      // No allow-scripts, no allow-same-origin: links may open (in a new, unsandboxed tab), nothing else.
+      'sandbox allow-popups allow-popups-to-escape-sandbox',
+    ].join('; '),
+  }
+}
+
+function inlineCidImages(html: string, email: CapturedEmail): string {
+  const byCid = new Map<string, (typeof email.attachments)[number]>()
+  for (const attachment of email.attachments) {
+    if (attachment.cid && INLINE_IMAGE_TYPES.has(attachment.contentType.toLowerCase()))
+      byCid.set(attachment.cid.toLowerCase(), attachment)
+  }
+  if (byCid.size === 0) return html
+  let inlined = 0
+  const dataUrls = new Map<string, string>()
+  return html.replace(/cid:([^"'\s<>)]+)/gi, (whole, id: string) => {
+    let key = id.toLowerCase()
+    try {
+      key = decodeURIComponent(key)
+    } catch {}
+    const attachment = byCid.get(key)
+    if (!attachment) return whole
+    let url = dataUrls.get(key)
+    if (url === undefined) {
+      if (inlined + attachment.size > MAX_INLINED_BYTES) return whole
+      inlined += attachment.size
+      url = `data:${attachment.contentType.toLowerCase()};base64,${attachment.content().toString('base64')}`
+      dataUrls.set(key, url)
+    }
+    return url
+  })
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}

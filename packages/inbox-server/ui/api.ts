@@ -1,0 +1,163 @@
+// The UI's client of the public HTTP API (docs/http-api.md): nothing here the API does not document.
+
+export interface Address {
+  name?: string
+  address: string
+}
+
+export interface Envelope {
+  mailFrom: string
+  rcptTo: string[]
+  clientAddress?: string
+  heloName?: string
+  tls?: boolean | string
+  authenticatedUser?: string
+}
+
+/** An email as the list shows it (`format=summary`, and every `email` event). */
+export interface EmailSummary {
+  id: string
+  envelope: Envelope
+  subject: string
+  from?: Address
+  to: Address[]
+  size: number
+  receivedAt: string
+  captureWarnings?: string[]
+}
+
+export interface Attachment {
+  filename?: string
+  contentType: string
+  size: number
+  inline: boolean
+  cid?: string
+}
+
+export interface Verdict {
+  result: string
+  domain?: string
+  selector?: string
+  comment?: string
+  record?: string
+  mechanism?: string
+  clientIp?: string
+  policy?: string
+  aligned?: boolean
+  explanation?: string
+  alignment?: { spf: boolean; dkim: boolean; spfStrict: boolean; dkimStrict: boolean }
+}
+
+export interface EmailAuth {
+  spf?: Verdict
+  dkim: Verdict[]
+  dmarc?: Verdict
+  arc?: Verdict
+  source: string
+  ignored?: string[]
+}
+
+/** The whole email (`GET /api/emails/:id`). */
+export interface EmailDetail extends EmailSummary {
+  headers: Array<{ name: string; value: string }>
+  cc: Address[]
+  replyTo: Address[]
+  date?: string
+  messageId?: string
+  text?: string
+  html?: string
+  attachments: Attachment[]
+  links: Array<{ href: string; text: string; source: 'html' | 'text' }>
+  codes: string[]
+  warnings: string[]
+  captureWarnings: string[]
+  auth?: EmailAuth
+  folder?: string
+}
+
+/** The header analyzer's answer (`GET /api/emails/:id/headers`). */
+export interface HeaderAnalysis {
+  hops: Array<{
+    from?: string
+    by?: string
+    with?: string
+    tls?: string
+    timestamp?: string
+    delaySeconds?: number
+  }>
+  authenticationResults: Array<{
+    header: string
+    authservId?: string
+    instance?: number
+    results: Array<{
+      method: string
+      result: string
+      resultComment?: string
+      reason?: string
+      props: Record<string, string>
+    }>
+  }>
+  identities: Array<{ kind: string; value: string; aligned: boolean }>
+  problems: string[]
+  auth?: EmailAuth
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, init)
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as
+      | { error?: { message?: string } }
+      | undefined
+    throw new Error(body?.error?.message ?? `${init?.method ?? 'GET'} ${path}: HTTP ${response.status}`)
+  }
+  if (response.status === 204) return undefined as T
+  const type = response.headers.get('content-type') ?? ''
+  return (type.includes('json') ? await response.json() : await response.text()) as T
+}
+
+/** Newest first, at most 10,000 (the capture's default retention). */
+export async function listEmails(query: Record<string, unknown>): Promise<EmailSummary[]> {
+  const params = new URLSearchParams({ format: 'summary', order: 'newest', limit: '10000' })
+  if (Object.keys(query).length > 0) params.set('query', JSON.stringify(query))
+  const body = await request<{ emails: EmailSummary[] }>(`/api/emails?${params}`)
+  return body.emails
+}
+
+export const getEmail = (id: string) => request<EmailDetail>(`/api/emails/${encodeURIComponent(id)}`)
+export const getHeaderAnalysis = (id: string) =>
+  request<HeaderAnalysis>(`/api/emails/${encodeURIComponent(id)}/headers`)
+export const getRaw = (id: string) => request<string>(`/api/emails/${encodeURIComponent(id)}/raw`)
+export const rawUrl = (id: string) => `/api/emails/${encodeURIComponent(id)}/raw`
+export const attachmentUrl = (id: string, index: number) =>
+  `/api/emails/${encodeURIComponent(id)}/attachments/${index}`
+export const previewUrl = (id: string, options: { scheme: 'light' | 'dark'; remoteImages: boolean }) =>
+  `/api/emails/${encodeURIComponent(id)}/html?scheme=${options.scheme}${options.remoteImages ? '&images=remote' : ''}`
+
+export const deleteEmail = (id: string) =>
+  request<void>(`/api/emails/${encodeURIComponent(id)}`, { method: 'DELETE' })
+export const clearInbox = (address: string) =>
+  request<{ deleted: number }>(`/api/emails?address=${encodeURIComponent(address)}`, { method: 'DELETE' })
+
+export interface EmailEvents {
+  email(summary: EmailSummary): void
+  deleted(ids: string[]): void
+  /** The stream (re)connected: what arrived while it was down is not replayed, so reload. */
+  connected(): void
+  disconnected(): void
+}
+
+/** Follows `/api/events`; the browser reconnects a dropped stream by itself. Returns the stop function. */
+export function watchEmails(on: EmailEvents): () => void {
+  const source = new EventSource('/api/events')
+  source.addEventListener('open', () => on.connected())
+  source.addEventListener('error', () => on.disconnected())
+  source.addEventListener('email', (event) => on.email(JSON.parse((event as MessageEvent<string>).data)))
+  source.addEventListener('deleted', (event) =>
+    on.deleted((JSON.parse((event as MessageEvent<string>).data) as { ids: string[] }).ids),
+  )
+  source.addEventListener('shutdown', () => {
+    source.close()
+    on.disconnected()
+  })
+  return () => source.close()
+}

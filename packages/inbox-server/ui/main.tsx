@@ -1,0 +1,313 @@
+import { render } from 'preact'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { clearInbox, deleteEmail, type EmailSummary, listEmails, watchEmails } from './api.ts'
+import { EmailList } from './email-list.tsx'
+import { EmailView } from './email-view.tsx'
+import { inboxName } from './format.ts'
+import { parseSearch } from './search-query.ts'
+
+// The routes a link may open: `#/emails/<id>` (failure messages print it) and `#/inboxes/<address>`.
+interface Route {
+  emailId?: string
+  inbox?: string
+}
+
+function readRoute(): Route {
+  const hash = location.hash.replace(/^#/, '')
+  const email = /^\/emails\/([^/]+)$/.exec(hash)
+  if (email) return { emailId: decodeURIComponent(email[1] as string) }
+  const inbox = /^\/inboxes\/([^/]+)(?:\/emails\/([^/]+))?$/.exec(hash)
+  if (inbox)
+    return {
+      inbox: decodeURIComponent(inbox[1] as string),
+      ...(inbox[2] ? { emailId: decodeURIComponent(inbox[2]) } : {}),
+    }
+  return {}
+}
+
+function routeHash(route: Route): string {
+  const email = route.emailId ? `/emails/${encodeURIComponent(route.emailId)}` : ''
+  if (route.inbox) return `#/inboxes/${encodeURIComponent(route.inbox)}${email}`
+  return email ? `#${email}` : '#/'
+}
+
+type Theme = 'system' | 'light' | 'dark'
+const THEME_KEY = 'mailwright-theme'
+
+function App() {
+  const [route, setRoute] = useState<Route>(readRoute)
+  const [emails, setEmails] = useState<EmailSummary[]>([])
+  const [loading, setLoading] = useState(true)
+  const [loadError, setLoadError] = useState<string | undefined>()
+  const [search, setSearch] = useState('')
+  const [live, setLive] = useState(false)
+  const [confirmClear, setConfirmClear] = useState(false)
+  const [theme, setTheme] = useState<Theme>(
+    () => (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system',
+  )
+  const [announcement, setAnnouncement] = useState('')
+  const searchBox = useRef<HTMLInputElement>(null)
+
+  const parsed = useMemo(() => parseSearch(search), [search])
+  const query = 'query' in parsed ? parsed.query : undefined
+  const querying = query !== undefined && Object.keys(query).length > 0
+  const queryKey = JSON.stringify(query ?? null)
+
+  useEffect(() => {
+    const onHash = () => setRoute(readRoute())
+    addEventListener('hashchange', onHash)
+    return () => removeEventListener('hashchange', onHash)
+  }, [])
+
+  useEffect(() => {
+    if (theme === 'system') document.documentElement.removeAttribute('data-theme')
+    else document.documentElement.setAttribute('data-theme', theme)
+    localStorage.setItem(THEME_KEY, theme)
+  }, [theme])
+
+  // The listing for the current search; a newer search (or a reload) wins over a slower older one.
+  const generation = useRef(0)
+  const reload = useCallback(() => {
+    if (!query) return
+    const mine = ++generation.current
+    setLoading(true)
+    listEmails(query).then(
+      (found) => {
+        if (mine !== generation.current) return
+        setEmails(found)
+        setLoadError(undefined)
+        setLoading(false)
+      },
+      (error: Error) => {
+        if (mine !== generation.current) return
+        setLoadError(error.message)
+        setLoading(false)
+      },
+    )
+  }, [queryKey])
+
+  useEffect(() => {
+    const timer = setTimeout(reload, querying ? 200 : 0)
+    return () => clearTimeout(timer)
+  }, [reload, querying])
+
+  // Live: a new email goes on top (or, under a search the browser cannot evaluate, the search runs again).
+  const reloadSoon = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  const wasConnected = useRef(false)
+  useEffect(() => {
+    const again = () => {
+      clearTimeout(reloadSoon.current)
+      reloadSoon.current = setTimeout(reload, 150)
+    }
+    return watchEmails({
+      email(summary) {
+        if (querying) return again()
+        setEmails((list) => (list.some((e) => e.id === summary.id) ? list : [summary, ...list]))
+        setAnnouncement(`New email: ${summary.subject || '(no subject)'}`)
+      },
+      deleted(ids) {
+        const gone = new Set(ids)
+        setEmails((list) => list.filter((e) => !gone.has(e.id)))
+      },
+      connected() {
+        setLive(true)
+        // What arrived while the stream was down is not replayed: a reconnect lists again.
+        if (wasConnected.current) again()
+        wasConnected.current = true
+      },
+      disconnected: () => setLive(false),
+    })
+  }, [reload, querying])
+
+  const go = (next: Route) => {
+    const hash = routeHash(next)
+    if (location.hash !== hash) location.hash = hash
+    else setRoute(next)
+  }
+
+  const inboxes = useMemo(() => {
+    const counts = new Map<string, number>()
+    for (const email of emails)
+      for (const rcpt of email.envelope.rcptTo) {
+        const key = rcpt.toLowerCase()
+        counts.set(key, (counts.get(key) ?? 0) + 1)
+      }
+    return [...counts]
+  }, [emails])
+
+  const shown = useMemo(() => {
+    if (!route.inbox) return emails
+    const inbox = route.inbox.toLowerCase()
+    return emails.filter((e) => e.envelope.rcptTo.some((r) => r.toLowerCase() === inbox))
+  }, [emails, route.inbox])
+
+  const remove = async (id: string) => {
+    const index = shown.findIndex((e) => e.id === id)
+    await deleteEmail(id).catch((error: Error) => setLoadError(error.message))
+    setEmails((list) => list.filter((e) => e.id !== id))
+    setAnnouncement('Email deleted')
+    const next = shown[index + 1] ?? shown[index - 1]
+    if (route.emailId === id) go({ ...route, emailId: next && next.id !== id ? next.id : undefined })
+  }
+
+  const clear = async () => {
+    if (!route.inbox) return
+    const inbox = route.inbox
+    const result = await clearInbox(inbox).catch((error: Error) => {
+      setLoadError(error.message)
+      return undefined
+    })
+    setConfirmClear(false)
+    if (!result) return
+    setEmails((list) =>
+      list.filter((e) => !e.envelope.rcptTo.some((r) => r.toLowerCase() === inbox.toLowerCase())),
+    )
+    setAnnouncement(`Cleared ${result.deleted} email(s) of ${inbox}`)
+    go({})
+  }
+
+  // "/" searches from anywhere but a text field; Escape leaves the search.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement
+      const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA'
+      if (event.key === '/' && !typing) {
+        event.preventDefault()
+        searchBox.current?.focus()
+      }
+    }
+    addEventListener('keydown', onKey)
+    return () => removeEventListener('keydown', onKey)
+  }, [])
+
+  const listLabel = route.inbox ? `Emails to ${route.inbox}` : 'Emails'
+  return (
+    <div class={route.emailId ? 'app reading' : 'app'}>
+      <header class="top">
+        <h1>
+          <a class="brand" href="#/">
+            Mailwright inbox
+          </a>
+        </h1>
+        <search class="search">
+          <label for="search" class="visually-hidden">
+            Search emails
+          </label>
+          <input
+            id="search"
+            ref={searchBox}
+            type="search"
+            value={search}
+            placeholder="Search: words in the subject, from: to: subject: text: since:1h"
+            aria-describedby={'error' in parsed ? 'search-error' : undefined}
+            aria-invalid={'error' in parsed}
+            onInput={(event) => setSearch((event.currentTarget as HTMLInputElement).value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setSearch('')
+            }}
+            spellcheck={false}
+            autocomplete="off"
+          />
+          {'error' in parsed ? (
+            <p id="search-error" class="search-error" role="alert">
+              {parsed.error}
+            </p>
+          ) : null}
+        </search>
+        <span class={live ? 'live on' : 'live'} role="status">
+          {live ? 'Live' : 'Reconnecting…'}
+        </span>
+        <label class="theme">
+          <span>Theme</span>
+          <select
+            value={theme}
+            onChange={(event) => setTheme((event.currentTarget as HTMLSelectElement).value as Theme)}
+          >
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+      </header>
+      <nav class="inboxes" aria-label="Inboxes">
+        <h2>Inboxes</h2>
+        <ul>
+          <li>
+            <a href="#/" aria-current={route.inbox ? undefined : 'page'}>
+              All <span class="count">{emails.length}</span>
+            </a>
+          </li>
+          {inboxes.slice(0, 500).map(([address, count]) => (
+            <li key={address}>
+              <a
+                href={routeHash({ inbox: address })}
+                aria-current={route.inbox?.toLowerCase() === address ? 'page' : undefined}
+                title={address}
+              >
+                <span class="inbox-name">{inboxName(address)}</span>
+                <span class="inbox-address">{address}</span>
+                <span class="count">{count}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+        {inboxes.length > 500 ? <p class="more">{inboxes.length - 500} more: search with to:</p> : null}
+      </nav>
+      <main class="main">
+        <section class="list-pane" aria-label={listLabel}>
+          <div class="list-head">
+            <h2>
+              {route.inbox ? inboxName(route.inbox) : 'All emails'}{' '}
+              <span class="count">{loading ? '…' : shown.length}</span>
+            </h2>
+            {route.inbox ? (
+              confirmClear ? (
+                <span class="confirm">
+                  <button type="button" class="danger" onClick={clear}>
+                    Delete {shown.length} email(s)
+                  </button>
+                  <button type="button" onClick={() => setConfirmClear(false)}>
+                    Cancel
+                  </button>
+                </span>
+              ) : (
+                <button type="button" onClick={() => setConfirmClear(true)}>
+                  Clear inbox
+                </button>
+              )
+            ) : null}
+          </div>
+          {loadError ? (
+            <p class="load-error" role="alert">
+              {loadError}
+            </p>
+          ) : null}
+          <EmailList
+            emails={shown}
+            selectedId={route.emailId}
+            label={listLabel}
+            onSelect={(id) => go({ ...route, emailId: id })}
+            onDelete={remove}
+          />
+        </section>
+        <section class="view-pane" aria-label="Email">
+          {route.emailId ? (
+            <EmailView
+              key={route.emailId}
+              id={route.emailId}
+              onDelete={remove}
+              onClose={() => go({ ...route, emailId: undefined })}
+            />
+          ) : (
+            <p class="view-status">Select an email. Keys: ↑/↓ or j/k move, Delete deletes, / searches.</p>
+          )}
+        </section>
+      </main>
+      <div class="visually-hidden" aria-live="polite">
+        {announcement}
+      </div>
+    </div>
+  )
+}
+
+render(<App />, document.getElementById('app') as HTMLElement)
