@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Inbox, SendingProfile } from '@mailwright/core'
 import { generateDkimKey, zoneResolver } from '@mailwright/core/testing'
 import { type StartedInboxServer, startInboxServer } from '@mailwright/inbox-server'
 import { test as base, type Page } from '@playwright/test'
@@ -13,14 +14,16 @@ export interface RemoteSite {
 
 interface WorkerFixtures {
   server: StartedInboxServer
+  /** The sending profile the capture judges with (production IP and an offline zone for example.com). */
+  profile: SendingProfile
   remote: RemoteSite
   dkimKey: ReturnType<typeof generateDkimKey>
 }
 
 interface TestFixtures {
-  /** A unique inbox address of this test. */
-  address: string
-  /** Sends an email into the capture over SMTP (nodemailer options; `to` defaults to {@link address}). */
+  /** A unique inbox of this test, served in process by the worker's capture server. */
+  inbox: Inbox
+  /** Sends an email into the capture over SMTP (nodemailer options; `to` defaults to {@link inbox}). */
   send(options: SendMailOptions & { sign?: boolean }): Promise<void>
   /** Opens the UI and waits until its live stream is connected. */
   openUi(hash?: string): Promise<Page>
@@ -30,20 +33,23 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
   dkimKey: [async ({}, use) => use(generateDkimKey()), { scope: 'worker' }],
   // The sending profile makes the capture judge SPF, DKIM and DMARC, so the UI has verdicts to show.
+  profile: [
+    async ({ dkimKey }, use) =>
+      use({
+        ip: '203.0.113.10',
+        dns: zoneResolver({
+          'example.com': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
+          's1._domainkey.example.com': { TXT: [dkimKey.record] },
+          '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
+          'spoofed.test': { TXT: ['v=spf1 -all'] },
+          '_dmarc.spoofed.test': { TXT: ['v=DMARC1; p=quarantine'] },
+        }),
+      }),
+    { scope: 'worker' },
+  ],
   server: [
-    async ({ dkimKey }, use) => {
-      const server = await startInboxServer({
-        sendingProfile: {
-          ip: '203.0.113.10',
-          dns: zoneResolver({
-            'example.com': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
-            's1._domainkey.example.com': { TXT: [dkimKey.record] },
-            '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject'] },
-            'spoofed.test': { TXT: ['v=spf1 -all'] },
-            '_dmarc.spoofed.test': { TXT: ['v=DMARC1; p=quarantine'] },
-          }),
-        },
-      })
+    async ({ profile }, use) => {
+      const server = await startInboxServer({ sendingProfile: profile })
       await use(server)
       await server.stop()
     },
@@ -65,14 +71,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  address: async ({ server }, use, testInfo) => {
+  inbox: async ({ server }, use, testInfo) => {
     const name = testInfo.title
       .replace(/[^A-Za-z0-9]+/g, '-')
       .slice(0, 30)
       .replace(/^-|-$/g, '')
-    await use(server.createInbox({ name: name || 'ui' }).address)
+    await use(server.createInbox({ name: name || 'ui' }))
   },
-  send: async ({ server, address, dkimKey }, use) => {
+  send: async ({ server, inbox, dkimKey }, use) => {
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: server.smtp.port,
@@ -85,7 +91,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       dkim: { domainName: 'example.com', keySelector: 's1', privateKey: dkimKey.privateKey },
     })
     await use(async ({ sign, ...options }) => {
-      await (sign ? signed : transport).sendMail({ from: 'no-reply@example.com', to: address, ...options })
+      await (sign ? signed : transport).sendMail({
+        from: 'no-reply@example.com',
+        to: inbox.address,
+        ...options,
+      })
     })
     transport.close()
     signed.close()

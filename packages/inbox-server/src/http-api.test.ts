@@ -199,7 +199,8 @@ describe('HTTP API', () => {
     expect([invalidJson.status, invalidJson.body.error.code]).toEqual([400, 'INVALID_JSON'])
     expect((await api('GET', '/api/nothing')).status).toBe(404)
     // Found by fuzzing: "//" was read as a host-relative URL and failed with a 500.
-    expect((await api('GET', '//')).status).toBe(404)
+    expect((await api('GET', '//')).status).toBe(200)
+    expect((await api('GET', '//x')).status).toBe(404)
     expect((await api('PUT', '/api/stats')).status).toBe(405)
   })
 
@@ -262,5 +263,154 @@ describe('HTTP API', () => {
     )
     expect(data.map((d) => d.subject)).toEqual(['event one', 'event two'])
     expect(data[0].envelope.rcptTo).toEqual([address])
+  })
+})
+
+// Reads server-sent events until `done` says enough, from a stream opened before `act` runs.
+async function eventsDuring(path: string, act: () => Promise<unknown>, done: (events: string[]) => boolean) {
+  const events: string[] = []
+  let opened!: () => void
+  const connected = new Promise<void>((resolve) => {
+    opened = resolve
+  })
+  const finished = new Promise<string[]>((resolve, reject) => {
+    const req = request(`${url}${path}`, (res) => {
+      res.setEncoding('utf8')
+      let buffer = ''
+      res.on('data', (chunk: string) => {
+        buffer += chunk
+        const blocks = buffer.split('\n\n')
+        buffer = blocks.pop() ?? ''
+        for (const block of blocks) {
+          if (block.startsWith(': connected')) opened()
+          else if (!block.startsWith(':')) events.push(block)
+        }
+        if (done(events)) {
+          req.destroy()
+          resolve(events)
+        }
+      })
+    })
+    req.on('error', (e) => (done(events) ? undefined : reject(e)))
+    req.end()
+  })
+  await connected
+  await act()
+  return finished
+}
+
+describe('what the web UI reads', () => {
+  it('lists summaries, newest first', async () => {
+    const address = server.createAddress('summary')
+    await send(address, 'first summary')
+    await send(address, 'second summary', { cc: 'cc@example.com' })
+    const list = await api(
+      'GET',
+      `/api/emails?address=${encodeURIComponent(address)}&format=summary&order=newest`,
+    )
+    expect(list.status).toBe(200)
+    expect(list.body.emails.map((e: { subject: string }) => e.subject)).toEqual([
+      'second summary',
+      'first summary',
+    ])
+    expect(Object.keys(list.body.emails[0]).sort()).toEqual(
+      ['envelope', 'from', 'id', 'receivedAt', 'size', 'subject', 'to'].sort(),
+    )
+    expect(list.body.emails[0].from).toEqual({ address: 'no-reply@example.com', name: '' })
+    const oldest = await api(
+      'GET',
+      `/api/emails?address=${encodeURIComponent(address)}&format=summary&order=oldest&limit=1`,
+    )
+    expect(oldest.body.emails.map((e: { subject: string }) => e.subject)).toEqual(['first summary'])
+    const bad = await api('GET', '/api/emails?order=latest')
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.parameter).toBe('order')
+    expect((await api('GET', '/api/emails?format=list')).body.error.message).toContain('"summary"')
+  })
+
+  it('serves the HTML preview under its own policy, and the header analysis', async () => {
+    const address = server.createAddress('preview')
+    await send(address, 'previewed', {
+      html: '<p>hello</p><script>x()</script>',
+      headers: {
+        received:
+          'from app.example (app.example [198.51.100.7]) by mx.example with ESMTPS; Sun, 29 Nov 2026 10:00:00 +0000',
+      },
+    })
+    const [email] = (await api('GET', `/api/emails?address=${encodeURIComponent(address)}`)).body.emails
+    const res = await fetch(`${url}/api/emails/${email.id}/html?scheme=dark&images=remote`)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(res.headers.get('content-security-policy')).toContain('sandbox allow-popups')
+    expect(res.headers.get('content-security-policy')).toContain('img-src data: http: https:')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(await res.text()).toContain('<p>hello</p>')
+    const bad = await api('GET', `/api/emails/${email.id}/html?scheme=sepia`)
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.message).toContain('"light" or "dark"')
+    expect((await api('GET', `/api/emails/${email.id}/html?images=all`)).body.error.parameter).toBe('images')
+
+    const headers = await api('GET', `/api/emails/${email.id}/headers`)
+    expect(headers.status).toBe(200)
+    expect(headers.body.hops).toHaveLength(1)
+    expect(headers.body.hops[0]).toMatchObject({
+      from: expect.stringContaining('app.example'),
+      by: 'mx.example',
+    })
+    expect(headers.body.identities.map((i: { kind: string }) => i.kind)).toContain('From')
+    expect(headers.body.auth).toBeUndefined()
+    expect((await api('GET', '/api/emails/nope/headers')).status).toBe(404)
+  })
+
+  it('streams deletions: one event per deleted email, one for a cleared inbox', async () => {
+    const address = server.createAddress('deletions')
+    for (const n of [1, 2, 3]) await send(address, `to delete ${n}`)
+    const ids = (await api('GET', `/api/emails?address=${encodeURIComponent(address)}`)).body.emails.map(
+      (e: { id: string }) => e.id,
+    )
+    const events = await eventsDuring(
+      `/api/events?address=${encodeURIComponent(address)}`,
+      async () => {
+        await api('DELETE', `/api/emails/${ids[0]}`)
+        await api('DELETE', `/api/emails?address=${encodeURIComponent(address)}`)
+      },
+      (events) => events.length >= 2,
+    )
+    const data = events.map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1],
+      ids: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}').ids,
+    }))
+    expect(data).toEqual([
+      { event: 'deleted', ids: [ids[0]] },
+      { event: 'deleted', ids: [ids[1], ids[2]] },
+    ])
+  })
+
+  it('serves the UI at / under a strict policy, revalidated by ETag', async () => {
+    const page = await fetch(`${url}/`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const policy = page.headers.get('content-security-policy') ?? ''
+    expect(policy).toContain("script-src 'self'")
+    expect(policy).toContain("frame-ancestors 'none'")
+    expect(policy).not.toContain('unsafe')
+    expect(await page.text()).toContain('<script type="module" src="/ui/app.js">')
+    const etag = page.headers.get('etag') ?? ''
+    expect((await fetch(`${url}/`, { headers: { 'if-none-match': etag } })).status).toBe(304)
+    const script = await fetch(`${url}/ui/app.js`)
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect((await script.text()).length).toBeGreaterThan(1000)
+    expect((await fetch(`${url}/ui/secrets.json`)).status).toBe(404)
+    expect((await fetch(`${url}/ui/../package.json`)).status).toBe(404)
+    expect((await api('POST', '/', {})).status).toBe(405)
+    // Another site's page cannot load it under the server's name (DNS rebinding).
+    const foreign = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/`, { headers: { host: 'attacker.example:80' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(foreign).toBe(403)
   })
 })

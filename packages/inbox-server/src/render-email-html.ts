@@ -24,7 +24,9 @@ const MAX_INLINED_BYTES = 16 * 1024 * 1024
  * with. The policy is what keeps captured markup inert: `sandbox` gives the document an opaque origin (it
  * can never act as the inbox's origin, even opened on its own), no script runs, nothing is fetched (no
  * stylesheets, fonts, frames, forms or pings; remote images only when asked), and only the UI may frame
- * it. `cid:` images are inlined as `data:` URLs, since the document cannot fetch from the inbox. An email
+ * it. `cid:` images are inlined as `data:` URLs, since the document cannot fetch from the inbox. `<link>`
+ * elements are renamed to an inert tag: Chromium fetches `rel=prefetch` (and resolves `dns-prefetch`)
+ * whatever the policy says, and a tag name is the one thing no markup trick can spell differently. An email
  * with no HTML is previewed as its plain text.
  *
  * @example
@@ -39,7 +41,7 @@ export function renderEmailHtml(
   let html =
     email.html === undefined
       ? `<pre style="white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;margin:12px">${escapeHtml(email.text ?? '')}</pre>`
-      : inlineCidImages(email.html, email)
+      : inlineCidImages(email.html, email).replace(/<link\b/gi, '<inert-link')
   if (options.scheme === 'dark') {
     // The frame's own media query follows the browser, not the preview switch, so the email's dark
     // styles are switched on (and its light-only ones off) in its markup.

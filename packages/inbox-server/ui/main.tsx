@@ -163,7 +163,7 @@ function App() {
       list.filter((e) => !e.envelope.rcptTo.some((r) => r.toLowerCase() === inbox.toLowerCase())),
     )
     setAnnouncement(`Cleared ${result.deleted} email(s) of ${inbox}`)
-    go({})
+    go({ inbox })
   }
 
   // "/" searches from anywhere but a text field; Escape leaves the search.

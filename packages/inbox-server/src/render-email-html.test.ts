@@ -1,0 +1,107 @@
+import { parseEmail } from '@mailwright/core'
+import { describe, expect, it } from 'vitest'
+import { renderEmailHtml } from './render-email-html.js'
+
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
+  'base64',
+)
+
+// A multipart/related email: HTML and the parts its cid: URLs name.
+function related(html: string, parts: Array<{ cid: string; type: string; body: Buffer }> = []): Buffer {
+  const lines = [
+    'From: a@example.com',
+    'To: b@inbox.test',
+    'Subject: preview',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/related; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    html,
+  ]
+  for (const part of parts) {
+    lines.push(
+      '--b',
+      `Content-Type: ${part.type}`,
+      'Content-Transfer-Encoding: base64',
+      `Content-ID: <${part.cid}>`,
+      '',
+    )
+    lines.push(part.body.toString('base64'))
+  }
+  lines.push('--b--', '')
+  return Buffer.from(lines.join('\r\n'))
+}
+
+const parse = (raw: Buffer) =>
+  parseEmail(raw, {
+    id: '1',
+    envelope: { mailFrom: 'a@example.com', rcptTo: ['b@inbox.test'] },
+    receivedAt: new Date(),
+  })
+
+describe('renderEmailHtml', () => {
+  it('is served under a policy that runs nothing, fetches nothing and keeps the document off our origin', async () => {
+    const { contentSecurityPolicy } = renderEmailHtml(await parse(related('<p>x</p>')))
+    const directives = contentSecurityPolicy.split('; ')
+    expect(directives).toContain("default-src 'none'")
+    expect(directives).toContain('img-src data:')
+    expect(directives).toContain("form-action 'none'")
+    expect(directives).toContain("frame-ancestors 'self'")
+    const sandbox = directives.find((d) => d.startsWith('sandbox')) ?? ''
+    expect(sandbox).not.toMatch(/allow-scripts|allow-same-origin|allow-forms|allow-top-navigation/)
+    expect(contentSecurityPolicy).not.toMatch(/script-src|unsafe-eval/)
+    const remote = renderEmailHtml(await parse(related('<p>x</p>')), { remoteImages: true })
+    expect(remote.contentSecurityPolicy.split('; ')).toContain('img-src data: http: https:')
+  })
+
+  it('draws cid: images from the email as data: URLs, images only', async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    const email = await parse(
+      related(
+        '<img src="cid:logo@x"><img src="CID:Logo@X"><img src="cid:vector@x"><img src="cid:missing@x">',
+        [
+          { cid: 'logo@x', type: 'image/png', body: PNG },
+          { cid: 'vector@x', type: 'image/svg+xml', body: svg },
+        ],
+      ),
+    )
+    const { html } = renderEmailHtml(email)
+    const dataUrl = `data:image/png;base64,${PNG.toString('base64')}`
+    expect(html.split(dataUrl)).toHaveLength(3)
+    expect(html).toContain('src="cid:vector@x"')
+    expect(html).toContain('src="cid:missing@x"')
+  })
+
+  it('turns every <link> into an inert element, however it is written', async () => {
+    const { html } = renderEmailHtml(
+      await parse(
+        related(
+          '<link rel=prefetch href=//x.test/a><LINK\nrel="dns-prefetch" href="//x.test"><Link/rel=preload>',
+        ),
+      ),
+    )
+    expect(html).not.toMatch(/<link/i)
+    expect(html.match(/<inert-link/g)).toHaveLength(3)
+  })
+
+  it("switches on the email's own dark styles for the dark preview", async () => {
+    const source =
+      '<style>@media (prefers-color-scheme: dark) { body { color: white } } @media (prefers-color-scheme:light){ body { color: black } }</style>'
+    const light = renderEmailHtml(await parse(related(source)))
+    expect(light.html).toContain('(prefers-color-scheme: dark)')
+    const dark = renderEmailHtml(await parse(related(source)), { scheme: 'dark' })
+    expect(dark.html).toContain('@media (min-width: 0px) { body { color: white } }')
+    expect(dark.html).toContain('@media (max-width: -1px){ body { color: black } }')
+    expect(dark.html).toContain('color-scheme:dark')
+  })
+
+  it('previews an email without HTML as its escaped text', async () => {
+    const raw = Buffer.from('From: a@example.com\r\nSubject: t\r\n\r\n<script>alert(1)</script> & more\r\n')
+    const { html } = renderEmailHtml(await parse(raw))
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62; &#38; more')
+    expect(html).not.toContain('<script>')
+  })
+})

@@ -1,0 +1,283 @@
+import { computeEmailAuth } from '@mailwright/core/plugin'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
+
+// The email list (the theme menu has options too).
+const rows = (page: Page) => page.getByRole('listbox', { name: /^Emails/ })
+
+test.describe('the inbox list', () => {
+  test('shows new mail as it arrives, without a reload, under its inbox', async ({ openUi, send, inbox }) => {
+    const page = await openUi()
+    const inboxLink = page
+      .getByRole('navigation', { name: 'Inboxes' })
+      .getByRole('link', { name: inbox.address })
+    await expect(inboxLink).toHaveCount(0)
+    await send({ subject: 'Welcome aboard', text: 'Hello' })
+    await expect(rows(page).getByRole('option', { name: /Welcome aboard/ })).toBeVisible()
+    await expect(inboxLink).toContainText('1')
+    await send({ subject: 'Second one', text: 'Hello again' })
+    await expect(inboxLink).toContainText('2')
+    // The newest is on top.
+    const options = rows(page).getByRole('option')
+    await expect(options.first()).toContainText('Second one')
+
+    await inboxLink.click()
+    await expect(page).toHaveURL(new RegExp(`#/inboxes/${encodeURIComponent(inbox.address)}$`))
+    await expect(
+      page.getByRole('listbox', { name: `Emails to ${inbox.address}` }).getByRole('option'),
+    ).toHaveCount(2)
+  })
+
+  test('opens an email from its link, as failure messages print it', async ({
+    openUi,
+    send,
+    inbox,
+    server,
+  }) => {
+    await send({ subject: 'Deep link target', text: 'Open me from a link' })
+    const email = await inbox.waitForEmail({ subject: 'Deep link target' })
+    const page = await openUi(`#/emails/${email.id}`)
+    await expect(page.getByRole('heading', { name: 'Deep link target' })).toBeVisible()
+    await expect(rows(page).getByRole('option', { name: /Deep link target/ })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    )
+    await page.getByRole('tab', { name: 'Text' }).click()
+    await expect(page.getByRole('tabpanel')).toContainText('Open me from a link')
+
+    await page.goto(`${server.url}/#/emails/no-such-id`)
+    await expect(page.getByRole('alert')).toContainText('No email with id "no-such-id"')
+  })
+
+  test('searches with the EmailQuery fields and says what is wrong with a search', async ({
+    openUi,
+    send,
+    inbox,
+  }) => {
+    await send({ subject: 'Invoice 1043', text: 'Amount due: 12 EUR' })
+    await send({ subject: 'Password reset', text: 'Your code is 482913' })
+    await inbox.waitForEmails(2)
+    const page = await openUi()
+    const search = page.getByRole('searchbox', { name: 'Search emails' })
+    const options = rows(page).getByRole('option')
+
+    await search.fill(`to:${inbox.address} subject:invoice`)
+    await expect(options).toHaveCount(1)
+    await expect(options.first()).toContainText('Invoice 1043')
+
+    await search.fill(`to:${inbox.address} text:/code is \\d{6}/`)
+    await expect(options).toHaveCount(1)
+    await expect(options.first()).toContainText('Password reset')
+
+    await search.fill(`to:${inbox.address} since:1h reset`)
+    await expect(options).toHaveCount(1)
+
+    // Under a search, new mail that matches still arrives live.
+    await search.fill(`to:${inbox.address} subject:/^Invoice/`)
+    await expect(options).toHaveCount(1)
+    await send({ subject: 'Invoice 1044', text: 'Another' })
+    await expect(options).toHaveCount(2)
+
+    await search.fill('fromm:alice')
+    await expect(page.getByRole('alert')).toContainText('Unknown search field "fromm:"')
+    await expect(search).toHaveAttribute('aria-invalid', 'true')
+    await search.press('Escape')
+    await expect(search).toHaveValue('')
+  })
+
+  test('deletes one email, and clears an inbox', async ({ openUi, send, inbox }) => {
+    for (const n of [1, 2, 3]) await send({ subject: `Disposable ${n}`, text: 'x' })
+    await inbox.waitForEmails(3)
+    const page = await openUi(`#/inboxes/${encodeURIComponent(inbox.address)}`)
+    const options = rows(page).getByRole('option')
+    await expect(options).toHaveCount(3)
+
+    await rows(page)
+      .getByRole('option', { name: /Disposable 2/ })
+      .click()
+    await page.getByRole('article').getByRole('button', { name: 'Delete' }).click()
+    await expect(options).toHaveCount(2)
+    await expect(rows(page).getByRole('option', { name: /Disposable 2/ })).toHaveCount(0)
+    expect((await inbox.emails()).map((e) => e.subject).sort()).toEqual(['Disposable 1', 'Disposable 3'])
+
+    await page.getByRole('button', { name: 'Clear inbox' }).click()
+    await page.getByRole('button', { name: 'Delete 2 email(s)' }).click()
+    await expect(page.getByText('No emails here yet')).toBeVisible()
+    expect(await inbox.emails()).toEqual([])
+  })
+
+  test('follows deletions made elsewhere (another tab, a test, retention)', async ({
+    openUi,
+    send,
+    inbox,
+    server,
+  }) => {
+    await send({ subject: 'Deleted from elsewhere', text: 'x' })
+    const email = await inbox.waitForEmail()
+    const page = await openUi()
+    await expect(rows(page).getByRole('option', { name: /Deleted from elsewhere/ })).toBeVisible()
+    const response = await fetch(`${server.url}/api/emails/${email.id}`, { method: 'DELETE' })
+    expect(response.status).toBe(204)
+    await expect(rows(page).getByRole('option', { name: /Deleted from elsewhere/ })).toHaveCount(0)
+  })
+
+  test('is driven by the keyboard: / searches, arrows and j/k move, Delete deletes', async ({
+    openUi,
+    send,
+    inbox,
+  }) => {
+    for (const n of [1, 2, 3]) await send({ subject: `Key ${n}`, text: 'x' })
+    await inbox.waitForEmails(3)
+    const page = await openUi(`#/inboxes/${encodeURIComponent(inbox.address)}`)
+    await expect(rows(page).getByRole('option')).toHaveCount(3)
+
+    await page.keyboard.press('/')
+    await expect(page.getByRole('searchbox', { name: 'Search emails' })).toBeFocused()
+    await page.keyboard.press('Tab')
+
+    const list = page.getByRole('listbox')
+    await list.focus()
+    await page.keyboard.press('j')
+    await expect(page.getByRole('heading', { name: 'Key 3' })).toBeVisible()
+    await page.keyboard.press('ArrowDown')
+    await expect(page.getByRole('heading', { name: 'Key 2' })).toBeVisible()
+    await expect(list).toHaveAttribute('aria-activedescendant', /^email-/)
+    await page.keyboard.press('End')
+    await expect(page.getByRole('heading', { name: 'Key 1' })).toBeVisible()
+    await page.keyboard.press('k')
+    await expect(page.getByRole('heading', { name: 'Key 2' })).toBeVisible()
+    await page.keyboard.press('Delete')
+    await expect(rows(page).getByRole('option')).toHaveCount(2)
+    await expect(rows(page).getByRole('option', { name: /Key 2/ })).toHaveCount(0)
+
+    // The email's tabs move with the arrow keys.
+    await page.getByRole('tab', { name: 'Preview' }).focus()
+    await page.keyboard.press('ArrowRight')
+    await expect(page.getByRole('tab', { name: 'Text' })).toBeFocused()
+    await expect(page.getByRole('tab', { name: 'Text' })).toHaveAttribute('aria-selected', 'true')
+  })
+
+  test('keeps a long list small in the page and still reaches every email', async ({
+    openUi,
+    server,
+    inbox,
+  }) => {
+    test.slow()
+    const total = 1500
+    const nodemailer = (await import('nodemailer')).default
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtp.port,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 4,
+      maxMessages: Number.POSITIVE_INFINITY,
+    })
+    await Promise.all(
+      Array.from({ length: total }, (_, i) =>
+        transport.sendMail({ from: 'bulk@example.com', to: inbox.address, subject: `Bulk ${i}`, text: 'x' }),
+      ),
+    )
+    transport.close()
+    const page = await openUi(`#/inboxes/${encodeURIComponent(inbox.address)}`)
+    const list = page.getByRole('listbox')
+    await expect(list.getByRole('option').first()).toHaveAttribute('aria-setsize', String(total))
+    // Only the rows in view are in the DOM.
+    expect(await list.getByRole('option').count()).toBeLessThan(50)
+    await list.focus()
+    await page.keyboard.press('End')
+    await expect(page.getByRole('heading', { name: 'Bulk 0', exact: true })).toBeVisible()
+    await expect(list.getByRole('option', { name: /Bulk 0\b/ })).toBeInViewport()
+    expect(await list.getByRole('option').count()).toBeLessThan(50)
+  })
+})
+
+test.describe('an email', () => {
+  test('shows the verdicts computeEmailAuth makes, with the reason for each', async ({
+    openUi,
+    send,
+    inbox,
+    profile,
+  }) => {
+    await send({ subject: 'Signed and aligned', text: 'ok', sign: true })
+    await send({
+      from: 'ceo@spoofed.test',
+      envelope: { from: 'ceo@spoofed.test', to: [inbox.address] },
+      subject: 'Spoofed',
+      text: 'pay now',
+    })
+    const [signed, spoofed] = await Promise.all([
+      inbox.waitForEmail({ subject: 'Signed and aligned' }),
+      inbox.waitForEmail({ subject: 'Spoofed' }),
+    ])
+    const page = await openUi()
+    for (const email of [signed, spoofed]) {
+      // Judged again here, from the raw bytes, by the same function users call.
+      const expected = await computeEmailAuth(email.raw, email.envelope, profile)
+      await page.goto(`${page.url().split('#')[0]}#/emails/${email.id}`)
+      const badges = page.getByRole('region', { name: 'Authentication' })
+      await expect(badges).toContainText(`SPF ${expected.spf?.result}`)
+      await expect(badges).toContainText(`DKIM ${expected.dkim[0]?.result ?? 'none'}`)
+      await expect(badges).toContainText(`DMARC ${expected.dmarc?.result}`)
+      await page.getByRole('tab', { name: 'Headers' }).click()
+      const panel = page.getByRole('tabpanel')
+      await expect(panel.getByRole('row', { name: /^SPF/ })).toContainText(
+        `${expected.spf?.result} ${expected.spf?.domain}`,
+      )
+      await expect(panel.getByRole('row', { name: /^DMARC/ })).toContainText(
+        `${expected.dmarc?.result} ${expected.dmarc?.domain} p=${expected.dmarc?.policy}`,
+      )
+      await expect(panel).toContainText(`Source: ${expected.source}`)
+    }
+    // The two cases really differ: a pass with its DKIM signature, a fail without one.
+    await expect(page.getByRole('region', { name: 'Authentication' })).toContainText('DMARC fail')
+    await expect(page.getByRole('tabpanel').getByRole('row', { name: /^DKIM/ })).toContainText('no signature')
+  })
+
+  test('lists the links and one-time codes a test would extract, and its attachments', async ({
+    openUi,
+    send,
+    inbox,
+  }) => {
+    await send({
+      subject: 'Verify your address',
+      html: '<p>Your code is <b>482913</b>.</p><p><a href="https://app.example/verify?t=abc">Verify</a></p>',
+      text: 'Your code is 482913. Verify: https://app.example/verify?t=abc',
+      attachments: [{ filename: 'terms.txt', content: 'Terms and conditions' }],
+    })
+    const email = await inbox.waitForEmail()
+    const page = await openUi(`#/emails/${email.id}`)
+    await page.getByRole('tab', { name: /Links & codes/ }).click()
+    const panel = page.getByRole('tabpanel')
+    await expect(panel.getByRole('listitem')).toHaveText(email.codes.map((c) => c))
+    await expect(
+      panel.getByRole('link', { name: 'https://app.example/verify?t=abc' }).first(),
+    ).toHaveAttribute('rel', /noreferrer/)
+    await expect(panel.getByRole('row')).toHaveCount(email.links.length + 1)
+
+    await page.getByRole('tab', { name: 'Attachments (1)' }).click()
+    const download = page.waitForEvent('download')
+    await page.getByRole('link', { name: 'terms.txt' }).click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('terms.txt')
+
+    await page.getByRole('tab', { name: 'Raw' }).click()
+    await expect(page.getByRole('tabpanel')).toContainText('Subject: Verify your address')
+  })
+
+  test('shows one pane at a time in a narrow window (200% zoom)', async ({ openUi, send, inbox, page }) => {
+    await send({ subject: 'Narrow window', text: 'x' })
+    await inbox.waitForEmail()
+    await page.setViewportSize({ width: 640, height: 450 })
+    await openUi(`#/inboxes/${encodeURIComponent(inbox.address)}`)
+    await rows(page)
+      .getByRole('option', { name: /Narrow window/ })
+      .click()
+    await expect(page.getByRole('heading', { name: 'Narrow window' })).toBeVisible()
+    await expect(page.getByRole('listbox')).toBeHidden()
+    await page.getByRole('button', { name: '← Back to list' }).click()
+    await expect(rows(page).getByRole('option', { name: /Narrow window/ })).toBeVisible()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+  })
+})
