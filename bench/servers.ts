@@ -114,7 +114,7 @@ export async function start(
     ])
   } else if (kind === 'inbox') {
     proc = spawned(cliBin, ['serve', '--smtp-port', '0', '--http-port', '0', ...extraArgs], env)
-    const out = await firstMatch(proc, /SMTP {2}127\.0\.0\.1:(\d+)[\s\S]*HTTP {2}(\S+)/)
+    const out = await firstMatch(proc, /SMTP {2}127\.0\.0\.1:(\d+)[\s\S]*HTTP API {2}(\S+)\/api /)
     smtp = Number(out[1])
     http = out[2]
   } else if (kind === 'inbox-probe') {

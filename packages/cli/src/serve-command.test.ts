@@ -29,7 +29,10 @@ describe('mailwright serve', () => {
     const smtp = await untilOutput(() =>
       cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+) \(STARTTLS offered, AUTH optional\)/),
     )
-    const http = await untilOutput(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    const http = await untilOutput(() => cli.output().match(/Web UI {2}(http:\/\/127\.0\.0\.1:\d+)\//))
+    expect(cli.output()).toContain(`HTTP API  ${http[1]}/api`)
+    const ui = await fetch(`${http[1]}/`)
+    expect([ui.status, ui.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8'])
     const inbox = await connectInbox(http[1] as string, { name: 'cli' })
     expect(inbox.address).toMatch(/^cli\+\w{6}@qa\.test$/)
     const transport = nodemailer.createTransport({
@@ -61,7 +64,7 @@ describe('mailwright serve', () => {
     const caFile = join(dir, 'inbox-ca.pem')
     const cli = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--ca-file', caFile])
     const smtp = await untilOutput(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
-    const http = await untilOutput(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    const http = await untilOutput(() => cli.output().match(/HTTP API {2}(http:\/\/127\.0\.0\.1:\d+)\/api/))
     expect(cli.output()).toContain(`Certificate  ${caFile} (trust it: NODE_EXTRA_CA_CERTS=${caFile})`)
     const inbox = await connectInbox(http[1] as string, { name: 'tls' })
     // An application as written for production: nodemailer's defaults, certificate checks on.
@@ -89,7 +92,7 @@ console.log(info.response)`
   it('says what holds its port when another inbox already listens there', async () => {
     const first = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--fingerprint', 'first-run'])
     const smtp = await untilOutput(() => first.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
-    const http = await untilOutput(() => first.output().match(/HTTP {2}http:\/\/127\.0\.0\.1:(\d+)/))
+    const http = await untilOutput(() => first.output().match(/HTTP API {2}http:\/\/127\.0\.0\.1:(\d+)\/api/))
     const second = startCli(['serve', '--smtp-port', smtp[1] as string, '--http-port', http[1] as string])
     expect(await second.exited).toBe(1)
     expect(second.output()).toContain(
@@ -119,7 +122,7 @@ console.log(info.response)`
       join(dir, 'dns.zone'),
     ])
     const smtp = await untilOutput(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
-    const http = await untilOutput(() => cli.output().match(/HTTP {2}(http:\/\/127\.0\.0\.1:\d+)/))
+    const http = await untilOutput(() => cli.output().match(/HTTP API {2}(http:\/\/127\.0\.0\.1:\d+)\/api/))
     await untilOutput(() =>
       cli.output().match(/Verdicts {2}SPF\/DKIM\/DMARC as sent from 203\.0\.113\.10 \(DNS: .*dns\.zone\)/),
     )

@@ -127,7 +127,8 @@ export async function serveCommand(
     `  SMTP  ${server.smtp.host}:${server.smtp.port} (${server.smtp.starttls ? 'STARTTLS offered' : 'no STARTTLS'}, ${auth})`,
   )
   if (caFile && server.smtp.ca) io.out(`  Certificate  ${caFile} (trust it: NODE_EXTRA_CA_CERTS=${caFile})`)
-  io.out(`  HTTP  ${server.url}`)
+  io.out(`  Web UI  ${server.url}/`)
+  io.out(`  HTTP API  ${server.url}/api (docs/http-api.md)`)
   io.out(`  Addresses  <name>+<id>@${server.domain}`)
   if (options.sendingProfile) {
     const dns = values.dns ?? (typeof options.sendingProfile.dns === 'string' ? 'system' : 'the config')

@@ -84,6 +84,11 @@ export interface CapturedEmailFields extends EmailSummary {
    * mail (Graph); undefined for the capture inbox, which files nothing.
    */
   readonly folder?: string
+  /**
+   * Where the email opens in the capture inbox's web UI (`http://127.0.0.1:8025/#/emails/<id>`), when it
+   * came from one; matcher failures print it.
+   */
+  readonly viewUrl?: string
 }
 
 /**
@@ -129,6 +134,11 @@ export class CapturedEmail implements CapturedEmailFields {
    * mail (Graph); undefined for the capture inbox, which files nothing.
    */
   readonly folder?: string
+  /**
+   * Where the email opens in the capture inbox's web UI (`http://127.0.0.1:8025/#/emails/<id>`), when it
+   * came from one; matcher failures print it.
+   */
+  readonly viewUrl?: string
 
   constructor(fields: CapturedEmailFields) {
     this.id = fields.id
@@ -154,6 +164,7 @@ export class CapturedEmail implements CapturedEmailFields {
     this.raw = fields.raw
     this.auth = fields.auth
     if (fields.folder !== undefined) this.folder = fields.folder
+    if (fields.viewUrl !== undefined) this.viewUrl = fields.viewUrl
   }
 
   /** The first value of a header (case-insensitive name), decoded. */

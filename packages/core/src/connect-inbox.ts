@@ -88,7 +88,15 @@ class HttpInboxBackend implements InboxBackend {
   }
 
   #emails(list: EmailJson[]): Promise<CapturedEmail[]> {
-    return Promise.all(list.map((json) => emailFromJson(json, { codes: this.codes })))
+    // The web UI is served beside the API: the link is made from the address this client reaches it by.
+    return Promise.all(
+      list.map((json) =>
+        emailFromJson(
+          { ...json, viewUrl: `${this.base}/#/emails/${encodeURIComponent(json.id)}` },
+          { codes: this.codes },
+        ),
+      ),
+    )
   }
 }
 

@@ -13,6 +13,7 @@ export interface EmailJson extends Record<string, unknown> {
   captureWarnings: string[]
   raw?: string
   auth?: EmailAuth
+  viewUrl?: string
 }
 
 /**
@@ -53,6 +54,7 @@ export async function emailFromJson(
       receivedAt: new Date(json.receivedAt),
       warnings: json.captureWarnings,
       auth: json.auth,
+      ...(typeof json.viewUrl === 'string' ? { viewUrl: json.viewUrl } : {}),
     },
     options,
   )

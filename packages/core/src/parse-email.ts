@@ -21,6 +21,8 @@ export interface EmailMeta {
   auth?: EmailAuth
   /** The folder a real mailbox filed it in (`inbox`, `junkemail`), when the inbox knows. */
   folder?: string
+  /** Where the email opens in the capture inbox's web UI, when it came from one. */
+  viewUrl?: string
 }
 
 /** Options of {@link parseEmail}. */
@@ -144,6 +146,7 @@ export async function parseEmail(
     warnings,
     auth: meta.auth,
     ...(meta.folder !== undefined ? { folder: meta.folder } : {}),
+    ...(meta.viewUrl !== undefined ? { viewUrl: meta.viewUrl } : {}),
   })
 }
 
@@ -168,6 +171,7 @@ export function headerOnlyEmail(raw: Buffer, meta: EmailMeta, why: string): Capt
     warnings,
     auth: meta.auth,
     ...(meta.folder !== undefined ? { folder: meta.folder } : {}),
+    ...(meta.viewUrl !== undefined ? { viewUrl: meta.viewUrl } : {}),
   })
 }
 

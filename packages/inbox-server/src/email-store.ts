@@ -199,6 +199,8 @@ function takeTurn(): void {
  */
 export class EmailStore extends EventEmitter<{ email: [StoredEmail]; remove: [StoredEmail]; close: [] }> {
   readonly retention: Required<RetentionOptions>
+  /** The web UI's address (`http://127.0.0.1:8025/`), once HTTP listens: parsed emails carry their link. */
+  webUi: string | undefined
   readonly #codes: CodeOptions | undefined
   readonly #profile: SendingProfile | undefined
   readonly #byId = new Map<string, StoredEmail>()
@@ -725,6 +727,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; remove: [St
       envelope: email.envelope,
       receivedAt: email.receivedAt,
       warnings: [...email.captureWarnings, ...(email.budgetWarnings ?? [])],
+      ...(this.webUi ? { viewUrl: `${this.webUi}#/emails/${encodeURIComponent(email.id)}` } : {}),
     }
   }
 

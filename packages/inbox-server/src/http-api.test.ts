@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { type AddressInfo, createServer } from 'node:net'
-import { connectInbox, EmailTimeoutError, InboxServerError } from '@mailwright/core'
+import { connectInbox, EmailTimeoutError, emailMatchers, InboxServerError } from '@mailwright/core'
 import nodemailer from 'nodemailer'
 import type { SendMailOptions, Transporter } from 'nodemailer/lib/mailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -300,6 +300,19 @@ async function eventsDuring(path: string, act: () => Promise<unknown>, done: (ev
 }
 
 describe('what the web UI reads', () => {
+  it('links every email to its page in the UI, in process and over HTTP, and matcher failures print the link', async () => {
+    const local = server.createInbox({ name: 'linked' })
+    const remote = await connectInbox(url, { address: local.address })
+    await send(local.address, 'linked email')
+    const [here, there] = await Promise.all([local.waitForEmail(), remote.waitForEmail()])
+    expect(here.viewUrl).toBe(`${url}/#/emails/${encodeURIComponent(here.id)}`)
+    expect(there.viewUrl).toBe(here.viewUrl)
+    const failure = (
+      emailMatchers.toHaveSubject as (this: { isNot: boolean }, ...a: unknown[]) => { message(): string }
+    ).call({ isNot: false }, here, 'another subject')
+    expect(failure.message().split('\n').at(-1)).toBe(`View:     ${here.viewUrl}`)
+  })
+
   it('lists summaries, newest first', async () => {
     const address = server.createAddress('summary')
     await send(address, 'first summary')

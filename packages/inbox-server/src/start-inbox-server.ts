@@ -203,6 +203,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   if (options.warmUp !== false) setTimeout(() => void store.warmUp(), WARM_UP_DELAY_MS).unref()
   const httpPort = httpServer ? (httpServer.address() as AddressInfo).port : undefined
   const urlHost = host.includes(':') ? `[${host}]` : host
+  if (httpPort !== undefined) store.webUi = `http://${urlHost}:${httpPort}/`
   const backend: InboxBackend = {
     wait: (request, signal) => store.wait(request, signal),
     list: (address, query) => store.list(address, query),

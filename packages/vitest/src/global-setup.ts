@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, resolveEnvironment } from '@mailwright/core'
-import { startRunInbox } from '@mailwright/core/internal'
+import { startRunInbox, webUiNotice } from '@mailwright/core/internal'
 import { registerPlugin } from '@mailwright/core/plugin'
 import { writeCaFile } from '@mailwright/inbox-server'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
@@ -38,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (environment.inbox.type === 'local' && run.url) {
     project.provide('mailwrightInboxUrl', run.url)
     process.env.MAILWRIGHT_INBOX_URL = run.url
+    console.log(webUiNotice(run.url))
   }
   // The app under test started from here sends to the run's inbox.
   process.env.SMTP_HOST = run.smtp.host

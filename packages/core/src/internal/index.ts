@@ -71,3 +71,4 @@ export { SmtpReplyError, SmtpReplyReader } from '../submission/smtp-reply-reader
 export { type BounceSource, bounceSourceOf, trackBounces } from '../submission/track-bounces.js'
 export { timeScale } from '../time-scale.js'
 export { generateCertificate, type TlsCertificate } from '../tls/generate-certificate.js'
+export { webUiNotice } from '../web-ui-notice.js'

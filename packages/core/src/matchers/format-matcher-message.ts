@@ -28,6 +28,7 @@ export interface MatcherMessage {
  * Received: from billing@example.com
  *
  * Email:    "Reset your password" from billing@example.com to alice+t7f3@inbox.test
+ * View:     http://127.0.0.1:8025/#/emails/3f2a9c-1
  * ```
  *
  * @example
@@ -44,6 +45,7 @@ export function formatMatcherMessage(message: MatcherMessage): string {
   if (message.details && message.details.length > 0) lines.push('', ...message.details)
   if (message.email) lines.push('', `Email:    ${message.email.describe()}`)
   if (message.trailer) lines.push(...message.trailer)
+  if (message.email?.viewUrl) lines.push(`View:     ${message.email.viewUrl}`)
   return lines.join('\n')
 }
 
