@@ -40,6 +40,27 @@ test('previews an email at desktop and mobile width, light and dark, with its ci
   await expect(preview.locator('body')).toHaveCSS('background-color', 'rgb(1, 2, 3)')
 })
 
+test('previews an email with no dark styles inverted in dark mode, its images kept', async ({
+  openUi,
+  send,
+  inbox,
+}) => {
+  await send({
+    subject: 'Light only',
+    html: '<p id="text" style="color:rgb(17,17,17)">Light only</p><img id="logo" src="cid:logo@x" alt="logo">',
+    attachments: [{ filename: 'logo.png', content: RED_PNG, cid: 'logo@x' }],
+  })
+  const email = await inbox.waitForEmail()
+  const page = await openUi(`#/emails/${email.id}`)
+  await page.getByRole('button', { name: 'Dark' }).click()
+  await expect(page.getByText('No dark styles declared: inverted')).toBeVisible()
+  const preview = page.frameLocator('iframe')
+  await expect(preview.locator(':root')).toHaveCSS('filter', 'invert(1) hue-rotate(180deg)')
+  await expect(preview.locator('#logo')).toHaveCSS('filter', 'invert(1) hue-rotate(180deg)')
+  await page.getByRole('button', { name: 'Light' }).click()
+  await expect(preview.locator(':root')).toHaveCSS('filter', 'none')
+})
+
 test('previews an email without HTML as its text', async ({ openUi, send, inbox }) => {
   await send({ subject: 'Plain only', text: 'Just <text>, nothing else' })
   const email = await inbox.waitForEmail()

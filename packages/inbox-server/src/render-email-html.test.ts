@@ -96,6 +96,15 @@ describe('renderEmailHtml', () => {
     expect(dark.html).toContain('@media (min-width: 0px) { body { color: white } }')
     expect(dark.html).toContain('@media (max-width: -1px){ body { color: black } }')
     expect(dark.html).toContain('color-scheme:dark')
+    expect(dark.html).not.toContain('invert(')
+  })
+
+  it('inverts an email that declares no dark styles, as dark-mode mail apps do, and keeps its images', async () => {
+    const { html } = renderEmailHtml(await parse(related('<p style="color:#111">plain</p>')), { scheme: 'dark' })
+    expect(html).toMatch(/:root\{[^}]*filter:invert\(1\) hue-rotate\(180deg\)/)
+    expect(html).toMatch(/img,picture,video[^{]*\{filter:invert\(1\)/)
+    const light = renderEmailHtml(await parse(related('<p style="color:#111">plain</p>')))
+    expect(light.html).not.toContain('invert(')
   })
 
   it('previews an email without HTML as its escaped text', async () => {

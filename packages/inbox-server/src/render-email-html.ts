@@ -1,10 +1,15 @@
 import type { CapturedEmail } from '@mailwright/core'
+import { declaresDarkStyles } from './declares-dark-styles.js'
 
 /** How the web UI previews an email's HTML. */
 export interface RenderEmailHtmlOptions {
   /** Let the email load images from the network (off by default: a remote image tells the sender it was read). */
   remoteImages?: boolean
-  /** `dark` applies the email's own `prefers-color-scheme: dark` styles on a dark canvas. */
+  /**
+   * `dark` renders the email as a dark-mode mail app would: its own dark styles on a dark canvas when it
+   * declares some ({@link declaresDarkStyles}), else its colours inverted (images kept), as Gmail's and
+   * Outlook's apps do.
+   */
   scheme?: 'light' | 'dark'
 }
 
@@ -16,6 +21,8 @@ export interface RenderEmailHtmlResult {
 
 // Image types a browser draws without running anything (no SVG: it is a document).
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif'])
+// What an inverting mail app turns back, so photos and logos keep their colours.
+const INVERTED_MEDIA = 'img,picture,video,svg,[background],[style*="background-image"]'
 // Past this, `cid:` images are left unresolved: the preview stays a bounded document.
 const MAX_INLINED_BYTES = 16 * 1024 * 1024
 
@@ -42,18 +49,18 @@ export function renderEmailHtml(
     email.html === undefined
       ? `<pre style="white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;margin:12px">${escapeHtml(email.text ?? '')}</pre>`
       : inlineCidImages(email.html, email).replace(/<link\b/gi, '<inert-link')
-  if (options.scheme === 'dark') {
+  let head = '<meta charset="utf-8"><base target="_blank">'
+  if (options.scheme !== 'dark') head += '<style>:root{color-scheme:light;background:#fff}</style>'
+  else if (email.html !== undefined && !declaresDarkStyles(email.html))
+    head += `<style>:root{color-scheme:light;background:#fff;filter:invert(1) hue-rotate(180deg)}${INVERTED_MEDIA}{filter:invert(1) hue-rotate(180deg)}</style>`
+  else {
     // The frame's own media query follows the browser, not the preview switch, so the email's dark
     // styles are switched on (and its light-only ones off) in its markup.
     html = html
       .replace(/\(\s*prefers-color-scheme\s*:\s*dark\s*\)/gi, '(min-width: 0px)')
       .replace(/\(\s*prefers-color-scheme\s*:\s*light\s*\)/gi, '(max-width: -1px)')
+    head += '<style>:root{color-scheme:dark;background:#121212;color:#e8e8e8}</style>'
   }
-  const head =
-    '<meta charset="utf-8"><base target="_blank">' +
-    (options.scheme === 'dark'
-      ? '<style>:root{color-scheme:dark;background:#121212;color:#e8e8e8}</style>'
-      : '<style>:root{color-scheme:light;background:#fff}</style>')
   const images = options.remoteImages ? 'data: http: https:' : 'data:'
   return {
     // Ours first: the email's own <meta charset> comes too late to matter, and links open outside the frame.

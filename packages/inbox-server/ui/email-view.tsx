@@ -11,6 +11,7 @@ import {
   rawUrl,
   type Verdict,
 } from './api.ts'
+import { declaresDarkStyles } from '../src/declares-dark-styles.ts'
 import { formatSize, who } from './format.ts'
 
 const TABS = ['Preview', 'Text', 'Headers', 'Links & codes', 'Attachments', 'Raw'] as const
@@ -186,9 +187,18 @@ function Preview({ email }: { email: EmailDetail }) {
           </span>
         ) : null}
         {email.html === undefined ? <span class="remote-note">No HTML part: showing the text.</span> : null}
+        {scheme === 'dark' && email.html !== undefined ? (
+          <span class="remote-note">
+            {declaresDarkStyles(email.html)
+              ? 'Its own dark styles, as Apple Mail shows them.'
+              : 'No dark styles declared: inverted, as the Gmail and Outlook apps show it.'}
+          </span>
+        ) : null}
       </div>
       <div class={`frame-wrap ${width}`}>
+        {/* A new frame per variant: what a test or a screenshot waits for is never the previous document. */}
         <iframe
+          key={`${scheme}-${remoteImages}`}
           title={`Preview of "${email.subject}"`}
           src={previewUrl(email.id, { scheme, remoteImages })}
           sandbox="allow-popups allow-popups-to-escape-sandbox"
