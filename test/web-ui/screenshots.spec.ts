@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { captureScreenshots } from './screenshots.ts'
 
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
 test('the docs screenshots script runs against a real server and captures both themes', async ({}, testInfo) => {
   const [light, dark] = await captureScreenshots(testInfo.outputPath('screenshots'))
   const png = (file: string | undefined) => readFileSync(file ?? '')

@@ -100,7 +100,9 @@ describe('renderEmailHtml', () => {
   })
 
   it('inverts an email that declares no dark styles, as dark-mode mail apps do, and keeps its images', async () => {
-    const { html } = renderEmailHtml(await parse(related('<p style="color:#111">plain</p>')), { scheme: 'dark' })
+    const { html } = renderEmailHtml(await parse(related('<p style="color:#111">plain</p>')), {
+      scheme: 'dark',
+    })
     expect(html).toMatch(/:root\{[^}]*filter:invert\(1\) hue-rotate\(180deg\)/)
     expect(html).toMatch(/img,picture,video[^{]*\{filter:invert\(1\)/)
     const light = renderEmailHtml(await parse(related('<p style="color:#111">plain</p>')))

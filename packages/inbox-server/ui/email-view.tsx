@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { declaresDarkStyles } from '../src/declares-dark-styles.ts'
 import {
   attachmentUrl,
   type EmailAuth,
@@ -11,7 +12,6 @@ import {
   rawUrl,
   type Verdict,
 } from './api.ts'
-import { declaresDarkStyles } from '../src/declares-dark-styles.ts'
 import { formatSize, who } from './format.ts'
 
 const TABS = ['Preview', 'Text', 'Headers', 'Links & codes', 'Attachments', 'Raw'] as const
