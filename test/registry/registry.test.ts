@@ -232,6 +232,15 @@ describe.each([
       }
     }
     expect(maps).toBeGreaterThan(50)
+    // The web UI ships built inside the inbox server (no runtime build, nothing fetched from elsewhere).
+    const inboxServer = join(dir, 'node_modules', '@mailwright/inbox-server')
+    const uiRoot = realpathSync(
+      existsSync(inboxServer)
+        ? inboxServer
+        : join(dir, 'node_modules/.pnpm/node_modules/@mailwright/inbox-server'),
+    )
+    for (const file of ['index.html', 'app.js', 'app.css', 'icon.svg'])
+      expect(existsSync(join(uiRoot, 'dist/ui', file)), `dist/ui/${file}`).toBe(true)
     for (const optional of OPTIONAL)
       expect(names, `${optional} must not be installed`).not.toContain(optional)
     expect(names).toContain('mailwright')
@@ -291,6 +300,12 @@ describe.each([
       ok(pm === 'npm' ? 'npx' : 'pnpm', pm === 'npm' ? ['--no-install', ...args] : ['exec', ...args], dir)
     const out = runner === 'playwright' ? await exec(['playwright', 'test']) : await exec(['vitest', 'run'])
     expect(out).toMatch(/2 passed/)
+    // Where the run's emails can be watched, printed as it starts.
+    expect(out).toMatch(
+      runner === 'playwright'
+        ? /\[Mailwright inbox\] +Web UI {2}http:\/\/127\.0\.0\.1:\d+\//
+        : /Mailwright inbox: http:\/\/127\.0\.0\.1:\d+\/ \(web UI/,
+    )
     // tsc exits non-zero on any error, which ok() turns into a failure with its output.
     await exec(['tsc', '--noEmit', '-p', '.'])
   })

@@ -1,5 +1,4 @@
 import { dirname, relative } from 'node:path'
-import { webUiNotice } from '@mailwright/core/internal'
 import {
   buildEmailReport,
   type EmailReportFiles,
@@ -36,9 +35,6 @@ export default class MailwrightReporter implements Reporter {
   onBegin(config: FullConfig, _suite: Suite): void {
     this.#config = config
     this.#started = new Date()
-    // inboxServer() set it when the config loaded: the run's capture inbox, and its web UI.
-    const inboxUrl = process.env.MAILWRIGHT_INBOX_URL
-    if (inboxUrl) console.log(webUiNotice(inboxUrl))
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
