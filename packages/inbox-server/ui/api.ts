@@ -115,9 +115,9 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return (type.includes('json') ? await response.json() : await response.text()) as T
 }
 
-/** Newest first, at most 10,000 (the capture's default retention). */
-export async function listEmails(query: Record<string, unknown>): Promise<EmailSummary[]> {
-  const params = new URLSearchParams({ format: 'summary', order: 'newest', limit: '10000' })
+/** Newest first, at most `limit` (10,000: the capture's default retention). */
+export async function listEmails(query: Record<string, unknown>, limit = 10_000): Promise<EmailSummary[]> {
+  const params = new URLSearchParams({ format: 'summary', order: 'newest', limit: String(limit) })
   if (Object.keys(query).length > 0) params.set('query', JSON.stringify(query))
   const body = await request<{ emails: EmailSummary[] }>(`/api/emails?${params}`)
   return body.emails

@@ -31,6 +31,13 @@ function routeHash(route: Route): string {
   return email ? `#${email}` : '#/'
 }
 
+// A screenful and a page's worth of scrolling, fetched before the whole listing.
+const FIRST_PAGE = 100
+
+// The page opens on the whole inbox: its first page is asked for as the script starts, not after the
+// first render.
+let prefetched: Promise<EmailSummary[]> | undefined = listEmails({}, FIRST_PAGE)
+
 type Theme = 'system' | 'light' | 'dark'
 const THEME_KEY = 'mailwright-theme'
 
@@ -65,25 +72,38 @@ function App() {
     localStorage.setItem(THEME_KEY, theme)
   }, [theme])
 
-  // The listing for the current search; a newer search (or a reload) wins over a slower older one.
+  // The listing for the current search; a newer search (or a reload) wins over a slower older one. The
+  // newest screenful comes first, so the list shows at once; the whole listing (for the counts and the
+  // scroll) follows.
   const generation = useRef(0)
   const reload = useCallback(() => {
     if (!query) return
     const mine = ++generation.current
+    const current = () => mine === generation.current
+    const failed = (error: Error) => {
+      if (!current()) return
+      setLoadError(error.message)
+      setLoading(false)
+    }
     setLoading(true)
-    listEmails(query).then(
-      (found) => {
-        if (mine !== generation.current) return
-        setEmails(found)
-        setLoadError(undefined)
-        setLoading(false)
-      },
-      (error: Error) => {
-        if (mine !== generation.current) return
-        setLoadError(error.message)
-        setLoading(false)
-      },
-    )
+    const first = queryKey === '{}' && prefetched ? prefetched : listEmails(query, FIRST_PAGE)
+    prefetched = undefined
+    first.then((page) => {
+      if (!current()) return
+      setEmails(page)
+      setLoadError(undefined)
+      if (page.length < FIRST_PAGE) return setLoading(false)
+      // After the first page is on screen: the whole listing must not delay it.
+      requestAnimationFrame(() =>
+        setTimeout(() =>
+          listEmails(query).then((all) => {
+            if (!current()) return
+            setEmails(all)
+            setLoading(false)
+          }, failed),
+        ),
+      )
+    }, failed)
   }, [queryKey])
 
   useEffect(() => {
