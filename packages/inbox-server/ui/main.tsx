@@ -35,8 +35,10 @@ function routeHash(route: Route): string {
 const FIRST_PAGE = 100
 
 // The page opens on the whole inbox: its first page is asked for as the script starts, not after the
-// first render.
+// first render. (Asking for the whole listing at the same time made the first page wait for it.)
 let prefetched: Promise<EmailSummary[]> | undefined = listEmails({}, FIRST_PAGE)
+// Unhandled until reload() takes it: a failure is reported there.
+prefetched.catch(() => {})
 
 type Theme = 'system' | 'light' | 'dark'
 const THEME_KEY = 'mailwright-theme'
@@ -86,23 +88,23 @@ function App() {
       setLoading(false)
     }
     setLoading(true)
-    const first = queryKey === '{}' && prefetched ? prefetched : listEmails(query, FIRST_PAGE)
+    const early = queryKey === '{}' ? prefetched : undefined
     prefetched = undefined
-    first.then((page) => {
+    let whole = false
+    const showAll = (all: EmailSummary[]) => {
       if (!current()) return
+      whole = true
+      setEmails(all)
+      setLoadError(undefined)
+      setLoading(false)
+    }
+    ;(early ?? listEmails(query, FIRST_PAGE)).then((page) => {
+      if (!current() || whole) return
       setEmails(page)
       setLoadError(undefined)
       if (page.length < FIRST_PAGE) return setLoading(false)
-      // After the first page is on screen: the whole listing must not delay it.
-      requestAnimationFrame(() =>
-        setTimeout(() =>
-          listEmails(query).then((all) => {
-            if (!current()) return
-            setEmails(all)
-            setLoading(false)
-          }, failed),
-        ),
-      )
+      // Asked for now, shown when it comes: the first page renders while the server lists the rest.
+      listEmails(query).then(showAll, failed)
     }, failed)
   }, [queryKey])
 
