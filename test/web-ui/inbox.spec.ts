@@ -1,5 +1,7 @@
 import { computeEmailAuth } from '@mailwright/core/plugin'
+import { startInboxServer } from '@mailwright/inbox-server'
 import type { Page } from '@playwright/test'
+import nodemailer from 'nodemailer'
 import { expect, test } from './fixtures.ts'
 
 // The email list (the theme menu has options too).
@@ -41,6 +43,10 @@ test.describe('the inbox list', () => {
     await expect(rows(page).getByRole('option', { name: /Deep link target/ })).toHaveAttribute(
       'aria-selected',
       'true',
+    )
+    // The capture's own hop: the SMTP session as it saw it.
+    await expect(page.getByRole('definition').filter({ hasText: /^from / })).toHaveText(
+      /^from \S+ \[127\.0\.0\.1\] · no TLS · no AUTH$/,
     )
     await page.getByRole('tab', { name: 'Text' }).click()
     await expect(page.getByRole('tabpanel')).toContainText('Open me from a link')
@@ -190,6 +196,34 @@ test.describe('the inbox list', () => {
     await expect(list.getByRole('option', { name: /Bulk 0\b/ })).toBeInViewport()
     expect(await list.getByRole('option').count()).toBeLessThan(50)
   })
+})
+
+test('follows the next server on the same port after one stops (a run ended, the next began)', async ({
+  page,
+}) => {
+  const first = await startInboxServer()
+  const port = Number(new URL(first.url as string).port)
+  const address = first.createAddress('before')
+  try {
+    await page.goto(`${first.url}/`)
+    await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+  } finally {
+    await first.stop()
+  }
+  await expect(page.getByRole('status').filter({ hasText: 'Reconnecting…' })).toBeVisible()
+  await using second = await startInboxServer({ httpPort: port })
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+  const inbox = second.createInbox({ name: 'after' })
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: second.smtp.port, ignoreTLS: true })
+  await transport.sendMail({
+    from: 'a@example.com',
+    to: inbox.address,
+    subject: 'After the restart',
+    text: 'x',
+  })
+  transport.close()
+  await expect(rows(page).getByRole('option', { name: /After the restart/ })).toBeVisible()
+  expect(address).not.toBe(inbox.address)
 })
 
 test.describe('an email', () => {

@@ -10,7 +10,7 @@ export interface Envelope {
   rcptTo: string[]
   clientAddress?: string
   heloName?: string
-  tls?: boolean | string
+  tls?: { protocol: string; cipher: string }
   authenticatedUser?: string
 }
 
@@ -146,18 +146,34 @@ export interface EmailEvents {
   disconnected(): void
 }
 
-/** Follows `/api/events`; the browser reconnects a dropped stream by itself. Returns the stop function. */
+// How long to wait before following again a server that said it was stopping (a run that ended; the next
+// one may start on the same port).
+const AFTER_SHUTDOWN_MS = 2000
+
+/**
+ * Follows `/api/events`. The browser reconnects a dropped stream by itself; after a server says it is
+ * stopping, the stream is opened again a little later, until a server answers. Returns the stop function.
+ */
 export function watchEmails(on: EmailEvents): () => void {
-  const source = new EventSource('/api/events')
-  source.addEventListener('open', () => on.connected())
-  source.addEventListener('error', () => on.disconnected())
-  source.addEventListener('email', (event) => on.email(JSON.parse((event as MessageEvent<string>).data)))
-  source.addEventListener('deleted', (event) =>
-    on.deleted((JSON.parse((event as MessageEvent<string>).data) as { ids: string[] }).ids),
-  )
-  source.addEventListener('shutdown', () => {
-    source.close()
-    on.disconnected()
-  })
-  return () => source.close()
+  let source: EventSource | undefined
+  let retry: ReturnType<typeof setTimeout> | undefined
+  const open = () => {
+    source = new EventSource('/api/events')
+    source.addEventListener('open', () => on.connected())
+    source.addEventListener('error', () => on.disconnected())
+    source.addEventListener('email', (event) => on.email(JSON.parse((event as MessageEvent<string>).data)))
+    source.addEventListener('deleted', (event) =>
+      on.deleted((JSON.parse((event as MessageEvent<string>).data) as { ids: string[] }).ids),
+    )
+    source.addEventListener('shutdown', () => {
+      source?.close()
+      on.disconnected()
+      retry = setTimeout(open, AFTER_SHUTDOWN_MS)
+    })
+  }
+  open()
+  return () => {
+    clearTimeout(retry)
+    source?.close()
+  }
 }

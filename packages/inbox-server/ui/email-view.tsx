@@ -105,6 +105,8 @@ export function EmailView({ id, onDelete, onClose }: EmailViewProps) {
           <dd>
             {email.envelope.mailFrom || '<>'} → {email.envelope.rcptTo.join(', ')}
           </dd>
+          <dt>Session</dt>
+          <dd>{session(email)}</dd>
           <dt>Received</dt>
           <dd>
             <time dateTime={email.receivedAt}>{new Date(email.receivedAt).toLocaleString()}</time> ·{' '}
@@ -152,6 +154,14 @@ export function EmailView({ id, onDelete, onClose }: EmailViewProps) {
       </section>
     </article>
   )
+}
+
+// The SMTP session that delivered it, as the capture saw it (its own hop: the capture adds no Received).
+function session({ envelope }: EmailDetail): string {
+  const client = `${envelope.heloName ?? '(no HELO)'}${envelope.clientAddress ? ` [${envelope.clientAddress}]` : ''}`
+  const tls = envelope.tls ? `${envelope.tls.protocol} ${envelope.tls.cipher}` : 'no TLS'
+  const auth = envelope.authenticatedUser ? `AUTH as ${envelope.authenticatedUser}` : 'no AUTH'
+  return `from ${client} · ${tls} · ${auth}`
 }
 
 function Preview({ email }: { email: EmailDetail }) {
