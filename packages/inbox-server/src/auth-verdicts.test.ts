@@ -100,6 +100,7 @@ describe('authentication verdicts in the sandbox', () => {
         '  dmarc:  fail  p=quarantine header.from=unsigned.test (spf not aligned, dkim not aligned)',
         '  arc:    none',
         'Source:   computed by mailwright (sending profile: 203.0.113.10, offline DNS)',
+        `View:     ${server.url}/#/emails/${email.id}`,
       ].join('\n'),
     )
     expect(run('toHavePassedDkim', email).message()).toContain(
