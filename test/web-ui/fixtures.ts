@@ -10,6 +10,8 @@ import nodemailer, { type SendMailOptions } from 'nodemailer'
 export interface RemoteSite {
   origin: string
   hits: string[]
+  /** The Referer of every request that carried one (none should: the preview's address stays private). */
+  referrers: string[]
 }
 
 interface WorkerFixtures {
@@ -59,13 +61,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
     async ({}, use) => {
       const hits: string[] = []
+      const referrers: string[] = []
       const site: Server = createServer((req, res) => {
         hits.push(req.url ?? '')
+        if (req.headers.referer) referrers.push(`${req.url} ← ${req.headers.referer}`)
         res.writeHead(200, { 'content-type': 'image/gif' })
         res.end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'))
       })
       await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
-      await use({ origin: `http://127.0.0.1:${(site.address() as AddressInfo).port}`, hits })
+      await use({ origin: `http://127.0.0.1:${(site.address() as AddressInfo).port}`, hits, referrers })
       site.closeAllConnections()
       await new Promise((resolve) => site.close(resolve))
     },

@@ -10,11 +10,14 @@ function hostileHtml(r: string): string {
 <link rel="prefetch" href="${r}/link-prefetch">
 <link rel="preload" as="image" href="${r}/link-preload">
 <link rel="dns-prefetch" href="${r}/dns-prefetch">
+<link rel="modulepreload" href="${r}/link-modulepreload">
+<meta name="referrer" content="unsafe-url">
 <base href="${r}/base/">
 <style>
 @import url("${r}/css-import");
 @font-face { font-family: evil; src: url(${r}/css-font) }
 body { background: url(${r}/css-background); font-family: evil }
+p { background-image: image-set("${r}/css-image-set" 1x) }
 .escape { position: fixed; inset: -100vh -100vw; z-index: 2147483647; background: rgba(255,0,0,.5) }
 </style>
 <script>window.mwRan = 1; fetch('${r}/script-fetch'); parent.document.title = 'pwned'; top.location = '${r}/script-top'</script>
@@ -22,7 +25,9 @@ body { background: url(${r}/css-background); font-family: evil }
 <body onload="window.mwOnload = 1; fetch('${r}/body-onload')">
 <div class="escape">covering everything</div>
 <p id="content">Hostile content</p>
-<img src="${r}/img" alt="remote image">
+<img src="${r}/img" alt="remote image" referrerpolicy="unsafe-url">
+<img srcset="${r}/img-srcset 1x" alt="srcset image">
+<picture><source srcset="${r}/picture-source"><img src="data:," alt="picture"></picture>
 <img src="relative.png" alt="relative image">
 <img src="data:," onerror="window.mwOnerror = 1; new Image().src = '${r}/img-onerror'" alt="">
 <svg><script>fetch('${r}/svg-script')</script><image href="${r}/svg-image"/></svg>
@@ -33,7 +38,7 @@ body { background: url(${r}/css-background); font-family: evil }
 <audio src="${r}/audio" autoplay></audio>
 <form action="${r}/form" method="post"><input name="q" value="1"><button id="submit">Send the form</button></form>
 <a id="js" href="javascript:fetch('${r}/javascript-url')">javascript link</a>
-<a id="link" href="${r}/clicked-link" ping="${r}/ping">a plain link</a>
+<a id="link" href="${r}/clicked-link" ping="${r}/ping" rel="opener" referrerpolicy="unsafe-url">a plain link</a>
 <table background="${r}/table-background"><tr><td>cell</td></tr></table>
 <input type="image" src="${r}/input-image" alt="image button">
 </body></html>`
@@ -117,16 +122,22 @@ test('an email with hostile HTML renders without running anything or fetching re
   // Images only (the ones the email names, as images), and the link that was clicked: nothing else.
   const allowed = new Set([
     'img',
+    'img-srcset',
+    'picture-source',
     'css-background',
+    'css-image-set',
     'table-background',
     'video-poster',
     'svg-image',
     'input-image',
-    'link-preload',
     'clicked-link',
   ])
   expect(mine().filter((hit) => !allowed.has(hit))).toEqual([])
   expect(mine()).not.toContain('script-fetch')
+  // No request told the sender where the preview is (the email asked for unsafe-url three ways).
+  expect(remote.referrers.filter((r) => r.startsWith(`/${token}/`))).toEqual([])
+  // The page the link opened cannot reach back into the UI (rel=opener asked for it).
+  expect(await (await popup).evaluate(() => window.opener === null)).toBe(true)
   expect(dialogs).toEqual([])
 
   // The text part is shown as text.

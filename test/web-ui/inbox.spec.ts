@@ -53,6 +53,10 @@ test.describe('the inbox list', () => {
 
     await page.goto(`${server.url}/#/emails/no-such-id`)
     await expect(page.getByRole('alert')).toContainText('No email with id "no-such-id"')
+    // A link cut short mid-escape opens the inbox, not a blank page.
+    await page.goto(`${server.url}/#/emails/%E0%A4`)
+    await expect(page.getByRole('searchbox', { name: 'Search emails' })).toBeVisible()
+    await expect(page.getByText('Select an email.')).toBeVisible()
   })
 
   test('searches with the EmailQuery fields and says what is wrong with a search', async ({
@@ -106,8 +110,15 @@ test.describe('the inbox list', () => {
     await expect(rows(page).getByRole('option', { name: /Disposable 2/ })).toHaveCount(0)
     expect((await inbox.emails()).map((e) => e.subject).sort()).toEqual(['Disposable 1', 'Disposable 3'])
 
+    // Clearing deletes all of the inbox, so it waits for the search box to be empty.
+    const search = page.getByRole('searchbox', { name: 'Search emails' })
+    await search.fill('Disposable 1')
+    await expect(options).toHaveCount(1)
+    await expect(page.getByRole('button', { name: 'Clear inbox' })).toBeDisabled()
+    await search.fill('')
+    await expect(options).toHaveCount(2)
     await page.getByRole('button', { name: 'Clear inbox' }).click()
-    await page.getByRole('button', { name: 'Delete 2 email(s)' }).click()
+    await page.getByRole('button', { name: 'Delete all 2 email(s)' }).click()
     await expect(page.getByText('No emails here yet')).toBeVisible()
     expect(await inbox.emails()).toEqual([])
   })
@@ -120,11 +131,14 @@ test.describe('the inbox list', () => {
   }) => {
     await send({ subject: 'Deleted from elsewhere', text: 'x' })
     const email = await inbox.waitForEmail()
-    const page = await openUi()
-    await expect(rows(page).getByRole('option', { name: /Deleted from elsewhere/ })).toBeVisible()
+    const page = await openUi(`#/emails/${email.id}`)
+    await expect(page.getByRole('heading', { name: 'Deleted from elsewhere' })).toBeVisible()
     const response = await fetch(`${server.url}/api/emails/${email.id}`, { method: 'DELETE' })
     expect(response.status).toBe(204)
     await expect(rows(page).getByRole('option', { name: /Deleted from elsewhere/ })).toHaveCount(0)
+    // The open email stays on screen, and says it is gone.
+    await expect(page.getByRole('alert')).toContainText('This email was deleted')
+    await expect(page.getByRole('heading', { name: 'Deleted from elsewhere' })).toBeVisible()
   })
 
   test('is driven by the keyboard: / searches, arrows and j/k move, Delete deletes', async ({

@@ -22,4 +22,10 @@ describe('declaresDarkStyles', () => {
     ])
       expect([html, declaresDarkStyles(html)]).toEqual([html, false])
   })
+
+  it('finds a declaration after many that name no dark', () => {
+    const html = `${'<p style="color-scheme: light">x</p>'.repeat(1000)}<style>:root{color-scheme:light dark}</style>`
+    expect(declaresDarkStyles(html)).toBe(true)
+    expect(declaresDarkStyles('color-scheme:'.repeat(1000))).toBe(false)
+  })
 })

@@ -1,3 +1,7 @@
+// A declaration is `color-scheme` (CSS, or a meta's name) followed closely by a value naming dark; the
+// value is looked for within this many characters, so the scan is linear in the email's size.
+const NEAR = 120
+
 /**
  * Whether an email's HTML says how it looks in dark mode (a `color-scheme` naming dark, or a
  * `prefers-color-scheme: dark` media query). Mail apps that honour it render its own dark styles; for the
@@ -7,7 +11,12 @@
  * declaresDarkStyles('<meta name="color-scheme" content="light dark">') // true
  */
 export function declaresDarkStyles(html: string): boolean {
-  return /prefers-color-scheme\s*:\s*dark|(?:supported-)?color-schemes?["']?\s*(?:content\s*=\s*["']|:)[^"';>]*\bdark\b/i.test(
-    html,
-  )
+  if (/prefers-color-scheme\s{0,20}:\s{0,20}dark/i.test(html)) return true
+  const lower = html.toLowerCase()
+  for (let at = lower.indexOf('color-scheme'); at >= 0; at = lower.indexOf('color-scheme', at + 1)) {
+    const after = lower.slice(at + 'color-scheme'.length, at + 'color-scheme'.length + NEAR)
+    // `color-scheme: light dark` in CSS, or `color-scheme(s)" content="light dark"` in a meta.
+    if (/^s?["']?\s*(?::|content\s*=\s*["'])[^"';>]*\bdark\b/.test(after)) return true
+  }
+  return false
 }

@@ -121,7 +121,14 @@ function guard(context: HttpApiContext, req: IncomingMessage, res: ServerRespons
   const sameOrigin = origin === undefined || origin === `http://${host}`
   const site = req.headers['sec-fetch-site']
   const crossSite = !sameOrigin || (site !== undefined && site !== 'same-origin' && site !== 'none')
-  if (crossSite && !allowed) {
+  // A link to the web UI from another page (a report, a dashboard) opens it: the page is static, holds no
+  // data, cannot be framed, and what it then asks for is same-origin.
+  const opensUi =
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    req.headers['sec-fetch-mode'] === 'navigate' &&
+    req.headers['sec-fetch-dest'] === 'document' &&
+    (req.url ?? '').split('?')[0] === '/'
+  if (crossSite && !allowed && !opensUi) {
     throw new HttpError(
       403,
       'CROSS_SITE',

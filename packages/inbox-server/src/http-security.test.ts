@@ -121,6 +121,34 @@ describe('a web page cannot read or drive the inbox', () => {
     expect((await send('GET', '/api/emails')).status).toBe(200)
   })
 
+  it('opens the web UI from a link on another site, and nothing else', async () => {
+    const link = {
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+    }
+    const page = await send('GET', '/', link)
+    expect(page.status).toBe(200)
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+    // Only the page itself, only as a navigation: the API, the script, a framed or fetched page are refused.
+    const refused: Array<[string, string, Record<string, string>]> = [
+      ['GET', '/api/emails', link],
+      ['GET', '/ui/app.js', link],
+      ['DELETE', '/', link],
+      ['GET', '/', { ...link, 'sec-fetch-dest': 'iframe' }],
+      ['GET', '/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' }],
+    ]
+    for (const [method, path, headers] of refused) {
+      const res = await send(method, path, headers)
+      expect([method, path, headers['sec-fetch-mode'], res.status]).toEqual([
+        method,
+        path,
+        headers['sec-fetch-mode'],
+        403,
+      ])
+    }
+  })
+
   it('refuses a POST that is not JSON, the one kind a page sends without a preflight', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
       const res = await send('POST', '/api/inboxes', type ? { 'content-type': type } : {}, '{}')

@@ -75,23 +75,53 @@ describe('renderEmailHtml', () => {
     expect(html).toContain('src="cid:missing@x"')
   })
 
-  it('turns every <link> into an inert element, however it is written', async () => {
+  it('turns every <link> and <meta> into an inert element, however it is written', async () => {
     const { html } = renderEmailHtml(
       await parse(
         related(
-          '<link rel=prefetch href=//x.test/a><LINK\nrel="dns-prefetch" href="//x.test"><Link/rel=preload>',
+          '<link rel=prefetch href=//x.test/a><LINK\nrel="dns-prefetch" href="//x.test"><Link/rel=preload><meta name="referrer" content="unsafe-url"><META http-equiv=refresh content="0;url=//x.test">',
         ),
       ),
     )
     expect(html).not.toMatch(/<link/i)
-    expect(html.match(/<inert-link/g)).toHaveLength(3)
+    expect(html.match(/<inert-link/gi)).toHaveLength(3)
+    // Ours (charset) is the only <meta> left.
+    expect(html.match(/<meta/gi)).toHaveLength(1)
+    expect(html.match(/<inert-meta/gi)).toHaveLength(2)
+  })
+
+  it("takes away attributes that would send the preview's address or ping the sender", async () => {
+    const { html } = renderEmailHtml(
+      await parse(
+        related(
+          '<a href="https://x.test" referrerpolicy="unsafe-url" ping="https://x.test/p">a</a><img src="https://x.test/i.png"REFERRERPOLICY = origin><a/attributionsrc="https://x.test">b</a><p>referrerpolicy is a word</p>',
+        ),
+      ),
+    )
+    expect(html).not.toMatch(/[\s/"'](referrerpolicy|ping|attributionsrc)\s*=/i)
+    expect(html).toContain('data-inert-referrerpolicy="unsafe-url"')
+    expect(html).toContain('"data-inert-REFERRERPOLICY = origin')
+    expect(html).toContain('referrerpolicy is a word')
+  })
+
+  it('bounds the inlined images by every use, not every image', async () => {
+    const png = Buffer.concat([PNG, Buffer.alloc(600_000, 1)])
+    const email = await parse(
+      related('<img src="cid:a@x">'.repeat(40), [{ cid: 'a@x', type: 'image/png', body: png }]),
+    )
+    const { html } = renderEmailHtml(email)
+    expect(html.length).toBeLessThan(24 * 1024 * 1024)
+    expect(html).toContain('src="cid:a@x"')
+    expect(html).toContain('data:image/png;base64,')
   })
 
   it("switches on the email's own dark styles for the dark preview", async () => {
     const source =
       '<style>@media (prefers-color-scheme: dark) { body { color: white } } @media (prefers-color-scheme:light){ body { color: black } }</style>'
+    // The frame follows the browser's scheme, not the switch: light is spelled out too.
     const light = renderEmailHtml(await parse(related(source)))
-    expect(light.html).toContain('(prefers-color-scheme: dark)')
+    expect(light.html).toContain('@media (max-width: -1px) { body { color: white } }')
+    expect(light.html).toContain('@media (min-width: 0px){ body { color: black } }')
     const dark = renderEmailHtml(await parse(related(source)), { scheme: 'dark' })
     expect(dark.html).toContain('@media (min-width: 0px) { body { color: white } }')
     expect(dark.html).toContain('@media (max-width: -1px){ body { color: black } }')

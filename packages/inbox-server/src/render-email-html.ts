@@ -21,9 +21,13 @@ export interface RenderEmailHtmlResult {
 
 // Image types a browser draws without running anything (no SVG: it is a document).
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif'])
+// Media queries that always and never match, for the scheme the preview shows and the other one.
+const ON = '(min-width: 0px)'
+const OFF = '(max-width: -1px)'
 // What an inverting mail app turns back, so photos and logos keep their colours.
 const INVERTED_MEDIA = 'img,picture,video,svg,[background],[style*="background-image"]'
-// Past this, `cid:` images are left unresolved: the preview stays a bounded document.
+// Past this many bytes of images (counted per use), `cid:` URLs are left unresolved: the preview stays a
+// bounded document.
 const MAX_INLINED_BYTES = 16 * 1024 * 1024
 
 /**
@@ -31,10 +35,9 @@ const MAX_INLINED_BYTES = 16 * 1024 * 1024
  * with. The policy is what keeps captured markup inert: `sandbox` gives the document an opaque origin (it
  * can never act as the inbox's origin, even opened on its own), no script runs, nothing is fetched (no
  * stylesheets, fonts, frames, forms or pings; remote images only when asked), and only the UI may frame
- * it. `cid:` images are inlined as `data:` URLs, since the document cannot fetch from the inbox. `<link>`
- * elements are renamed to an inert tag: Chromium fetches `rel=prefetch` (and resolves `dns-prefetch`)
- * whatever the policy says, and a tag name is the one thing no markup trick can spell differently. An email
- * with no HTML is previewed as its plain text.
+ * it. `cid:` images are inlined as `data:` URLs, since the document cannot fetch from the inbox. `<link>` and
+ * `<meta>` elements and `referrerpolicy`/`ping`/`attributionsrc` attributes are renamed to inert ones (see
+ * neutralize). An email with no HTML is previewed as its plain text.
  *
  * @example
  * const { html, contentSecurityPolicy } = renderEmailHtml(email, { scheme: 'dark' })
@@ -48,18 +51,21 @@ export function renderEmailHtml(
   let html =
     email.html === undefined
       ? `<pre style="white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;margin:12px">${escapeHtml(email.text ?? '')}</pre>`
-      : inlineCidImages(email.html, email).replace(/<link\b/gi, '<inert-link')
+      : neutralize(inlineCidImages(email.html, email))
+  const dark = options.scheme === 'dark'
   let head = '<meta charset="utf-8"><base target="_blank">'
-  if (options.scheme !== 'dark') head += '<style>:root{color-scheme:light;background:#fff}</style>'
-  else if (email.html !== undefined && !declaresDarkStyles(email.html))
+  if (email.html !== undefined && dark && !declaresDarkStyles(email.html)) {
     head += `<style>:root{color-scheme:light;background:#fff;filter:invert(1) hue-rotate(180deg)}${INVERTED_MEDIA}{filter:invert(1) hue-rotate(180deg)}</style>`
-  else {
-    // The frame's own media query follows the browser, not the preview switch, so the email's dark
-    // styles are switched on (and its light-only ones off) in its markup.
-    html = html
-      .replace(/\(\s*prefers-color-scheme\s*:\s*dark\s*\)/gi, '(min-width: 0px)')
-      .replace(/\(\s*prefers-color-scheme\s*:\s*light\s*\)/gi, '(max-width: -1px)')
-    head += '<style>:root{color-scheme:dark;background:#121212;color:#e8e8e8}</style>'
+  } else {
+    // The frame's own media query follows the browser (and the UI's theme), not the preview switch: the
+    // email's styles for the scheme asked for are switched on, and the other's off, in its markup.
+    if (email.html !== undefined)
+      html = html
+        .replace(/\(\s{0,20}prefers-color-scheme\s{0,20}:\s{0,20}dark\s{0,20}\)/gi, dark ? ON : OFF)
+        .replace(/\(\s{0,20}prefers-color-scheme\s{0,20}:\s{0,20}light\s{0,20}\)/gi, dark ? OFF : ON)
+    head += dark
+      ? '<style>:root{color-scheme:dark;background:#121212;color:#e8e8e8}</style>'
+      : '<style>:root{color-scheme:light;background:#fff}</style>'
   }
   const images = options.remoteImages ? 'data: http: https:' : 'data:'
   return {
@@ -95,15 +101,26 @@ function inlineCidImages(html: string, email: CapturedEmail): string {
     } catch {}
     const attachment = byCid.get(key)
     if (!attachment) return whole
+    // Every use is charged: one image named a thousand times is a thousand copies in the document.
+    if (inlined + attachment.size > MAX_INLINED_BYTES) return whole
+    inlined += attachment.size
     let url = dataUrls.get(key)
     if (url === undefined) {
-      if (inlined + attachment.size > MAX_INLINED_BYTES) return whole
-      inlined += attachment.size
       url = `data:${attachment.contentType.toLowerCase()};base64,${attachment.content().toString('base64')}`
       dataUrls.set(key, url)
     }
     return url
   })
+}
+
+// Elements and attributes that reach past the policy, renamed so the browser ignores them (a tag or
+// attribute name is the one thing no markup trick can spell differently): Chromium fetches
+// `<link rel=prefetch>` and resolves `dns-prefetch` whatever the policy says, and a `<meta name=referrer>`
+// or a `referrerpolicy` attribute would send the preview's address to the sender.
+function neutralize(html: string): string {
+  return html
+    .replace(/<(link|meta)\b/gi, '<inert-$1')
+    .replace(/([\s/"'])(referrerpolicy|ping|attributionsrc)(?=\s{0,20}=)/gi, '$1data-inert-$2')
 }
 
 function escapeHtml(text: string): string {

@@ -203,7 +203,9 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   if (options.warmUp !== false) setTimeout(() => void store.warmUp(), WARM_UP_DELAY_MS).unref()
   const httpPort = httpServer ? (httpServer.address() as AddressInfo).port : undefined
   const urlHost = host.includes(':') ? `[${host}]` : host
-  if (httpPort !== undefined) store.webUi = `http://${urlHost}:${httpPort}/`
+  // A server on every interface is opened in a browser on this machine by its loopback address.
+  const uiHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : urlHost
+  if (httpPort !== undefined) store.webUi = `http://${uiHost}:${httpPort}/`
   const backend: InboxBackend = {
     wait: (request, signal) => store.wait(request, signal),
     list: (address, query) => store.list(address, query),

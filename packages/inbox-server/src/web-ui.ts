@@ -55,7 +55,7 @@ function load(name: string): UiFile | null {
 export function serveWebUi(path: string, req: IncomingMessage, res: ServerResponse): boolean {
   const name = path === '/' ? 'index.html' : /^\/ui\/([\w.-]+)$/.exec(path)?.[1]
   if (name === undefined) return false
-  const type = TYPES[name]
+  const type = Object.hasOwn(TYPES, name) ? TYPES[name] : undefined
   const file = type ? load(name) : null
   if (!type || !file) {
     const built = load('index.html') !== null
@@ -69,6 +69,8 @@ export function serveWebUi(path: string, req: IncomingMessage, res: ServerRespon
   }
   res.setHeader('content-security-policy', WEB_UI_CSP)
   res.setHeader('cross-origin-opener-policy', 'same-origin')
+  // The Links tab shows senders' links: Chromium would resolve their hosts ahead of a click on an http page.
+  res.setHeader('x-dns-prefetch-control', 'off')
   res.setHeader('etag', file.etag)
   res.setHeader('cache-control', 'no-cache')
   if (req.headers['if-none-match'] === file.etag) {

@@ -33,18 +33,28 @@ export function EmailList({ emails, selectedId, onSelect, onDelete, label }: Ema
 
   const selectedIndex = selectedId === undefined ? -1 : emails.findIndex((e) => e.id === selectedId)
 
-  // A selection moved by the keyboard (or opened from a link) is scrolled into view.
+  // A selection moved by the keyboard (or opened from a link) is scrolled into view: when the selection
+  // changes, not when new mail moves it down while the list is scrolled elsewhere.
+  const scrolledTo = useRef<string | undefined>(undefined)
   useEffect(() => {
     const element = scroller.current
-    if (!element || selectedIndex < 0) return
+    if (!element || selectedIndex < 0 || scrolledTo.current === selectedId) return
+    scrolledTo.current = selectedId
     const top = selectedIndex * ROW_HEIGHT
     if (top < element.scrollTop) element.scrollTop = top
     else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight)
       element.scrollTop = top + ROW_HEIGHT - element.clientHeight
-  }, [selectedIndex])
+  }, [selectedId, selectedIndex])
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
+  // A list that shrank (a search, a clear) may be scrolled past its end without a scroll event: the rows
+  // in view are taken from where the list really is.
+  useLayoutEffect(() => {
+    const element = scroller.current
+    if (element && element.scrollTop !== scrollTop) setScrollTop(element.scrollTop)
+  }, [emails.length])
+
   const last = Math.min(emails.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
+  const first = Math.max(0, Math.min(Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN, last - OVERSCAN * 3))
 
   const move = (index: number) => {
     const email = emails[Math.max(0, Math.min(emails.length - 1, index))]
@@ -64,6 +74,8 @@ export function EmailList({ emails, selectedId, onSelect, onDelete, label }: Ema
       Home: () => move(0),
       End: () => move(emails.length - 1),
       Delete: () => selectedId !== undefined && onDelete(selectedId),
+      // The Mac keyboard's delete key.
+      Backspace: () => selectedId !== undefined && onDelete(selectedId),
     }
     const action = keys[event.key]
     if (!action) return

@@ -22,7 +22,8 @@ const RAW_SHOWN = 1024 * 1024
 
 interface EmailViewProps {
   id: string
-  /** Bumped when the list learns this email was deleted, so the view says so. */
+  /** The email was deleted elsewhere (another tab, a test, retention): the view stays, and says so. */
+  gone: boolean
   onDelete(id: string): void
   onClose(): void
 }
@@ -33,7 +34,7 @@ type Loaded =
   | { state: 'ok'; email: EmailDetail; analysis: HeaderAnalysis }
 
 /** One email: who sent it and how it authenticated, then its preview, text, headers, links, files and source. */
-export function EmailView({ id, onDelete, onClose }: EmailViewProps) {
+export function EmailView({ id, gone, onDelete, onClose }: EmailViewProps) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' })
   const [tab, setTab] = useState<Tab>('Preview')
 
@@ -89,6 +90,12 @@ export function EmailView({ id, onDelete, onClose }: EmailViewProps) {
             Delete
           </button>
         </div>
+        {gone ? (
+          <p class="warnings" role="alert">
+            This email was deleted (in another tab, by a test, or by retention): what is shown is what was
+            loaded.
+          </p>
+        ) : null}
         <h2 id="email-subject">{email.subject || '(no subject)'}</h2>
         <dl class="email-fields">
           <dt>From</dt>
@@ -168,7 +175,13 @@ function Preview({ email }: { email: EmailDetail }) {
   const [width, setWidth] = useState<'desktop' | 'mobile'>('desktop')
   const [scheme, setScheme] = useState<'light' | 'dark'>('light')
   const [remoteImages, setRemoteImages] = useState(false)
-  const remote = email.html !== undefined && /\bsrc\s*=\s*["']?\s*(https?:)?\/\//i.test(email.html)
+  // Remote images as attributes (src, srcset, background, poster) or CSS (url(), image-set()); one \s* per
+  // gap, so the test is linear in the email's size.
+  const remote =
+    email.html !== undefined &&
+    /(?:\b(?:src|srcset|background|poster)\s*=\s*["']?|url\(\s*["']?|image-set\(\s*["']?)(?:https?:)?\/\//i.test(
+      email.html,
+    )
   return (
     <div class="preview">
       <div class="preview-bar">

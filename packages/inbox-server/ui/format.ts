@@ -22,7 +22,8 @@ export function who(address: Address | undefined): string {
 
 /** The inbox's own part of a generated address: `signup-sends+k3f9@inbox.test` → `signup-sends`. */
 export function inboxName(address: string): string {
-  const local = address.slice(0, address.lastIndexOf('@'))
+  const at = address.lastIndexOf('@')
+  const local = at < 0 ? address : address.slice(0, at)
   const plus = local.indexOf('+')
   return plus > 0 ? local.slice(0, plus) : local
 }

@@ -1,6 +1,13 @@
 import { render } from 'preact'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { clearInbox, deleteEmail, type EmailSummary, listEmails, watchEmails } from './api.ts'
+import {
+  clearInbox,
+  deleteEmail,
+  type EmailEvents,
+  type EmailSummary,
+  listEmails,
+  watchEmails,
+} from './api.ts'
 import { EmailList } from './email-list.tsx'
 import { EmailView } from './email-view.tsx'
 import { inboxName } from './format.ts'
@@ -14,14 +21,18 @@ interface Route {
 
 function readRoute(): Route {
   const hash = location.hash.replace(/^#/, '')
-  const email = /^\/emails\/([^/]+)$/.exec(hash)
-  if (email) return { emailId: decodeURIComponent(email[1] as string) }
-  const inbox = /^\/inboxes\/([^/]+)(?:\/emails\/([^/]+))?$/.exec(hash)
-  if (inbox)
-    return {
-      inbox: decodeURIComponent(inbox[1] as string),
-      ...(inbox[2] ? { emailId: decodeURIComponent(inbox[2]) } : {}),
+  // A hand-edited or truncated link (`%E0%A4`) is no route, not a blank page.
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part)
+    } catch {
+      return undefined
     }
+  }
+  const email = /^\/emails\/([^/]+)$/.exec(hash)
+  if (email) return { emailId: decode(email[1] as string) }
+  const inbox = /^\/inboxes\/([^/]+)(?:\/emails\/([^/]+))?$/.exec(hash)
+  if (inbox) return { inbox: decode(inbox[1] as string), emailId: inbox[2] ? decode(inbox[2]) : undefined }
   return {}
 }
 
@@ -33,10 +44,38 @@ function routeHash(route: Route): string {
 
 // A screenful and a page's worth of scrolling, fetched before the whole listing.
 const FIRST_PAGE = 100
+// What one listing holds (the capture keeps 10,000 by default).
+const MAX_LISTED = 10_000
 
-// The page opens on the whole inbox: its first page is asked for as the script starts, not after the
-// first render. (Asking for the whole listing at the same time made the first page wait for it.)
-let prefetched: Promise<EmailSummary[]> | undefined = listEmails({}, FIRST_PAGE)
+// The event stream opens as the script starts, and the first listing is asked for once it is open: an
+// email stored in between is in one or the other, never in neither. Events that come before the app
+// listens are kept for it.
+const early: Array<(on: EmailEvents) => void> = []
+let listening: EmailEvents | undefined
+const relay = <K extends keyof EmailEvents>(kind: K) =>
+  ((...args: Parameters<EmailEvents[K]>) => {
+    const deliver = (on: EmailEvents) => (on[kind] as (...a: Parameters<EmailEvents[K]>) => void)(...args)
+    if (listening) deliver(listening)
+    else early.push(deliver)
+  }) as EmailEvents[K]
+let streamOpened: () => void = () => {}
+const opened = new Promise<void>((resolve) => {
+  streamOpened = resolve
+  // A server without the stream (or a proxy that holds it) still gets its listing.
+  setTimeout(resolve, 1500)
+})
+watchEmails({
+  email: relay('email'),
+  deleted: relay('deleted'),
+  connected: (...args) => {
+    streamOpened()
+    relay('connected')(...args)
+  },
+  disconnected: relay('disconnected'),
+})
+// The page opens on the whole inbox: its first page is asked for before the first render. (Asking for the
+// whole listing at the same time made the first page wait for it.)
+let prefetched: Promise<EmailSummary[]> | undefined = opened.then(() => listEmails({}, FIRST_PAGE))
 // Unhandled until reload() takes it: a failure is reported there.
 prefetched.catch(() => {})
 
@@ -51,6 +90,7 @@ function App() {
   const [search, setSearch] = useState('')
   const [live, setLive] = useState(false)
   const [confirmClear, setConfirmClear] = useState(false)
+  const [goneId, setGoneId] = useState<string | undefined>()
   const [theme, setTheme] = useState<Theme>(
     () => (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system',
   )
@@ -74,6 +114,16 @@ function App() {
     localStorage.setItem(THEME_KEY, theme)
   }, [theme])
 
+  // What the stream said since the current listing was asked for: a listing is a snapshot from when the
+  // server answered, so these are laid over it (an email that came meanwhile stays, one deleted stays gone).
+  const changes = useRef({ added: new Map<string, EmailSummary>(), removed: new Set<string>() })
+  const withChanges = (list: EmailSummary[]) => {
+    const { added, removed } = changes.current
+    const listed = new Set(list.map((e) => e.id))
+    const fresh = [...added.values()].filter((e) => !listed.has(e.id) && !removed.has(e.id)).reverse()
+    return [...fresh, ...list.filter((e) => !removed.has(e.id))]
+  }
+
   // The listing for the current search; a newer search (or a reload) wins over a slower older one. The
   // newest screenful comes first, so the list shows at once; the whole listing (for the counts and the
   // scroll) follows.
@@ -81,6 +131,7 @@ function App() {
   const reload = useCallback(() => {
     if (!query) return
     const mine = ++generation.current
+    changes.current = { added: new Map(), removed: new Set() }
     const current = () => mine === generation.current
     const failed = (error: Error) => {
       if (!current()) return
@@ -94,17 +145,17 @@ function App() {
     const showAll = (all: EmailSummary[]) => {
       if (!current()) return
       whole = true
-      setEmails(all)
+      setEmails(withChanges(all))
       setLoadError(undefined)
       setLoading(false)
     }
     ;(early ?? listEmails(query, FIRST_PAGE)).then((page) => {
       if (!current() || whole) return
-      setEmails(page)
+      setEmails(withChanges(page))
       setLoadError(undefined)
       if (page.length < FIRST_PAGE) return setLoading(false)
       // Asked for now, shown when it comes: the first page renders while the server lists the rest.
-      listEmails(query).then(showAll, failed)
+      listEmails(query, MAX_LISTED).then(showAll, failed)
     }, failed)
   }, [queryKey])
 
@@ -113,33 +164,48 @@ function App() {
     return () => clearTimeout(timer)
   }, [reload, querying])
 
-  // Live: a new email goes on top (or, under a search the browser cannot evaluate, the search runs again).
+  // The stream is followed once for the page's life; what it does depends on the current search and
+  // route, read through refs.
+  const latest = useRef({ reload, querying, invalid: false, route })
+  latest.current = { reload, querying, invalid: 'error' in parsed, route }
   const reloadSoon = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  const wasConnected = useRef(false)
   useEffect(() => {
+    let wasConnected = false
     const again = () => {
       clearTimeout(reloadSoon.current)
-      reloadSoon.current = setTimeout(reload, 150)
+      reloadSoon.current = setTimeout(() => latest.current.reload(), 150)
     }
-    return watchEmails({
+    listening = {
       email(summary) {
+        const { querying, invalid } = latest.current
+        // Under a search the browser cannot evaluate, the search runs again; under one that is not a
+        // search yet (a typo), the list waits for it.
         if (querying) return again()
+        if (invalid) return
+        changes.current.added.set(summary.id, summary)
         setEmails((list) => (list.some((e) => e.id === summary.id) ? list : [summary, ...list]))
         setAnnouncement(`New email: ${summary.subject || '(no subject)'}`)
       },
       deleted(ids) {
         const gone = new Set(ids)
+        for (const id of ids) changes.current.removed.add(id)
         setEmails((list) => list.filter((e) => !gone.has(e.id)))
+        const open = latest.current.route.emailId
+        if (open && gone.has(open)) setGoneId(open)
       },
       connected() {
         setLive(true)
         // What arrived while the stream was down is not replayed: a reconnect lists again.
-        if (wasConnected.current) again()
-        wasConnected.current = true
+        if (wasConnected) again()
+        wasConnected = true
       },
       disconnected: () => setLive(false),
-    })
-  }, [reload, querying])
+    }
+    for (const deliver of early.splice(0)) deliver(listening)
+    return () => {
+      listening = undefined
+    }
+  }, [])
 
   const go = (next: Route) => {
     const hash = routeHash(next)
@@ -162,16 +228,32 @@ function App() {
     const inbox = route.inbox.toLowerCase()
     return emails.filter((e) => e.envelope.rcptTo.some((r) => r.toLowerCase() === inbox))
   }, [emails, route.inbox])
+  const shownRef = useRef(shown)
+  shownRef.current = shown
 
   const remove = async (id: string) => {
-    const index = shown.findIndex((e) => e.id === id)
-    await deleteEmail(id).catch((error: Error) => setLoadError(error.message))
+    const before = shownRef.current
+    const index = before.findIndex((e) => e.id === id)
+    try {
+      await deleteEmail(id)
+    } catch (error) {
+      setLoadError((error as Error).message)
+      return
+    }
+    changes.current.removed.add(id)
     setEmails((list) => list.filter((e) => e.id !== id))
     setAnnouncement('Email deleted')
-    const next = shown[index + 1] ?? shown[index - 1]
-    if (route.emailId === id) go({ ...route, emailId: next && next.id !== id ? next.id : undefined })
+    // The next email opens, as in a mail app; the route is read now, not from before the request.
+    const now = latest.current.route
+    if (now.emailId !== id) return
+    const next = index < 0 ? undefined : (before[index + 1] ?? before[index - 1])
+    go({ ...now, emailId: next?.id })
   }
 
+  // Clearing deletes everything the server holds for the inbox: offered only when the list shows all of
+  // it (not under a search, not while it loads), with the count it will delete.
+  const inboxCount = route.inbox ? (inboxes.find(([a]) => a === route.inbox?.toLowerCase())?.[1] ?? 0) : 0
+  const canClear = Boolean(route.inbox) && !querying && !loading && inboxCount > 0
   const clear = async () => {
     if (!route.inbox) return
     const inbox = route.inbox
@@ -281,19 +363,27 @@ function App() {
             <h2>
               {route.inbox ? inboxName(route.inbox) : 'All emails'}{' '}
               <span class="count">{loading ? '…' : shown.length}</span>
+              {!loading && emails.length >= MAX_LISTED ? (
+                <span class="count"> (the newest {MAX_LISTED.toLocaleString()})</span>
+              ) : null}
             </h2>
             {route.inbox ? (
-              confirmClear ? (
+              confirmClear && canClear ? (
                 <span class="confirm">
                   <button type="button" class="danger" onClick={clear}>
-                    Delete {shown.length} email(s)
+                    Delete all {inboxCount} email(s)
                   </button>
                   <button type="button" onClick={() => setConfirmClear(false)}>
                     Cancel
                   </button>
                 </span>
               ) : (
-                <button type="button" onClick={() => setConfirmClear(true)}>
+                <button
+                  type="button"
+                  disabled={!canClear}
+                  title={querying ? 'Clear the search first: clearing deletes all of the inbox' : undefined}
+                  onClick={() => setConfirmClear(true)}
+                >
                   Clear inbox
                 </button>
               )
@@ -317,6 +407,7 @@ function App() {
             <EmailView
               key={route.emailId}
               id={route.emailId}
+              gone={goneId === route.emailId}
               onDelete={remove}
               onClose={() => go({ ...route, emailId: undefined })}
             />

@@ -14,9 +14,27 @@ describe('parseSearch', () => {
     })
   })
 
-  it('searches the subject with bare words', () => {
-    expect(parseSearch('reset  password', now)).toEqual({ query: { subject: 'reset password' } })
+  it('searches the subject for every bare word, in any order', () => {
+    expect(parseSearch('reset', now)).toEqual({ query: { subject: 'reset' } })
+    const both = parseSearch('verify  email', now)
+    expect(both).toEqual({
+      query: { subject: { regex: '^(?=[\\s\\S]*verify)(?=[\\s\\S]*email)', flags: 'i' } },
+    })
+    const { regex, flags } = (both as { query: { subject: { regex: string; flags: string } } }).query.subject
+    expect(new RegExp(regex, flags).test('Verify your email address')).toBe(true)
+    expect(new RegExp(regex, flags).test('Verify your account')).toBe(false)
+    expect(parseSearch('a.b (c)', now)).toEqual({
+      query: { subject: { regex: '^(?=[\\s\\S]*a\\.b)(?=[\\s\\S]*\\(c\\))', flags: 'i' } },
+    })
     expect(parseSearch('', now)).toEqual({ query: {} })
+  })
+
+  it('takes "Re:" and URLs as words, not as fields', () => {
+    expect(parseSearch('Re:', now)).toEqual({ query: { subject: 'Re:' } })
+    expect(parseSearch('https://app.test/verify', now)).toEqual({
+      query: { subject: 'https://app.test/verify' },
+    })
+    expect(parseSearch('text:"Re: your order"', now)).toEqual({ query: { text: 'Re: your order' } })
   })
 
   it('reads since as an age or a date', () => {
@@ -24,6 +42,11 @@ describe('parseSearch', () => {
     expect(parseSearch('since:2026-11-01T00:00Z', now)).toEqual({
       query: { since: '2026-11-01T00:00:00.000Z' },
     })
+    // A date alone is local midnight, like a date and time without a zone.
+    expect(parseSearch('since:2026-11-01', now)).toEqual({
+      query: { since: new Date(2026, 10, 1).toISOString() },
+    })
+    expect(parseSearch('since:1h since:2h', now)).toEqual({ error: expect.stringContaining('appears twice') })
   })
 
   it('reads header:Name=value, quoted or a regex', () => {

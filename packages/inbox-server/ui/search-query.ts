@@ -24,10 +24,17 @@ export function parseSearch(input: string, now: number = Date.now()): ParsedSear
   const headers: Record<string, SearchValue> = {}
   let rest = input.trim()
   while (rest.length > 0) {
-    const field = /^([A-Za-z]+):/.exec(rest)
-    if (field && !(FIELDS as readonly string[]).includes((field[1] as string).toLowerCase())) {
-      return { error: `Unknown search field "${field[1]}:". Use ${HELP}.` }
+    // A word and a colon with nothing after it (`Re: hi`) or `//` (a URL) is a word; `fromm:alice` is a
+    // field spelt wrong, and says so rather than search the subject for it.
+    const prefix = /^([A-Za-z]+):/.exec(rest)
+    const known =
+      prefix !== null && (FIELDS as readonly string[]).includes((prefix[1] as string).toLowerCase())
+    if (prefix && !known && /^[A-Za-z]+:(?=\S)(?!\/\/)/.test(rest)) {
+      return {
+        error: `Unknown search field "${prefix[1]}:". Use ${HELP}, or quote the words: "${prefix[1]}:…".`,
+      }
     }
+    const field = known ? prefix : null
     const key = field ? (field[1] as string).toLowerCase() : undefined
     if (field) rest = rest.slice(field[0].length)
     if (key === 'header') {
@@ -58,6 +65,7 @@ export function parseSearch(input: string, now: number = Date.now()): ParsedSear
     if (key === 'since') {
       if (typeof value !== 'string')
         return { error: 'since: takes a date or an age (10m, 2h, 1d), not a regex.' }
+      if ('since' in query) return { error: 'since: appears twice; give one date or age.' }
       const since = parseSince(value, now)
       if (since === undefined)
         return {
@@ -76,7 +84,11 @@ export function parseSearch(input: string, now: number = Date.now()): ParsedSear
       return {
         error: 'Words without a field search the subject, and subject: is given too. Put the words in it.',
       }
-    query.subject = words.join(' ')
+    // Every word, in any order (`verify email` finds "Verify your email"), ignoring case.
+    query.subject =
+      words.length === 1
+        ? words[0]
+        : { regex: `^${words.map((w) => `(?=[\\s\\S]*${escapeRegExp(w)})`).join('')}`, flags: 'i' }
   }
   return { query }
 }
@@ -111,6 +123,10 @@ function takeValue(rest: string): Taken {
   return { value: word, text: word, rest: rest.slice(word.length) }
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+}
+
 function parseSince(value: string, now: number): string | undefined {
   const age = /^(\d+)(s|m|h|d)$/.exec(value)
   if (age) {
@@ -118,6 +134,7 @@ function parseSince(value: string, now: number): string | undefined {
     return new Date(now - Number(age[1]) * unit).toISOString()
   }
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined
-  const date = new Date(value)
+  // A date alone is midnight here, as a date and time without a zone is (JavaScript reads it as UTC).
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00` : value)
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
 }
