@@ -72,6 +72,10 @@ class HttpInboxBackend implements InboxBackend {
     return { status: 'ok', emails: await this.#emails(body.emails) }
   }
 
+  viewUrl(address: string): string {
+    return `${this.base}/#/inboxes/${encodeURIComponent(address)}`
+  }
+
   async list(address: string, query: EmailQuery): Promise<CapturedEmail[]> {
     const params = new URLSearchParams({
       address,

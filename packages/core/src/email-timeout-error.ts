@@ -25,6 +25,8 @@ export class EmailTimeoutError extends MailwrightError {
     expected: number
     received: number
     nearMisses: readonly NearMiss[]
+    /** The inbox's page in the capture's web UI, when it has one. */
+    viewUrl?: string
   }) {
     const what =
       details.expected === 1
@@ -36,7 +38,7 @@ export class EmailTimeoutError extends MailwrightError {
       : 'Nothing at all arrived for this address, and nothing matching went elsewhere: check that the application under test sends to this inbox server (its SMTP host and port) and to this address, or raise { timeout }.'
     super(
       'EMAIL_TIMEOUT',
-      `${what} arrived at ${details.address} within ${details.timeoutMs} ms.\n${misses ? `\n${misses}\n` : ''}\n${advice}`,
+      `${what} arrived at ${details.address} within ${details.timeoutMs} ms.\n${misses ? `\n${misses}\n` : ''}\n${advice}${details.viewUrl ? `\nWatch the inbox: ${details.viewUrl}` : ''}`,
     )
     this.address = details.address
     this.query = details.query

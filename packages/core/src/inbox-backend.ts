@@ -36,4 +36,6 @@ export interface InboxBackend {
   list(address: string, query: EmailQuery, since?: Date): Promise<CapturedEmail[]>
   /** Called once when the inbox is disposed. */
   release?(address: string): Promise<void>
+  /** Where the address's emails open in a web UI, when the back end has one (a timeout prints it). */
+  viewUrl?(address: string): string
 }

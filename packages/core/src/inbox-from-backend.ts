@@ -84,6 +84,7 @@ class BackendInbox implements Inbox {
         expected: count,
         received: result.received,
         nearMisses: result.nearMisses,
+        viewUrl: this.#backend.viewUrl?.(this.address),
       })
     }
     for (const email of result.emails) this.#delivered.add(email.id)

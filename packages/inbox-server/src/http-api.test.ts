@@ -311,6 +311,14 @@ describe('what the web UI reads', () => {
       emailMatchers.toHaveSubject as (this: { isNot: boolean }, ...a: unknown[]) => { message(): string }
     ).call({ isNot: false }, here, 'another subject')
     expect(failure.message().split('\n').at(-1)).toBe(`View:     ${here.viewUrl}`)
+    // A wait that found nothing points at the inbox's page, where what did arrive is listed.
+    for (const inbox of [local, remote]) {
+      const error = await inbox.waitForEmail({ subject: 'never sent' }, { timeout: 0 }).catch((e: Error) => e)
+      expect(error).toBeInstanceOf(EmailTimeoutError)
+      expect((error as Error).message).toContain(
+        `\nWatch the inbox: ${url}/#/inboxes/${encodeURIComponent(local.address)}\n`,
+      )
+    }
   })
 
   it('lists summaries, newest first', async () => {

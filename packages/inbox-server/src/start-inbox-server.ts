@@ -209,6 +209,9 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   const backend: InboxBackend = {
     wait: (request, signal) => store.wait(request, signal),
     list: (address, query) => store.list(address, query),
+    ...(store.webUi
+      ? { viewUrl: (address: string) => `${store.webUi}#/inboxes/${encodeURIComponent(address)}` }
+      : {}),
   }
   let stopping: Promise<void> | undefined
   const stop = () => {

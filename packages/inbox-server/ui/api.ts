@@ -1,18 +1,16 @@
 // The UI's client of the public HTTP API (docs/http-api.md): nothing here the API does not document.
 
-export interface Address {
-  name?: string
-  address: string
-}
+import type { EmailAddress, EmailAuth, EmailEnvelope, EmailHeader, EmailLink } from '@mailwright/core'
+import type { HeaderAnalysis as CoreHeaderAnalysis } from '@mailwright/core/internal'
 
-export interface Envelope {
-  mailFrom: string
-  rcptTo: string[]
-  clientAddress?: string
-  heloName?: string
-  tls?: { protocol: string; cipher: string }
-  authenticatedUser?: string
-}
+// Core's types, as the JSON the API sends them (dates as ISO strings). Type-only: nothing of core is
+// bundled into the UI.
+export type { EmailAuth }
+export type Address = EmailAddress
+export type Envelope = EmailEnvelope
+type Verdict = { result: string; comment?: string }
+
+export type { Verdict }
 
 /** An email as the list shows it (`format=summary`, and every `email` event). */
 export interface EmailSummary {
@@ -26,6 +24,7 @@ export interface EmailSummary {
   captureWarnings?: string[]
 }
 
+/** An attachment's description (its bytes are a download). */
 export interface Attachment {
   filename?: string
   contentType: string
@@ -34,32 +33,9 @@ export interface Attachment {
   cid?: string
 }
 
-export interface Verdict {
-  result: string
-  domain?: string
-  selector?: string
-  comment?: string
-  record?: string
-  mechanism?: string
-  clientIp?: string
-  policy?: string
-  aligned?: boolean
-  explanation?: string
-  alignment?: { spf: boolean; dkim: boolean; spfStrict: boolean; dkimStrict: boolean }
-}
-
-export interface EmailAuth {
-  spf?: Verdict
-  dkim: Verdict[]
-  dmarc?: Verdict
-  arc?: Verdict
-  source: string
-  ignored?: string[]
-}
-
 /** The whole email (`GET /api/emails/:id`). */
 export interface EmailDetail extends EmailSummary {
-  headers: Array<{ name: string; value: string }>
+  headers: EmailHeader[]
   cc: Address[]
   replyTo: Address[]
   date?: string
@@ -67,38 +43,17 @@ export interface EmailDetail extends EmailSummary {
   text?: string
   html?: string
   attachments: Attachment[]
-  links: Array<{ href: string; text: string; source: 'html' | 'text' }>
+  links: EmailLink[]
   codes: string[]
   warnings: string[]
   captureWarnings: string[]
   auth?: EmailAuth
   folder?: string
+  viewUrl?: string
 }
 
 /** The header analyzer's answer (`GET /api/emails/:id/headers`). */
-export interface HeaderAnalysis {
-  hops: Array<{
-    from?: string
-    by?: string
-    with?: string
-    tls?: string
-    timestamp?: string
-    delaySeconds?: number
-  }>
-  authenticationResults: Array<{
-    header: string
-    authservId?: string
-    instance?: number
-    results: Array<{
-      method: string
-      result: string
-      resultComment?: string
-      reason?: string
-      props: Record<string, string>
-    }>
-  }>
-  identities: Array<{ kind: string; value: string; aligned: boolean }>
-  problems: string[]
+export interface HeaderAnalysis extends CoreHeaderAnalysis {
   auth?: EmailAuth
 }
 
