@@ -87,11 +87,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       host: '127.0.0.1',
       port: server.smtp.port,
       ignoreTLS: true,
+      name: 'app.example',
     })
     const signed = nodemailer.createTransport({
       host: '127.0.0.1',
       port: server.smtp.port,
       ignoreTLS: true,
+      name: 'app.example',
       dkim: { domainName: 'example.com', keySelector: 's1', privateKey: dkimKey.privateKey },
     })
     await use(async ({ sign, ...options }) => {

@@ -46,7 +46,7 @@ test.describe('the inbox list', () => {
     )
     // The capture's own hop: the SMTP session as it saw it.
     await expect(page.getByRole('definition').filter({ hasText: /^from / })).toHaveText(
-      /^from \S+ \[127\.0\.0\.1\] · no TLS · no AUTH$/,
+      /^from app\.example \[127\.0\.0\.1\] · no TLS · no AUTH$/,
     )
     await page.getByRole('tab', { name: 'Text' }).click()
     await expect(page.getByRole('tabpanel')).toContainText('Open me from a link')

@@ -165,7 +165,9 @@ export function EmailView({ id, gone, onDelete, onClose }: EmailViewProps) {
 
 // The SMTP session that delivered it, as the capture saw it (its own hop: the capture adds no Received).
 function session({ envelope }: EmailDetail): string {
-  const client = `${envelope.heloName ?? '(no HELO)'}${envelope.clientAddress ? ` [${envelope.clientAddress}]` : ''}`
+  const ip = envelope.clientAddress ? `[${envelope.clientAddress}]` : ''
+  // A client that greets with its address literal (`EHLO [127.0.0.1]`) is named once.
+  const client = envelope.heloName === ip ? ip : `${envelope.heloName ?? '(no HELO)'} ${ip}`.trim()
   const tls = envelope.tls ? `${envelope.tls.protocol} ${envelope.tls.cipher}` : 'no TLS'
   const auth = envelope.authenticatedUser ? `AUTH as ${envelope.authenticatedUser}` : 'no AUTH'
   return `from ${client} · ${tls} · ${auth}`
