@@ -46,4 +46,14 @@ describe('analyzeHeaders', () => {
     ])
     expect(analysis.problems).toEqual(['Message-ID "not-an-id" is not <id@domain>'])
   })
+
+  it('names a missing From and several From headers as problems', () => {
+    const head = 'Date: Sun, 29 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@x.test>\r\n'
+    expect(analyzeHeaders(Buffer.from(`${head}Subject: none\r\n\r\nx`)).problems).toEqual([
+      'no From header (RFC 5322 requires one)',
+    ])
+    expect(analyzeHeaders(Buffer.from(`${head}From: a@x.test\r\nFrom: b@y.test\r\n\r\nx`)).problems).toEqual([
+      expect.stringMatching(/^2 From headers \(there must be one; DMARC cannot choose/),
+    ])
+  })
 })

@@ -28,7 +28,7 @@ export interface HeaderAnalysis {
     AuthenticationResults & { header: 'Authentication-Results' | 'ARC-Authentication-Results' }
   >
   identities: SenderIdentity[]
-  /** Date and Message-ID problems, empty when both are sane. */
+  /** From, Date and Message-ID problems, empty when all are sane. */
   problems: string[]
 }
 
@@ -98,6 +98,12 @@ export function analyzeHeaders(input: Buffer | readonly EmailHeader[], now = new
   if (!date) problems.push('no Date header (RFC 5322 requires one)')
   else if (Number.isNaN(Date.parse(date))) problems.push(`Date ${JSON.stringify(date)} is not a valid date`)
   else if (Date.parse(date) - now.getTime() > 15 * 60 * 1000) problems.push(`Date ${date} is in the future`)
+  const froms = of('from')
+  if (froms.length === 0) problems.push('no From header (RFC 5322 requires one)')
+  else if (froms.length > 1)
+    problems.push(
+      `${froms.length} From headers (there must be one; DMARC cannot choose whose domain to check, and receivers reject such mail)`,
+    )
   const messageIds = of('message-id')
   if (messageIds.length === 0) problems.push('no Message-ID header')
   else if (messageIds.length > 1) problems.push(`${messageIds.length} Message-ID headers (there must be one)`)

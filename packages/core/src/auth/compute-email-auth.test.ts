@@ -24,6 +24,19 @@ const zone = (extra: DnsRecords = {}): DnsRecords => ({
 const profile = (records: DnsRecords = zone()) => ({ ip: '203.0.113.10', dns: zoneResolver(records) })
 
 describe('computeEmailAuth', () => {
+  it('fails DMARC (permerror) for an email with two From headers, which mailauth leaves unjudged', async () => {
+    const raw = Buffer.from(
+      message()
+        .toString()
+        .replace('From: no-reply@example.com\r\n', 'From: no-reply@example.com\r\nFrom: ceo@other.test\r\n'),
+    )
+    const auth = await computeEmailAuth(raw, envelope, profile())
+    expect(auth.dmarc).toMatchObject({
+      result: 'permerror',
+      comment: expect.stringContaining('2 From addresses (no-reply@example.com, ceo@other.test)'),
+    })
+  })
+
   it('passes SPF, an aligned DKIM signature and DMARC for a correctly signed email from the profile IP', async () => {
     const signed = await signEmail(message(), {
       domain: 'example.com',

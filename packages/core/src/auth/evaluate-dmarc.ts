@@ -69,7 +69,20 @@ export async function runDmarc(options: EvaluateDmarcOptions): Promise<DmarcRun>
     resolver: counting,
     strict: true,
   })
-  if (!response) return {}
+  if (!response) {
+    // mailauth judges nothing when there is more than one author: DMARC needs exactly one From domain
+    // (RFC 7489 §6.6.1), and receivers treat such mail as failing it.
+    const authors = Array.isArray(options.from) ? options.from : [options.from]
+    if (authors.length > 1)
+      return {
+        verdict: {
+          result: 'permerror',
+          alignment: { spf: false, dkim: false, spfStrict: false, dkimStrict: false },
+          comment: `the email has ${authors.length} From addresses (${authors.join(', ')}): DMARC needs exactly one author domain (RFC 7489 section 6.6.1)`,
+        },
+      }
+    return {}
+  }
   const verdict: DmarcVerdict = {
     result: response.status.result,
     domain: response.status.header?.from ?? response.domain,
