@@ -38,6 +38,7 @@ p { background-image: image-set("${r}/css-image-set" 1x) }
 <audio src="${r}/audio" autoplay></audio>
 <form action="${r}/form" method="post"><input name="q" value="1"><button id="submit">Send the form</button></form>
 <a id="js" href="javascript:fetch('${r}/javascript-url')">javascript link</a>
+<a id="self" href="${r}/self-link" target="_self">a link that wants the frame</a>
 <a id="link" href="${r}/clicked-link" ping="${r}/ping" rel="opener" referrerpolicy="unsafe-url">a plain link</a>
 <table background="${r}/table-background"><tr><td>cell</td></tr></table>
 <input type="image" src="${r}/input-image" alt="image button">
@@ -90,7 +91,8 @@ test('an email with hostile HTML renders without running anything or fetching re
       'mwOnerror' in window,
     ]),
   ).toEqual(['null', false, false, false])
-  await expect(page).toHaveTitle('Mailwright inbox')
+  // The tab's title is the subject, as text; the email's script did not set it.
+  await expect(page).toHaveTitle('Hostile <img src=x onerror=alert(1)> · Mailwright inbox')
   expect(page.url()).toContain(`#/emails/${email.id}`)
 
   // The overlay stays inside the frame: the UI's own buttons are not covered.
@@ -118,6 +120,12 @@ test('an email with hostile HTML renders without running anything or fetching re
   await loaded.locator('#link').click()
   await (await popup).waitForLoadState()
   await expect.poll(mine).toContain('clicked-link')
+  // One that asks for the frame itself opens in a tab too: the preview stays.
+  const selfPopup = page.waitForEvent('popup')
+  await loaded.locator('#self').click()
+  await (await selfPopup).waitForLoadState()
+  await expect.poll(mine).toContain('self-link')
+  await expect(loaded.locator('#content')).toHaveText('Hostile content')
 
   // Images only (the ones the email names, as images), and the link that was clicked: nothing else.
   const allowed = new Set([
@@ -131,6 +139,7 @@ test('an email with hostile HTML renders without running anything or fetching re
     'svg-image',
     'input-image',
     'clicked-link',
+    'self-link',
   ])
   expect(mine().filter((hit) => !allowed.has(hit))).toEqual([])
   expect(mine()).not.toContain('script-fetch')
@@ -199,4 +208,24 @@ test('an HTML attachment downloads instead of opening on the inbox origin', asyn
   const response = await fetch(`${server.url}/api/emails/${email.id}/attachments/0`)
   expect(response.headers.get('content-type')).toBe('application/octet-stream')
   expect(response.headers.get('content-disposition')).toMatch(/^attachment;/)
+})
+
+test('says when a subject or file name reads in another order than it is written, and quotes look-alike names', async ({
+  openUi,
+  send,
+  inbox,
+}) => {
+  await send({
+    from: { name: 'support@bank.example', address: 'x@evil.test' },
+    subject: 'Your invoice \u202Efdp.exe',
+    text: 'see attached',
+  })
+  const email = await inbox.waitForEmail()
+  const page = await openUi(`#/emails/${email.id}`)
+  const warnings = page.getByRole('note', { name: 'Warnings' })
+  await expect(warnings).toContainText('holds invisible text-direction controls')
+  await expect(warnings).toContainText('\\u202e')
+  await expect(page.getByRole('definition').filter({ hasText: 'x@evil.test' }).first()).toHaveText(
+    '"support@bank.example" <x@evil.test>',
+  )
 })

@@ -53,6 +53,11 @@ test.describe('the inbox list', () => {
 
     await page.goto(`${server.url}/#/emails/no-such-id`)
     await expect(page.getByRole('alert')).toContainText('No email with id "no-such-id"')
+    // From a deep link the focus is nowhere in particular: the list's keys still work.
+    await page.goto(`${server.url}/#/emails/${email.id}`)
+    await expect(page.getByRole('heading', { name: 'Deep link target' })).toBeVisible()
+    await page.keyboard.press('Home')
+    await expect(rows(page)).toBeFocused()
     // A link cut short mid-escape opens the inbox, not a blank page.
     await page.goto(`${server.url}/#/emails/%E0%A4`)
     await expect(page.getByRole('searchbox', { name: 'Search emails' })).toBeVisible()
@@ -88,6 +93,9 @@ test.describe('the inbox list', () => {
     await send({ subject: 'Invoice 1044', text: 'Another' })
     await expect(options).toHaveCount(2)
 
+    await search.fill(`to:${inbox.address} subject:"no such subject"`)
+    await expect(page.getByText('No email matches this search.')).toBeVisible()
+
     await search.fill('fromm:alice')
     await expect(page.getByRole('alert')).toContainText('Unknown search field "fromm:"')
     await expect(search).toHaveAttribute('aria-invalid', 'true')
@@ -119,7 +127,7 @@ test.describe('the inbox list', () => {
     await expect(options).toHaveCount(2)
     await page.getByRole('button', { name: 'Clear inbox' }).click()
     await page.getByRole('button', { name: 'Delete all 2 email(s)' }).click()
-    await expect(page.getByText('No emails here yet')).toBeVisible()
+    await expect(page.getByText(`No emails to ${inbox.address} (yet)`)).toBeVisible()
     expect(await inbox.emails()).toEqual([])
   })
 
@@ -217,16 +225,23 @@ test('follows the next server on the same port after one stops (a run ended, the
 }) => {
   const first = await startInboxServer()
   const port = Number(new URL(first.url as string).port)
-  const address = first.createAddress('before')
+  const before = first.createInbox({ name: 'before' })
+  const address = before.address
   try {
-    await page.goto(`${first.url}/`)
-    await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+    const sender = nodemailer.createTransport({ host: '127.0.0.1', port: first.smtp.port, ignoreTLS: true })
+    await sender.sendMail({ from: 'a@example.com', to: address, subject: 'Before the restart', text: 'x' })
+    sender.close()
+    const email = await before.waitForEmail()
+    await page.goto(`${first.url}/#/emails/${email.id}`)
+    await expect(page.getByRole('heading', { name: 'Before the restart' })).toBeVisible()
   } finally {
     await first.stop()
   }
   await expect(page.getByRole('status').filter({ hasText: 'Reconnecting…' })).toBeVisible()
   await using second = await startInboxServer({ httpPort: port })
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+  // The open email is read again from the new server, which never had it.
+  await expect(page.getByRole('alert')).toContainText('No email with id')
   const inbox = second.createInbox({ name: 'after' })
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: second.smtp.port, ignoreTLS: true })
   await transport.sendMail({

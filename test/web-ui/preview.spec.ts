@@ -38,6 +38,16 @@ test('previews an email at desktop and mobile width, light and dark, with its ci
   await expect.poll(async () => (await frame.boundingBox())?.width).toBeLessThanOrEqual(375)
   expect(desktop).toBeGreaterThan(375)
   await expect(preview.locator('body')).toHaveCSS('background-color', 'rgb(1, 2, 3)')
+
+  // The choice stays while the tabs change, and for the next email.
+  await page.getByRole('tab', { name: 'Text' }).click()
+  await page.getByRole('tab', { name: 'Preview' }).click()
+  await expect(page.getByRole('button', { name: 'Dark' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(page.getByRole('button', { name: 'Mobile' })).toHaveAttribute('aria-pressed', 'true')
+  await page.reload()
+  await expect(page.getByRole('button', { name: 'Dark' })).toHaveAttribute('aria-pressed', 'true')
+  await page.getByRole('button', { name: 'Light' }).click()
+  await page.getByRole('button', { name: 'Desktop' }).click()
 })
 
 test('previews an email with no dark styles inverted in dark mode, its images kept', async ({

@@ -201,6 +201,11 @@ describe('HTTP API', () => {
     // Found by fuzzing: "//" was read as a host-relative URL and failed with a 500.
     expect((await api('GET', '//')).status).toBe(200)
     expect((await api('GET', '//x')).status).toBe(404)
+    // Where mailwright serve says the API is: an index of the routes, with the page describing them.
+    const index = await api('GET', '/api')
+    expect(index.status).toBe(200)
+    expect(index.body.routes).toContain('GET /api/emails/:id/html')
+    expect(index.body.docs).toMatch(/\/docs\/http-api\.md$/)
     expect((await api('PUT', '/api/stats')).status).toBe(405)
   })
 

@@ -7,7 +7,7 @@ import {
   InvalidArgumentError,
   PatternTimeoutError,
 } from '@mailwright/core'
-import { analyzeHeaders, emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
+import { analyzeHeaders, DOCS_URL, emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
 import { type EmailStore, type StoredEmail, sliceClock } from './email-store.js'
 import { renderEmailHtml } from './render-email-html.js'
 import { serveWebUi } from './web-ui.js'
@@ -187,6 +187,29 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
         `This Mailwright inbox ${INBOX_SERVER_VERSION} was started ${context.fingerprint ? `with other options (configuration ${context.fingerprint}, not ${readyFor})` : 'without a configuration id (not by inboxServer())'}: it is not the one this run would start. Stop it, or give this run other ports.`,
       )
     })
+  }
+  if (path === '/api') {
+    // Where `mailwright serve` says the API is: the routes, and where they are described.
+    return route(method, ['GET', 'HEAD'], () =>
+      sendJson(res, 200, {
+        docs: `${DOCS_URL}/http-api.md`,
+        routes: [
+          'GET /api/stats',
+          'POST /api/inboxes',
+          'GET /api/emails',
+          'DELETE /api/emails',
+          'GET /api/emails/:id',
+          'DELETE /api/emails/:id',
+          'GET /api/emails/:id/raw',
+          'GET /api/emails/:id/html',
+          'GET /api/emails/:id/headers',
+          'GET /api/emails/:id/attachments/:index',
+          'POST /api/wait',
+          'GET /api/events',
+        ],
+        ...identity(context),
+      }),
+    )
   }
   if (path === '/api/stats') return route(method, ['GET'], () => sendJson(res, 200, store.stats()))
   if (path === '/api/inboxes') {

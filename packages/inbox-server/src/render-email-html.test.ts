@@ -104,6 +104,20 @@ describe('renderEmailHtml', () => {
     expect(html).toContain('referrerpolicy is a word')
   })
 
+  it("opens every link in a new tab: a link's own target is taken away, inside tags only", async () => {
+    const { html } = renderEmailHtml(
+      await parse(
+        related(
+          '<a href="https://x.test" target="_self">a</a><a target=_parent href=y>b</a><p>our target = 5</p>',
+        ),
+      ),
+    )
+    expect(html).toContain('<base target="_blank">')
+    expect(html).toContain('<a href="https://x.test" data-inert-target="_self">')
+    expect(html).toContain('<a data-inert-target=_parent href=y>')
+    expect(html).toContain('our target = 5')
+  })
+
   it('bounds the inlined images by every use, not every image', async () => {
     const png = Buffer.concat([PNG, Buffer.alloc(600_000, 1)])
     const email = await parse(

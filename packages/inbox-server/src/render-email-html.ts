@@ -118,9 +118,16 @@ function inlineCidImages(html: string, email: CapturedEmail): string {
 // `<link rel=prefetch>` and resolves `dns-prefetch` whatever the policy says, and a `<meta name=referrer>`
 // or a `referrerpolicy` attribute would send the preview's address to the sender.
 function neutralize(html: string): string {
-  return html
-    .replace(/<(link|meta)\b/gi, '<inert-$1')
-    .replace(/([\s/"'])(referrerpolicy|ping|attributionsrc)(?=\s{0,20}=)/gi, '$1data-inert-$2')
+  return (
+    html
+      .replace(/<(link|meta)\b/gi, '<inert-$1')
+      .replace(/([\s/"'])(referrerpolicy|ping|attributionsrc)(?=\s{0,20}=)/gi, '$1data-inert-$2')
+      // A link's own target (`_self`, `_parent`, a name) would open the page in the frame, where the UI's
+      // policy refuses it: every link opens in a new tab (the <base> ours), so targets go, inside tags only.
+      .replace(/<[a-z][^<>]*>/gi, (tag) =>
+        tag.replace(/([\s/"'])target(?=\s{0,20}=)/gi, '$1data-inert-target'),
+      )
+  )
 }
 
 function escapeHtml(text: string): string {

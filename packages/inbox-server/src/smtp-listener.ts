@@ -94,7 +94,7 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
             return callback(
               smtpError(
                 550,
-                `5.6.0 Bare ${bare.kind} at byte ${bare.offset} of the message; SMTP requires CRLF line endings (RFC 5321 2.3.8), so nothing was captured. Fix the sender, or start the inbox with bareLineEndings: 'accept'`,
+                `5.6.0 Bare ${bare.kind} at byte ${bare.offset} of the message; SMTP requires CRLF line endings (RFC 5321 2.3.8), so nothing was captured. Fix the sender, or start the inbox with bareLineEndings: 'accept' (mailwright serve --accept-bare-lf)`,
               ),
             )
           }

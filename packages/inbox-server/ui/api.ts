@@ -58,7 +58,14 @@ export interface HeaderAnalysis extends CoreHeaderAnalysis {
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, init)
+  let response: Response
+  try {
+    response = await fetch(path, init)
+  } catch {
+    throw new Error(
+      `The inbox server at ${location.host} does not answer (stopped, or restarting?). This page follows it again when it is back.`,
+    )
+  }
   if (!response.ok) {
     const body = (await response.json().catch(() => undefined)) as
       | { error?: { message?: string } }

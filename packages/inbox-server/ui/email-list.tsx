@@ -11,13 +11,15 @@ interface EmailListProps {
   onSelect(id: string): void
   onDelete(id: string): void
   label: string
+  /** What an empty list says (no mail yet, or nothing matching a search). */
+  emptyText: string
 }
 
 /**
  * The emails, newest first, as a listbox. Only the rows in view (and a few around them) are in the DOM, so
  * 10,000 emails cost what 20 do; the arrow keys, j/k, Home/End move the selection, Delete deletes.
  */
-export function EmailList({ emails, selectedId, onSelect, onDelete, label }: EmailListProps) {
+export function EmailList({ emails, selectedId, onSelect, onDelete, label, emptyText }: EmailListProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(800)
@@ -46,12 +48,25 @@ export function EmailList({ emails, selectedId, onSelect, onDelete, label }: Ema
       element.scrollTop = top + ROW_HEIGHT - element.clientHeight
   }, [selectedId, selectedIndex])
 
-  // A list that shrank (a search, a clear) may be scrolled past its end without a scroll event: the rows
-  // in view are taken from where the list really is.
+  // The row at the top of the view stays there when mail arrives above it (or rows above go), so what is
+  // being read does not slide away; at the very top, new mail shows. A list that shrank may also be
+  // scrolled past its end without a scroll event: the rows in view are taken from where it really is.
+  const anchor = useRef<{ id: string; offset: number } | undefined>(undefined)
+  const remember = (element: HTMLDivElement) => {
+    const top = element.scrollTop
+    const index = Math.floor(top / ROW_HEIGHT)
+    const email = emails[index]
+    anchor.current = email && top > 0 ? { id: email.id, offset: top - index * ROW_HEIGHT } : undefined
+  }
   useLayoutEffect(() => {
     const element = scroller.current
-    if (element && element.scrollTop !== scrollTop) setScrollTop(element.scrollTop)
-  }, [emails.length])
+    if (!element) return
+    const held = anchor.current
+    const index = held ? emails.findIndex((e) => e.id === held.id) : -1
+    if (held && index >= 0) element.scrollTop = index * ROW_HEIGHT + held.offset
+    if (element.scrollTop !== scrollTop) setScrollTop(element.scrollTop)
+    remember(element)
+  }, [emails])
 
   const last = Math.min(emails.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
   const first = Math.max(0, Math.min(Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN, last - OVERSCAN * 3))
@@ -134,11 +149,15 @@ export function EmailList({ emails, selectedId, onSelect, onDelete, label }: Ema
     <div
       ref={scroller}
       class="list"
-      onScroll={(event) => setScrollTop((event.currentTarget as HTMLDivElement).scrollTop)}
+      onScroll={(event) => {
+        const element = event.currentTarget as HTMLDivElement
+        setScrollTop(element.scrollTop)
+        remember(element)
+      }}
     >
       {emails.length === 0 ? (
         <p class="list-empty" role="status">
-          No emails here yet. They appear as they arrive.
+          {emptyText}
         </p>
       ) : (
         <div

@@ -1,3 +1,4 @@
+import type { JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { declaresDarkStyles } from '../src/declares-dark-styles.ts'
 import {
@@ -16,6 +17,28 @@ import { formatSize, who } from './format.ts'
 
 const TABS = ['Preview', 'Text', 'Headers', 'Links & codes', 'Attachments', 'Raw'] as const
 type Tab = (typeof TABS)[number]
+
+// Unicode's direction overrides, embeddings, isolates and marks: a subject or file name with them reads in
+// another order than it is written.
+const BIDI_CONTROLS = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/
+const BIDI_CONTROLS_ALL = new RegExp(BIDI_CONTROLS.source, 'g')
+
+// Web addresses in the plain-text part, made links (new tab, no referrer): what a reader of the text sees.
+function linkify(text: string) {
+  const parts: Array<string | JSX.Element> = []
+  let last = 0
+  for (const match of text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)) {
+    parts.push(
+      text.slice(last, match.index),
+      <a href={match[0]} target="_blank" rel="noreferrer noopener">
+        {match[0]}
+      </a>,
+    )
+    last = (match.index ?? 0) + match[0].length
+  }
+  parts.push(text.slice(last))
+  return parts
+}
 
 // What the Raw tab shows at most; the whole message is one click away as a download.
 const RAW_SHOWN = 1024 * 1024
@@ -37,7 +60,15 @@ type Loaded =
 export function EmailView({ id, gone, onDelete, onClose }: EmailViewProps) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' })
   const [tab, setTab] = useState<Tab>('Preview')
+  // Asked for once per email, kept while its tabs change.
+  const [remoteImages, setRemoteImages] = useState(false)
 
+  useEffect(
+    () => () => {
+      document.title = 'Mailwright inbox'
+    },
+    [],
+  )
   useEffect(() => {
     let live = true
     setLoaded({ state: 'loading' })
@@ -62,8 +93,22 @@ export function EmailView({ id, gone, onDelete, onClose }: EmailViewProps) {
       </p>
     )
   const { email, analysis } = loaded
+  document.title = `${email.subject || '(no subject)'} · Mailwright inbox`
   const auth = email.auth ?? analysis.auth
-  const warnings = [...email.captureWarnings, ...email.warnings]
+  const bidi = [
+    email.subject,
+    email.from?.name ?? '',
+    ...email.attachments.map((a) => a.filename ?? ''),
+  ].find((text) => BIDI_CONTROLS.test(text))
+  const warnings = [
+    ...email.captureWarnings,
+    ...email.warnings,
+    ...(bidi === undefined
+      ? []
+      : [
+          `${JSON.stringify(bidi.replace(BIDI_CONTROLS_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))} holds invisible text-direction controls: what it shows is not the order of its characters (a file name may look like .pdf and end in .exe).`,
+        ]),
+  ]
   const tabId = (t: Tab) => `tab-${t.replace(/\W+/g, '-').toLowerCase()}`
 
   const onTabKey = (event: KeyboardEvent) => {
@@ -150,9 +195,13 @@ export function EmailView({ id, gone, onDelete, onClose }: EmailViewProps) {
         ))}
       </div>
       <section id="email-panel" class="panel" role="tabpanel" aria-labelledby={tabId(tab)}>
-        {tab === 'Preview' ? <Preview email={email} /> : null}
+        {tab === 'Preview' ? (
+          <Preview email={email} remoteImages={remoteImages} onRemoteImages={() => setRemoteImages(true)} />
+        ) : null}
         {tab === 'Text' ? (
-          <pre class="text">{email.text ?? '(this email has no plain-text part)'}</pre>
+          <pre class="text">
+            {email.text === undefined ? '(this email has no plain-text part)' : linkify(email.text)}
+          </pre>
         ) : null}
         {tab === 'Headers' ? <Headers email={email} analysis={analysis} auth={auth} /> : null}
         {tab === 'Links & codes' ? <LinksAndCodes email={email} /> : null}
@@ -173,10 +222,39 @@ function session({ envelope }: EmailDetail): string {
   return `from ${client} · ${tls} · ${auth}`
 }
 
-function Preview({ email }: { email: EmailDetail }) {
-  const [width, setWidth] = useState<'desktop' | 'mobile'>('desktop')
-  const [scheme, setScheme] = useState<'light' | 'dark'>('light')
-  const [remoteImages, setRemoteImages] = useState(false)
+// Desktop or mobile, light or dark: kept across emails and visits, as a mail app keeps its view.
+const PREVIEW_KEY = 'mailwright-preview'
+function previewPrefs(): { width: 'desktop' | 'mobile'; scheme: 'light' | 'dark' } {
+  try {
+    const saved = JSON.parse(localStorage.getItem(PREVIEW_KEY) ?? '{}') as { width?: string; scheme?: string }
+    return {
+      width: saved.width === 'mobile' ? 'mobile' : 'desktop',
+      scheme: saved.scheme === 'dark' ? 'dark' : 'light',
+    }
+  } catch {
+    return { width: 'desktop', scheme: 'light' }
+  }
+}
+
+function Preview({
+  email,
+  remoteImages,
+  onRemoteImages,
+}: {
+  email: EmailDetail
+  remoteImages: boolean
+  onRemoteImages(): void
+}) {
+  const [prefs, setPrefs] = useState(previewPrefs)
+  const { width, scheme } = prefs
+  const choose = (next: Partial<typeof prefs>) => {
+    const chosen = { ...prefs, ...next }
+    setPrefs(chosen)
+    localStorage.setItem(PREVIEW_KEY, JSON.stringify(chosen))
+  }
+  const setWidth = (w: 'desktop' | 'mobile') => choose({ width: w })
+  const setScheme = (s: 'light' | 'dark') => choose({ scheme: s })
+  const setRemoteImages = onRemoteImages
   // Remote images as attributes (src, srcset, background, poster) or CSS (url(), image-set()); one \s* per
   // gap, so the test is linear in the email's size.
   const remote =
@@ -206,7 +284,7 @@ function Preview({ email }: { email: EmailDetail }) {
         {remote && !remoteImages ? (
           <span class="remote-note">
             Remote images are blocked.{' '}
-            <button type="button" onClick={() => setRemoteImages(true)}>
+            <button type="button" onClick={() => setRemoteImages()}>
               Load remote images
             </button>
           </span>
@@ -335,9 +413,10 @@ function Headers({
                     {auth.dmarc.policy ? ` p=${auth.dmarc.policy}` : ''}
                     {auth.dmarc.alignment ? (
                       <div class="reason">
-                        SPF {auth.dmarc.alignment.spf ? 'aligned' : 'not aligned'}
-                        {auth.dmarc.alignment.spfStrict ? ' (strict)' : ''}, DKIM{' '}
-                        {auth.dmarc.alignment.dkim ? 'aligned' : 'not aligned'}
+                        {/* DMARC counts a pass whose domain aligns with From's: say which. */}
+                        SPF: {auth.dmarc.alignment.spf ? 'an aligned pass' : 'no aligned pass'}
+                        {auth.dmarc.alignment.spfStrict ? ' (strict)' : ''}; DKIM:{' '}
+                        {auth.dmarc.alignment.dkim ? 'an aligned pass' : 'no aligned pass'}
                         {auth.dmarc.alignment.dkimStrict ? ' (strict)' : ''}
                       </div>
                     ) : null}
@@ -370,11 +449,24 @@ function Headers({
       <h3>Sender identities</h3>
       <table class="kv">
         <tbody>
+          {analysis.identities.some((i) => i.kind === 'Return-Path') ? null : (
+            <tr>
+              <th scope="row">MAIL FROM</th>
+              <td>
+                {email.envelope.mailFrom || '<> (null sender)'} (the envelope sender: the domain SPF checks)
+              </td>
+            </tr>
+          )}
           {analysis.identities.map((identity, i) => (
             <tr key={`${identity.kind}-${i}`}>
               <th scope="row">{identity.kind}</th>
               <td>
-                {identity.value} {identity.aligned ? '(aligned)' : '(not aligned with From)'}
+                {identity.value}{' '}
+                {identity.kind === 'From'
+                  ? '(the domain DMARC checks)'
+                  : identity.aligned
+                    ? '(aligned with From)'
+                    : '(not aligned with From)'}
               </td>
             </tr>
           ))}
@@ -526,7 +618,7 @@ function Raw({ id, size }: { id: string; size: number }) {
           The first {formatSize(RAW_SHOWN)} of {formatSize(size)}; download the .eml for all of it.
         </p>
       ) : null}
-      <pre class="raw">{raw.slice(0, RAW_SHOWN)}</pre>
+      <pre class="raw">{raw.slice(0, RAW_SHOWN).replaceAll('\r\n', '\n')}</pre>
     </>
   )
 }

@@ -17,7 +17,10 @@ export function formatTime(iso: string, now = new Date()): string {
 
 export function who(address: Address | undefined): string {
   if (!address) return '(no sender)'
-  return address.name ? `${address.name} <${address.address}>` : address.address
+  // A name that looks like an address ("support@bank.example" <x@evil.test>) is shown quoted, as it is.
+  if (!address.name) return address.address
+  const name = /[@<>",;]/.test(address.name) ? JSON.stringify(address.name) : address.name
+  return `${name} <${address.address}>`
 }
 
 /** The inbox's own part of a generated address: `signup-sends+k3f9@inbox.test` → `signup-sends`. */

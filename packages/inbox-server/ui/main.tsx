@@ -79,6 +79,9 @@ let prefetched: Promise<EmailSummary[]> | undefined = opened.then(() => listEmai
 // Unhandled until reload() takes it: a failure is reported there.
 prefetched.catch(() => {})
 
+// The list's own keys (see EmailList), taken to it from elsewhere on the page.
+const LIST_KEYS = new Set(['j', 'k', 'ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End', 'Delete'])
+
 type Theme = 'system' | 'light' | 'dark'
 const THEME_KEY = 'mailwright-theme'
 
@@ -91,11 +94,19 @@ function App() {
   const [live, setLive] = useState(false)
   const [confirmClear, setConfirmClear] = useState(false)
   const [goneId, setGoneId] = useState<string | undefined>()
+  // Bumped when the stream comes back after a break: the open email is read again (the server may be a new
+  // one, without it).
+  const [epoch, setEpoch] = useState(0)
   const [theme, setTheme] = useState<Theme>(
     () => (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system',
   )
   const [announcement, setAnnouncement] = useState('')
   const searchBox = useRef<HTMLInputElement>(null)
+  const cancelClear = useRef<HTMLButtonElement>(null)
+  // Asked to confirm a clear, the focus goes to Cancel: a second Enter never deletes.
+  useEffect(() => {
+    if (confirmClear) cancelClear.current?.focus()
+  }, [confirmClear])
 
   const parsed = useMemo(() => parseSearch(search), [search])
   const query = 'query' in parsed ? parsed.query : undefined
@@ -195,8 +206,12 @@ function App() {
       },
       connected() {
         setLive(true)
-        // What arrived while the stream was down is not replayed: a reconnect lists again.
-        if (wasConnected) again()
+        // What arrived while the stream was down is not replayed: a reconnect lists again, and the open
+        // email is read again.
+        if (wasConnected) {
+          again()
+          setEpoch((n) => n + 1)
+        }
         wasConnected = true
       },
       disconnected: () => setLive(false),
@@ -243,6 +258,8 @@ function App() {
     changes.current.removed.add(id)
     setEmails((list) => list.filter((e) => e.id !== id))
     setAnnouncement('Email deleted')
+    // The keys go on working on the list, whichever button or key deleted it.
+    document.querySelector<HTMLElement>('[role=listbox]')?.focus()
     // The next email opens, as in a mail app; the route is read now, not from before the request.
     const now = latest.current.route
     if (now.emailId !== id) return
@@ -270,15 +287,26 @@ function App() {
     go({ inbox })
   }
 
-  // "/" searches from anywhere but a text field; Escape leaves the search.
+  // "/" searches from anywhere but a text field; the list's keys work from anywhere that is not a control
+  // (after a deep link, or a click on the email), by moving to the list; Escape cancels a clear.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement
-      const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA'
-      if (event.key === '/' && !typing) {
+      const typing =
+        target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT'
+      if (event.key === 'Escape') setConfirmClear(false)
+      if (typing || event.altKey || event.ctrlKey || event.metaKey) return
+      if (event.key === '/') {
         event.preventDefault()
         searchBox.current?.focus()
+        return
       }
+      const list = document.querySelector<HTMLElement>('[role=listbox]')
+      const control = target.closest('button, a, [role=tab], [role=listbox], iframe')
+      if (!list || control || !LIST_KEYS.has(event.key)) return
+      event.preventDefault()
+      list.focus()
+      list.dispatchEvent(new KeyboardEvent('keydown', { key: event.key, bubbles: true }))
     }
     addEventListener('keydown', onKey)
     return () => removeEventListener('keydown', onKey)
@@ -373,7 +401,7 @@ function App() {
                   <button type="button" class="danger" onClick={clear}>
                     Delete all {inboxCount} email(s)
                   </button>
-                  <button type="button" onClick={() => setConfirmClear(false)}>
+                  <button type="button" ref={cancelClear} onClick={() => setConfirmClear(false)}>
                     Cancel
                   </button>
                 </span>
@@ -398,6 +426,13 @@ function App() {
             emails={shown}
             selectedId={route.emailId}
             label={listLabel}
+            emptyText={
+              querying
+                ? 'No email matches this search.'
+                : route.inbox
+                  ? `No emails to ${route.inbox} (yet): they appear as they arrive.`
+                  : 'No emails yet: they appear as they arrive.'
+            }
             onSelect={(id) => go({ ...route, emailId: id })}
             onDelete={remove}
           />
@@ -405,7 +440,7 @@ function App() {
         <section class="view-pane" aria-label="Email">
           {route.emailId ? (
             <EmailView
-              key={route.emailId}
+              key={`${route.emailId}-${epoch}`}
               id={route.emailId}
               gone={goneId === route.emailId}
               onDelete={remove}
