@@ -30,6 +30,25 @@ test.describe('the inbox list', () => {
     ).toHaveCount(2)
   })
 
+  test('filters a long list of inboxes by any part of their address', async ({
+    openUi,
+    send,
+    inbox,
+    server,
+  }) => {
+    const team = Array.from({ length: 14 }, (_, n) => server.createAddress(`team-${n}`))
+    await send({ to: [inbox.address, ...team], subject: 'To the whole team', text: 'x' })
+    await inbox.waitForEmail()
+    const page = await openUi()
+    const nav = page.getByRole('navigation', { name: 'Inboxes' })
+    await expect(nav.getByRole('link', { name: team[13] as string })).toBeVisible()
+    await nav.getByRole('searchbox', { name: 'Filter inboxes' }).fill(team[13] as string)
+    await expect(nav.getByRole('link')).toHaveCount(2)
+    await expect(nav.getByRole('link', { name: team[13] as string })).toBeVisible()
+    await nav.getByRole('link', { name: team[13] as string }).click()
+    await expect(rows(page).getByRole('option', { name: /To the whole team/ })).toBeVisible()
+  })
+
   test('opens an email from its link, as failure messages print it', async ({
     openUi,
     send,

@@ -79,6 +79,9 @@ let prefetched: Promise<EmailSummary[]> | undefined = opened.then(() => listEmai
 // Unhandled until reload() takes it: a failure is reported there.
 prefetched.catch(() => {})
 
+// How many inboxes the side list shows before it offers a filter.
+const INBOX_FILTER_FROM = 12
+
 // The list's own keys (see EmailList), taken to it from elsewhere on the page.
 const LIST_KEYS = new Set(['j', 'k', 'ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End', 'Delete'])
 
@@ -238,6 +241,13 @@ function App() {
     return [...counts]
   }, [emails])
 
+  // A run of many tests has many inboxes: past a screenful, they can be filtered by any part of the address.
+  const [inboxFilter, setInboxFilter] = useState('')
+  const listedInboxes = useMemo(() => {
+    const wanted = inboxFilter.trim().toLowerCase()
+    return wanted ? inboxes.filter(([address]) => address.includes(wanted)) : inboxes
+  }, [inboxes, inboxFilter])
+
   const shown = useMemo(() => {
     if (!route.inbox) return emails
     const inbox = route.inbox.toLowerCase()
@@ -363,13 +373,25 @@ function App() {
       </header>
       <nav class="inboxes" aria-label="Inboxes">
         <h2>Inboxes</h2>
+        {inboxes.length > INBOX_FILTER_FROM ? (
+          <input
+            class="inbox-filter"
+            type="search"
+            aria-label="Filter inboxes"
+            placeholder={`Filter ${inboxes.length} inboxes`}
+            value={inboxFilter}
+            onInput={(event) => setInboxFilter((event.currentTarget as HTMLInputElement).value)}
+            spellcheck={false}
+            autocomplete="off"
+          />
+        ) : null}
         <ul>
           <li>
             <a href="#/" aria-current={route.inbox ? undefined : 'page'}>
               All <span class="count">{emails.length}</span>
             </a>
           </li>
-          {inboxes.slice(0, 500).map(([address, count]) => (
+          {listedInboxes.slice(0, 500).map(([address, count]) => (
             <li key={address}>
               <a
                 href={routeHash({ inbox: address })}
@@ -383,7 +405,9 @@ function App() {
             </li>
           ))}
         </ul>
-        {inboxes.length > 500 ? <p class="more">{inboxes.length - 500} more: search with to:</p> : null}
+        {listedInboxes.length > 500 ? (
+          <p class="more">{listedInboxes.length - 500} more: filter them, or search with to:</p>
+        ) : null}
       </nav>
       <main class="main">
         <section class="list-pane" aria-label={listLabel}>
