@@ -105,6 +105,13 @@ test.describe('the inbox list', () => {
 
     await search.fill(`to:${inbox.address} since:1h reset`)
     await expect(options).toHaveCount(1)
+    // The search is in the address: it survives a reload, and opening an email keeps it.
+    await page.reload()
+    await expect(search).toHaveValue(`to:${inbox.address} since:1h reset`)
+    await expect(options).toHaveCount(1)
+    await options.first().click()
+    await expect(page).toHaveURL(/#\/emails\/[^?]+\?q=/)
+    await expect(search).toHaveValue(`to:${inbox.address} since:1h reset`)
 
     // Under a search, new mail that matches still arrives live.
     await search.fill(`to:${inbox.address} subject:/^Invoice/`)

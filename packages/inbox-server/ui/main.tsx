@@ -13,14 +13,21 @@ import { EmailView } from './email-view.tsx'
 import { inboxName } from './format.ts'
 import { parseSearch } from './search-query.ts'
 
-// The routes a link may open: `#/emails/<id>` (failure messages print it) and `#/inboxes/<address>`.
+// The routes a link may open: `#/emails/<id>` (failure messages print it) and `#/inboxes/<address>`, each
+// with the search in `?q=`, so a search survives a reload and can be shared.
 interface Route {
   emailId?: string
   inbox?: string
+  search?: string
 }
 
 function readRoute(): Route {
-  const hash = location.hash.replace(/^#/, '')
+  const [hash = '', params = ''] = location.hash.replace(/^#/, '').split('?', 2)
+  const search = new URLSearchParams(params).get('q') ?? undefined
+  return { ...readPath(hash), ...(search ? { search } : {}) }
+}
+
+function readPath(hash: string): Route {
   // A hand-edited or truncated link (`%E0%A4`) is no route, not a blank page.
   const decode = (part: string) => {
     try {
@@ -38,8 +45,12 @@ function readRoute(): Route {
 
 function routeHash(route: Route): string {
   const email = route.emailId ? `/emails/${encodeURIComponent(route.emailId)}` : ''
-  if (route.inbox) return `#/inboxes/${encodeURIComponent(route.inbox)}${email}`
-  return email ? `#${email}` : '#/'
+  const path = route.inbox
+    ? `#/inboxes/${encodeURIComponent(route.inbox)}${email}`
+    : email
+      ? `#${email}`
+      : '#/'
+  return route.search ? `${path}?${new URLSearchParams({ q: route.search })}` : path
 }
 
 // A screenful and a page's worth of scrolling, fetched before the whole listing.
@@ -93,7 +104,12 @@ function App() {
   const [emails, setEmails] = useState<EmailSummary[]>([])
   const [loading, setLoading] = useState(true)
   const [loadError, setLoadError] = useState<string | undefined>()
-  const [search, setSearch] = useState('')
+  const [search, setSearchState] = useState(() => readRoute().search ?? '')
+  // Typing rewrites the address in place (no history entry per key).
+  const setSearch = (text: string) => {
+    setSearchState(text)
+    history.replaceState(null, '', routeHash({ ...readRoute(), search: text }))
+  }
   const [live, setLive] = useState(false)
   const [confirmClear, setConfirmClear] = useState(false)
   const [goneId, setGoneId] = useState<string | undefined>()
@@ -117,7 +133,11 @@ function App() {
   const queryKey = JSON.stringify(query ?? null)
 
   useEffect(() => {
-    const onHash = () => setRoute(readRoute())
+    const onHash = () => {
+      const next = readRoute()
+      setRoute(next)
+      setSearchState(next.search ?? '')
+    }
     addEventListener('hashchange', onHash)
     return () => removeEventListener('hashchange', onHash)
   }, [])
@@ -226,7 +246,7 @@ function App() {
   }, [])
 
   const go = (next: Route) => {
-    const hash = routeHash(next)
+    const hash = routeHash({ ...next, search: search || undefined })
     if (location.hash !== hash) location.hash = hash
     else setRoute(next)
   }
@@ -387,14 +407,17 @@ function App() {
         ) : null}
         <ul>
           <li>
-            <a href="#/" aria-current={route.inbox ? undefined : 'page'}>
+            <a
+              href={routeHash({ search: search || undefined })}
+              aria-current={route.inbox ? undefined : 'page'}
+            >
               All <span class="count">{emails.length}</span>
             </a>
           </li>
           {listedInboxes.slice(0, 500).map(([address, count]) => (
             <li key={address}>
               <a
-                href={routeHash({ inbox: address })}
+                href={routeHash({ inbox: address, search: search || undefined })}
                 aria-current={route.inbox?.toLowerCase() === address ? 'page' : undefined}
                 title={address}
               >
