@@ -12,7 +12,19 @@ import { connectInbox, connectInboxServer, type Inbox, zoneResolver } from '@mai
 import { startInboxServer } from '@mailwright/inbox-server'
 import { connectMailDev } from '@mailwright/testcontainers'
 import nodemailer from 'nodemailer'
-import { cpuMs, type Kind, load, median, memory, quantiles, type Running, start, stop } from './servers.ts'
+import {
+  cpuMs,
+  type Kind,
+  load,
+  median,
+  memory,
+  perRound,
+  quantiles,
+  type Running,
+  rotated,
+  start,
+  stop,
+} from './servers.ts'
 import { blast, makeMessage } from './smtp-blast.ts'
 
 const here = new URL('.', import.meta.url).pathname
@@ -39,10 +51,6 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const x = (n: number) => `${n.toFixed(2)}×`
 const spread = (xs: number[], digits = 0) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`
-// Round r measures the contestants in a rotated order, so none is always first (or always after MailDev).
-// A ratio is taken within each round (same machine state), then the median over rounds.
-const perRound = (a: number[], b: number[]) => median(a.map((v, i) => v / (b[i] as number)))
-const rotated = <T>(items: T[], round: number) => items.map((_, i) => items[(i + round) % items.length] as T)
 const loads: Array<{ what: string; load1: number }> = []
 const noteLoad = (what: string) => loads.push({ what, load1: load() })
 const results: Record<string, unknown> = {

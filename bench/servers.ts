@@ -189,6 +189,13 @@ export function quantiles(samples: number[]): { p50: number; p99: number; n: num
   return { p50: at(0.5), p99: at(0.99), n: sorted.length }
 }
 
+/** Round r measures the contestants in a rotated order, so none is always first (or always after another). */
+export const rotated = <T>(items: T[], round: number) =>
+  items.map((_, i) => items[(i + round) % items.length] as T)
+
+/** A ratio taken within each round (same machine state), then the median over rounds. */
+export const perRound = (a: number[], b: number[]) => median(a.map((v, i) => v / (b[i] as number)))
+
 export const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b)
   const mid = sorted.length / 2

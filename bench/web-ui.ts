@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { CHROMIUM_ARGS, findChromium } from '@mailwright/playwright'
 import { type Browser, chromium } from '@playwright/test'
-import { freePort, load, median, type Running, start, stop } from './servers.ts'
+import { freePort, load, median, perRound, type Running, rotated, start, stop } from './servers.ts'
 import { blast, makeMessage } from './smtp-blast.ts'
 
 const QUICK = process.argv.includes('--quick')
@@ -152,75 +152,70 @@ try {
     await context.close()
   }
 
-  // First render: from navigation start to the first animation frame with the newest email's subject in
-  // the page (a fresh browser context each time: nothing cached). One unmeasured load each first.
-  const firstRender = async (c: Contestant): Promise<number> => {
+  // One load of a page in a fresh browser context (nothing cached): ms from navigation start to the first
+  // animation frame in which `ready` holds, by the page's own clock. (A function with an argument, not a
+  // string: the UI's policy forbids evaluating strings, even Playwright's.)
+  const timeUntil = async (
+    name: string,
+    url: string,
+    ready: (arg: string) => number | false,
+    arg: string,
+  ): Promise<number> => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const tab = await context.newPage()
-    await tab.goto(c.url, { waitUntil: 'commit' })
+    await tab.goto(url, { waitUntil: 'commit' })
     const ms = await tab
-      .waitForFunction(
-        (subject) => (document.body?.textContent?.includes(subject) ? performance.now() : false),
-        newestSubject,
-        { polling: 'raf', timeout: 120_000 },
-      )
+      .waitForFunction(ready, arg, { polling: 'raf', timeout: 120_000 })
       .catch(async (error: Error) => {
-        throw new Error(
-          `${c.name} never showed "${newestSubject}": ${error.message}\n${(await tab.evaluate(() => document.body.textContent ?? '')).slice(0, 1500)}`,
-        )
+        const text = await tab.evaluate(() => document.body.textContent ?? '')
+        throw new Error(`${name} was never ready at ${url}: ${error.message}\n${text.slice(0, 1500)}`)
       })
     const value = (await ms.jsonValue()) as number
     await context.close()
     return value
   }
-  for (const c of contestants) await firstRender(c)
-  const renders: Record<string, number[]> = Object.fromEntries(contestants.map((c) => [c.name, []]))
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const c of contestants.map((_, i) => contestants[(i + round) % contestants.length] as Contestant)) {
-      loads.push(load())
-      renders[c.name]?.push(await firstRender(c))
+  // One unmeasured load each, then ROUNDS rounds in a rotating order.
+  const alternate = async <T extends { name: string }>(items: T[], measure: (item: T) => Promise<number>) => {
+    for (const item of items) await measure(item)
+    const times: Record<string, number[]> = Object.fromEntries(items.map((item) => [item.name, []]))
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const item of rotated(items, round)) {
+        loads.push(load())
+        times[item.name]?.push(await measure(item))
+      }
     }
+    return times
   }
+
+  // First render: the newest email's subject in the page.
+  const renders = await alternate(contestants, (c) =>
+    timeUntil(
+      c.name,
+      c.url,
+      (subject) => (document.body?.textContent?.includes(subject) ? performance.now() : false),
+      newestSubject,
+    ),
+  )
 
   // The whole listing: every email's row scrollable (Mailwright: the list's size is all of them), against
   // the raw page that fetches all of them and writes the first rows and the count.
-  // (Functions with arguments, not strings: the UI's policy forbids evaluating strings, even Playwright's.)
-  const whole: Array<{ name: string; url: string; ready: (stored: number) => number | false }> = [
+  const whole: Array<{ name: string; url: string; ready: (stored: string) => number | false }> = [
     {
       name: 'Mailwright web UI',
       url: `${inbox.http}/`,
       ready: (stored) =>
-        document.querySelector('[role=option]')?.getAttribute('aria-setsize') === String(stored) &&
-        performance.now(),
+        document.querySelector('[role=option]')?.getAttribute('aria-setsize') === stored && performance.now(),
     },
     {
       name: 'raw page, all summaries (the limit)',
       url: `${rawOrigin}/all`,
-      ready: (stored) =>
-        document.getElementById('count')?.textContent === String(stored) && performance.now(),
+      ready: (stored) => document.getElementById('count')?.textContent === stored && performance.now(),
     },
   ]
-  const wholeListing = async (c: (typeof whole)[number]): Promise<number> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    const tab = await context.newPage()
-    await tab.goto(c.url, { waitUntil: 'commit' })
-    const ms = await tab.waitForFunction(c.ready, STORED, { polling: 'raf', timeout: 120_000 })
-    const value = (await ms.jsonValue()) as number
-    await context.close()
-    return value
-  }
-  for (const c of whole) await wholeListing(c)
-  const listings: Record<string, number[]> = Object.fromEntries(whole.map((c) => [c.name, []]))
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const c of whole.map((_, i) => whole[(i + round) % whole.length] as (typeof whole)[number])) {
-      loads.push(load())
-      listings[c.name]?.push(await wholeListing(c))
-    }
-  }
+  const listings = await alternate(whole, (c) => timeUntil(c.name, c.url, c.ready, String(STORED)))
 
   const ui = 'Mailwright web UI'
   const rawName = 'raw page (the limit)'
-  const perRound = (a: number[], b: number[]) => median(a.map((v, i) => v / (b[i] as number)))
   log(`### Weight of the UI (every file the page loads, not its data)\n`)
   log('| UI | files | bytes | gzip -9 | vs Mailwright (gzip) |')
   log('|---|---:|---:|---:|---:|')

@@ -7,6 +7,7 @@ import type { InboxBackend, WaitRequest, WaitResult } from './inbox-backend.js'
 import { type InboxFromBackendOptions, inboxFromBackend } from './inbox-from-backend.js'
 import { InboxServerError } from './inbox-server-error.js'
 import type { NearMiss } from './near-miss.js'
+import { webUiUrl } from './web-ui-url.js'
 
 /** Options of {@link connectInbox}. */
 export interface ConnectInboxOptions extends InboxFromBackendOptions {
@@ -73,7 +74,7 @@ class HttpInboxBackend implements InboxBackend {
   }
 
   viewUrl(address: string): string {
-    return `${this.base}/#/inboxes/${encodeURIComponent(address)}`
+    return webUiUrl(this.base, { inbox: address })
   }
 
   async list(address: string, query: EmailQuery): Promise<CapturedEmail[]> {
@@ -95,10 +96,7 @@ class HttpInboxBackend implements InboxBackend {
     // The web UI is served beside the API: the link is made from the address this client reaches it by.
     return Promise.all(
       list.map((json) =>
-        emailFromJson(
-          { ...json, viewUrl: `${this.base}/#/emails/${encodeURIComponent(json.id)}` },
-          { codes: this.codes },
-        ),
+        emailFromJson({ ...json, viewUrl: webUiUrl(this.base, { emailId: json.id }) }, { codes: this.codes }),
       ),
     )
   }

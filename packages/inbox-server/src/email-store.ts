@@ -24,6 +24,7 @@ import {
   queryChecks,
   queryNeedsBody,
   summarizeEmail,
+  webUiUrl,
 } from '@mailwright/core/internal'
 import type { WaitRequest, WaitResult } from '@mailwright/core/plugin'
 import { ParsePool } from './parse-pool.js'
@@ -199,7 +200,7 @@ function takeTurn(): void {
  */
 export class EmailStore extends EventEmitter<{ email: [StoredEmail]; remove: [StoredEmail]; close: [] }> {
   readonly retention: Required<RetentionOptions>
-  /** The web UI's address (`http://127.0.0.1:8025/`), once HTTP listens: parsed emails carry their link. */
+  /** Where the web UI is (`http://127.0.0.1:8025`), once HTTP listens: parsed emails carry their link. */
   webUi: string | undefined
   readonly #codes: CodeOptions | undefined
   readonly #profile: SendingProfile | undefined
@@ -727,7 +728,7 @@ export class EmailStore extends EventEmitter<{ email: [StoredEmail]; remove: [St
       envelope: email.envelope,
       receivedAt: email.receivedAt,
       warnings: [...email.captureWarnings, ...(email.budgetWarnings ?? [])],
-      ...(this.webUi ? { viewUrl: `${this.webUi}#/emails/${encodeURIComponent(email.id)}` } : {}),
+      ...(this.webUi ? { viewUrl: webUiUrl(this.webUi, { emailId: email.id }) } : {}),
     }
   }
 

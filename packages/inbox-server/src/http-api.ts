@@ -276,12 +276,13 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
     }
     if (match[2] === 'html') {
       return route(method, ['GET'], async () => {
-        const images = url.searchParams.get('images')
-        if (images !== null && images !== 'remote' && images !== 'none')
-          throw badParameter('images', images, '"remote" (load the email\'s remote images) or "none"')
-        const scheme = url.searchParams.get('scheme')
-        if (scheme !== null && scheme !== 'light' && scheme !== 'dark')
-          throw badParameter('scheme', scheme, '"light" or "dark"')
+        const images = choiceParam(
+          url.searchParams,
+          'images',
+          ['remote', 'none'],
+          '"remote" (load the email\'s remote images) or "none"',
+        )
+        const scheme = choiceParam(url.searchParams, 'scheme', ['light', 'dark'], '"light" or "dark"')
         const { html, contentSecurityPolicy } = renderEmailHtml(await store.parsed(stored), {
           remoteImages: images === 'remote',
           scheme: scheme ?? 'light',
@@ -606,30 +607,36 @@ function parseIntParam(params: URLSearchParams, name: string, min: number, max: 
   return number
 }
 
+// A parameter that takes one of a few words; absent (or empty) is undefined, anything else a 400.
+function choiceParam<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  choices: readonly T[],
+  expected: string,
+): T | undefined {
+  const value = params.get(name)
+  if (value === null || value === '') return undefined
+  if (!(choices as readonly string[]).includes(value)) throw badParameter(name, value, expected)
+  return value as T
+}
+
 function parseFormat(params: URLSearchParams): 'full' | 'raw' | 'summary' {
-  const value = params.get('format')
-  if (value === null || value === '' || value === 'full') return 'full'
-  if (value !== 'raw' && value !== 'summary')
-    throw badParameter(
+  return (
+    choiceParam(
+      params,
       'format',
-      value,
+      ['full', 'raw', 'summary'],
       '"raw" (id, envelope, receivedAt, captureWarnings, auth and raw only), "summary" (what a list shows: id, envelope, subject, from, to, size, receivedAt) or "full"',
-    )
-  return value
+    ) ?? 'full'
+  )
 }
 
 function parseOrder(params: URLSearchParams): boolean {
-  const value = params.get('order')
-  if (value === null || value === '' || value === 'oldest') return false
-  if (value !== 'newest') throw badParameter('order', value, '"oldest" (the default) or "newest"')
-  return true
+  return choiceParam(params, 'order', ['oldest', 'newest'], '"oldest" (the default) or "newest"') === 'newest'
 }
 
 function parseInclude(params: URLSearchParams): boolean {
-  const value = params.get('include')
-  if (value === null || value === '') return false
-  if (value !== 'raw') throw badParameter('include', value, '"raw" (adds the base64 raw bytes)')
-  return true
+  return choiceParam(params, 'include', ['raw'], '"raw" (adds the base64 raw bytes)') === 'raw'
 }
 
 function knownFields(body: Record<string, unknown>, known: string[]): void {

@@ -1,4 +1,5 @@
 import type { CapturedEmail } from '@mailwright/core'
+import { escapeHtml } from '@mailwright/core/internal'
 import { declaresDarkStyles } from './declares-dark-styles.js'
 
 /** How the web UI previews an email's HTML. */
@@ -128,8 +129,4 @@ function neutralize(html: string): string {
         tag.replace(/([\s/"'])target(?=\s{0,20}=)/gi, '$1data-inert-target'),
       )
   )
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }

@@ -7,7 +7,7 @@ import {
   InvalidArgumentError,
   type SendingProfile,
 } from '@mailwright/core'
-import { generateCertificate, type TlsCertificate } from '@mailwright/core/internal'
+import { generateCertificate, type TlsCertificate, webUiUrl } from '@mailwright/core/internal'
 import {
   type InboxBackend,
   type InboxFromBackendOptions,
@@ -205,12 +205,12 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   const urlHost = host.includes(':') ? `[${host}]` : host
   // A server on every interface is opened in a browser on this machine by its loopback address.
   const uiHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : urlHost
-  if (httpPort !== undefined) store.webUi = `http://${uiHost}:${httpPort}/`
+  if (httpPort !== undefined) store.webUi = `http://${uiHost}:${httpPort}`
   const backend: InboxBackend = {
     wait: (request, signal) => store.wait(request, signal),
     list: (address, query) => store.list(address, query),
     ...(store.webUi
-      ? { viewUrl: (address: string) => `${store.webUi}#/inboxes/${encodeURIComponent(address)}` }
+      ? { viewUrl: (address: string) => webUiUrl(store.webUi as string, { inbox: address }) }
       : {}),
   }
   let stopping: Promise<void> | undefined

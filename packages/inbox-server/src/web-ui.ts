@@ -49,21 +49,19 @@ function load(name: string): UiFile | null {
 }
 
 /**
- * Answers `GET /` and `/ui/<file>` with the web UI's static bundle. False when the path is not the UI's.
+ * Answers `GET /` and `/ui/<file>` with the web UI's static bundle (503 while it is not built). False when
+ * the path names no file of the UI.
  * The files are read once and kept; a client revalidates them by ETag.
  */
 export function serveWebUi(path: string, req: IncomingMessage, res: ServerResponse): boolean {
   const name = path === '/' ? 'index.html' : /^\/ui\/([\w.-]+)$/.exec(path)?.[1]
-  if (name === undefined) return false
-  const type = Object.hasOwn(TYPES, name) ? TYPES[name] : undefined
-  const file = type ? load(name) : null
-  if (!type || !file) {
-    const built = load('index.html') !== null
-    res.writeHead(built ? 404 : 503, { 'content-type': 'text/plain; charset=utf-8' })
+  const type = name !== undefined && Object.hasOwn(TYPES, name) ? TYPES[name] : undefined
+  if (name === undefined || type === undefined) return false
+  const file = load(name)
+  if (!file) {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
     res.end(
-      built
-        ? `No file ${path} in the web UI.`
-        : 'The web UI is not built in this copy of @mailwright/inbox-server (dist/ui is missing): run `pnpm build` in the repository, or install the published package. The HTTP API under /api works without it.',
+      'The web UI is not built in this copy of @mailwright/inbox-server (dist/ui is missing): run `pnpm build` in the repository, or install the published package. The HTTP API under /api works without it.',
     )
     return true
   }

@@ -63,6 +63,11 @@ export function EmailView({ id, gone, onDelete, onClose }: EmailViewProps) {
   // Asked for once per email, kept while its tabs change.
   const [remoteImages, setRemoteImages] = useState(false)
 
+  // The tab is named after the open email, and after the inbox again once it closes.
+  const subject = loaded.state === 'ok' ? loaded.email.subject || '(no subject)' : undefined
+  useEffect(() => {
+    if (subject !== undefined) document.title = `${subject} · Mailwright inbox`
+  }, [subject])
   useEffect(
     () => () => {
       document.title = 'Mailwright inbox'
@@ -93,7 +98,6 @@ export function EmailView({ id, gone, onDelete, onClose }: EmailViewProps) {
       </p>
     )
   const { email, analysis } = loaded
-  document.title = `${email.subject || '(no subject)'} · Mailwright inbox`
   const auth = email.auth ?? analysis.auth
   const bidi = [
     email.subject,

@@ -173,7 +173,7 @@ function App() {
       setLoading(false)
     }
     setLoading(true)
-    const early = queryKey === '{}' ? prefetched : undefined
+    const firstPage = queryKey === '{}' ? prefetched : undefined
     prefetched = undefined
     let whole = false
     const showAll = (all: EmailSummary[]) => {
@@ -183,7 +183,7 @@ function App() {
       setLoadError(undefined)
       setLoading(false)
     }
-    ;(early ?? listEmails(query, FIRST_PAGE)).then((page) => {
+    ;(firstPage ?? listEmails(query, FIRST_PAGE)).then((page) => {
       if (!current() || whole) return
       setEmails(withChanges(page))
       setLoadError(undefined)

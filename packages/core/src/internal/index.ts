@@ -41,6 +41,7 @@ export {
   serializeQuery,
   validateQuery,
 } from '../email-query.js'
+export { escapeHtml } from '../escape-html.js'
 export { type EmailEvidence, emailEvidence, type MatcherCall, slug, withEvidence } from '../evidence.js'
 export {
   type CodeOptions,
@@ -72,3 +73,4 @@ export { type BounceSource, bounceSourceOf, trackBounces } from '../submission/t
 export { timeScale } from '../time-scale.js'
 export { generateCertificate, type TlsCertificate } from '../tls/generate-certificate.js'
 export { webUiNotice } from '../web-ui-notice.js'
+export { webUiUrl } from '../web-ui-url.js'
