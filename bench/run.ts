@@ -336,7 +336,7 @@ if (want('fixture')) {
         await (await fetch(`${remote.http}/livez`)).arrayBuffer()
       },
       inProcess: async () => {
-        const inbox = local.createInbox('fixture')
+        const inbox = local.createInbox({ name: 'fixture' })
         await inbox.emails()
         await inbox.dispose()
       },
