@@ -1,4 +1,5 @@
 import type { CapturedEmail } from './captured-email.js'
+import type { ContentCheckResult } from './content-checks.js'
 import type { MatcherResult } from './matchers/matcher-result.js'
 
 /** Files that show an email in a test report. */
@@ -29,6 +30,8 @@ export interface MatcherCall {
   not: boolean
   /** What the assertion printed or would print (the matcher's message). */
   message: string
+  /** A content check's result, when the matcher ran one (for the report and its gate rules). */
+  check?: ContentCheckResult
 }
 
 /**
@@ -50,7 +53,12 @@ export function withEvidence<M extends object>(
     wrapped[name] = function (this: { isNot?: boolean }, ...args: unknown[]) {
       const result = matcher.apply(this, args)
       const isNot = Boolean(this?.isNot)
-      const call = (r: MatcherResult): MatcherCall => ({ matcher: name, not: isNot, message: r.message() })
+      const call = (r: MatcherResult): MatcherCall => ({
+        matcher: name,
+        not: isNot,
+        message: r.message(),
+        ...(r.check ? { check: r.check } : {}),
+      })
       if (result instanceof Promise) {
         return result.then((r) => {
           record(r.email, r.pass === isNot, call(r))

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module'
 import type { Parser as HtmlParser } from 'htmlparser2'
 import type { EmailLink } from './captured-email.js'
 
-const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g
+// Brackets belong only around an IPv6 host (RFC 3986 §3.2.2); elsewhere they end the URL (`[https://x]`).
+const URL_IN_TEXT = /https?:\/\/(?:\[[0-9a-fA-F:.]{2,45}\])?[^\s<>"'`[\]]+/g
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/
 
 /**

@@ -16,6 +16,7 @@ export {
   type EmailLink,
   type EmailSummary,
 } from './captured-email.js'
+export { CheckError } from './check-error.js'
 export { ConfigError } from './config/config-error.js'
 export {
   type ConfigValue,
@@ -41,6 +42,27 @@ export {
 } from './config/start-worker-context.js'
 export { type ConnectInboxOptions, connectInbox } from './connect-inbox.js'
 export { connectInboxServer, type InboxProvider } from './connect-inbox-server.js'
+export type {
+  AccessibilityCheckOptions,
+  AccessibilityCheckResult,
+  AccessibilityImpact,
+  AccessibilityViolation,
+  CheckContext,
+  CheckedLink,
+  ChecksConfig,
+  CompatibilityCheckOptions,
+  CompatibilityCheckResult,
+  CompatibilityFinding,
+  ContentCheckResult,
+  ContentChecks,
+  EmailClientName,
+  LinkCheckOptions,
+  LinkCheckResult,
+  SpamChecker,
+  SpamCheckOptions,
+  SpamCheckResult,
+  SpamSymbol,
+} from './content-checks.js'
 export {
   type DeliveryReport,
   type DeliveryReportRecipient,
@@ -69,6 +91,7 @@ export type { AttachmentExpectation } from './matchers/to-have-attachment.js'
 export type { ToHaveLinkOptions } from './matchers/to-have-link.js'
 export type { DkimExpectation } from './matchers/to-have-passed-dkim.js'
 export type { DmarcExpectation } from './matchers/to-have-passed-dmarc.js'
+export type { ToHaveSpamScoreOptions } from './matchers/to-have-spam-score.js'
 export type { ToReceiveEmailOptions } from './matchers/to-receive-email.js'
 export type { NearMiss } from './near-miss.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail } from './parse-email.js'

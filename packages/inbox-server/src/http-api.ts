@@ -7,9 +7,15 @@ import {
   InvalidArgumentError,
   PatternTimeoutError,
 } from '@mailwright/core'
-import { analyzeHeaders, DOCS_URL, emailToJson, errorDetail, validateQuery } from '@mailwright/core/internal'
+import {
+  analyzeHeaders,
+  DOCS_URL,
+  emailToJson,
+  errorDetail,
+  renderEmailHtml,
+  validateQuery,
+} from '@mailwright/core/internal'
 import { type EmailStore, type StoredEmail, sliceClock } from './email-store.js'
-import { renderEmailHtml } from './render-email-html.js'
 import { serveWebUi } from './web-ui.js'
 
 /** What the HTTP API needs from the running server. */

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { declaresDarkStyles } from '../src/declares-dark-styles.ts'
+import { declaresDarkStyles } from '../../core/src/declares-dark-styles.ts'
 import {
   attachmentUrl,
   type EmailAuth,

@@ -1,11 +1,11 @@
 import { once } from 'node:events'
 import { createServer as createHttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { CHROMIUM_ARGS, findChromium } from '@mailwright/core/internal'
 import { type StartedInboxServer, startInboxServer } from '@mailwright/inbox-server'
 import { chromium } from '@playwright/test'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, findChromium } from './find-browser.js'
 
 // The browser under test visits pages; the inbox's HTTP API runs on the same machine. A page of another
 // origin (here: another port on loopback) tries every way in, in real Chromium, and a sender's script in an

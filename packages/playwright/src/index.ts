@@ -1,5 +1,5 @@
 export type { InboxProvider } from '@mailwright/core'
-export { CHROMIUM_ARGS, type FindChromiumOptions, findChromium } from './find-browser.js'
+export { CHROMIUM_ARGS, type FindChromiumOptions, findChromium } from '@mailwright/core/internal'
 export { type InboxServerConfigOptions, inboxServer, smtpEnv } from './inbox-server-config.js'
 export {
   expect,

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@mailwright/core'
+import { CHROMIUM_ARGS, findChromium } from '@mailwright/core/internal'
 import type { EmailReport } from '@mailwright/report'
 import { chromium } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runNode } from '../../core/src/run-node.test-util.js'
 import { budget } from '../../core/src/time-budget.test-util.js'
-import { CHROMIUM_ARGS, findChromium } from './find-browser.js'
 
 // The email evidence report from real runs of the Playwright example (sharded in two, as across machines),
 // the release gate over them, the HTML report looked at in Chromium, and a run that fails on purpose.

@@ -80,7 +80,7 @@ export interface MailwrightWorkerFixtures {
 // The running test's recorder (a worker runs one test at a time): matchers report into it.
 let recording: TestEmailRecorder | undefined
 const record = (email: CapturedEmail | undefined, failed: boolean, call: MatcherCall) => {
-  recording?.assertion(call.matcher, call.not, !failed, call.message, email)
+  recording?.assertion(call.matcher, call.not, !failed, call.message, email, call.check)
 }
 
 /**

@@ -18,7 +18,9 @@ const EMAIL: Shape = {
   links: [string],
   auth: 'auth?',
   bulkSender: 'bulkSender?',
+  checks: 'checks?',
 }
+const FINDING: Shape = { feature: string, clients: [string], url: string }
 const OPTIONAL: Record<string, Shape> = {
   auth: {
     spf: 'string?',
@@ -28,6 +30,23 @@ const OPTIONAL: Record<string, Shape> = {
   },
   dmarc: { result: string, domain: 'string?' },
   bulkSender: [{ requirement: string, met: boolean }],
+  checks: {
+    spam: 'spam?',
+    compatibility: 'compatibility?',
+    links: 'links?',
+    accessibility: 'accessibility?',
+  },
+  spam: { checker: string, score: number, threshold: number, symbols: [{ name: string, score: number }] },
+  compatibility: { clients: [string], failOnPartial: boolean, unsupported: [FINDING], partial: [FINDING] },
+  links: {
+    ok: number,
+    notChecked: [string],
+    failing: [{ url: string, outcome: string, status: 'number?', reason: 'string?' }],
+  },
+  accessibility: {
+    impact: string,
+    violations: [{ id: string, impact: string, help: string, helpUrl: string, elements: number }],
+  },
 }
 const TEST: Shape = {
   key: string,

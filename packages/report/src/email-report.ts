@@ -34,6 +34,42 @@ export interface ReportedEmail {
    * when nothing judged it (the capture inbox).
    */
   spam?: { junk: boolean; folder?: string; reasons: string[] }
+  /** The content checks a test ran on it (the last of each kind): what the gate's check rules judge. */
+  checks?: ReportedChecks
+}
+
+/** Content check results as the report keeps them: enough to judge and to explain, no email content. */
+export interface ReportedChecks {
+  spam?: {
+    checker: string
+    score: number
+    threshold: number
+    action: string
+    /** The rules that added to the score (non-zero), highest first. */
+    symbols: Array<{ name: string; score: number; description?: string }>
+  }
+  compatibility?: {
+    clients: string[]
+    failOnPartial: boolean
+    unsupported: Array<{ feature: string; clients: string[]; url: string }>
+    partial: Array<{ feature: string; clients: string[]; url: string }>
+  }
+  links?: {
+    ok: number
+    notChecked: string[]
+    /** Broken links and links with a problem (`http:` where `https:` is required, a forbidden host). */
+    failing: Array<{
+      url: string
+      element: 'link' | 'image'
+      outcome: 'broken' | 'problem'
+      status?: number
+      reason?: string
+    }>
+  }
+  accessibility?: {
+    impact: string
+    violations: Array<{ id: string; impact: string; help: string; helpUrl: string; elements: number }>
+  }
 }
 
 /** One matcher call on an email or an inbox. */

@@ -1,4 +1,5 @@
-import type { EmailReport, ReportedEmail, ReportedTest } from './email-report.js'
+import type { EmailReport, ReportedChecks, ReportedEmail, ReportedTest } from './email-report.js'
+import { testName } from './render-markdown.js'
 
 /** One broken rule: which test, which email, which rule, and what was seen. */
 export interface GateViolation {
@@ -98,4 +99,36 @@ export function pickedEmails(where: EmailFilter | undefined, test: ReportedTest)
 /** How a violation names an email: its subject and first recipient. */
 export function emailLabel(email: ReportedEmail): string {
   return `"${email.subject}" → ${email.recipients[0] ?? email.to[0] ?? '?'}`
+}
+
+/** The `require` key of the content-check rules: picked emails no test checked are violations too. */
+export const REQUIRE: GateRuleKey = {
+  schema: {
+    type: 'boolean',
+    description:
+      'Every picked email must have been checked by a test (default false: unchecked emails pass).',
+  },
+  check: (value) => (typeof value === 'boolean' ? undefined : 'true or false'),
+}
+
+/**
+ * The violations of a content-check rule: for each picked email with that check's result, what `judge`
+ * finds wrong; a picked email without one is a violation only with `require`, naming the matcher to add.
+ */
+export function contentCheckViolations<K extends keyof ReportedChecks>(
+  report: EmailReport,
+  rule: { rule: string; where?: EmailFilter; require?: boolean },
+  kind: K,
+  matcher: string,
+  judge: (result: NonNullable<ReportedChecks[K]>) => string[],
+): GateViolation[] {
+  return report.tests.flatMap((test) =>
+    pickedEmails(rule.where, test).flatMap((email) => {
+      const at = { test: testName(test), email: emailLabel(email), rule: rule.rule }
+      const result = email.checks?.[kind]
+      if (result === undefined)
+        return rule.require ? [{ ...at, detail: `not checked: no test called ${matcher} on it` }] : []
+      return judge(result as NonNullable<ReportedChecks[K]>).map((detail) => ({ ...at, detail }))
+    }),
+  )
 }

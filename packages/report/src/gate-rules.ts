@@ -1,5 +1,7 @@
 import type { GateRuleDefinition } from './gate-rule.js'
+import { type AccessibleRule, accessible } from './rules/accessible.js'
 import { type BulkSenderRule, bulkSender } from './rules/bulk-sender.js'
+import { type ClientCompatibilityRule, clientCompatibility } from './rules/client-compatibility.js'
 import { type DmarcPassRule, dmarcPass } from './rules/dmarc-pass.js'
 import { type MaxSizeRule, maxSize } from './rules/max-size.js'
 import {
@@ -8,6 +10,8 @@ import {
 } from './rules/no-failed-email-assertions.js'
 import { type NotJunkRule, notJunk } from './rules/not-junk.js'
 import { type SameAcrossEnvironmentsRule, sameAcrossEnvironments } from './rules/same-across-environments.js'
+import { type SpamScoreRule, spamScore } from './rules/spam-score.js'
+import { type WorkingLinksRule, workingLinks } from './rules/working-links.js'
 
 /** One rule of `mailwright.gate.json`. */
 export type GateRule =
@@ -17,6 +21,10 @@ export type GateRule =
   | BulkSenderRule
   | NotJunkRule
   | SameAcrossEnvironmentsRule
+  | SpamScoreRule
+  | ClientCompatibilityRule
+  | WorkingLinksRule
+  | AccessibleRule
 
 /** Every gate rule, in the order messages list them: the parser, the evaluator and the schema read this. */
 export const GATE_RULES: ReadonlyArray<GateRuleDefinition<GateRule>> = [
@@ -26,4 +34,8 @@ export const GATE_RULES: ReadonlyArray<GateRuleDefinition<GateRule>> = [
   bulkSender,
   notJunk,
   sameAcrossEnvironments,
+  spamScore,
+  clientCompatibility,
+  workingLinks,
+  accessible,
 ]

@@ -5,6 +5,7 @@ export {
   type EmailReport,
   REPORT_VERSION,
   type ReportedAssertion,
+  type ReportedChecks,
   type ReportedEmail,
   type ReportedTest,
   type ReportedWait,

@@ -31,6 +31,49 @@ export function renderMarkdown(report: EmailReport): string {
     }
     lines.push('')
   }
+  const checked = tests.flatMap((t) => t.emails.filter((e) => e.checks).map((e) => ({ t, e })))
+  if (checked.length) {
+    lines.push(
+      '### Content checks',
+      '',
+      '| test | email | spam score | client compatibility | links | accessibility |',
+      '|---|---|---|---|---|---|',
+    )
+    for (const { t, e } of checked) {
+      const c = e.checks ?? {}
+      const spam = c.spam
+        ? `${c.spam.score} / ${c.spam.threshold} (${c.spam.checker}${c.spam.symbols[0] ? `; ${c.spam.symbols[0].name} ${c.spam.symbols[0].score}` : ''})`
+        : '–'
+      const compatibility = c.compatibility
+        ? c.compatibility.unsupported.length
+          ? `${c.compatibility.unsupported.length} unsupported: ${c.compatibility.unsupported
+              .slice(0, 3)
+              .map((f) => f.feature)
+              .join(', ')}`
+          : `ok (${c.compatibility.partial.length} partial)`
+        : '–'
+      const links = c.links
+        ? c.links.failing.length
+          ? `${c.links.failing.length} failing: ${c.links.failing
+              .slice(0, 2)
+              .map((l) => `${l.url}${l.status ? ` ${l.status}` : ''}`)
+              .join(', ')}`
+          : `${c.links.ok} ok${c.links.notChecked.length ? `, ${c.links.notChecked.length} not checked` : ''}`
+        : '–'
+      const accessibility = c.accessibility
+        ? c.accessibility.violations.length
+          ? c.accessibility.violations
+              .slice(0, 3)
+              .map((v) => `${v.id} (${v.impact})`)
+              .join(', ')
+          : 'no violations'
+        : '–'
+      lines.push(
+        `| ${cell(testName(t))} | ${cell(e.subject)} | ${cell(spam)} | ${cell(compatibility)} | ${cell(links)} | ${cell(accessibility)} |`,
+      )
+    }
+    lines.push('')
+  }
   // Failing matchers inside passing tests were expected by them (tests of failure messages, say).
   const failures = tests
     .filter((t) => t.status !== 'passed' && t.status !== 'skipped')

@@ -1,6 +1,11 @@
-import { type CapturedEmail, exchangeSpamVerdict } from '@mailwright/core'
+import {
+  type CapturedEmail,
+  type CompatibilityFinding,
+  type ContentCheckResult,
+  exchangeSpamVerdict,
+} from '@mailwright/core'
 import { bulkSenderChecks } from '@mailwright/core/internal'
-import type { ReportedEmail } from './email-report.js'
+import type { ReportedChecks, ReportedEmail } from './email-report.js'
 
 /**
  * An email as the report keeps it: who, what, how big, when, its links, the verdicts with their source and
@@ -11,8 +16,9 @@ import type { ReportedEmail } from './email-report.js'
  */
 export function reportEmail(
   email: CapturedEmail,
-  how: { waited: boolean; asserted: boolean; waitMs?: number },
+  how: { waited: boolean; asserted: boolean; waitMs?: number; checks?: readonly ContentCheckResult[] },
 ): ReportedEmail {
+  const checks = reportChecks(how.checks ?? [])
   const auth = email.auth
   const spam = exchangeSpamVerdict(email)
   return {
@@ -63,5 +69,72 @@ export function reportEmail(
           },
         }
       : {}),
+    ...(checks ? { checks } : {}),
   }
+}
+
+/** The last result of each kind of check, as the report keeps it; undefined when none ran. */
+export function reportChecks(results: readonly ContentCheckResult[]): ReportedChecks | undefined {
+  const checks: ReportedChecks = {}
+  for (const result of results) {
+    switch (result.kind) {
+      case 'spam':
+        checks.spam = {
+          checker: result.checker,
+          score: result.score,
+          threshold: result.threshold,
+          action: result.action,
+          symbols: result.symbols
+            .filter((s) => s.score !== 0)
+            .map((s) => ({
+              name: s.name,
+              score: s.score,
+              ...(s.description ? { description: s.description } : {}),
+            })),
+        }
+        break
+      case 'compatibility': {
+        const finding = (f: CompatibilityFinding) => ({ feature: f.feature, clients: f.clients, url: f.url })
+        checks.compatibility = {
+          clients: result.clients,
+          failOnPartial: result.failOnPartial,
+          unsupported: result.unsupported.map(finding),
+          partial: result.partial.map(finding),
+        }
+        break
+      }
+      case 'links':
+        checks.links = {
+          ok: result.links.filter((l) => l.outcome === 'ok').length,
+          notChecked: result.links.filter((l) => l.outcome === 'not-checked').map((l) => l.url),
+          failing: result.links.flatMap((l) =>
+            l.outcome === 'broken' || l.outcome === 'problem'
+              ? [
+                  {
+                    url: l.url,
+                    element: l.element,
+                    outcome: l.outcome,
+                    ...(l.status !== undefined ? { status: l.status } : {}),
+                    ...(l.reason ? { reason: l.reason } : {}),
+                  },
+                ]
+              : [],
+          ),
+        }
+        break
+      case 'accessibility':
+        checks.accessibility = {
+          impact: result.impact,
+          violations: result.violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            helpUrl: v.helpUrl,
+            elements: v.nodes.length,
+          })),
+        }
+        break
+    }
+  }
+  return Object.keys(checks).length ? checks : undefined
 }

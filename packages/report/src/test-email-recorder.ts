@@ -1,4 +1,4 @@
-import type { CapturedEmail } from '@mailwright/core'
+import type { CapturedEmail, ContentCheckResult } from '@mailwright/core'
 import type { TestEmailRecord } from './email-report.js'
 import { reportEmail } from './report-email.js'
 
@@ -16,7 +16,14 @@ export class TestEmailRecorder {
   // By id: the same email comes back as a new object from each wait or listing (over HTTP, say).
   readonly #emails = new Map<
     string,
-    { email: CapturedEmail; waited: boolean; asserted: boolean; implicated?: boolean; waitMs?: number }
+    {
+      email: CapturedEmail
+      waited: boolean
+      asserted: boolean
+      implicated?: boolean
+      waitMs?: number
+      checks?: ContentCheckResult[]
+    }
   >()
   readonly #assertions: TestEmailRecord['assertions'] = []
   readonly #waits: TestEmailRecord['waits'] = []
@@ -63,9 +70,22 @@ export class TestEmailRecorder {
     for (const email of emails) this.#entry(email)
   }
 
-  /** A matcher call and its outcome (`passed` already accounts for `.not`). */
-  assertion(matcher: string, not: boolean, passed: boolean, message: string, email?: CapturedEmail): void {
-    if (email) this.#entry(email).asserted = true
+  /**
+   * A matcher call and its outcome (`passed` already accounts for `.not`), with the content check it ran.
+   */
+  assertion(
+    matcher: string,
+    not: boolean,
+    passed: boolean,
+    message: string,
+    email?: CapturedEmail,
+    check?: ContentCheckResult,
+  ): void {
+    if (email) {
+      const entry = this.#entry(email)
+      entry.asserted = true
+      if (check) entry.checks = [...(entry.checks ?? []), check]
+    }
     // A passing matcher's message is the one `.not` would print: kept only when it failed.
     this.#assertions.push({
       matcher,

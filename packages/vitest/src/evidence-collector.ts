@@ -30,7 +30,7 @@ export class EvidenceCollector {
 
   touch(email: CapturedEmail | undefined, failed: boolean, call?: MatcherCall): void {
     if (email) this.emails.add(email)
-    if (call) this.recorder?.assertion(call.matcher, call.not, !failed, call.message, email)
+    if (call) this.recorder?.assertion(call.matcher, call.not, !failed, call.message, email, call.check)
     if (failed) this.#failed = true
     if (this.#failed || this.#always) this.#annotateAll()
   }

@@ -1,4 +1,5 @@
 import type { DnsRecords } from '../auth/dns-resolver.js'
+import type { ChecksConfig } from '../content-checks.js'
 import type { MailwrightPlugin } from './define-plugin.js'
 import type { EnvReference } from './env.js'
 import type { RecipientRule } from './recipient-guard.js'
@@ -68,6 +69,12 @@ export interface EnvironmentConfig {
   /** Every recipient of a real send must match one of these (`*@contoso.com`, `qa+*@contoso.com`, RegExp). */
   allowRecipients?: RecipientRule[]
   timeouts?: { email?: number; noEmail?: number }
+  /**
+   * How the content checks run here (`toHaveSpamScore`, `toBeCompatibleWith`, `toHaveWorkingLinks`,
+   * `toBeAccessible`): which spam filter, the clients, the hosts links may reach. They need
+   * `@mailwright/checks`; see docs/checks/.
+   */
+  checks?: ChecksConfig
 }
 
 /** The whole configuration. */

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net'
+import type { ChecksConfig } from '../content-checks.js'
 import { scaledTimeout } from '../time-scale.js'
+import { checkChecksConfig } from './check-checks-config.js'
 import { ConfigError } from './config-error.js'
 import { corePlugin } from './core-plugin.js'
 import type { InboxConfig, MailwrightConfig, ProfileConfig, TransportConfig } from './define-config.js'
@@ -34,6 +36,8 @@ export interface ResolvedEnvironment {
   profile?: ProfileConfig
   allowRecipients: RecipientRule[]
   timeouts: { email: number; noEmail: number }
+  /** How the content checks run here (`checks` of the config, checked). */
+  checks: ChecksConfig
   /** Every secret this environment holds, for redaction. */
   secrets: Secret[]
 }
@@ -140,7 +144,18 @@ export async function resolveEnvironment(
         'Give milliseconds >= 0.',
       )
   }
-  return { name, sandbox, inbox, transport, profile: chosen.profile, allowRecipients, timeouts, secrets }
+  const checks = checkChecksConfig(chosen.checks, `${base}.checks`)
+  return {
+    name,
+    sandbox,
+    inbox,
+    transport,
+    profile: chosen.profile,
+    allowRecipients,
+    timeouts,
+    checks,
+    secrets,
+  }
 }
 
 function typeOf(section: unknown): string {

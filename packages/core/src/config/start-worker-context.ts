@@ -1,4 +1,5 @@
 import type { InboxProvider } from '../connect-inbox-server.js'
+import { checkContextOf, useCheckContext } from '../run-content-check.js'
 import { environmentTransport } from '../submission/environment-transport.js'
 import type { MailTransport } from '../submission/mail-transport.js'
 import { trackBounces } from '../submission/track-bounces.js'
@@ -50,6 +51,8 @@ export async function startWorkerContext(options: WorkerContextOptions = {}): Pr
     directory: options.directory,
     env: options.env,
   })
+  // Matchers' content checks follow the worker's environment (its spam filter, clients, allowed hosts).
+  useCheckContext(checkContextOf(environment))
   const run =
     options.runs?.[environment.name] ?? (environment.inbox.type === 'local' ? options.localRun : undefined)
   const inboxProvider = await environmentInboxProvider(environment, { run })

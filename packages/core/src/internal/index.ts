@@ -25,6 +25,7 @@ export { guardRecipients, recipientAllowed } from '../config/recipient-guard.js'
 export { redact } from '../config/secret.js'
 export { sendingProfileOf } from '../config/sending-profile-of.js'
 export { containerLogTail } from '../container-log-tail.js'
+export { declaresDarkStyles } from '../declares-dark-styles.js'
 export { decodeWords } from '../decode-words.js'
 export { type EmailJson, emailFromJson, emailToJson } from '../email-json.js'
 export {
@@ -49,16 +50,26 @@ export {
   DEFAULT_CODE_PATTERN,
   extractCodes,
 } from '../extract-codes.js'
+export { CHROMIUM_ARGS, type FindChromiumOptions, findChromium } from '../find-chromium.js'
 export { DEFAULT_NO_EMAIL_WINDOW, DEFAULT_WAIT_TIMEOUT } from '../inbox.js'
 export * from '../index.js'
 export { DOCS_URL, errorDetail } from '../mailwright-error.js'
 export { formatMatcherMessage, type MatcherMessage } from '../matchers/format-matcher-message.js'
 export type { MatcherState } from '../matchers/matcher-result.js'
+export { violationLines } from '../matchers/to-be-accessible.js'
+export { spamDetails } from '../matchers/to-have-spam-score.js'
+export { linkLine } from '../matchers/to-have-working-links.js'
 export { formatNearMisses, nearMiss } from '../near-miss.js'
 export { type InboxObserver, observeInbox, testWaitDefaults } from '../observe-inbox.js'
 export { headerOnlyEmail, summarizeEmail } from '../parse-email.js'
 export { addressesOf, headerValue, type ParsedHeaders, parseHeaders } from '../parse-headers.js'
 export * from '../plugin/index.js'
+export {
+  type RenderEmailHtmlOptions,
+  type RenderEmailHtmlResult,
+  renderEmailHtml,
+} from '../render-email-html.js'
+export { checkContextOf, currentCheckContext, useCheckContext } from '../run-content-check.js'
 export { environmentTransport } from '../submission/environment-transport.js'
 export {
   explainSmtpReply,

@@ -1,6 +1,14 @@
+import type {
+  AccessibilityCheckOptions,
+  CompatibilityCheckOptions,
+  EmailClientName,
+  LinkCheckOptions,
+} from '../content-checks.js'
 import type { EmailQuery } from '../email-query.js'
 import type { AddressExpectation } from './address-matcher.js'
 import type { MatcherResult, MatcherState } from './matcher-result.js'
+import { toBeAccessible } from './to-be-accessible.js'
+import { toBeCompatibleWith } from './to-be-compatible-with.js'
 import { toBeDmarcAligned } from './to-be-dmarc-aligned.js'
 import { toBeJunk } from './to-be-junk.js'
 import { toBeSentFrom } from './to-be-sent-from.js'
@@ -15,7 +23,9 @@ import { type DkimExpectation, toHavePassedDkim } from './to-have-passed-dkim.js
 import { type DmarcExpectation, toHavePassedDmarc } from './to-have-passed-dmarc.js'
 import { toHavePassedSpf } from './to-have-passed-spf.js'
 import { toHaveReplyTo } from './to-have-reply-to.js'
+import { type ToHaveSpamScoreOptions, toHaveSpamScore } from './to-have-spam-score.js'
 import { toHaveSubject } from './to-have-subject.js'
+import { toHaveWorkingLinks } from './to-have-working-links.js'
 import { toMeetBulkSenderRequirements } from './to-meet-bulk-sender-requirements.js'
 import { type ToReceiveEmailOptions, toReceiveEmail } from './to-receive-email.js'
 
@@ -45,6 +55,10 @@ export const emailMatchers: EmailMatcherImplementations = {
   toBeJunk,
   toReceiveEmail,
   toBounce,
+  toHaveSpamScore,
+  toBeCompatibleWith,
+  toHaveWorkingLinks,
+  toBeAccessible,
 }
 
 /** The matcher functions as `expect.extend` receives them (`this` is the runner's matcher state). */
@@ -77,11 +91,32 @@ export type EmailMatcherImplementations = {
     options?: ToReceiveEmailOptions,
   ): Promise<MatcherResult>
   toBounce(this: MatcherState, received: unknown, options?: ToBounceOptions): Promise<MatcherResult>
+  toHaveSpamScore(
+    this: MatcherState,
+    received: unknown,
+    options?: ToHaveSpamScoreOptions,
+  ): Promise<MatcherResult>
+  toBeCompatibleWith(
+    this: MatcherState,
+    received: unknown,
+    clients?: readonly EmailClientName[],
+    options?: CompatibilityCheckOptions,
+  ): Promise<MatcherResult>
+  toHaveWorkingLinks(
+    this: MatcherState,
+    received: unknown,
+    options?: LinkCheckOptions,
+  ): Promise<MatcherResult>
+  toBeAccessible(
+    this: MatcherState,
+    received: unknown,
+    options?: AccessibilityCheckOptions,
+  ): Promise<MatcherResult>
 }
 
 /**
  * The matchers as a user calls them, for module augmentation in the runners (`R` is the runner's return
- * type; `toReceiveEmail` is always awaited).
+ * type; `toReceiveEmail`, `toBounce` and the content checks are always awaited).
  */
 export interface EmailMatchers<R = unknown> {
   toBeSentFrom(expected: AddressExpectation): R
@@ -101,4 +136,8 @@ export interface EmailMatchers<R = unknown> {
   toBeJunk(): R
   toReceiveEmail(query?: EmailQuery, options?: ToReceiveEmailOptions): Promise<R>
   toBounce(options?: ToBounceOptions): Promise<R>
+  toHaveSpamScore(options?: ToHaveSpamScoreOptions): Promise<R>
+  toBeCompatibleWith(clients?: readonly EmailClientName[], options?: CompatibilityCheckOptions): Promise<R>
+  toHaveWorkingLinks(options?: LinkCheckOptions): Promise<R>
+  toBeAccessible(options?: AccessibilityCheckOptions): Promise<R>
 }

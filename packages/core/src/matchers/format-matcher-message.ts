@@ -54,6 +54,7 @@ export function show(value: unknown): string {
   if (value instanceof RegExp) return String(value)
   if (typeof value === 'string') return JSON.stringify(value)
   if (value === undefined) return 'undefined'
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`
   if (typeof value === 'object' && value !== null) {
     const parts = Object.entries(value)
       .filter(([, v]) => v !== undefined)

@@ -1,4 +1,5 @@
 import type { CapturedEmail } from '../captured-email.js'
+import type { ContentCheckResult } from '../content-checks.js'
 import { MailwrightError } from '../mailwright-error.js'
 
 /** What a matcher returns: the shape both Vitest's and Playwright's `expect.extend` take. */
@@ -10,6 +11,8 @@ export interface MatcherResult {
   actual?: unknown
   /** The email the matcher looked at (for evidence in reports). */
   email?: CapturedEmail
+  /** A content check's full result (spam score, compatibility, links, accessibility), for the report. */
+  check?: ContentCheckResult
 }
 
 /** The part of a runner's matcher context that Mailwright's matchers read. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { MailwrightError } from '@mailwright/core'
+import { MailwrightError } from './mailwright-error.js'
 
 /** Where {@link findChromium} looked, in order. */
 export interface FindChromiumOptions {

@@ -1,5 +1,5 @@
-import { parseEmail } from '@mailwright/core'
 import { describe, expect, it } from 'vitest'
+import { parseEmail } from './parse-email.js'
 import { renderEmailHtml } from './render-email-html.js'
 
 const PNG = Buffer.from(

@@ -1,17 +1,24 @@
-import type { CapturedEmail } from '@mailwright/core'
-import { escapeHtml } from '@mailwright/core/internal'
+import type { CapturedEmail } from './captured-email.js'
 import { declaresDarkStyles } from './declares-dark-styles.js'
+import { escapeHtml } from './escape-html.js'
 
-/** How the web UI previews an email's HTML. */
+/** How the web UI previews an email's HTML (and the report renders it). */
 export interface RenderEmailHtmlOptions {
   /** Let the email load images from the network (off by default: a remote image tells the sender it was read). */
   remoteImages?: boolean
+  /** No images at all, not even inlined ones: the email as a client that blocks images shows it. */
+  noImages?: boolean
   /**
    * `dark` renders the email as a dark-mode mail app would: its own dark styles on a dark canvas when it
    * declares some ({@link declaresDarkStyles}), else its colours inverted (images kept), as Gmail's and
    * Outlook's apps do.
    */
   scheme?: 'light' | 'dark'
+  /**
+   * With `scheme: 'dark'`, how: `auto` (above), `own` (its dark styles only, never inverted) or `inverted`
+   * (always inverted, even when it declares dark styles: an app that forces dark mode).
+   */
+  dark?: 'auto' | 'own' | 'inverted'
 }
 
 /** A preview document and the policy it must be served with. */
@@ -52,10 +59,12 @@ export function renderEmailHtml(
   let html =
     email.html === undefined
       ? `<pre style="white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;margin:12px">${escapeHtml(email.text ?? '')}</pre>`
-      : neutralize(inlineCidImages(email.html, email))
+      : neutralize(options.noImages ? email.html : inlineCidImages(email.html, email))
   const dark = options.scheme === 'dark'
   let head = '<meta charset="utf-8"><base target="_blank">'
-  if (email.html !== undefined && dark && !declaresDarkStyles(email.html)) {
+  const invert =
+    dark && (options.dark === 'inverted' || (options.dark !== 'own' && !declaresDarkStyles(email.html ?? '')))
+  if (email.html !== undefined && invert) {
     head += `<style>:root{color-scheme:light;background:#fff;filter:invert(1) hue-rotate(180deg)}${INVERTED_MEDIA}{filter:invert(1) hue-rotate(180deg)}</style>`
   } else {
     // The frame's own media query follows the browser (and the UI's theme), not the preview switch: the
@@ -68,7 +77,7 @@ export function renderEmailHtml(
       ? '<style>:root{color-scheme:dark;background:#121212;color:#e8e8e8}</style>'
       : '<style>:root{color-scheme:light;background:#fff}</style>'
   }
-  const images = options.remoteImages ? 'data: http: https:' : 'data:'
+  const images = options.noImages ? "'none'" : options.remoteImages ? 'data: http: https:' : 'data:'
   return {
     // Ours first: the email's own <meta charset> comes too late to matter, and links open outside the frame.
     html: `<!doctype html>${head}${html}`,

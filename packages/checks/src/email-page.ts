@@ -1,0 +1,125 @@
+import { CHROMIUM_ARGS, CheckError, errorDetail, findChromium } from '@mailwright/core/internal'
+import { type Browser, chromium, type Page } from 'playwright-core'
+
+// The address the email is shown at: loopback and a port nothing listens on, and every request to it is
+// answered by the route below, so nothing ever reaches a network.
+const EMAIL_URL = 'http://127.0.0.1:9/email'
+// What keeps the email's own markup inert while the checker's script runs through the DevTools protocol
+// (which the policy does not govern): no script of the email runs, nothing is fetched, no form is sent.
+const POLICY = [
+  "default-src 'none'",
+  "script-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  'font-src data:',
+  "form-action 'none'",
+  "base-uri 'none'",
+].join('; ')
+
+let browser: Promise<Browser> | undefined
+
+/**
+ * Opens an email's HTML in this process's Chromium (launched on first use, headless; `CHROMIUM_PATH` or
+ * the system's), with scripts blocked and every request refused, runs `use` on the page and closes it.
+ * Fails with a {@link CheckError} naming `checker` when Chromium cannot start, crashes, or `use` takes
+ * longer than `timeout`.
+ *
+ * @example
+ * const title = await emailPage('axe-core', html, { width: 800, height: 600 }, 30_000, (page) => page.title())
+ */
+export async function emailPage<T>(
+  checker: string,
+  html: string,
+  viewport: { width: number; height: number },
+  timeout: number,
+  use: (page: Page) => Promise<T>,
+): Promise<T> {
+  const running = await launched(checker)
+  const context = await running.newContext({ viewport, javaScriptEnabled: true })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await context.route('**/*', (route) =>
+      route.request().url() === EMAIL_URL
+        ? route.fulfill({
+            status: 200,
+            contentType: 'text/html; charset=utf-8',
+            headers: { 'content-security-policy': POLICY },
+            body: html,
+          })
+        : route.abort('blockedbyclient'),
+    )
+    const page = await context.newPage()
+    const work = (async () => {
+      await page.goto(EMAIL_URL, { waitUntil: 'load', timeout })
+      return use(page)
+    })()
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new CheckError(
+              checker,
+              `${checker} did not finish within ${timeout} ms in Chromium. The email may be very large or the machine overloaded: raise the check's timeout or MAILWRIGHT_TIME_SCALE.`,
+            ),
+          ),
+        timeout,
+      )
+    })
+    return await Promise.race([work, timedOut])
+  } catch (error) {
+    if (error instanceof CheckError) throw error
+    throw new CheckError(checker, `${checker} failed in Chromium: ${errorDetail(error)}`, { cause: error })
+  } finally {
+    clearTimeout(timer)
+    await context.close().catch(() => {})
+  }
+}
+
+function launched(checker: string): Promise<Browser> {
+  if (!browser) {
+    const starting = (async () => {
+      let executablePath: string
+      try {
+        executablePath = findChromium({ playwrightExecutable: safely(() => chromium.executablePath()) })
+      } catch (error) {
+        throw new CheckError(checker, `${checker} needs a Chromium: ${errorDetail(error)}`, { cause: error })
+      }
+      const started = await chromium
+        .launch({ executablePath, args: CHROMIUM_ARGS })
+        .catch((error: unknown) => {
+          throw new CheckError(
+            checker,
+            `Chromium (${executablePath}) did not start for ${checker}: ${errorDetail(error)}`,
+            {
+              cause: error,
+            },
+          )
+        })
+      // A browser that crashed is launched again on the next check.
+      started.on('disconnected', () => {
+        if (browser === starting) browser = undefined
+      })
+      return started
+    })()
+    browser = starting
+    starting.catch(() => {
+      if (browser === starting) browser = undefined
+    })
+  }
+  return browser
+}
+
+function safely(get: () => string): string | undefined {
+  try {
+    return get()
+  } catch {
+    return undefined
+  }
+}
+
+/** Closes the Chromium this process launched for checks (tests and benchmarks; exit closes it anyway). */
+export async function closeCheckBrowser(): Promise<void> {
+  const running = browser
+  browser = undefined
+  await (await running?.catch(() => undefined))?.close()
+}

@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { CheckError, scaledTimeout } from '@mailwright/core'
+
+/** A program Mailwright started for a check, that stops with the process that started it. */
+export interface StartedDaemon {
+  /** The last lines the program wrote, for errors. */
+  output(): string
+  /** Resolves when the program has exited (however it ended). */
+  readonly exited: Promise<number | null>
+  stop(): Promise<void>
+}
+
+/** What {@link startDaemon} starts and how it knows the program is ready. */
+export interface StartDaemonOptions {
+  /** The checker's name for messages: `rspamd`, `SpamAssassin`. */
+  checker: string
+  command: string
+  args: string[]
+  /** What to install when the command is missing. */
+  install: string
+  /** Resolves true once the program answers; asked again until it does or the time is up. */
+  ready(): Promise<boolean>
+  /** How long the program may take to become ready, in ms, before the time scale. */
+  startTimeout: number
+  env?: NodeJS.ProcessEnv
+}
+
+// The program runs under a small watchdog that holds a pipe from this process: when this process ends in any
+// way (even SIGKILL), the pipe closes and the watchdog stops the program. Nothing is left running.
+const WATCHDOG = `
+const { spawn } = require('node:child_process')
+const [command, ...args] = JSON.parse(process.argv[1])
+const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] })
+child.on('error', (e) => { process.stderr.write('cannot start ' + command + ': ' + e.message + '\\n'); process.exit(127) })
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)))
+const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 3000).unref() }
+process.stdin.on('end', stop); process.stdin.on('error', stop); process.stdin.resume()
+process.on('SIGTERM', stop); process.on('SIGINT', stop)
+`
+const OUTPUT_LINES = 40
+
+/**
+ * Starts a checker's program (rspamd, spamd) on loopback under a watchdog, and waits until it answers.
+ * Fails with a {@link CheckError} naming the checker, what it printed and what to install when it cannot
+ * start or does not become ready in time.
+ *
+ * @example
+ * const daemon = await startDaemon({ checker: 'rspamd', command: 'rspamd', args, install: 'apt-get install rspamd', ready, startTimeout: 60_000 })
+ */
+export async function startDaemon(options: StartDaemonOptions): Promise<StartedDaemon> {
+  const lines: string[] = []
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-e', WATCHDOG, JSON.stringify([options.command, ...options.args])],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env },
+  )
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean))
+    if (lines.length > OUTPUT_LINES) lines.splice(0, lines.length - OUTPUT_LINES)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
+  let gone = false
+  void exited.then(() => {
+    gone = true
+  })
+  // The parent's event loop must not wait for the program: the pipe is what ties them.
+  child.unref()
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    (stream as { unref?(): void } | null)?.unref?.()
+  const output = () => lines.join('\n')
+  const stop = async () => {
+    if (gone) return
+    // Waiting for the exit must hold the event loop, which the program otherwise never does.
+    child.ref()
+    child.stdin?.end()
+    await exited
+  }
+  const deadline = Date.now() + scaledTimeout(options.startTimeout)
+  for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+    if (gone) {
+      const code = await exited
+      throw new CheckError(
+        options.checker,
+        code === 127
+          ? `${options.checker} could not be started: \`${options.command}\` is not installed. Install it (${options.install}), or turn the check off.`
+          : `${options.checker} exited (code ${code}) while starting. What it printed:\n${indent(output())}`,
+      )
+    }
+    if (await options.ready().catch(() => false)) break
+    if (Date.now() > deadline) {
+      await stop()
+      throw new CheckError(
+        options.checker,
+        `${options.checker} did not answer within ${scaledTimeout(options.startTimeout)} ms of starting. What it printed:\n${indent(output())}\nOn a slow machine, raise MAILWRIGHT_TIME_SCALE.`,
+      )
+    }
+    await new Promise((done) => setTimeout(done, pause))
+  }
+  return { output, exited, stop }
+}
+
+function indent(text: string): string {
+  return (text || '(nothing)')
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n')
+}
