@@ -6,7 +6,7 @@ export { checkCompatibility, resolveClients } from './check-compatibility.js'
 export { checkLinks, collectTargets } from './check-links.js'
 export { checkSpam, parseReport } from './check-spam.js'
 export { closeCheckBrowser } from './email-page.js'
-export { SPAM_FILTER_ENV, spamFilterUrl, stopSpamFilters } from './spam-filter-url.js'
+export { spamFilterUrl, stopSpamFilters } from './spam-filter-url.js'
 export { type StartedLoopbackDns, startLoopbackDns } from './start-loopback-dns.js'
 export {
   RSPAMD_OFFLINE_DISABLED,
@@ -20,3 +20,4 @@ export {
   type StartedSpamAssassin,
   startSpamAssassin,
 } from './start-spam-assassin.js'
+export { type StartedSpamFilter, startSpamFilter } from './start-spam-filter.js'

@@ -1,20 +1,9 @@
 import type { CheckContext, SpamChecker } from '@mailwright/core'
-import { startRspamd } from './start-rspamd.js'
-import { startSpamAssassin } from './start-spam-assassin.js'
-
-/** Where the run's global setup tells workers its filters are. */
-export const SPAM_FILTER_ENV: Record<SpamChecker, string> = {
-  rspamd: 'MAILWRIGHT_RSPAMD_URL',
-  spamassassin: 'MAILWRIGHT_SPAMD_URL',
-}
-
-interface Running {
-  url: string
-  stop(): Promise<void>
-}
+import { SPAM_FILTER_ENV } from '@mailwright/core/internal'
+import { type StartedSpamFilter, startSpamFilter } from './start-spam-filter.js'
 
 // One filter of each kind per process, started on first use and kept for the process's life.
-const started = new Map<SpamChecker, Promise<Running>>()
+const started = new Map<SpamChecker, Promise<StartedSpamFilter>>()
 
 /**
  * The filter to ask: the one given, else the run's (its global setup set `MAILWRIGHT_RSPAMD_URL` or
@@ -36,10 +25,7 @@ export async function spamFilterUrl(
   let running = started.get(checker)
   if (!running) {
     running = (async () => {
-      const filter =
-        checker === 'rspamd'
-          ? await startRspamd({ dns: context.dns })
-          : await startSpamAssassin({ dns: context.dns })
+      const filter = await startSpamFilter(checker, { dns: context.dns })
       // Forgotten when it exits, so the next check starts a new one rather than asking a dead port.
       void filter.exited.then(() => {
         if (started.get(checker) === running) started.delete(checker)

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type DnsResolver, freePort } from '@mailwright/core'
@@ -56,6 +56,8 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
     const site = join(dir, 'site')
     mkdirSync(site)
     mkdirSync(join(dir, 'home'))
+    // spamd's children run as nobody when started by root: they must be able to read the rules.
+    for (const path of [dir, site, join(dir, 'home')]) chmodSync(path, 0o755)
     // The .pre files load the plugins (Check, SPF, DKIM, …); without them spamd cannot scan at all.
     const stock = options.configDir ?? '/etc/spamassassin'
     for (const file of readdirSync(stock).filter((f) => f.endsWith('.pre')))

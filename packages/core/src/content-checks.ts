@@ -213,4 +213,9 @@ export interface ContentChecks {
     email: CapturedEmail,
     options: AccessibilityCheckOptions,
   ): Promise<AccessibilityCheckResult>
+  /** Starts a spam filter for a whole run (the runners' global setups). */
+  startSpamFilter(
+    checker: SpamChecker,
+    options: { dns?: DnsResolver },
+  ): Promise<{ url: string; stop(): Promise<void> }>
 }

@@ -1,5 +1,5 @@
 import { loadConfig, resolveEnvironment } from '@mailwright/core'
-import { startRunInbox } from '@mailwright/core/internal'
+import { startRunChecks, startRunInbox } from '@mailwright/core/internal'
 import { type RunInbox, registerPlugin } from '@mailwright/core/plugin'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
 import type { FullConfig } from '@playwright/test'
@@ -12,7 +12,8 @@ registerPlugin(inboxServerPlugin)
  * container: `inbox: { type: 'container', server: 'mailpit' | 'maildev' }`), starts it once, tells the
  * workers where it is (`MAILWRIGHT_RUN_INBOXES`, by environment name) and stops it after the run. The
  * `local` inbox is `inboxServer()`'s (a `webServer`), and real mailboxes start nothing. When exactly one
- * runs, `SMTP_HOST`/`SMTP_PORT` point at it for code started after the setup.
+ * runs, `SMTP_HOST`/`SMTP_PORT` point at it for code started after the setup. An environment whose
+ * `checks.spam` names a filter gets it started here, once (needs `@mailwright/checks`).
  *
  * @example
  * // playwright.config.ts
@@ -26,15 +27,19 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     ),
   )
   const started: Record<string, RunInbox> = {}
+  const checks: Array<{ stop(): Promise<void> }> = []
   try {
     for (const name of names) {
       const environment = await resolveEnvironment(mailwrightConfig, { name })
+      // The environment's spam filter (checks.spam), once for the run rather than once per worker.
+      const filter = await startRunChecks(environment)
+      if (filter) checks.push(filter)
       if (environment.inbox.type === 'local') continue
       const run = await startRunInbox(environment)
       if (run) started[environment.name] = run
     }
   } catch (error) {
-    await Promise.all(Object.values(started).map((c) => c.stop()))
+    await Promise.all([...Object.values(started), ...checks].map((c) => c.stop()))
     throw error
   }
   const containers = Object.values(started)
@@ -48,6 +53,6 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     process.env.SMTP_PORT = String(containers[0].smtp.port)
   }
   return async () => {
-    await Promise.all(containers.map((c) => c.stop()))
+    await Promise.all([...containers, ...checks].map((c) => c.stop()))
   }
 }

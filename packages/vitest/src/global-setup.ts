@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, resolveEnvironment } from '@mailwright/core'
-import { startRunInbox, webUiNotice } from '@mailwright/core/internal'
+import { startRunChecks, startRunInbox, webUiNotice } from '@mailwright/core/internal'
 import { registerPlugin } from '@mailwright/core/plugin'
 import { writeCaFile } from '@mailwright/inbox-server'
 import inboxServerPlugin from '@mailwright/inbox-server/plugin'
@@ -20,7 +20,8 @@ registerPlugin(inboxServerPlugin)
  * from here; ports come from `MAILWRIGHT_SMTP_PORT` / `MAILWRIGHT_HTTP_PORT` (default: any free port). A
  * capture container (`inbox: { type: 'container', server: 'mailpit' | 'maildev' }`) is started instead, once.
  * When the environment reads mail from elsewhere (Graph, IMAP, an inbox server), nothing is started and the
- * application's own SMTP settings are left alone.
+ * application's own SMTP settings are left alone. An environment whose `checks.spam` names a filter gets it
+ * started here, once (needs `@mailwright/checks`).
  *
  * @example
  * // vitest.config.ts
@@ -30,10 +31,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const environment = await resolveEnvironment(await loadConfig(), {
     name: project.getProvidedContext().mailwrightEnv || undefined,
   })
+  // The environment's spam filter (checks.spam), once for the run rather than once per worker.
+  const checks = await startRunChecks(environment)
   const run = await startRunInbox(environment, {
     ports: { smtp: port('MAILWRIGHT_SMTP_PORT'), http: port('MAILWRIGHT_HTTP_PORT') },
+  }).catch(async (error: unknown) => {
+    await checks?.stop()
+    throw error
   })
-  if (!run) return async () => {}
+  if (!run) return async () => checks?.stop()
   project.provide('mailwrightRun', { environment: environment.name, description: run.description })
   if (environment.inbox.type === 'local' && run.url) {
     project.provide('mailwrightInboxUrl', run.url)
@@ -51,7 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     : undefined
   if (caFile) process.env.NODE_EXTRA_CA_CERTS = caFile
   return async () => {
-    await run.stop()
+    await Promise.all([run.stop(), checks?.stop()])
     if (caFile) {
       rmSync(caFile, { force: true })
       if (previousCa === undefined) delete process.env.NODE_EXTRA_CA_CERTS

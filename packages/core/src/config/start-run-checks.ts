@@ -1,0 +1,44 @@
+import type { ContentChecks, SpamChecker } from '../content-checks.js'
+import { checkContextOf } from '../run-content-check.js'
+import { loadOptionalPackage } from './load-optional-package.js'
+import type { ResolvedEnvironment } from './resolve-environment.js'
+
+/** Where a run's spam filter is told to its workers (the variables `@mailwright/checks` reads). */
+export const SPAM_FILTER_ENV: Record<SpamChecker, string> = {
+  rspamd: 'MAILWRIGHT_RSPAMD_URL',
+  spamassassin: 'MAILWRIGHT_SPAMD_URL',
+}
+
+/**
+ * What a run's global setup starts for the content checks of an environment: its spam filter, once, when
+ * `checks.spam` names one and gives no `url` (else each worker would start its own, about 10 s each). Its
+ * address goes to `process.env` for the workers started after. Returns how to stop it, or undefined when
+ * there is nothing to start.
+ *
+ * @example
+ * const checks = await startRunChecks(environment)
+ * // after the run
+ * await checks?.stop()
+ */
+export async function startRunChecks(
+  environment: ResolvedEnvironment,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  const spam = environment.checks.spam
+  if (!spam || spam.url) return undefined
+  const checker = spam.checker ?? 'rspamd'
+  const variable = SPAM_FILTER_ENV[checker]
+  if (process.env[variable]) return undefined
+  const checks = await loadOptionalPackage<ContentChecks>(
+    '@mailwright/checks',
+    `mailwright.config: environments.${environment.name}.checks.spam`,
+    import.meta.url,
+  )
+  const filter = await checks.startSpamFilter(checker, { dns: checkContextOf(environment).dns })
+  process.env[variable] = filter.url
+  return {
+    async stop() {
+      if (process.env[variable] === filter.url) delete process.env[variable]
+      await filter.stop()
+    },
+  }
+}
