@@ -5,13 +5,13 @@ import {
   type CompatibilityCheckResult,
   type CompatibilityFinding,
   type EmailClientName,
+  scaledTimeout,
 } from '@mailwright/core'
-import { type CanIEmailOptions, type CanIEmailResult, caniemail, rawData } from 'caniemail'
+import { WorkerBudgetExceeded, WorkerPool } from '@mailwright/core/internal'
+import { rawData } from 'caniemail'
 
 // Past this, the email is not worth parsing for features: Gmail clips HTML at 102 KB already.
 const MAX_HTML = 5 * 1024 * 1024
-// A support value no real entry has: what Mailwright writes where caniemail's data has none (see below).
-const NO_DATA = 'u #0'
 
 interface RawFeature {
   title: string
@@ -19,17 +19,56 @@ interface RawFeature {
   stats: Record<string, Record<string, Record<string, string>>>
 }
 const FEATURES = (rawData as unknown as { data: RawFeature[] }).data
-const CLIENTS: string[] = Object.keys(
-  Object.fromEntries(
+const CLIENTS: string[] = [
+  ...new Set(
     FEATURES.flatMap((f) =>
-      Object.entries(f.stats).flatMap(([p, platforms]) =>
-        Object.keys(platforms).map((k) => [`${p}.${k}`, true]),
+      Object.entries(f.stats).flatMap(([provider, platforms]) =>
+        Object.keys(platforms).map((p) => `${provider}.${p}`),
       ),
     ),
   ),
-).sort()
+].sort()
 const URLS = new Map(FEATURES.map((f) => [f.title, f.url]))
-const unknown = fillMissingSupport()
+// caniemail 2 throws ("Feature … not found on …") when a feature has no entry for a client, which its data
+// lacks for 13 of 48 clients on common features (display, <img>). The worker fills those gaps with a value
+// of its own, and they are left out of the findings: every client stays checkable.
+const NO_DATA = new Set(
+  FEATURES.flatMap((f) =>
+    CLIENTS.filter((c) => {
+      const [provider = '', platform = ''] = c.split('.')
+      return f.stats[provider]?.[platform] === undefined
+    }).map((c) => `${f.title}|${c}`),
+  ),
+)
+
+// caniemail parses HTML and CSS on the event loop and slows down sharply with many style rules (a 4 MB
+// stylesheet took minutes): it runs on a thread, ended when past its time.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+;(async () => {
+  const { caniemail, rawData } = await import(workerData.caniemail)
+  const clients = [...new Set(rawData.data.flatMap((f) => Object.entries(f.stats).flatMap(([p, ps]) => Object.keys(ps).map((k) => p + '.' + k))))]
+  for (const feature of rawData.data) {
+    for (const client of clients) {
+      const [provider, platform] = client.split('.')
+      feature.stats[provider] ??= {}
+      feature.stats[provider][platform] ??= { '0000': 'u' }
+    }
+  }
+  parentPort.on('message', ({ id, payload }) => {
+    try {
+      const { issues } = caniemail({ clients: payload.clients, html: payload.html })
+      const plain = (map) => [...map].map(([client, list]) => [client, list.map((i) => ({ title: i.title, notes: i.notes }))])
+      parentPort.postMessage({ id, result: { errors: plain(issues.errors), warnings: plain(issues.warnings) } })
+    } catch (error) {
+      parentPort.postMessage({ id, error: error && error.message ? error.message : String(error) })
+    }
+  })
+  parentPort.postMessage({ ready: true })
+})()
+`
+type Issues = Array<[string, Array<{ title: string; notes: string[] }>]>
+let pool: WorkerPool | undefined
 
 /**
  * The HTML and CSS features of the email that some of `clients` do not support, by caniemail's data
@@ -54,25 +93,31 @@ export async function checkCompatibility(
       'caniemail',
       `${email.describe()} has ${(html.length / 1024 / 1024).toFixed(1)} MB of HTML; compatibility is checked up to ${MAX_HTML / 1024 / 1024} MB (Gmail clips at 102 KB). Make the email smaller.`,
     )
-  let result: CanIEmailResult | undefined
+  let result: { errors: Issues; warnings: Issues } | undefined
   if (html.trim()) {
+    const timeout = options.timeout ?? scaledTimeout(30_000)
+    pool ??= new WorkerPool({
+      source: WORKER_SOURCE,
+      workerData: { caniemail: import.meta.resolve('caniemail') },
+      size: 1,
+    })
     try {
-      result = caniemail({ clients: names as CanIEmailOptions['clients'], html })
+      result = (await pool.run({ clients: names, html }, { budgetMs: timeout })) as typeof result
     } catch (error) {
       throw new CheckError(
         'caniemail',
-        `caniemail could not read the HTML of ${email.describe()}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        error instanceof WorkerBudgetExceeded
+          ? `caniemail did not finish reading the HTML of ${email.describe()} within ${timeout} ms (${(html.length / 1024).toFixed(0)} KB of HTML). Make the email smaller, or raise checks.compatibility.timeout or MAILWRIGHT_TIME_SCALE.`
+          : `caniemail could not read the HTML of ${email.describe()}: ${(error as Error).message}`,
+        { cause: error },
       )
     }
   }
   return {
     kind: 'compatibility',
     clients: names,
-    unsupported: result ? findings(result.issues.errors) : [],
-    partial: result ? findings(result.issues.warnings) : [],
+    unsupported: result ? findings(result.errors) : [],
+    partial: result ? findings(result.warnings) : [],
     failOnPartial: options.failOnPartial ?? false,
     dataDate: String((rawData as { last_update_date?: string }).last_update_date ?? 'unknown').slice(0, 10),
   }
@@ -106,11 +151,11 @@ export function resolveClients(clients: readonly EmailClientName[]): string[] {
 }
 
 // caniemail's issues are by client; a finding is by feature, with every client it concerns.
-function findings(byClient: CanIEmailResult['issues']['errors']): CompatibilityFinding[] {
+function findings(byClient: Issues): CompatibilityFinding[] {
   const byFeature = new Map<string, CompatibilityFinding>()
   for (const [client, issues] of byClient) {
     for (const issue of issues) {
-      if (unknown.has(`${issue.title}|${client}`)) continue
+      if (NO_DATA.has(`${issue.title}|${client}`)) continue
       let finding = byFeature.get(issue.title)
       if (!finding) {
         finding = {
@@ -131,23 +176,4 @@ function findings(byClient: CanIEmailResult['issues']['errors']): CompatibilityF
   return [...byFeature.values()]
     .map((f) => ({ ...f, clients: f.clients.sort() }))
     .sort((a, b) => b.clients.length - a.clients.length || a.feature.localeCompare(b.feature))
-}
-
-// caniemail 2 throws ("Feature … not found on …") when a feature has no entry for a client, which its data
-// lacks for 13 of 48 clients on common features (display, <img>). Filling those gaps with a value of our
-// own, and leaving them out of the findings, keeps every client checkable.
-function fillMissingSupport(): Set<string> {
-  const filled = new Set<string>()
-  for (const feature of FEATURES) {
-    for (const client of CLIENTS) {
-      const [provider = '', platform = ''] = client.split('.')
-      const platforms = feature.stats[provider] ?? {}
-      feature.stats[provider] = platforms
-      if (platforms[platform] === undefined) {
-        platforms[platform] = { '0000': NO_DATA }
-        filled.add(`${feature.title}|${client}`)
-      }
-    }
-  }
-  return filled
 }

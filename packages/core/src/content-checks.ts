@@ -51,6 +51,8 @@ export type EmailClientName = string
 export interface CompatibilityCheckOptions {
   /** Also fail on partly supported features (caniemail's "partial"). Default: only unsupported ones fail. */
   failOnPartial?: boolean
+  /** How long reading the HTML may take, in ms. Default 30 s (scaled by `MAILWRIGHT_TIME_SCALE`). */
+  timeout?: number
 }
 
 /** One HTML or CSS feature the email uses that some of the clients do not (fully) support. */

@@ -24,12 +24,12 @@ import {
   queryChecks,
   queryNeedsBody,
   summarizeEmail,
+  WorkerBudgetExceeded,
   webUiUrl,
 } from '@mailwright/core/internal'
 import type { WaitRequest, WaitResult } from '@mailwright/core/plugin'
 import { ParsePool } from './parse-pool.js'
 import { PatternPool } from './pattern-pool.js'
-import { WorkerBudgetExceeded } from './worker-pool.js'
 
 /** How long and how much the capture keeps. Whatever limit is hit first evicts the oldest emails. */
 export interface RetentionOptions {

@@ -9,8 +9,7 @@ import {
   type EmailMeta,
   type SendingProfile,
 } from '@mailwright/core'
-import { resolverFor } from '@mailwright/core/internal'
-import { WorkerPool } from './worker-pool.js'
+import { resolverFor, WorkerPool } from '@mailwright/core/internal'
 
 // The worker parses (mailparser, htmlparser2) and judges (mailauth) with core's own functions. DNS stays
 // on the main thread, where the sending profile's resolver lives: the worker asks for each answer.

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { WorkerBudgetExceeded, WorkerPool } from './worker-pool.js'
+import { WorkerBudgetExceeded, WorkerPool } from '@mailwright/core/internal'
 
 /** One pattern and the values it is tried on; the answer is whether any value matches. */
 export interface PatternJob {

@@ -6,7 +6,7 @@ type Shape = 'string' | 'number' | 'boolean' | 'strings' | 'booleans' | 'pattern
 // Every key each check takes, and the kind of value: a typo or a wrong type is named, never ignored.
 const KEYS: Record<keyof ChecksConfig, Record<string, Shape>> = {
   spam: { checker: 'string', url: 'string', timeout: 'number' },
-  compatibility: { clients: 'strings', failOnPartial: 'boolean' },
+  compatibility: { clients: 'strings', failOnPartial: 'boolean', timeout: 'number' },
   links: {
     allowHosts: 'strings',
     requireHttps: 'boolean',
