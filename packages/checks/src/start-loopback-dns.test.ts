@@ -24,7 +24,9 @@ describe('startLoopbackDns', () => {
       ['x'.repeat(255), 'x'.repeat(45)],
     ])
     expect(await resolver.resolve4('example.com')).toEqual(['198.51.100.20'])
-    expect(await resolver.resolveMx('example.com')).toMatchObject([{ priority: 10, exchange: 'mail.example.com' }])
+    expect(await resolver.resolveMx('example.com')).toMatchObject([
+      { priority: 10, exchange: 'mail.example.com' },
+    ])
     expect(await resolver.reverse('198.51.100.20')).toEqual(['mail.example.com'])
     await expect(resolver.resolveTxt('zen.spamhaus.org')).rejects.toMatchObject({ code: 'ENOTFOUND' })
     await expect(resolver.resolveTxt('slow.example.com')).rejects.toMatchObject({ code: 'ESERVFAIL' })

@@ -153,6 +153,19 @@ describe('renderEmailHtml', () => {
     expect(light.html).not.toContain('invert(')
   })
 
+  it('forces inversion or only the own dark styles when asked, and shows no image at all with noImages', async () => {
+    const source =
+      '<style>@media (prefers-color-scheme: dark) { body { color: white } }</style><img src="cid:logo">'
+    const email = await parse(related(source, [{ cid: 'logo', type: 'image/png', body: PNG }]))
+    const forced = renderEmailHtml(email, { scheme: 'dark', dark: 'inverted' })
+    expect(forced.html).toMatch(/:root\{[^}]*filter:invert\(1\)/)
+    const own = renderEmailHtml(await parse(related('<p>plain</p>')), { scheme: 'dark', dark: 'own' })
+    expect(own.html).not.toContain('invert(')
+    const blocked = renderEmailHtml(email, { noImages: true })
+    expect(blocked.html).toContain('src="cid:logo"')
+    expect(blocked.contentSecurityPolicy).toContain("img-src 'none'")
+  })
+
   it('previews an email without HTML as its escaped text', async () => {
     const raw = Buffer.from('From: a@example.com\r\nSubject: t\r\n\r\n<script>alert(1)</script> & more\r\n')
     const { html } = renderEmailHtml(await parse(raw))

@@ -47,7 +47,7 @@ describe('parseGatePolicy', () => {
     [{}, 'gate.json: rules is undefined. Expected a non-empty list of rules.'],
     [
       { rules: [{ rule: 'dmarc' }] },
-      'gate.json: rules[0].rule is "dmarc". Expected one of no-failed-email-assertions, dmarc-pass, max-size, bulk-sender, not-junk, same-across-environments.',
+      'gate.json: rules[0].rule is "dmarc". Expected one of no-failed-email-assertions, dmarc-pass, max-size, bulk-sender, not-junk, same-across-environments, spam-score, client-compatibility, working-links, accessible.',
     ],
     [
       { rules: [{ rule: 'max-size' }] },
@@ -200,6 +200,156 @@ describe('evaluateGate', () => {
         detail: 'links differs: sandbox saw /start; staging saw /begin',
       },
     ])
+  })
+})
+
+describe('content-check rules', () => {
+  const checked = email({
+    id: 'c1',
+    subject: 'Newsletter',
+    checks: {
+      spam: {
+        checker: 'rspamd',
+        score: 7.5,
+        threshold: 6,
+        action: 'add header',
+        symbols: [
+          { name: 'SUBJ_ALL_CAPS', score: 3 },
+          { name: 'MISSING_MID', score: 2.5 },
+        ],
+      },
+      compatibility: {
+        clients: ['outlook.windows'],
+        failOnPartial: false,
+        unsupported: [
+          {
+            feature: 'display:flex',
+            clients: ['outlook.windows'],
+            url: 'https://www.caniemail.com/features/css-display-flex/',
+          },
+        ],
+        partial: [
+          {
+            feature: '<style> element',
+            clients: ['outlook.windows'],
+            url: 'https://www.caniemail.com/features/html-style/',
+          },
+        ],
+      },
+      links: {
+        ok: 3,
+        notChecked: ['https://cdn.example.com/x.png'],
+        failing: [
+          {
+            url: 'http://127.0.0.1:3000/gone',
+            element: 'link',
+            outcome: 'broken',
+            status: 404,
+            reason: 'answered 404',
+          },
+        ],
+      },
+      accessibility: {
+        impact: 'minor',
+        violations: [
+          {
+            id: 'image-alt',
+            impact: 'critical',
+            help: 'Images must have alternative text',
+            helpUrl: 'https://dequeuniversity.com/rules/axe/4.14/image-alt',
+            elements: 2,
+          },
+          {
+            id: 'email-layout-table',
+            impact: 'moderate',
+            help: 'Layout tables must have role="presentation"',
+            helpUrl: 'https://www.w3.org/WAI/tutorials/tables/',
+            elements: 1,
+          },
+        ],
+      },
+    },
+  })
+  const unchecked = email({ id: 'u1', subject: 'Welcome' })
+  const run = report([test({ emails: [checked, unchecked] })])
+
+  it('judge the checks tests ran, naming what failed and where to read more', () => {
+    const violations = evaluateGate(
+      run,
+      policy([
+        { rule: 'spam-score' },
+        { rule: 'client-compatibility' },
+        { rule: 'working-links' },
+        { rule: 'accessible' },
+      ]),
+    )
+    expect(violations.map((v) => [v.rule, v.email, v.detail])).toEqual([
+      [
+        'spam-score',
+        '"Newsletter" → a+1@inbox.test',
+        'rspamd scored 7.5, not below 6 (SUBJ_ALL_CAPS +3, MISSING_MID +2.5)',
+      ],
+      [
+        'client-compatibility',
+        '"Newsletter" → a+1@inbox.test',
+        'display:flex is not supported by outlook.windows (https://www.caniemail.com/features/css-display-flex/)',
+      ],
+      [
+        'working-links',
+        '"Newsletter" → a+1@inbox.test',
+        'broken http://127.0.0.1:3000/gone (404): answered 404',
+      ],
+      [
+        'accessible',
+        '"Newsletter" → a+1@inbox.test',
+        'critical image-alt: Images must have alternative text (2 elements; https://dequeuniversity.com/rules/axe/4.14/image-alt)',
+      ],
+      [
+        'accessible',
+        '"Newsletter" → a+1@inbox.test',
+        'moderate email-layout-table: Layout tables must have role="presentation" (1 element; https://www.w3.org/WAI/tutorials/tables/)',
+      ],
+    ])
+  })
+
+  it('take their own thresholds, and with require name the emails no test checked', () => {
+    const violations = evaluateGate(
+      run,
+      policy([
+        { rule: 'spam-score', below: 8, require: true },
+        { rule: 'accessible', impact: 'serious', where: { subject: '^Newsletter$' } },
+      ]),
+    )
+    expect(violations.map((v) => [v.rule, v.email, v.detail])).toEqual([
+      ['spam-score', '"Welcome" → a+1@inbox.test', 'not checked: no test called toHaveSpamScore on it'],
+      [
+        'accessible',
+        '"Newsletter" → a+1@inbox.test',
+        'critical image-alt: Images must have alternative text (2 elements; https://dequeuniversity.com/rules/axe/4.14/image-alt)',
+      ],
+    ])
+  })
+
+  it('refuse thresholds that are not ones', () => {
+    expect(() => policy([{ rule: 'spam-score', below: '5' }])).toThrow(
+      'gate.json: rules[0].below is "5". Expected a number, e.g. "below": 5.',
+    )
+    expect(() => policy([{ rule: 'accessible', impact: 'severe' }])).toThrow(
+      'gate.json: rules[0].impact is "severe". Expected one of minor, moderate, serious, critical.',
+    )
+  })
+
+  it('show in the Markdown summary as a table of the checked emails', () => {
+    const markdown = renderMarkdown(run)
+    expect(markdown).toContain(
+      [
+        '### Content checks',
+        '',
+        '| test | email | spam score | client compatibility | links | accessibility |',
+        '|---|---|---|---|---|---|',
+        '| a.test.ts > welcome | Newsletter | 7.5 / 6 (rspamd; SUBJ_ALL_CAPS 3) | 1 unsupported: display:flex | 1 failing: http://127.0.0.1:3000/gone 404 | image-alt (critical), email-layout-table (moderate) |',
+      ].join('\n'),
+    )
   })
 })
 

@@ -115,6 +115,49 @@ describe('resolveEnvironment', () => {
     await bad({ profile: { senderIp: 'prod' } }).toThrow('environments.x.profile.senderIp is "prod"')
   })
 
+  it("keeps an environment's content-check settings, and names a wrong one with its fix", async () => {
+    const withChecks = (checks: unknown) =>
+      resolveEnvironment(defineConfig({ environments: { sandbox: { checks: checks as never } } }), {
+        env: {},
+      })
+    const checks = {
+      spam: { checker: 'spamassassin' as const, timeout: 20_000 },
+      compatibility: { clients: ['gmail', 'outlook-windows'] },
+      links: { allowHosts: ['staging.example.com'], skip: [/\/verify/, 'unsubscribe'] },
+      accessibility: { impact: 'serious' as const, rules: { 'color-contrast': false } },
+    }
+    expect((await withChecks(checks)).checks).toEqual(checks)
+    expect((await withChecks(undefined)).checks).toEqual({})
+    for (const [value, message] of [
+      [
+        { spam: { checker: 'spamd' } },
+        'environments.sandbox.checks.spam.checker is "spamd". Use one of rspamd, spamassassin.',
+      ],
+      [
+        { spam: { below: 5 } },
+        'environments.sandbox.checks.spam.below is not a setting of this check. Use one of checker, url, timeout.',
+      ],
+      [
+        { links: { allowHosts: 'x' } },
+        'environments.sandbox.checks.links.allowHosts is "x". Give a list of strings.',
+      ],
+      [
+        { links: { timeout: -1 } },
+        'environments.sandbox.checks.links.timeout is -1. Give a number of 0 or more.',
+      ],
+      [
+        { accessibility: { impact: 'severe' } },
+        'environments.sandbox.checks.accessibility.impact is "severe". Use one of minor, moderate, serious, critical.',
+      ],
+      [
+        { rendering: {} },
+        'environments.sandbox.checks.rendering is not a check. Use one of spam, compatibility, links, accessibility.',
+      ],
+    ] as const) {
+      await expect(withChecks(value)).rejects.toThrowError(`mailwright.config: ${message}`)
+    }
+  })
+
   it('takes an empty MAILWRIGHT_ENV or name as unset', async () => {
     const config = { environments: { sandbox: { inbox: { type: 'local' as const } } } }
     expect((await resolveEnvironment(config, { env: { MAILWRIGHT_ENV: '' } })).name).toBe('sandbox')

@@ -85,7 +85,7 @@ export function spamDetails(result: SpamCheckResult): string[] {
   return [
     fired.length ? 'Rules that added to the score:' : 'No rule added to the score.',
     ...shown.map((s) =>
-      `  ${s.score >= 0 ? '+' : ''}${s.score.toFixed(2).padStart(6)}  ${s.name.padEnd(width)}  ${s.description ?? ''}${s.options?.length ? ` [${s.options.slice(0, 3).join(', ')}]` : ''}`.trimEnd(),
+      `  ${`${s.score >= 0 ? '+' : ''}${s.score.toFixed(2)}`.padStart(6)}  ${s.name.padEnd(width)}  ${s.description ?? ''}${s.options?.length ? ` [${s.options.slice(0, 3).join(', ')}]` : ''}`.trimEnd(),
     ),
     ...(fired.length > shown.length ? [`  … and ${fired.length - shown.length} more`] : []),
     `Offline, ${result.checker} did not run: ${result.offline.join('; ')}.`,
