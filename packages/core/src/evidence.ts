@@ -1,4 +1,5 @@
 import type { CapturedEmail } from './captured-email.js'
+import { checkEvidence } from './check-evidence.js'
 import type { ContentCheckResult } from './content-checks.js'
 import type { MatcherResult } from './matchers/matcher-result.js'
 
@@ -10,17 +11,28 @@ export interface EmailEvidence {
 }
 
 /**
- * The report attachments of an email: the `.eml` exactly as received and, when it has one, the HTML body
- * as a page. Runners add a rendered PNG where they have a browser.
+ * The report attachments of an email: the `.eml` exactly as received, when it has one the HTML body as a
+ * page, and the content checks a test ran on it (`.checks.txt`). Runners add rendered PNGs where they have
+ * a browser.
  *
  * @example
  * for (const file of emailEvidence(email, 1)) await testInfo.attach(file.name, { body: file.body, contentType: file.contentType })
  */
-export function emailEvidence(email: CapturedEmail, index: number): EmailEvidence[] {
+export function emailEvidence(
+  email: CapturedEmail,
+  index: number,
+  checks: readonly ContentCheckResult[] = [],
+): EmailEvidence[] {
   const base = `email-${index}-${slug(email.subject) || email.id}`
   const files: EmailEvidence[] = [{ name: `${base}.eml`, contentType: 'message/rfc822', body: email.raw }]
   if (email.html !== undefined)
     files.push({ name: `${base}.html`, contentType: 'text/html', body: Buffer.from(email.html) })
+  if (checks.length > 0)
+    files.push({
+      name: `${base}.checks.txt`,
+      contentType: 'text/plain',
+      body: Buffer.from(checkEvidence(checks)),
+    })
   return files
 }
 

@@ -19,6 +19,7 @@ import {
   escapeHtml,
   type MatcherCall,
   observeInbox,
+  renderEmailHtml,
   slug,
   testWaitDefaults,
   withEvidence,
@@ -46,6 +47,8 @@ export type MailEvidenceMode = 'on-failure' | 'always' | 'off'
 export interface MailwrightOptions {
   /** Attach the emails a test touched: on failure (default), always, or never. */
   mailEvidence: MailEvidenceMode
+  /** Which PNG renderings of each email its evidence carries. Default: all five (see {@link EmailRendering}). */
+  emailRenderings: EmailRendering[]
   /** The run's inbox server; default `MAILWRIGHT_INBOX_URL` (set by `inboxServer()`), else one per worker. */
   inboxServerUrl: string | undefined
 }
@@ -74,8 +77,48 @@ export interface MailwrightWorkerFixtures {
   /** The worker's environment, inboxes and transport, resolved once (core's worker context). */
   mailwrightWorker: WorkerContext
   inboxProvider: InboxProvider
-  emailRenderer: { render(email: CapturedEmail): Promise<Buffer> }
+  emailRenderer: {
+    render(
+      email: CapturedEmail,
+      renderings: readonly EmailRendering[],
+    ): Promise<Array<{ rendering: EmailRendering; png: Buffer }>>
+  }
 }
+
+/**
+ * The renderings of an email's evidence, each a PNG in Chromium (approximations, not screenshots of real
+ * clients): `desktop` (800 px, light), `mobile` (375 px), `dark` (its own `prefers-color-scheme` styles on a
+ * dark canvas), `dark-inverted` (colours forced inverted, as Gmail's and Outlook's apps do to emails
+ * without dark styles), `images-off` (as clients that block images show it).
+ */
+export type EmailRendering = 'desktop' | 'mobile' | 'dark' | 'dark-inverted' | 'images-off'
+
+const RENDERINGS: Record<
+  EmailRendering,
+  { width: number; scheme: 'light' | 'dark'; dark?: 'own' | 'inverted'; noImages?: boolean; label: string }
+> = {
+  desktop: { width: 800, scheme: 'light', label: 'Desktop, 800 px, light' },
+  mobile: { width: 375, scheme: 'light', label: 'Mobile, 375 px, light' },
+  dark: {
+    width: 800,
+    scheme: 'dark',
+    dark: 'own',
+    label: "Dark: the email's own prefers-color-scheme styles",
+  },
+  'dark-inverted': {
+    width: 800,
+    scheme: 'dark',
+    dark: 'inverted',
+    label: "Dark, colours forced inverted: an approximation of Gmail's and Outlook's apps",
+  },
+  'images-off': {
+    width: 800,
+    scheme: 'light',
+    noImages: true,
+    label: 'Images off, as clients that block images show it',
+  },
+}
+const ALL_RENDERINGS = Object.keys(RENDERINGS) as EmailRendering[]
 
 // The running test's recorder (a worker runs one test at a time): matchers report into it.
 let recording: TestEmailRecorder | undefined
@@ -99,6 +142,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
   // Empty: MAILWRIGHT_ENV, else the config's defaultEnvironment, else sandbox (as the global setup decides).
   mailEnv: [process.env.MAILWRIGHT_ENV || '', { option: true, scope: 'worker' }],
   mailEvidence: ['on-failure', { option: true }],
+  emailRenderings: [ALL_RENDERINGS, { option: true }],
   inboxServerUrl: [process.env.MAILWRIGHT_INBOX_URL || undefined, { option: true }],
   mailwrightWorker: [
     async ({ mailEnv }, use) => {
@@ -123,7 +167,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     async ({ playwright, browserName, launchOptions }, use) => {
       let browser: Promise<Browser> | undefined
       await use({
-        async render(email) {
+        async render(email, renderings) {
           browser ??= playwright[browserName].launch(launchOptions)
           // No scripts and no network: rendering an email must not fetch its remote images or trackers.
           const context = await (await browser).newContext({
@@ -133,21 +177,35 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
           await context.route('**/*', (route) => route.abort())
           try {
             const page = await context.newPage()
-            await page.setContent(email.html ?? '', { waitUntil: 'domcontentloaded' })
-            // Cropped to what the email draws: most are a 600 px column, not the whole viewport.
-            const box = (await page.evaluate(CONTENT_BOX)) as { right: number; bottom: number }
-            const body = await page.screenshot({
-              fullPage: true,
-              clip: {
-                x: 0,
-                y: 0,
-                width: Math.max(320, Math.ceil(box.right) + 8),
-                height: Math.max(40, Math.ceil(box.bottom) + 8),
-              },
-            })
-            // Then a header strip above it, as a mail client shows the message: From, To, Subject, Date.
-            await page.setContent(headerStrip(email, body), { waitUntil: 'load' })
-            return await page.locator('#mailwright-evidence').screenshot()
+            const pngs: Array<{ rendering: EmailRendering; png: Buffer }> = []
+            for (const rendering of renderings) {
+              const how = RENDERINGS[rendering]
+              await page.setViewportSize({ width: how.width, height: 600 })
+              await page.emulateMedia({ colorScheme: how.scheme })
+              const { html } = renderEmailHtml(email, {
+                scheme: how.scheme,
+                ...(how.dark ? { dark: how.dark } : {}),
+                ...(how.noImages ? { noImages: true } : {}),
+              })
+              await page.setContent(html, { waitUntil: 'domcontentloaded' })
+              // Cropped to what the email draws: most are a 600 px column, not the whole viewport.
+              const box = (await page.evaluate(CONTENT_BOX)) as { right: number; bottom: number }
+              const body = await page.screenshot({
+                fullPage: true,
+                clip: {
+                  x: 0,
+                  y: 0,
+                  width: Math.max(how.width === 800 ? 320 : how.width, Math.ceil(box.right) + 8),
+                  height: Math.max(40, Math.ceil(box.bottom) + 8),
+                },
+              })
+              // Then a header strip above it, as a mail client shows the message: From, To, Subject, Date,
+              // and which rendering this is.
+              await page.emulateMedia({ colorScheme: 'light' })
+              await page.setContent(headerStrip(email, body, how.label), { waitUntil: 'load' })
+              pngs.push({ rendering, png: await page.locator('#mailwright-evidence').screenshot() })
+            }
+            return pngs
           } finally {
             await context.close()
           }
@@ -166,7 +224,11 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
     { box: true },
   ],
   inbox: [
-    async ({ mailwrightWorker, inboxServerUrl, mailEvidence, emailRenderer }, use, testInfo) => {
+    async (
+      { mailwrightWorker, inboxServerUrl, mailEvidence, emailRenderer, emailRenderings },
+      use,
+      testInfo,
+    ) => {
       const { inboxProvider, environment } = mailwrightWorker
       const provider =
         inboxServerUrl && inboxServerUrl !== inboxProvider.url
@@ -219,7 +281,7 @@ export const test = base.extend<MailwrightOptions & MailwrightFixtures, Mailwrig
       }
       const failed = testInfo.status !== testInfo.expectedStatus
       if (mailEvidence === 'always' || (mailEvidence === 'on-failure' && failed)) {
-        await attachEvidence(testInfo, recorder.touched, emailRenderer)
+        await attachEvidence(testInfo, recorder, emailRenderer, emailRenderings)
       }
       // A capture container's log, for failures the server itself explains.
       const log = failed && mailEvidence !== 'off' ? await containerLogTail(provider) : undefined
@@ -267,36 +329,42 @@ function isCapturedEmail(value: unknown): boolean {
 
 async function attachEvidence(
   testInfo: TestInfo,
-  emails: readonly CapturedEmail[],
+  recorder: TestEmailRecorder,
   renderer: MailwrightWorkerFixtures['emailRenderer'],
+  renderings: readonly EmailRendering[],
 ): Promise<void> {
   let index = 0
-  for (const email of emails) {
+  for (const email of recorder.touched) {
     index += 1
-    for (const file of emailEvidence(email, index)) {
+    for (const file of emailEvidence(email, index, recorder.checksOf(email))) {
       await testInfo.attach(file.name, { body: file.body, contentType: file.contentType })
     }
-    if (email.html !== undefined) {
-      const png = await renderer
-        .render(email)
-        .catch((error: Error) => Buffer.from(`could not render: ${error.message}`))
-      const isPng = png.subarray(0, 4).toString('latin1') === '\x89PNG'
-      await testInfo.attach(`email-${index}-${slug(email.subject) || email.id}.${isPng ? 'png' : 'txt'}`, {
-        body: png,
-        contentType: isPng ? 'image/png' : 'text/plain',
+    if (email.html === undefined || renderings.length === 0) continue
+    const base = `email-${index}-${slug(email.subject) || email.id}`
+    try {
+      for (const { rendering, png } of await renderer.render(email, renderings)) {
+        // The desktop rendering keeps the plain name: it is the one most reports show.
+        const name = rendering === 'desktop' ? `${base}.png` : `${base}.${rendering}.png`
+        await testInfo.attach(name, { body: png, contentType: 'image/png' })
+      }
+    } catch (error) {
+      await testInfo.attach(`${base}.txt`, {
+        body: `could not render: ${(error as Error).message}`,
+        contentType: 'text/plain',
       })
     }
   }
 }
 
 /** The rendered email under a strip of its headers, as one page to screenshot (text escaped, no scripts). */
-function headerStrip(email: CapturedEmail, png: Buffer): string {
+function headerStrip(email: CapturedEmail, png: Buffer, rendering: string): string {
   const who = (a: { name?: string; address: string }) => (a.name ? `${a.name} <${a.address}>` : a.address)
   const rows: Array<[string, string]> = [
     ['From', email.from ? who(email.from) : '(none)'],
     ['To', email.to.map(who).join(', ') || '(none)'],
     ['Subject', email.subject || '(none)'],
     ['Date', (email.date ?? email.receivedAt).toISOString()],
+    ['Rendering', `${rendering} (Chromium; not a screenshot of a real client)`],
   ]
   return `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">
 <div id="mailwright-evidence" style="display:inline-block;font:13px/1.4 system-ui,sans-serif;color:#111">

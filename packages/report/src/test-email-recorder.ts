@@ -96,6 +96,11 @@ export class TestEmailRecorder {
     })
   }
 
+  /** The content checks matchers ran on an email in this test (for its evidence). */
+  checksOf(email: CapturedEmail): readonly ContentCheckResult[] {
+    return this.#emails.get(email.id)?.checks ?? []
+  }
+
   /** The emails the test waited for, asserted on, or a failed wait named (its evidence). */
   get touched(): CapturedEmail[] {
     return [...this.#emails.values()]

@@ -1,4 +1,4 @@
-import type { CapturedEmail } from '@mailwright/core'
+import type { CapturedEmail, ContentCheckResult } from '@mailwright/core'
 import { emailEvidence, type MatcherCall } from '@mailwright/core/internal'
 import type { TestEmailRecorder } from '@mailwright/report'
 import type { TestContext } from 'vitest'
@@ -12,6 +12,7 @@ import type { TestContext } from 'vitest'
 export class EvidenceCollector {
   readonly emails = new Set<CapturedEmail>()
   readonly #annotated = new Set<CapturedEmail>()
+  readonly #checks = new Map<CapturedEmail, ContentCheckResult[]>()
   readonly #context: Pick<TestContext, 'annotate'>
   readonly #always: boolean
   /** What the test did with email, for the report (`task.meta.mailwright`). */
@@ -30,26 +31,35 @@ export class EvidenceCollector {
 
   touch(email: CapturedEmail | undefined, failed: boolean, call?: MatcherCall): void {
     if (email) this.emails.add(email)
+    if (email && call?.check) this.#checks.set(email, [...(this.#checks.get(email) ?? []), call.check])
     if (call) this.recorder?.assertion(call.matcher, call.not, !failed, call.message, email, call.check)
     if (failed) this.#failed = true
-    if (this.#failed || this.#always) this.#annotateAll()
+    if (this.#failed || this.#always) {
+      // An email already in the report gets the check that came after it as a file of its own.
+      if (email && call?.check && this.#annotated.has(email)) this.#annotate(email, [call.check], true)
+      this.#annotateAll()
+    }
   }
 
   #annotateAll(): void {
-    let index = 0
     for (const email of this.emails) {
-      index += 1
       if (this.#annotated.has(email)) continue
       this.#annotated.add(email)
-      for (const file of emailEvidence(email, index)) {
-        // Not awaited: Vitest awaits pending annotations before the test ends.
-        this.#context
-          .annotate(`${file.name}: ${email.describe()}`, 'mailwright', {
-            body: file.body,
-            contentType: file.contentType,
-          })
-          .catch(() => {})
-      }
+      this.#annotate(email, this.#checks.get(email) ?? [], false)
+    }
+  }
+
+  #annotate(email: CapturedEmail, checks: readonly ContentCheckResult[], checksOnly: boolean): void {
+    const index = [...this.emails].indexOf(email) + 1
+    for (const file of emailEvidence(email, index, checks)) {
+      if (checksOnly && !file.name.endsWith('.checks.txt')) continue
+      // Not awaited: Vitest awaits pending annotations before the test ends.
+      this.#context
+        .annotate(`${file.name}: ${email.describe()}`, 'mailwright', {
+          body: file.body,
+          contentType: file.contentType,
+        })
+        .catch(() => {})
     }
   }
 }

@@ -18,6 +18,7 @@ export {
 export { receivedEmailAuth } from '../auth/received-email-auth.js'
 export { type TrustedReceiver, verdictFromHeaders } from '../auth/verdict-from-headers.js'
 export type { CapturedEmailFields } from '../captured-email.js'
+export { checkEvidence } from '../check-evidence.js'
 export { environmentInboxProvider, startRunInbox } from '../config/environment-inbox-provider.js'
 export { configFile, DEFAULT_CONFIG } from '../config/load-config.js'
 export { loadOptionalPackage } from '../config/load-optional-package.js'
