@@ -1,5 +1,5 @@
 // Run after `playwright test` (pnpm test does): the JSON report of the example run must carry each sign-up
-// test's emails as .eml, HTML and a rendered PNG.
+// test's emails as .eml, HTML and a rendered PNG, and the content checks' results with the five renderings.
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -41,6 +41,19 @@ if (
     .toString() !== 'PNG'
 )
   problems.push(`${png.name} is not a PNG image`)
+// The content-checks test keeps its checks' results and the five renderings of the email.
+const checked =
+  specs(report)
+    .find(
+      (s) =>
+        s.title === 'the verification email would reach the inbox, render in the big clients, and read well',
+    )
+    ?.tests[0]?.results[0]?.attachments.map((a) => a.name) ?? []
+for (const name of ['checks.txt', 'png', 'mobile.png', 'dark.png', 'dark-inverted.png', 'images-off.png'].map(
+  (ext) => `email-1-verify-your-email-address.${ext}`,
+)) {
+  if (!checked.includes(name)) problems.push(`the content-checks test has no ${name} attachment`)
+}
 if (problems.length > 0) {
   console.error(`Report check failed (${join(results, 'report.json')}):\n- ${problems.join('\n- ')}`)
   process.exit(1)

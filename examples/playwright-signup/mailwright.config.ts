@@ -28,7 +28,8 @@ export default defineConfig({
   environments: {
     // The production sender as receivers judge it: its IP and its published DNS (the zone sending-keys.ts
     // writes). The capture inbox, the fixtures and the report all read it from here.
-    sandbox: { inbox: { type: 'local' }, profile },
+    // The content checks (toHaveSpamScore, …) run rspamd, started once by the global setup, offline.
+    sandbox: { inbox: { type: 'local' }, profile, checks: { spam: { checker: 'rspamd' } } },
     staging: {
       inbox: {
         type: 'graph',
@@ -46,6 +47,7 @@ export default defineConfig({
         ...submission,
       },
       profile,
+      checks: { spam: { checker: 'rspamd' } },
       // nobody@contoso.test: an address the tenant does not have, for the bounce test.
       allowRecipients: ['qa+*@contoso.test', 'nobody@contoso.test'],
       timeouts: { email: 20_000, noEmail: 2_000 },

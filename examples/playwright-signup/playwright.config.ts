@@ -28,6 +28,8 @@ const app = fileURLToPath(import.meta.resolve('@mailwright/example-signup-app/se
 
 export default defineConfig<MailwrightOptions, MailwrightWorkerOptions>({
   testDir: './tests',
+  // Starts what the environment's content checks need once for the run (rspamd, for toHaveSpamScore).
+  globalSetup: '@mailwright/playwright/global-setup',
   // One budget for every timeout: MAILWRIGHT_TIME_SCALE stretches Playwright's and Mailwright's defaults alike.
   timeout: scaledTimeout(30_000),
   fullyParallel: true,

@@ -103,7 +103,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       to: email,
       subject: 'Verify your email address',
       text: `Welcome!\n\nYour verification code is ${user.code}.\nOr open ${link}\n`,
-      html: `<p>Welcome!</p><p>Your verification code is <strong>${user.code}</strong>.</p><p><a href="${link}">Verify email</a></p>`,
+      // A whole document with its language: screen readers read it right (the content checks ask for it).
+      html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Verify your email address</title></head><body><p>Welcome!</p><p>Your verification code is <strong>${user.code}</strong>.</p><p><a href="${link}">Verify email</a></p></body></html>`,
     })
     return send(
       res,

@@ -81,11 +81,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<StartedD
   for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
     if (gone) {
       const code = await exited
+      if (code === 127)
+        throw new CheckError(
+          options.checker,
+          `${options.checker} could not be started: \`${options.command}\` is not installed. Install it (${options.install}), or turn the check off.`,
+          // The code says "missing" to a caller that may go on without it (a global setup).
+          { cause: Object.assign(new Error(`${options.command}: not found`), { code: 'ENOENT' }) },
+        )
       throw new CheckError(
         options.checker,
-        code === 127
-          ? `${options.checker} could not be started: \`${options.command}\` is not installed. Install it (${options.install}), or turn the check off.`
-          : `${options.checker} exited (code ${code}) while starting. What it printed:\n${indent(output())}`,
+        `${options.checker} exited (code ${code}) while starting. What it printed:\n${indent(output())}`,
       )
     }
     if (await options.ready().catch(() => false)) break

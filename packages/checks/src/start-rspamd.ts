@@ -37,17 +37,15 @@ export interface StartedRspamd extends AsyncDisposable {
  * content, headers and authentication earn on their own. Named in the results and in docs/checks/spam.md.
  */
 export const RSPAMD_OFFLINE_DISABLED = [
-  'rbl (DNS blocklists: Spamhaus, SpamCop, mailspike, …)',
-  'surbl (URL blocklists)',
-  'emails (email address blocklists)',
-  'fuzzy_check (rspamd.com fuzzy hashes)',
-  'dcc, razor, pyzor (hash services)',
-  'asn (the sender network, from DNS)',
-  'phishtank, openphish (phishing feeds)',
-  'multimap freemail/disposable maps, whitelist maps (fetched from maps.rspamd.com)',
-  'hfilter hostname and HELO DNS checks',
-  'bayes, neural, reputation, replies, greylist, ratelimit (need Redis and training)',
-  'url_redirector (follows links over HTTP)',
+  'rbl and surbl (DNS and URL blocklists)',
+  'emails (address blocklists)',
+  'fuzzy_check, dcc (hash services)',
+  'asn',
+  'phishtank and openphish',
+  'the freemail, disposable and whitelist maps of maps.rspamd.com',
+  "hfilter's HELO and hostname lookups",
+  'bayes, neural, reputation, replies (need Redis and training)',
+  'url_redirector'
 ] as const
 
 // Stock settings with the network taken out. override.d replaces a module's keys; local.d merges. Maps

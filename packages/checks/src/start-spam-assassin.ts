@@ -30,10 +30,10 @@ export interface StartedSpamAssassin extends AsyncDisposable {
 
 /** What SpamAssassin cannot check offline: the rules Mailwright's settings turn off. */
 export const SPAMASSASSIN_OFFLINE_DISABLED = [
-  'DNS blocklists (skip_rbl_checks: Spamhaus, SpamCop, … RCVD_IN_*)',
-  'URI blocklists (URIBL_*, SURBL)',
+  'DNS blocklists (RCVD_IN_*)',
+  'URI blocklists (URIBL_*)',
   'Razor, Pyzor, DCC (hash services)',
-  'Bayes and auto-learning (need training)',
+  'Bayes (needs training)'
 ] as const
 
 // The header SpamAssassin reads the envelope sender from (for SPF), which Mailwright adds to what it sends.

@@ -61,8 +61,12 @@ describe('evidence in the Playwright report', () => {
         ['email-1-evidence-please.eml', 'message/rfc822'],
         ['email-1-evidence-please.html', 'text/html'],
         ['email-1-evidence-please.png', 'image/png'],
+        ['email-1-evidence-please.mobile.png', 'image/png'],
+        ['email-1-evidence-please.dark.png', 'image/png'],
+        ['email-1-evidence-please.dark-inverted.png', 'image/png'],
+        ['email-1-evidence-please.images-off.png', 'image/png'],
       ])
-      const [eml, html, png] = files.map((a) => Buffer.from(a.body ?? '', 'base64'))
+      const [eml, html, png, mobile, dark, inverted] = files.map((a) => Buffer.from(a.body ?? '', 'base64'))
       expect(eml?.toString()).toMatch(/^(?:[\s\S]*\r\n)?Subject: Evidence please\r\n/)
       expect(html?.toString()).toBe('<h1 style="color:#c00">Hello evidence</h1>')
       expect(png?.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(
@@ -80,6 +84,9 @@ describe('evidence in the Playwright report', () => {
       const size = (p: Buffer) => ({ width: p.readUInt32BE(16), height: p.readUInt32BE(20) })
       expect(size(png as Buffer).height).toBeLessThan(300)
       expect(size(png as Buffer).width).toBeLessThan(800)
+      // Mobile is at least a phone's width; the dark renderings are pictures of their own.
+      expect(size(mobile as Buffer).width).toBeGreaterThanOrEqual(375)
+      expect(new Set([png, dark, inverted].map((p) => p?.toString('base64'))).size).toBe(3)
 
       // A timed-out wait: the email that arrived instead is attached, the one it returned before too, and the
       // failure points at the test's own line.

@@ -369,7 +369,7 @@ function headerStrip(email: CapturedEmail, png: Buffer, rendering: string): stri
   return `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">
 <div id="mailwright-evidence" style="display:inline-block;font:13px/1.4 system-ui,sans-serif;color:#111">
 <table style="border-collapse:collapse;background:#f3f4f6;width:100%;border-bottom:1px solid #d1d5db">
-${rows.map(([k, v]) => `<tr><th style="text-align:left;padding:2px 8px;color:#555;font-weight:600;white-space:nowrap">${k}</th><td style="padding:2px 8px;word-break:break-all">${escapeHtml(v)}</td></tr>`).join('\n')}
+${rows.map(([k, v]) => `<tr><th style="text-align:left;padding:2px 8px;color:#555;font-weight:600;white-space:nowrap">${k}</th><td style="padding:2px 8px;overflow-wrap:anywhere">${escapeHtml(v)}</td></tr>`).join('\n')}
 </table>
 <img alt="" style="display:block" src="data:image/png;base64,${png.toString('base64')}">
 </div></body>`
