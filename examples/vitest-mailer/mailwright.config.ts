@@ -25,7 +25,14 @@ const credentials = {
 
 export default defineConfig({
   environments: {
-    sandbox: { inbox: { type: 'local' } },
+    // Content checks: SpamAssassin (started once by the global setup, offline) and the clients that matter here.
+    sandbox: {
+      inbox: { type: 'local' },
+      checks: {
+        spam: { checker: 'spamassassin' },
+        compatibility: { clients: ['gmail', 'outlook-windows', 'apple-mail'] },
+      },
+    },
     // The same capture, in a MailDev container started once per run (needs Docker; see docs/containers.md).
     containers: {
       inbox: {

@@ -37,7 +37,7 @@ export function createMailer(options: MailerOptions = {}) {
         replyTo: 'support@acme.test',
         subject: `Welcome to Acme, ${name}`,
         text: `Hi ${name},\n\nyour account is ready. Get started at https://acme.test/start\n`,
-        html: `<p>Hi ${name},</p><p>your account is ready. <a href="https://acme.test/start">Get started</a></p>`,
+        html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Welcome to Acme</title></head><body><p>Hi ${name},</p><p>your account is ready. <a href="https://acme.test/start">Get started</a></p></body></html>`,
         headers: {
           'List-Unsubscribe': '<https://acme.test/unsubscribe>',
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -51,6 +51,15 @@ export function createMailer(options: MailerOptions = {}) {
         subject: 'Reset your password',
         text: `Your password reset code is ${code}.\nOr open https://acme.test/reset?code=${code}\n`,
         html: `<p>Your password reset code is <b>${code}</b>.</p><p><a href="https://acme.test/reset?code=${code}">Reset password</a></p>`,
+      })
+    },
+    sendNewsletter(to: string) {
+      return transport.sendMail({
+        from,
+        to,
+        subject: 'The Acme newsletter',
+        text: 'Three new features this month: https://acme.test/news\n',
+        html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The Acme newsletter</title><style>.cards { display: flex; gap: 16px }</style></head><body><div class="cards"><p>Three new features this month.</p><p><a href="https://acme.test/news">Read the news</a></p></div></body></html>`,
       })
     },
     sendInvoice(to: string, number: string, pdf: Buffer) {

@@ -45,7 +45,7 @@ export const RSPAMD_OFFLINE_DISABLED = [
   'the freemail, disposable and whitelist maps of maps.rspamd.com',
   "hfilter's HELO and hostname lookups",
   'bayes, neural, reputation, replies (need Redis and training)',
-  'url_redirector'
+  'url_redirector',
 ] as const
 
 // Stock settings with the network taken out. override.d replaces a module's keys; local.d merges. Maps

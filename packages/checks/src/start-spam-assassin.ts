@@ -33,7 +33,7 @@ export const SPAMASSASSIN_OFFLINE_DISABLED = [
   'DNS blocklists (RCVD_IN_*)',
   'URI blocklists (URIBL_*)',
   'Razor, Pyzor, DCC (hash services)',
-  'Bayes (needs training)'
+  'Bayes (needs training)',
 ] as const
 
 // The header SpamAssassin reads the envelope sender from (for SPF), which Mailwright adds to what it sends.

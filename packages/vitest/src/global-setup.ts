@@ -28,8 +28,12 @@ registerPlugin(inboxServerPlugin)
  * export default defineConfig({ test: { globalSetup: ['@mailwright/vitest/global-setup'], setupFiles: ['@mailwright/vitest/setup'] } })
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const environment = await resolveEnvironment(await loadConfig(), {
+  // A project's mailwright.config.ts sits at its root (in a workspace of projects, not the working directory).
+  const directory = project.config.root
+  project.provide('mailwrightConfigDir', directory)
+  const environment = await resolveEnvironment(await loadConfig(directory), {
     name: project.getProvidedContext().mailwrightEnv || undefined,
+    directory,
   })
   // The environment's spam filter (checks.spam), once for the run rather than once per worker.
   const checks = await startRunChecks(environment)

@@ -22,6 +22,8 @@ declare module 'vitest' {
      * `MAILWRIGHT_ENV`, else `sandbox`.
      */
     mailwrightEnv?: string
+    /** Where the project's mailwright.config.ts is read from (its root), as the global setup read it. */
+    mailwrightConfigDir?: string
   }
   interface TaskMeta {
     /** What the test did with email, for `@mailwright/vitest/reporter`. */

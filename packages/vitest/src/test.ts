@@ -66,6 +66,7 @@ export const test = base.extend<MailwrightFixtures>({
       const worker = await startWorkerContext({
         environment,
         runs: run ? { [run.environment]: run.description } : {},
+        directory: inject('mailwrightConfigDir') || undefined,
       })
       await use(worker)
       await worker.close()

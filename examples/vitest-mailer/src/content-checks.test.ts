@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process'
+import { test } from '@mailwright/vitest'
+import { expect } from 'vitest'
+import { createMailer } from './mailer.js'
+
+const mailer = createMailer()
+// SpamAssassin comes from the system (apt-get install spamd); CI installs it, a laptop may not have it.
+const spamd = spawnSync('spamd', ['--version'], { stdio: 'ignore' }).status === 0
+
+test.skipIf(!spamd && !process.env.CI)(
+  'the welcome email is no spam, fits the big clients and reads well',
+  async ({ inbox }) => {
+    await mailer.sendWelcome(inbox.address, 'Alice')
+    const email = await inbox.waitForEmail({ subject: /Welcome/ })
+    // SpamAssassin and the clients come from mailwright.config.ts (checks of the sandbox).
+    await expect(email).toHaveSpamScore()
+    await expect(email).toBeCompatibleWith()
+    await expect(email).toBeAccessible()
+    // https://acme.test is not this machine: listed as not checked, never requested.
+    await expect(email).toHaveWorkingLinks()
+    // A failure names the filter's rules; here, the score is below any threshold a test would set.
+    await expect(expect(email).toHaveSpamScore({ below: -100 })).rejects.toThrowError(
+      /^expect\(email\)\.toHaveSpamScore\(\{ below: -100 \}\) failed\n\nExpected: a spam score below -100\nReceived: -?\d+(\.\d+)? from spamassassin \((ham|spam)\)\n/,
+    )
+  },
+)
+
+test('an email that uses modern CSS fails for Outlook, naming the features and their caniemail pages', async ({
+  inbox,
+}) => {
+  await mailer.sendNewsletter(inbox.address)
+  const email = await inbox.waitForEmail({ subject: /newsletter/ })
+  await expect(email).toBeCompatibleWith(['apple-mail'])
+  await expect(expect(email).toBeCompatibleWith(['outlook-windows'])).rejects.toThrowError(
+    /Not supported:\n {2}display:flex — outlook\.windows\n {4}https:\/\/www\.caniemail\.com\/features\/css-display-flex\//,
+  )
+})
