@@ -1,7 +1,7 @@
 // The dependency directions of the packages, checked by `pnpm lint` so a wrong import fails CI instead of
 // being caught (or not) in review. The picture:
 //
-//   core  ◀──  inbox-server, office365, testcontainers, office365-emulator, report  (core only)
+//   core  ◀──  inbox-server, office365, testcontainers, office365-emulator, report, checks  (core only)
 //   core, inbox-server, report, mailwright  ◀──  playwright, vitest  (runner adapters: thin, no optional back end;
 //                                         the CLI only for their `mailwright` bin)
 //   core, inbox-server, report  ◀──  mailwright (CLI: optional packages only through loadOptionalPackage, at run time)
@@ -11,7 +11,7 @@ const SOURCE = '^packages/[^/]+/src/(?!.*\\.test(-util)?\\.ts$)'
 // Each pattern names a package by its folder (an import resolved to its build) and by its name (an import
 // that does not resolve, say before a build; `pnpm lint:deps` builds first, so type-only imports are told apart).
 const OPTIONAL_BACK_ENDS =
-  '^packages/(office365|office365-emulator|testcontainers)/|^@mailwright/(office365|office365-emulator|testcontainers)(/|$)'
+  '^packages/(office365|office365-emulator|testcontainers|checks)/|^@mailwright/(office365|office365-emulator|testcontainers|checks)(/|$)'
 const OTHER_THAN_CORE = '^packages/(?!core/)[^/]+/|^@mailwright/(?!core(/|$))|^mailwright(/|$)'
 // The heavy dependencies a sandbox-only install must never load (the adoption rule on footprint).
 const HEAVY = '(^|node_modules/)(testcontainers|@azure/msal-node|imapflow|dockerode)(/|$)'
@@ -30,17 +30,17 @@ module.exports = {
     {
       name: 'back-ends-depend-only-on-core',
       comment:
-        'A back end (inbox server, Office 365, containers, the emulator) and the report build on core alone.',
+        'A back end (inbox server, Office 365, containers, the emulator), the report and the content checks build on core alone.',
       severity: 'error',
       from: {
-        path: `^packages/(inbox-server|office365|office365-emulator|testcontainers|report)/src/(?!.*\\.test(-util)?\\.ts$)`,
+        path: `^packages/(inbox-server|office365|office365-emulator|testcontainers|report|checks)/src/(?!.*\\.test(-util)?\\.ts$)`,
       },
       to: { path: OTHER_THAN_CORE, pathNot: ['^packages/$1/', '^@mailwright/$1(/|$)'] },
     },
     {
       name: 'runners-stay-thin',
       comment:
-        'The runner adapters wire core and the embedded inbox into test.extend/expect.extend; Office 365, containers and the emulator are optional packages a project adds, found through the plugin registry.',
+        'The runner adapters wire core and the embedded inbox into test.extend/expect.extend; Office 365, containers, the emulator and the content checks are optional packages a project adds, found through the plugin registry (the checks: loaded by core when a matcher asks).',
       severity: 'error',
       from: { path: '^packages/(playwright|vitest)/src/(?!.*\\.test(-util)?\\.ts$)' },
       to: { path: OPTIONAL_BACK_ENDS, dependencyTypesNot: ['type-only'] },

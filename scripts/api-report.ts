@@ -27,6 +27,7 @@ export const PUBLIC_ENTRIES: ReadonlyArray<{ pkg: string; entry: string; report:
   { pkg: 'testcontainers', entry: 'index', report: 'testcontainers' },
   { pkg: 'testcontainers', entry: 'plugin', report: 'testcontainers-plugin' },
   { pkg: 'report', entry: 'index', report: 'report' },
+  { pkg: 'checks', entry: 'index', report: 'checks' },
   { pkg: 'playwright', entry: 'index', report: 'playwright' },
   { pkg: 'playwright', entry: 'config', report: 'playwright-config' },
   { pkg: 'playwright', entry: 'global-setup', report: 'playwright-global-setup' },

@@ -23,16 +23,15 @@ const credentials = {
   clientSecret: env('O365_CLIENT_SECRET'),
 }
 
+// Content checks: SpamAssassin (started once by the global setup, offline) and the clients that matter here.
+const checks = {
+  spam: { checker: 'spamassassin' as const },
+  compatibility: { clients: ['gmail', 'outlook-windows', 'apple-mail'] },
+}
+
 export default defineConfig({
   environments: {
-    // Content checks: SpamAssassin (started once by the global setup, offline) and the clients that matter here.
-    sandbox: {
-      inbox: { type: 'local' },
-      checks: {
-        spam: { checker: 'spamassassin' },
-        compatibility: { clients: ['gmail', 'outlook-windows', 'apple-mail'] },
-      },
-    },
+    sandbox: { inbox: { type: 'local' }, checks },
     // The same capture, in a MailDev container started once per run (needs Docker; see docs/containers.md).
     containers: {
       inbox: {
@@ -59,6 +58,7 @@ export default defineConfig({
       },
       allowRecipients: ['qa+*@contoso.test'],
       timeouts: { email: 20_000, noEmail: 2_000 },
+      checks,
     },
   },
 })

@@ -26,6 +26,7 @@ const PACKAGES = [
   'core',
   'inbox-server',
   'report',
+  'checks',
   'cli',
   'playwright',
   'vitest',
@@ -42,6 +43,9 @@ const OPTIONAL = [
   '@mailwright/office365-emulator',
   'testcontainers',
   '@mailwright/testcontainers',
+  '@mailwright/checks',
+  'caniemail',
+  'axe-core',
 ]
 const VERSIONS = JSON.parse(readFileSync(join(repo, 'packages/playwright/package.json'), 'utf8'))
   .devDependencies as Record<string, string>
@@ -310,6 +314,28 @@ describe.each([
     await exec(['tsc', '--noEmit', '-p', '.'])
   })
 
+  // A content check asks for @mailwright/checks with the install command, and works once it is installed:
+  // links requested on loopback, the HTML read against the caniemail data, axe-core in Chromium.
+  if (runner === 'playwright')
+    it('runs the content checks once @mailwright/checks is installed, and says how to install it before', async () => {
+      writeFileSync(join(dir, 'tests/checks.spec.ts'), CHECKS_SPEC)
+      const checks = () =>
+        run(
+          pm === 'npm' ? 'npx' : 'pnpm',
+          [...(pm === 'npm' ? ['--no-install'] : ['exec']), 'playwright', 'test', 'tests/checks.spec.ts'],
+          dir,
+        )
+      const before = await checks()
+      expect(before.code).not.toBe(0)
+      expect(before.out).toContain(
+        'needs the @mailwright/checks package, which is not installed. Add it to the project: npm install -D @mailwright/checks',
+      )
+      await install(pm, dir, [`@mailwright/checks@${published}`])
+      const after = await checks()
+      expect(after.code, after.out).toBe(0)
+      expect(after.out).toMatch(/1 passed/)
+    })
+
   // A back end's type is found in a real install (npm's flat node_modules, pnpm's links) with no step but the
   // install: the config names `type: 'imap'`, and the same suite then reaches for an IMAP server. (In the
   // Vitest projects only: registered for them alone, so no test is skipped.)
@@ -338,6 +364,19 @@ describe.each([
       )
     })
 })
+
+const CHECKS_SPEC = `import { expect, test } from '@mailwright/playwright'
+
+test('the verification email works, fits the big clients and reads well', async ({ page, inbox }) => {
+  await page.goto('/')
+  await page.getByLabel('Email').fill(inbox.address)
+  await page.getByRole('button', { name: 'Sign up' }).click()
+  const email = await inbox.waitForEmail({ subject: /Verify/ })
+  await expect(email).toHaveWorkingLinks()
+  await expect(email).toBeCompatibleWith(['gmail', 'outlook-windows', 'apple-mail'])
+  await expect(email).toBeAccessible({ rules: { 'html-has-lang': false } })
+})
+`
 
 const IMAP_CONFIG = `import { defineConfig, env } from '@mailwright/vitest/config'
 // The types of the back end this config names (type-only: nothing is loaded here).

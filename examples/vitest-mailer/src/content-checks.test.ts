@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { scaledTimeout } from '@mailwright/core'
 import { test } from '@mailwright/vitest'
 import { expect } from 'vitest'
 import { createMailer } from './mailer.js'
@@ -23,6 +24,8 @@ test.skipIf(!spamd && !process.env.CI)(
       /^expect\(email\)\.toHaveSpamScore\(\{ below: -100 \}\) failed\n\nExpected: a spam score below -100\nReceived: -?\d+(\.\d+)? from spamassassin \((ham|spam)\)\n/,
     )
   },
+  // A first check launches Chromium (accessibility): more than Vitest's default 5 s on a busy runner.
+  scaledTimeout(30_000),
 )
 
 test('an email that uses modern CSS fails for Outlook, naming the features and their caniemail pages', async ({

@@ -130,7 +130,7 @@ describe('checkLinks', () => {
   it('outside the sandbox, finds http: where https: is required and links to localhost', async () => {
     const result = await checkLinks(
       await email(
-        `<a href="http://shop.example.com/x">Shop</a> <a href="http://localhost:3000/verify">Verify</a> <a href="https://app.test/v">Test</a>`,
+        `<a href="http://shop.example.com/x">Shop</a> <a href="http://localhost:3000/verify">Verify</a> <a href="https://127.0.0.1:8443/v">Local</a>`,
       ),
       {},
       { sandbox: false, checks: {} },
@@ -143,9 +143,9 @@ describe('checkLinks', () => {
         "points at localhost, which readers of this environment's email cannot reach (checks.links.forbidHosts)",
       ],
       [
-        'https://app.test/v',
+        'https://127.0.0.1:8443/v',
         'problem',
-        "points at app.test, which readers of this environment's email cannot reach (checks.links.forbidHosts)",
+        "points at 127.0.0.1, which readers of this environment's email cannot reach (checks.links.forbidHosts)",
       ],
     ])
   })

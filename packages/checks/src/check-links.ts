@@ -13,7 +13,8 @@ import { Parser } from 'htmlparser2'
 const CONCURRENCY = 4
 // An email with more links than this is checked on its first ones, and the rest listed as not checked.
 const MAX_LINKS = 500
-const DEFAULT_FORBIDDEN = ['localhost', '*.localhost', '127.0.0.1', '[::1]', '*.test']
+// Outside the sandbox, a link to this machine is one no reader can open (the sandbox's or a dev server's URL).
+const DEFAULT_FORBIDDEN = ['localhost', '*.localhost', '127.*', '[::1]', '0.0.0.0']
 const NOT_FETCHED = new Set(['mailto:', 'tel:', 'sms:', 'callto:', 'webcal:'])
 
 /**

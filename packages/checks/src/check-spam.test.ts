@@ -149,6 +149,16 @@ describeWith(rspamd)('a spam filter Mailwright starts itself', () => {
         .split('\n')
         .filter(Boolean)
       expect(pids.length).toBeGreaterThan(0)
+      // Every process of that rspamd (its helpers too): none may outlive the crash.
+      const pgid = execFileSync('ps', ['-o', 'pgid=', '-p', pids[0] as string])
+        .toString()
+        .trim()
+      const group = execFileSync('ps', ['-o', 'pid=', '-g', pgid])
+        .toString()
+        .split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean)
+      expect(group.length).toBeGreaterThan(new Set(pids).size)
       for (const pid of new Set(pids)) process.kill(Number(pid), 'SIGKILL')
       const error = await checkSpam(await fixture('spam.eml'), { url }, context).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(CheckError)
@@ -161,6 +171,15 @@ describeWith(rspamd)('a spam filter Mailwright starts itself', () => {
         .not.toBe(url)
       const result = await checkSpam(await fixture('spam.eml'), {}, { ...context })
       expect(result.score).toBeGreaterThan(0)
+      const alive = (pid: string) => {
+        try {
+          process.kill(Number(pid), 0)
+          return true
+        } catch {
+          return false
+        }
+      }
+      await expect.poll(() => group.filter(alive), { timeout: budget(10_000) }).toEqual([])
     },
     budget(240_000),
   )

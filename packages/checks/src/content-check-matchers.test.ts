@@ -167,7 +167,7 @@ describeWith({
       /^expect\(email\)\.toHaveSpamScore\(\) failed\n\nExpected: a spam score below 6 \(rspamd's spam threshold\)\nReceived: \d+(\.\d+)? from rspamd \((add header|rewrite subject|reject)\)\n\nRules that added to the score:\n {2,3}\+\d+\.\d\d {2}[A-Z_]+/,
     )
     expect(result.message()).toMatch(
-      /\nNot run offline \(docs\/checks\/spam\.md\): rbl and surbl \(DNS and URL blocklists\); /,
+      /\nNot run offline \(docs\/spam-score\.md\): rbl and surbl \(DNS and URL blocklists\); /,
     )
     const passing = await emailMatchers.toHaveSpamScore.call(positive, await fixture('not-spam.eml'), {
       below: 5,

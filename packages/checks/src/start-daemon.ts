@@ -30,10 +30,12 @@ export interface StartDaemonOptions {
 const WATCHDOG = `
 const { spawn } = require('node:child_process')
 const [command, ...args] = JSON.parse(process.argv[1])
-const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] })
+// Its own process group: the program's helpers (rspamd forks several) go with it, even when it was killed.
+const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true })
+const group = (signal) => { try { process.kill(-child.pid, signal) } catch {} }
 child.on('error', (e) => { process.stderr.write('cannot start ' + command + ': ' + e.message + '\\n'); process.exit(127) })
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)))
-const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 3000).unref() }
+child.on('exit', (code, signal) => { group('SIGKILL'); process.exit(code ?? (signal ? 128 : 1)) })
+const stop = () => { group('SIGTERM'); setTimeout(() => group('SIGKILL'), 3000).unref() }
 process.stdin.on('end', stop); process.stdin.on('error', stop); process.stdin.resume()
 process.on('SIGTERM', stop); process.on('SIGINT', stop)
 `

@@ -34,7 +34,7 @@ export interface StartedRspamd extends AsyncDisposable {
 /**
  * The modules Mailwright turns off because they need the network: blocklists, reputation and hash
  * services, and maps fetched over HTTP. Their rules never fire offline, so a score here is what the
- * content, headers and authentication earn on their own. Named in the results and in docs/checks/spam.md.
+ * content, headers and authentication earn on their own. Named in the results and in docs/spam-score.md.
  */
 export const RSPAMD_OFFLINE_DISABLED = [
   'rbl and surbl (DNS and URL blocklists)',

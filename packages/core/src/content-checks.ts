@@ -92,7 +92,7 @@ export interface LinkCheckOptions {
   requireHttps?: boolean
   /**
    * Hosts no link may point at: a staging email linking to `localhost` or the sandbox is broken for its
-   * reader. Default outside the sandbox: `localhost`, `127.0.0.1`, `[::1]`, `*.localhost`, `*.test`.
+   * reader. Default outside the sandbox: `localhost`, `*.localhost`, `127.*`, `[::1]`, `0.0.0.0`.
    */
   forbidHosts?: string[]
   /**

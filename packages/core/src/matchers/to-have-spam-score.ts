@@ -88,6 +88,6 @@ export function spamDetails(result: SpamCheckResult): string[] {
       `  ${`${s.score >= 0 ? '+' : ''}${s.score.toFixed(2)}`.padStart(6)}  ${s.name.padEnd(width)}  ${s.description ?? ''}${s.options?.length ? ` [${s.options.slice(0, 3).join(', ')}]` : ''}`.trimEnd(),
     ),
     ...(fired.length > shown.length ? [`  … and ${fired.length - shown.length} more`] : []),
-    `Not run offline (docs/checks/spam.md): ${result.offline.join('; ')}.`,
+    `Not run offline (docs/spam-score.md): ${result.offline.join('; ')}.`,
   ]
 }
