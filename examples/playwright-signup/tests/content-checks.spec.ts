@@ -47,3 +47,31 @@ test('a broken link in an email fails with the link, its status and its text', a
     /broken {6}http:\/\/127\.0\.0\.1:\d+\/nowhere 404 "Open your account" — answered 404/,
   )
 })
+
+test('an image without alt text and a low-contrast footer fail toBeAccessible, each with its help page', async ({
+  inbox,
+  mailTransport,
+}) => {
+  await mailTransport.send({
+    from: 'qa@contoso.test',
+    to: inbox.address,
+    subject: 'Our new look',
+    html: '<!doctype html><html lang="en"><body><p><img src="cid:banner" width="600" height="200"></p><p style="color:#c8c8c8;background:#ffffff">Unsubscribe at any time.</p></body></html>',
+  })
+  const email = await inbox.waitForEmail({ subject: 'Our new look' })
+  const failure = await expect(email)
+    .toBeAccessible()
+    .then(
+      () => undefined,
+      (error: Error) => error.message,
+    )
+  expect(failure).toMatch(
+    /^expect\(email\)\.toBeAccessible\(\) failed\n\nExpected: no accessibility violation\nReceived: 2 violation\(s\)/,
+  )
+  expect(failure).toMatch(
+    /critical image-alt: Images must have alternative text \(1 element\)[\s\S]*https:\/\/dequeuniversity\.com\/rules\/axe\/[\d.]+\/image-alt/,
+  )
+  expect(failure).toContain(
+    'serious  color-contrast: Elements must meet minimum color contrast ratio thresholds (1 element)',
+  )
+})

@@ -21,7 +21,7 @@ test.skipIf(!spamd && !process.env.CI)(
     await expect(email).toHaveWorkingLinks()
     // A failure names the filter's rules; here, the score is below any threshold a test would set.
     await expect(expect(email).toHaveSpamScore({ below: -100 })).rejects.toThrowError(
-      /^expect\(email\)\.toHaveSpamScore\(\{ below: -100 \}\) failed\n\nExpected: a spam score below -100\nReceived: -?\d+(\.\d+)? from spamassassin \((ham|spam)\)\n/,
+      /^expect\(email\)\.toHaveSpamScore\(\{ below: -100 \}\) failed\n\nExpected: a spam score below -100\nReceived: -?\d+(\.\d+)? from SpamAssassin \((ham|spam)\)\n/,
     )
   },
   // A first check launches Chromium (accessibility): more than Vitest's default 5 s on a busy runner.
@@ -38,3 +38,15 @@ test('an email that uses modern CSS fails for Outlook, naming the features and t
     /Not supported:\n {2}display:flex — outlook\.windows\n {4}https:\/\/www\.caniemail\.com\/features\/css-display-flex\//,
   )
 })
+
+test.skipIf(!spamd && !process.env.CI)(
+  'a promotion written like spam fails toHaveSpamScore, listing the rules SpamAssassin fired',
+  async ({ inbox }) => {
+    await mailer.sendPromotion(inbox.address)
+    const email = await inbox.waitForEmail({ subject: /URGENT/ })
+    await expect(expect(email).toHaveSpamScore()).rejects.toThrowError(
+      /Expected: a spam score below 5 \(SpamAssassin's spam threshold\)\nReceived: \d+(\.\d+)? from SpamAssassin \(spam\)\n\nRules that added to the score:\n[\s\S]*(DRUGS_ERECTILE|ADVANCE_FEE|BILLION_DOLLARS|MONEY_FRAUD)/,
+    )
+  },
+  scaledTimeout(30_000),
+)

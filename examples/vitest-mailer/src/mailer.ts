@@ -62,6 +62,15 @@ export function createMailer(options: MailerOptions = {}) {
         html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The Acme newsletter</title><style>.cards { display: flex; gap: 16px }</style></head><body><div class="cards"><p>Three new features this month.</p><p><a href="https://acme.test/news">Read the news</a></p></div></body></html>`,
       })
     },
+    /** The promotion marketing wrote: everything a spam filter dislikes. */
+    sendPromotion(to: string) {
+      return transport.sendMail({
+        from: '"WINNER NOTIFICATION" <claims@acme.test>',
+        to,
+        subject: 'URGENT!!! YOU HAVE WON $1,000,000 CLAIM NOW',
+        html: '<p><b>CONGRATULATIONS!!! YOU ARE OUR LUCKY WINNER!!!</b></p><p>Dear Beneficiary, you have won ONE MILLION DOLLARS ($1,000,000.00) in our international lottery. To claim your prize send your bank account details and a processing fee by Western Union. 100% FREE money, no risk, guaranteed! Also: cheap viagra and replica watches.</p><p><a href="http://203.0.113.99/claim.php">CLICK HERE TO CLAIM YOUR PRIZE NOW</a></p>',
+      })
+    },
     sendInvoice(to: string, number: string, pdf: Buffer) {
       return transport.sendMail({
         from: '"Acme Billing" <billing@acme.test>',

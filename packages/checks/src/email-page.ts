@@ -1,11 +1,10 @@
 import { CHROMIUM_ARGS, CheckError, errorDetail, findChromium } from '@mailwright/core/internal'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 
-// The address the email is shown at: loopback and a port nothing listens on, and every request to it is
-// answered by the route below, so nothing ever reaches a network.
-const EMAIL_URL = 'http://127.0.0.1:9/email'
 // What keeps the email's own markup inert while the checker's script runs through the DevTools protocol
-// (which the policy does not govern): no script of the email runs, nothing is fetched, no form is sent.
+// (which the policy does not govern): no script of the email runs, nothing is fetched, no form is sent. It is
+// the document's first element, before anything of the email (whose own <meta> elements renderEmailHtml has
+// made inert), so nothing in the email can loosen it.
 const POLICY = [
   "default-src 'none'",
   "script-src 'none'",
@@ -15,6 +14,7 @@ const POLICY = [
   "form-action 'none'",
   "base-uri 'none'",
 ].join('; ')
+const POLICY_META = `<meta http-equiv="Content-Security-Policy" content="${POLICY}">`
 
 let browser: Promise<Browser> | undefined
 
@@ -35,23 +35,16 @@ export async function emailPage<T>(
   use: (page: Page) => Promise<T>,
 ): Promise<T> {
   const running = await launched(checker)
-  const context = await running.newContext({ viewport, javaScriptEnabled: true })
   let timer: NodeJS.Timeout | undefined
+  let page: Page | undefined
   try {
-    await context.route('**/*', (route) =>
-      route.request().url() === EMAIL_URL
-        ? route.fulfill({
-            status: 200,
-            contentType: 'text/html; charset=utf-8',
-            headers: { 'content-security-policy': POLICY },
-            body: html,
-          })
-        : route.abort('blockedbyclient'),
-    )
-    const page = await context.newPage()
+    // One context for the process (every request refused), a page of its own for each check.
+    page = await (await context(running)).newPage()
+    await page.setViewportSize(viewport)
+    const opened = page
     const work = (async () => {
-      await page.goto(EMAIL_URL, { waitUntil: 'load', timeout })
-      return use(page)
+      await opened.setContent(`${POLICY_META}${html}`, { waitUntil: 'load', timeout })
+      return use(opened)
     })()
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -71,8 +64,24 @@ export async function emailPage<T>(
     throw new CheckError(checker, `${checker} failed in Chromium: ${errorDetail(error)}`, { cause: error })
   } finally {
     clearTimeout(timer)
-    await context.close().catch(() => {})
+    await page?.close().catch(() => {})
   }
+}
+
+const contexts = new WeakMap<Browser, Promise<BrowserContext>>()
+
+function context(running: Browser): Promise<BrowserContext> {
+  let made = contexts.get(running)
+  if (!made) {
+    made = (async () => {
+      const created = await running.newContext({ javaScriptEnabled: true })
+      // Nothing an email names is fetched: remote images, fonts, frames, prefetches.
+      await created.route('**/*', (route) => route.abort('blockedbyclient'))
+      return created
+    })()
+    contexts.set(running, made)
+  }
+  return made
 }
 
 function launched(checker: string): Promise<Browser> {

@@ -1,6 +1,6 @@
 import type { CompatibilityFinding, ContentCheckResult } from './content-checks.js'
 import { violationLines } from './matchers/to-be-accessible.js'
-import { spamDetails } from './matchers/to-have-spam-score.js'
+import { spamDetails, spamFilterName } from './matchers/to-have-spam-score.js'
 import { linkLine } from './matchers/to-have-working-links.js'
 
 /**
@@ -17,7 +17,7 @@ export function checkEvidence(results: readonly ContentCheckResult[]): string {
     switch (result.kind) {
       case 'spam':
         sections.push([
-          `Spam score: ${result.score} from ${result.checker} (${result.action}), spam from ${result.threshold}`,
+          `Spam score: ${result.score} from ${spamFilterName(result)} (${result.action}), spam from ${result.threshold}`,
           ...spamDetails(result).map((l) => `  ${l}`),
         ])
         break

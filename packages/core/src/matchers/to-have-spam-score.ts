@@ -69,12 +69,17 @@ export async function toHaveSpamScore(
         matcher: 'toHaveSpamScore',
         isNot: this.isNot,
         args: Object.keys(options).length ? show(options) : '',
-        expected: `a spam score below ${limit}${below === undefined ? ` (${result.checker}'s spam threshold)` : ''}`,
-        received: `${result.score} from ${result.checker} (${result.action})`,
+        expected: `a spam score below ${limit}${below === undefined ? ` (${spamFilterName(result)}'s spam threshold)` : ''}`,
+        received: `${result.score} from ${spamFilterName(result)} (${result.action})`,
         details: spamDetails(result),
         email,
       }),
   }
+}
+
+/** The filter as its makers write it: rspamd, SpamAssassin. */
+export function spamFilterName(result: SpamCheckResult): string {
+  return result.checker === 'spamassassin' ? 'SpamAssassin' : 'rspamd'
 }
 
 /** The rules that fired and what was not checked, as a failure lists them. */
