@@ -140,7 +140,7 @@ const contestants: Contestant[] = [
       return perEmail((e) =>
         emailPage(
           'raw',
-          renderEmailHtml(e, { scheme: 'light' }).html,
+          renderEmailHtml(e, { scheme: 'light' }),
           { width: 800, height: 600 },
           30_000,
           async () => 0,

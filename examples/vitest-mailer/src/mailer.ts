@@ -65,7 +65,7 @@ export function createMailer(options: MailerOptions = {}) {
     /** The promotion marketing wrote: everything a spam filter dislikes. */
     sendPromotion(to: string) {
       return transport.sendMail({
-        from: '"WINNER NOTIFICATION" <claims@acme.test>',
+        from,
         to,
         subject: 'URGENT!!! YOU HAVE WON $1,000,000 CLAIM NOW',
         html: '<p><b>CONGRATULATIONS!!! YOU ARE OUR LUCKY WINNER!!!</b></p><p>Dear Beneficiary, you have won ONE MILLION DOLLARS ($1,000,000.00) in our international lottery. To claim your prize send your bank account details and a processing fee by Western Union. 100% FREE money, no risk, guaranteed! Also: cheap viagra and replica watches.</p><p><a href="http://203.0.113.99/claim.php">CLICK HERE TO CLAIM YOUR PRIZE NOW</a></p>',

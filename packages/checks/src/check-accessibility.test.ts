@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CheckError } from '@mailwright/core'
+import { renderEmailHtml } from '@mailwright/core/internal'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRun, describeWith } from '../../core/src/requirement.test-util.js'
 import { checkAccessibility } from './check-accessibility.js'
@@ -79,7 +80,7 @@ describeWith(chromium)('checkAccessibility (axe-core in Chromium)', () => {
       `From: a@example.com\r\nTo: b@inbox.test\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<html lang="en"><body><img src="${app}/pixel.png" alt="pixel"><p>Hi</p><script>document.body.dataset.ran = 'yes'</script><img src="x" onerror="document.body.dataset.ran = 'yes'" alt="x"></body></html>\r\n`,
     )
     await checkAccessibility(email)
-    const ran = await emailPage('test', email.html ?? '', { width: 800, height: 600 }, 10_000, (page) =>
+    const ran = await emailPage('test', renderEmailHtml(email), { width: 800, height: 600 }, 10_000, (page) =>
       page.evaluate('document.body.dataset.ran ?? "no"'),
     )
     expect(ran).toBe('no')
@@ -108,7 +109,7 @@ describe('checkAccessibility options', () => {
     )
     // @ts-expect-error: not an impact
     await expect(checkAccessibility(email, { impact: 'severe' })).rejects.toThrowError(
-      /Unknown impact "severe"\. Use one of minor, moderate, serious, critical\./,
+      /Invalid accessibility impact: "severe"\. Expected one of minor, moderate, serious, critical\./,
     )
   })
 })

@@ -6,7 +6,7 @@ import {
   type AccessibilityImpact,
   type AccessibilityViolation,
   type CapturedEmail,
-  CheckError,
+  InvalidArgumentError,
   scaledTimeout,
 } from '@mailwright/core'
 import { renderEmailHtml } from '@mailwright/core/internal'
@@ -44,10 +44,7 @@ export async function checkAccessibility(
 ): Promise<AccessibilityCheckResult> {
   const impact = options.impact ?? 'minor'
   if (!IMPACTS.includes(impact))
-    throw new CheckError(
-      'axe-core',
-      `Unknown impact ${JSON.stringify(impact)}. Use one of ${IMPACTS.join(', ')}.`,
-    )
+    throw new InvalidArgumentError('accessibility impact', impact, `one of ${IMPACTS.join(', ')}`)
   const version = (require('axe-core/package.json') as { version: string }).version
   if (email.html === undefined)
     return { kind: 'accessibility', violations: [], belowImpact: [], impact, axeVersion: version }
@@ -57,8 +54,8 @@ export async function checkAccessibility(
     ...Object.fromEntries(PAGE_ONLY_RULES.map((id) => [id, false])),
     ...options.rules,
   }
-  const { html } = renderEmailHtml(email, { scheme: 'light' })
-  const found = await emailPage('axe-core', html, { width: 800, height: 600 }, timeout, async (page) => {
+  const document = renderEmailHtml(email, { scheme: 'light' })
+  const found = await emailPage('axe-core', document, { width: 800, height: 600 }, timeout, async (page) => {
     await page.evaluate(axeSource as string)
     const settings = {
       rules: Object.fromEntries(Object.entries(rules).map(([id, enabled]) => [id, { enabled }])),

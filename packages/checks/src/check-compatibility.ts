@@ -5,9 +5,10 @@ import {
   type CompatibilityCheckResult,
   type CompatibilityFinding,
   type EmailClientName,
+  InvalidArgumentError,
   scaledTimeout,
 } from '@mailwright/core'
-import { WorkerBudgetExceeded, WorkerPool } from '@mailwright/core/internal'
+import { WorkerBudgetExceeded, WorkerPool, wildcard } from '@mailwright/core/internal'
 import { rawData } from 'caniemail'
 
 // Past this, the email is not worth parsing for features: Gmail clips HTML at 102 KB already.
@@ -100,6 +101,8 @@ export async function checkCompatibility(
       source: WORKER_SOURCE,
       workerData: { caniemail: import.meta.resolve('caniemail') },
       size: 1,
+      // A hostile 5 MB part must end the thread, not the test process.
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
     })
     try {
       result = (await pool.run({ clients: names, html }, { budgetMs: timeout })) as typeof result
@@ -128,12 +131,7 @@ export function resolveClients(clients: readonly EmailClientName[]): string[] {
   const names = new Set<string>()
   for (const asked of clients) {
     const name = asked.trim().toLowerCase()
-    const glob = new RegExp(
-      `^${name
-        .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    )
+    const glob = wildcard(name)
     const matched =
       name.includes('.') || name.includes('*')
         ? CLIENTS.filter((c) => glob.test(c))
@@ -141,9 +139,10 @@ export function resolveClients(clients: readonly EmailClientName[]): string[] {
             (c) => c.startsWith(`${name}.`) || c.endsWith(`.${name}`) || c.replace('.', '-') === name,
           )
     if (matched.length === 0)
-      throw new CheckError(
-        'caniemail',
-        `Unknown email client ${JSON.stringify(asked)}. Use a family (${[...new Set(CLIENTS.map((c) => c.split('.')[0]))].join(', ')}), a caniemail name (${CLIENTS.slice(0, 4).join(', ')}, …; all: ${CLIENTS.join(', ')}), or a glob such as "*.ios".`,
+      throw new InvalidArgumentError(
+        'email client',
+        asked,
+        `a family (${[...new Set(CLIENTS.map((c) => c.split('.')[0]))].join(', ')}), a caniemail name (${CLIENTS.slice(0, 4).join(', ')}, …; all: ${CLIENTS.join(', ')}), or a glob such as "*.ios"`,
       )
     for (const m of matched) names.add(m)
   }

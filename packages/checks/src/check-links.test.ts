@@ -25,6 +25,7 @@ beforeAll(async () => {
       '/loop-a': () => res.writeHead(302, { location: '/loop-b' }).end(),
       '/loop-b': () => res.writeHead(302, { location: '/loop-a' }).end(),
       '/away': () => res.writeHead(302, { location: 'https://tracker.example.net/c?id=1' }).end(),
+      '/to-dev': () => res.writeHead(302, { location: `http://dev.localhost:${port()}/orders/1842` }).end(),
       '/slow': () => setTimeout(() => res.writeHead(200).end(), 2000),
     }
     const route = routes[url]
@@ -35,6 +36,7 @@ beforeAll(async () => {
   app = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
 afterAll(() => new Promise<void>((done) => server.close(() => done())))
+const port = () => (server.address() as AddressInfo).port
 
 /** An HTML email with these links and images. */
 function email(body: string) {
@@ -160,6 +162,44 @@ describe('checkLinks', () => {
       ['broken', `${app}/slow: no answer within 200 ms`],
     ])
     expect(requests).not.toContain('HEAD /verify?token=abc')
+  })
+
+  it('takes loopback in every spelling, *.localhost without asking DNS, and a RegExp to skip every time', async () => {
+    const { port: p } = new URL(app)
+    const result = await checkLinks(
+      await email(
+        `<a href="http://2130706433:${p}/orders/1842">Decimal</a> <a href="http://app.localhost:${p}/orders/1842">Named</a> <a href="http://[::1]:${p}/orders/1842">Six</a> <a href="${app}/verify?token=1">Verify</a>`,
+      ),
+      { skip: [/\/verify/g] },
+    )
+    expect(result.links.map((l) => [l.url, l.outcome])).toEqual([
+      [`http://2130706433:${p}/orders/1842`, 'ok'],
+      [`http://app.localhost:${p}/orders/1842`, 'ok'],
+      [`http://[::1]:${p}/orders/1842`, 'broken'],
+      [`${app}/verify?token=1`, 'not-checked'],
+    ])
+    // A global RegExp keeps no state between links or checks.
+    const again = await checkLinks(await email(`<a href="${app}/verify?token=2">Verify</a>`), {
+      skip: [/\/verify/g],
+    })
+    expect(again.links[0]?.outcome).toBe('not-checked')
+  })
+
+  it('outside the sandbox, follows no redirect to a forbidden host', async () => {
+    const result = await checkLinks(
+      await email(`<a href="${app}/to-dev">Track</a>`),
+      { forbidHosts: ['*.localhost'] },
+      {
+        sandbox: false,
+        checks: {},
+      },
+    )
+    expect(result.links[0]).toMatchObject({
+      outcome: 'problem',
+      status: 302,
+      reason:
+        "redirects to dev.localhost, which readers of this environment's email cannot reach (checks.links.forbidHosts)",
+    })
   })
 
   it('stays bounded on an email of 5,000 links: the first 500 are requested, the rest listed', async () => {

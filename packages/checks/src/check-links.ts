@@ -1,12 +1,17 @@
-import { isIP } from 'node:net'
+import { type LookupAddress, lookup } from 'node:dns'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { isIP, type LookupFunction } from 'node:net'
 import {
   type CapturedEmail,
   type CheckContext,
   type CheckedLink,
+  InvalidArgumentError,
   type LinkCheckOptions,
   type LinkCheckResult,
   scaledTimeout,
 } from '@mailwright/core'
+import { matchesPattern, wildcard } from '@mailwright/core/internal'
 import { Parser } from 'htmlparser2'
 
 // Requests at a time: enough to check a newsletter quickly, few enough not to load the app under test.
@@ -36,12 +41,14 @@ export async function checkLinks(
   const forbidden = (options.forbidHosts ?? (context.sandbox ? [] : DEFAULT_FORBIDDEN)).map(hostPattern)
   const allowed = (options.allowHosts ?? []).map(hostPattern)
   const timeout = options.timeout ?? scaledTimeout(10_000)
+  if (!(timeout > 0))
+    throw new InvalidArgumentError('link check timeout', timeout, 'a number of milliseconds above 0')
   const maxRedirects = options.maxRedirects ?? 5
   const targets = collectTargets(email, options.images ?? true)
   const cids = new Set(email.attachments.flatMap((a) => (a.cid ? [a.cid.toLowerCase()] : [])))
   const judge = async (target: Target): Promise<CheckedLink> => {
     const base = { url: target.url, element: target.element, ...(target.text ? { text: target.text } : {}) }
-    if (options.skip?.some((p) => (typeof p === 'string' ? target.url.includes(p) : p.test(target.url))))
+    if (options.skip?.some((p) => matchesPattern(target.url, p)))
       return { ...base, outcome: 'not-checked', reason: 'skipped (checks.links.skip)' }
     let url: URL
     try {
@@ -79,7 +86,7 @@ export async function checkLinks(
         outcome: 'not-checked',
         reason: `${url.hostname} is not requested during tests: only loopback and checks.links.allowHosts are`,
       }
-    return follow(base, url, { fetchable, maxRedirects, timeout, requireHttps })
+    return follow(base, url, { fetchable, forbidden, maxRedirects, timeout, requireHttps, allowed })
   }
   const links = await mapLimited(targets.slice(0, MAX_LINKS), CONCURRENCY, judge)
   for (const target of targets.slice(MAX_LINKS))
@@ -101,7 +108,14 @@ interface Target {
 async function follow(
   base: Pick<CheckedLink, 'url' | 'element' | 'text'>,
   start: URL,
-  how: { fetchable(url: URL): boolean; maxRedirects: number; timeout: number; requireHttps: boolean },
+  how: {
+    fetchable(url: URL): boolean
+    forbidden: HostPattern[]
+    allowed: HostPattern[]
+    maxRedirects: number
+    timeout: number
+    requireHttps: boolean
+  },
 ): Promise<CheckedLink> {
   const redirects: string[] = []
   const seen = new Set<string>([start.href])
@@ -110,7 +124,7 @@ async function follow(
     let status: number
     let location: string | null
     try {
-      ;({ status, location } = await request(url, how.timeout))
+      ;({ status, location } = await request(url, how.timeout, how.allowed))
     } catch (error) {
       return {
         ...base,
@@ -150,6 +164,11 @@ async function follow(
         outcome: 'problem',
         reason: `redirects to http: (${next.href}) where https: is required`,
       })
+    if (how.forbidden.some((p) => p.test(next.hostname)))
+      return done({
+        outcome: 'problem',
+        reason: `redirects to ${next.hostname}, which readers of this environment's email cannot reach (checks.links.forbidHosts)`,
+      })
     if (!how.fetchable(next))
       return done({
         outcome: 'not-checked',
@@ -161,28 +180,86 @@ async function follow(
 }
 
 // HEAD first: it asks for no body and, on most servers, changes nothing. GET when HEAD is refused.
-async function request(url: URL, timeout: number): Promise<{ status: number; location: string | null }> {
-  let response = await fetchOnce(url, 'HEAD', timeout)
-  if (response.status === 405 || response.status === 501) response = await fetchOnce(url, 'GET', timeout)
-  return { status: response.status, location: response.headers.get('location') }
+async function request(
+  url: URL,
+  timeout: number,
+  allowed: HostPattern[],
+): Promise<{ status: number; location: string | null }> {
+  let answer = await requestOnce(url, 'HEAD', timeout, allowed)
+  if (answer.status === 405 || answer.status === 501) answer = await requestOnce(url, 'GET', timeout, allowed)
+  return answer
 }
 
-async function fetchOnce(url: URL, method: 'HEAD' | 'GET', timeout: number): Promise<Response> {
-  const response = await fetch(url, {
-    method,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeout),
-    headers: { 'user-agent': 'Mailwright link check (+https://github.com/mailwright/mailwright)' },
+// node:http rather than fetch: no proxy or global dispatcher of the project applies, and the address the
+// name resolves to is checked before connecting (a loopback name must resolve to loopback).
+function requestOnce(
+  url: URL,
+  method: 'HEAD' | 'GET',
+  timeout: number,
+  allowed: HostPattern[],
+): Promise<{ status: number; location: string | null }> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method,
+        timeout,
+        agent: false,
+        lookup: checkedLookup(allowed.some((p) => p.test(url.hostname))),
+        headers: { 'user-agent': 'Mailwright link check (+https://github.com/mailwright/mailwright)' },
+      },
+      (res) => {
+        // Only the status matters: the body is not read.
+        res.destroy()
+        const location = res.headers.location
+        resolve({ status: res.statusCode ?? 0, location: location === undefined ? null : String(location) })
+      },
+    )
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
+    req.on('error', reject)
+    req.end()
   })
-  // Only the status matters: the body is not read.
-  await response.body?.cancel().catch(() => {})
-  return response
+}
+
+/**
+ * The resolver the requests use: `*.localhost` is loopback without asking DNS (RFC 6761), and a name that is
+ * not an allowed host must resolve to a loopback address, or the request is refused before it connects.
+ */
+function checkedLookup(allowedHost: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    const done = callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void
+    if (hostname.toLowerCase().endsWith('.localhost')) {
+      if (options.all) done(null, [{ address: '127.0.0.1', family: 4 }])
+      else done(null, '127.0.0.1', 4)
+      return
+    }
+    lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return done(error, [])
+      const usable = allowedHost ? addresses : addresses.filter((a) => isLoopbackAddress(a.address))
+      if (usable.length === 0)
+        return done(
+          Object.assign(
+            new Error(
+              `${hostname} resolves to ${addresses.map((a) => a.address).join(', ')}, not to this machine`,
+            ),
+            {
+              code: 'ENOTLOOPBACK',
+            },
+          ),
+          [],
+        )
+      if (options.all) done(null, usable)
+      else done(null, (usable[0] as LookupAddress).address, (usable[0] as LookupAddress).family)
+    })
+  }
 }
 
 function requestError(error: unknown, timeout: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeout} ms`
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error)
+  const e = error as { code?: string; message?: string }
+  if (e.code === 'ETIMEDOUT') return `no answer within ${timeout} ms`
+  if (e.code === 'ENOTLOOPBACK') return `not requested: ${e.message}`
+  return e.code ?? e.message ?? String(error)
 }
 
 /** The links (`<a href>`, text URLs) and images (`<img src>`, `srcset`, `background`, CSS `url()`) of an email. */
@@ -244,19 +321,26 @@ function cssUrls(css: string): string[] {
 
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true
-  return isIP(host) === 4 && host.startsWith('127.')
+  if (host === 'localhost' || host.endsWith('.localhost')) return true
+  return isLoopbackAddress(host)
 }
 
+function isLoopbackAddress(address: string): boolean {
+  if (address === '::1') return true
+  if (isIP(address) === 4) return address.startsWith('127.')
+  // An IPv4-mapped IPv6 address (::ffff:127.0.0.1, as URL writes it: ::ffff:7f00:1).
+  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):[0-9a-f]{1,4})$/i.exec(address)
+  if (mapped?.[1]) return mapped[1].startsWith('127.')
+  if (mapped?.[2]) return Number.parseInt(mapped[2], 16) >> 8 === 127
+  return false
+}
+
+type HostPattern = { test(hostname: string): boolean }
+
 /** A host pattern (`staging.example.com`, `*.example.com`, `[::1]`) as a test of a URL's hostname. */
-function hostPattern(pattern: string): { test(hostname: string): boolean } {
-  const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase()
-  const regex = new RegExp(
-    `^${bare(pattern)
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.+')}$`,
-  )
+function hostPattern(pattern: string): HostPattern {
+  const bare = (host: string) => host.replace(/^\[|\]$/g, '')
+  const regex = wildcard(bare(pattern))
   return { test: (hostname) => regex.test(bare(hostname)) }
 }
 

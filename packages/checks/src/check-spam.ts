@@ -3,6 +3,7 @@ import {
   type CapturedEmail,
   type CheckContext,
   CheckError,
+  InvalidArgumentError,
   type SpamChecker,
   type SpamCheckOptions,
   type SpamCheckResult,
@@ -25,7 +26,7 @@ const MAX_ANSWER = 4 * 1024 * 1024
 /**
  * Scores an email with a real spam filter, offline: rspamd (default) over its HTTP protocol, or SpamAssassin
  * over spamd's. Without `options.url` the filter is one Mailwright started for this run or process
- * (`MAILWRIGHT_RSPAMD_URL` / `MAILWRIGHT_SPAMD_URL`, else started now). The sending profile in `context`
+ * (its global setup's, for this environment; else started now). The sending profile in `context`
  * is the connecting client the filter sees (IP, HELO, reverse DNS from the zone) and its DNS. A filter that
  * is missing, crashes, times out or answers nonsense gives a {@link CheckError} naming it.
  *
@@ -40,10 +41,9 @@ export async function checkSpam(
 ): Promise<SpamCheckResult> {
   const checker = options.checker ?? 'rspamd'
   if (checker !== 'rspamd' && checker !== 'spamassassin')
-    throw new CheckError(
-      String(checker),
-      `Unknown spam checker ${JSON.stringify(checker)}. Use 'rspamd' or 'spamassassin'.`,
-    )
+    throw new InvalidArgumentError('spam checker', checker, "'rspamd' or 'spamassassin'")
+  if (options.timeout !== undefined && !(options.timeout > 0))
+    throw new InvalidArgumentError('spam check timeout', options.timeout, 'a number of milliseconds above 0')
   const name = NAMES[checker]
   const url = await spamFilterUrl(checker, options.url, context)
   const timeout = options.timeout ?? scaledTimeout(30_000)
@@ -60,8 +60,8 @@ export async function checkSpam(
       code === 'ETIMEDOUT'
         ? `${name} did not answer within ${timeout} ms for ${email.describe()} (${url}). The filter is stuck or the machine is overloaded: raise checks.spam.timeout or MAILWRIGHT_TIME_SCALE.`
         : code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE'
-          ? `${name} at ${url} is not answering (${code}) for ${email.describe()}: it crashed or was stopped. Mailwright starts a new one on the next check it starts itself; a filter given by url must be restarted.`
-          : `${name} at ${url} could not check ${email.describe()}: ${errorDetail(error)}`,
+          ? `${name} at ${url} is not answering (${code}) for ${email.describe()}: it crashed or was stopped. One a worker started for itself is started again on the next check; the run's (started by the global setup) lasts until the run ends, and one given by checks.spam.url must be restarted by whoever runs it.`
+          : `${name} at ${url} could not check ${email.describe()}: ${errorDetail(error)}. Check that ${url} is ${name}'s address, or leave checks.spam.url out to let Mailwright start one.`,
       { cause: error },
     )
   }

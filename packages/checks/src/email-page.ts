@@ -1,35 +1,27 @@
-import { CHROMIUM_ARGS, CheckError, errorDetail, findChromium } from '@mailwright/core/internal'
+import {
+  CHROMIUM_ARGS,
+  CheckError,
+  errorDetail,
+  findChromium,
+  type RenderEmailHtmlResult,
+} from '@mailwright/core/internal'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
-
-// What keeps the email's own markup inert while the checker's script runs through the DevTools protocol
-// (which the policy does not govern): no script of the email runs, nothing is fetched, no form is sent. It is
-// the document's first element, before anything of the email (whose own <meta> elements renderEmailHtml has
-// made inert), so nothing in the email can loosen it.
-const POLICY = [
-  "default-src 'none'",
-  "script-src 'none'",
-  "style-src 'unsafe-inline'",
-  'img-src data:',
-  'font-src data:',
-  "form-action 'none'",
-  "base-uri 'none'",
-].join('; ')
-const POLICY_META = `<meta http-equiv="Content-Security-Policy" content="${POLICY}">`
 
 let browser: Promise<Browser> | undefined
 
 /**
- * Opens an email's HTML in this process's Chromium (launched on first use, headless; `CHROMIUM_PATH` or
- * the system's), with scripts blocked and every request refused, runs `use` on the page and closes it.
+ * Opens an email's document (renderEmailHtml's) in this process's Chromium (launched on first use, headless;
+ * `CHROMIUM_PATH` or the system's), with scripts blocked and every request refused, runs `use` on a page of
+ * its own and closes it.
  * Fails with a {@link CheckError} naming `checker` when Chromium cannot start, crashes, or `use` takes
  * longer than `timeout`.
  *
  * @example
- * const title = await emailPage('axe-core', html, { width: 800, height: 600 }, 30_000, (page) => page.title())
+ * const title = await emailPage('axe-core', renderEmailHtml(email), { width: 800, height: 600 }, 30_000, (page) => page.title())
  */
 export async function emailPage<T>(
   checker: string,
-  html: string,
+  document: RenderEmailHtmlResult,
   viewport: { width: number; height: number },
   timeout: number,
   use: (page: Page) => Promise<T>,
@@ -43,7 +35,7 @@ export async function emailPage<T>(
     await page.setViewportSize(viewport)
     const opened = page
     const work = (async () => {
-      await opened.setContent(`${POLICY_META}${html}`, { waitUntil: 'load', timeout })
+      await opened.setContent(withPolicy(document), { waitUntil: 'load', timeout })
       return use(opened)
     })()
     const timedOut = new Promise<never>((_, reject) => {
@@ -66,6 +58,20 @@ export async function emailPage<T>(
     clearTimeout(timer)
     await page?.close().catch(() => {})
   }
+}
+
+/**
+ * The document with its policy as its first element, right after the doctype (before it, the page would
+ * render in quirks mode): no script of the email runs, nothing is fetched, no form is sent, while the
+ * checker's script runs through the DevTools protocol, which the policy does not govern. renderEmailHtml has
+ * made the email's own <meta> elements inert, so nothing in it can loosen the policy. (A meta policy ignores
+ * `sandbox` and `frame-ancestors`, which are for the web UI's frame.)
+ */
+function withPolicy(document: RenderEmailHtmlResult): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${document.contentSecurityPolicy.replaceAll('"', '&quot;')}">`
+  return /^<!doctype html>/i.test(document.html)
+    ? document.html.replace(/^<!doctype html>/i, (doctype) => `${doctype}${meta}`)
+    : `${meta}${document.html}`
 }
 
 const contexts = new WeakMap<Browser, Promise<BrowserContext>>()

@@ -44,6 +44,8 @@ export async function startLoopbackDns(resolve?: DnsResolver): Promise<StartedLo
     })
   })
   socket.unref()
+  // A reply that cannot be sent (too large, the asker gone) is that asker's timeout, not this process's crash.
+  socket.on('error', () => {})
   const { port } = socket.address()
   let stopped: Promise<void> | undefined
   const stop = () => {

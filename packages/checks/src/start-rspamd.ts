@@ -83,11 +83,14 @@ const offlineConfig = (configDir: string): Record<string, string> => ({
  *
  * @example
  * await using rspamd = await startRspamd({ dns: zoneResolver(records) })
- * const result = await checkSpam(email, { engine: 'rspamd', url: rspamd.url })
+ * const result = await checkSpam(email, { url: rspamd.url })
  */
 export async function startRspamd(options: RspamdOptions = {}): Promise<StartedRspamd> {
   const dns: StartedLoopbackDns = await startLoopbackDns(options.dns)
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-rspamd-'))
+  // The watchdog stops the program however this process ends; its files go when this process exits.
+  const removeFiles = () => rmSync(dir, { recursive: true, force: true })
+  process.once('exit', removeFiles)
   try {
     const port = await freePort()
     for (const sub of ['override.d', 'local.d', 'db', 'run', 'log']) mkdirSync(join(dir, sub))
@@ -138,14 +141,16 @@ export async function startRspamd(options: RspamdOptions = {}): Promise<StartedR
       ],
       install: 'Debian/Ubuntu: apt-get install rspamd; macOS: brew install rspamd',
       startTimeout: options.startTimeout ?? 60_000,
-      ready: async () => (await fetch(`http://127.0.0.1:${port}/ping`)).ok,
+      ready: async () =>
+        (await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(2000) })).ok,
     })
     let stopped: Promise<void> | undefined
     const stop = () => {
       stopped ??= (async () => {
         await daemon.stop()
         await dns.stop()
-        rmSync(dir, { recursive: true, force: true })
+        process.off('exit', removeFiles)
+        removeFiles()
       })()
       return stopped
     }
@@ -158,7 +163,8 @@ export async function startRspamd(options: RspamdOptions = {}): Promise<StartedR
     }
   } catch (error) {
     await dns.stop()
-    rmSync(dir, { recursive: true, force: true })
+    process.off('exit', removeFiles)
+    removeFiles()
     throw error
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type DnsResolver, freePort } from '@mailwright/core'
@@ -51,6 +51,9 @@ export const ENVELOPE_HEADER = 'X-Mailwright-Envelope-From'
 export async function startSpamAssassin(options: SpamAssassinOptions = {}): Promise<StartedSpamAssassin> {
   const dns: StartedLoopbackDns = await startLoopbackDns(options.dns)
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-spamd-'))
+  // The watchdog stops the program however this process ends; its files go when this process exits.
+  const removeFiles = () => rmSync(dir, { recursive: true, force: true })
+  process.once('exit', removeFiles)
   try {
     const port = await freePort()
     const site = join(dir, 'site')
@@ -60,8 +63,16 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
     for (const path of [dir, site, join(dir, 'home')]) chmodSync(path, 0o755)
     // The .pre files load the plugins (Check, SPF, DKIM, …); without them spamd cannot scan at all.
     const stock = options.configDir ?? '/etc/spamassassin'
+    // Plugins that reach the network beyond DNS (short-URL expansion over HTTP, hash services) stay off even
+    // when the machine's own files load them.
     for (const file of readdirSync(stock).filter((f) => f.endsWith('.pre')))
-      copyFileSync(join(stock, file), join(site, file))
+      writeFileSync(
+        join(site, file),
+        readFileSync(join(stock, file), 'utf8').replace(
+          /^(\s*loadplugin\s+Mail::SpamAssassin::Plugin::(?:DecodeShortURLs|Razor2|Pyzor|DCC)\b.*)$/gm,
+          '# off offline (Mailwright): $1',
+        ),
+      )
     writeFileSync(
       join(site, 'local.cf'),
       [
@@ -104,7 +115,8 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
       stopped ??= (async () => {
         await daemon.stop()
         await dns.stop()
-        rmSync(dir, { recursive: true, force: true })
+        process.off('exit', removeFiles)
+        removeFiles()
       })()
       return stopped
     }
@@ -117,7 +129,8 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
     }
   } catch (error) {
     await dns.stop()
-    rmSync(dir, { recursive: true, force: true })
+    process.off('exit', removeFiles)
+    removeFiles()
     throw error
   }
 }

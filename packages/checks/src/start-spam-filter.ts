@@ -18,7 +18,8 @@ export interface StartedSpamFilter {
  *
  * @example
  * const filter = await startSpamFilter('spamassassin', { dns })
- * process.env.MAILWRIGHT_SPAMD_URL = filter.url
+ * // …
+ * await filter.stop()
  */
 export async function startSpamFilter(
   checker: SpamChecker,

@@ -190,6 +190,8 @@ export interface ChecksConfig {
 
 /** Where a check runs: the environment's settings, and whether mail stays on this machine. */
 export interface CheckContext {
+  /** The environment's name (a run's spam filter is by environment). */
+  environment?: string
   sandbox: boolean
   checks: ChecksConfig
   /** The sending profile's DNS, for the spam filters' SPF, DKIM and DMARC modules. */

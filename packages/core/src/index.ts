@@ -69,6 +69,7 @@ export {
   parseDeliveryReport,
 } from './delivery-report.js'
 export type { EmailQuery, TextMatcher } from './email-query.js'
+export type { EmailRendering } from './email-renderings.js'
 export { EmailTimeoutError } from './email-timeout-error.js'
 export { exchangeSpamVerdict, type SpamVerdict } from './exchange-spam-verdict.js'
 export type { CodeOptions } from './extract-codes.js'

@@ -1,10 +1,11 @@
+import { systemResolver } from './auth/dns-resolver.js'
 import type { CapturedEmail } from './captured-email.js'
 import { CheckError } from './check-error.js'
 import { loadOptionalPackage } from './config/load-optional-package.js'
 import type { ResolvedEnvironment } from './config/resolve-environment.js'
 import { sendingProfileOf } from './config/sending-profile-of.js'
 import type { CheckContext, ContentCheckResult, ContentChecks } from './content-checks.js'
-import { errorDetail } from './mailwright-error.js'
+import { errorDetail, MailwrightError } from './mailwright-error.js'
 
 let active: CheckContext | undefined
 
@@ -28,13 +29,15 @@ export function currentCheckContext(): CheckContext {
 export function checkContextOf(environment: ResolvedEnvironment): CheckContext {
   const profile = sendingProfileOf(environment)
   return {
+    environment: environment.name,
     sandbox: environment.sandbox,
     checks: environment.checks,
     ...(profile
       ? {
           senderIp: profile.ip,
           ...(profile.helo ? { helo: profile.helo } : {}),
-          ...(typeof profile.dns === 'function' ? { dns: profile.dns } : {}),
+          // 'system' DNS: the filters' lookups are answered from this machine's resolver, as the user asked.
+          dns: profile.dns === 'system' || profile.dns === undefined ? systemResolver : profile.dns,
         }
       : {}),
   }
@@ -72,7 +75,8 @@ export function runContentCheck<R extends ContentCheckResult>(
       try {
         return await run(checks)
       } catch (error) {
-        if (error instanceof CheckError) throw error
+        // Mailwright's own errors already say what failed (a CheckError naming the checker, a wrong argument).
+        if (error instanceof MailwrightError) throw error
         throw new CheckError(
           checker,
           `${checker} could not check ${email.describe()}: ${errorDetail(error)}`,

@@ -1,4 +1,4 @@
-export type { InboxProvider } from '@mailwright/core'
+export type { EmailRendering, InboxProvider } from '@mailwright/core'
 export { CHROMIUM_ARGS, type FindChromiumOptions, findChromium } from '@mailwright/core/internal'
 export { type InboxServerConfigOptions, inboxServer, smtpEnv } from './inbox-server-config.js'
 export {

@@ -67,6 +67,7 @@ export interface ReportedChecks {
     }>
   }
   accessibility?: {
+    /** The least impact the test failed on; `violations` holds every one found, below it too. */
     impact: string
     violations: Array<{ id: string; impact: string; help: string; helpUrl: string; elements: number }>
   }

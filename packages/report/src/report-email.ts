@@ -125,7 +125,8 @@ export function reportChecks(results: readonly ContentCheckResult[]): ReportedCh
       case 'accessibility':
         checks.accessibility = {
           impact: result.impact,
-          violations: result.violations.map((v) => ({
+          // Those below the test's impact too: a gate rule may hold a stricter line than the test did.
+          violations: [...result.violations, ...result.belowImpact].map((v) => ({
             id: v.id,
             impact: v.impact,
             help: v.help,

@@ -53,6 +53,9 @@ export class EvidenceCollector {
     const index = [...this.emails].indexOf(email) + 1
     for (const file of emailEvidence(email, index, checks)) {
       if (checksOnly && !file.name.endsWith('.checks.txt')) continue
+      // A check that came after the email was attached gets a file of its own, numbered.
+      if (checksOnly)
+        file.name = file.name.replace(/\.checks\.txt$/, `.checks-${this.#checks.get(email)?.length ?? 2}.txt`)
       // Not awaited: Vitest awaits pending annotations before the test ends.
       this.#context
         .annotate(`${file.name}: ${email.describe()}`, 'mailwright', {

@@ -67,6 +67,9 @@ export function checkChecksConfig(value: unknown, path: string): ChecksConfig {
       const choices = CHOICES[`${check}.${key}`]
       if (choices && !choices.includes(setting as string))
         throw new ConfigError(where, `is ${JSON.stringify(setting)}`, `Use one of ${choices.join(', ')}.`)
+      // A timeout of 0 would mean none to a socket: a check that never ends.
+      if (shape === 'number' && key === 'timeout' && (setting as number) <= 0)
+        throw new ConfigError(where, `is ${setting}`, 'Give milliseconds above 0.')
       if (shape === 'number' && (setting as number) < 0)
         throw new ConfigError(where, `is ${setting}`, 'Give a number of 0 or more.')
     }

@@ -72,7 +72,7 @@ export interface EnvironmentConfig {
   /**
    * How the content checks run here (`toHaveSpamScore`, `toBeCompatibleWith`, `toHaveWorkingLinks`,
    * `toBeAccessible`): which spam filter, the clients, the hosts links may reach. They need
-   * `@mailwright/checks`; see docs/checks/.
+   * `@mailwright/checks`; see docs/content-checks.md.
    */
   checks?: ChecksConfig
 }

@@ -1,4 +1,5 @@
 import { MailwrightError } from '../mailwright-error.js'
+import { matchesPattern, wildcard } from '../wildcard.js'
 
 /** A recipient rule: `*@contoso.com`, `qa+*@contoso.com`, an exact address, or a RegExp. */
 export type RecipientRule = string | RegExp
@@ -38,17 +39,8 @@ export class RecipientNotAllowedError extends MailwrightError {
 export function recipientAllowed(address: string, rules: readonly RecipientRule[]): boolean {
   const normalized = address.trim().toLowerCase()
   return rules.some((rule) => {
-    if (rule instanceof RegExp) {
-      rule.lastIndex = 0
-      return rule.test(normalized)
-    }
-    const pattern = rule
-      .trim()
-      .toLowerCase()
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('[^@]*')
-    return new RegExp(`^${pattern}$`).test(normalized)
+    if (rule instanceof RegExp) return matchesPattern(normalized, rule)
+    return wildcard(rule.trim(), '[^@]').test(normalized)
   })
 }
 

@@ -142,8 +142,12 @@ describe('resolveEnvironment', () => {
         'environments.sandbox.checks.links.allowHosts is "x". Give a list of strings.',
       ],
       [
-        { links: { timeout: -1 } },
-        'environments.sandbox.checks.links.timeout is -1. Give a number of 0 or more.',
+        { links: { timeout: 0 } },
+        'environments.sandbox.checks.links.timeout is 0. Give milliseconds above 0.',
+      ],
+      [
+        { links: { maxRedirects: -1 } },
+        'environments.sandbox.checks.links.maxRedirects is -1. Give a number of 0 or more.',
       ],
       [
         { accessibility: { impact: 'severe' } },

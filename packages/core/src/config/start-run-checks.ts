@@ -3,18 +3,32 @@ import { checkContextOf } from '../run-content-check.js'
 import { loadOptionalPackage } from './load-optional-package.js'
 import type { ResolvedEnvironment } from './resolve-environment.js'
 
-/** Where a run's spam filter is told to its workers (the variables `@mailwright/checks` reads). */
-export const SPAM_FILTER_ENV: Record<SpamChecker, string> = {
-  rspamd: 'MAILWRIGHT_RSPAMD_URL',
-  spamassassin: 'MAILWRIGHT_SPAMD_URL',
+/**
+ * The variable that tells workers where the run's spam filters are: JSON of `"<environment>/<checker>"` to
+ * URL. By environment, because each filter answers DNS from its environment's sending profile.
+ */
+export const SPAM_FILTERS_ENV = 'MAILWRIGHT_SPAM_FILTERS'
+
+/** The run's spam filter for an environment and checker, from {@link SPAM_FILTERS_ENV}. */
+export function runSpamFilter(
+  environment: string | undefined,
+  checker: SpamChecker,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  try {
+    return (JSON.parse(env[SPAM_FILTERS_ENV] || '{}') as Record<string, string>)[`${environment}/${checker}`]
+  } catch {
+    return undefined
+  }
 }
 
 /**
  * What a run's global setup starts for the content checks of an environment: its spam filter, once, when
- * `checks.spam` names one and gives no `url` (else each worker would start its own, about 10 s each). Its
- * address goes to `process.env` for the workers started after. Returns how to stop it, or undefined when
- * there is nothing to start. A filter that is not installed is warned about, not fatal: the tests that ask
- * for a score fail with how to install it.
+ * `checks.spam` names one and gives no `url` (else each worker would start its own, about 10 s each), with
+ * the environment's sending profile for DNS. Its address goes to `process.env` ({@link SPAM_FILTERS_ENV}) for
+ * the workers started after. Returns how to stop it, or undefined when there is nothing to start. A filter
+ * that is not installed is warned about, not fatal: the tests that ask for a score fail with how to install
+ * it.
  *
  * @example
  * const checks = await startRunChecks(environment)
@@ -27,8 +41,7 @@ export async function startRunChecks(
   const spam = environment.checks.spam
   if (!spam || spam.url) return undefined
   const checker = spam.checker ?? 'rspamd'
-  const variable = SPAM_FILTER_ENV[checker]
-  if (process.env[variable]) return undefined
+  if (runSpamFilter(environment.name, checker)) return undefined
   const checks = await loadOptionalPackage<ContentChecks>(
     '@mailwright/checks',
     `mailwright.config: environments.${environment.name}.checks.spam`,
@@ -44,10 +57,20 @@ export async function startRunChecks(
     console.warn(`${(error as Error).message.split('\n')[0]} Tests that ask for a spam score will fail.`)
     return undefined
   }
-  process.env[variable] = filter.url
+  const key = `${environment.name}/${checker}`
+  const set = (update: (filters: Record<string, string>) => void) => {
+    const filters = JSON.parse(process.env[SPAM_FILTERS_ENV] || '{}') as Record<string, string>
+    update(filters)
+    process.env[SPAM_FILTERS_ENV] = JSON.stringify(filters)
+  }
+  set((filters) => {
+    filters[key] = filter.url
+  })
   return {
     async stop() {
-      if (process.env[variable] === filter.url) delete process.env[variable]
+      set((filters) => {
+        delete filters[key]
+      })
       await filter.stop()
     },
   }

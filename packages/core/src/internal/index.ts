@@ -25,7 +25,7 @@ export { loadOptionalPackage } from '../config/load-optional-package.js'
 export { guardRecipients, recipientAllowed } from '../config/recipient-guard.js'
 export { redact } from '../config/secret.js'
 export { sendingProfileOf } from '../config/sending-profile-of.js'
-export { SPAM_FILTER_ENV, startRunChecks } from '../config/start-run-checks.js'
+export { runSpamFilter, SPAM_FILTERS_ENV, startRunChecks } from '../config/start-run-checks.js'
 export { containerLogTail } from '../container-log-tail.js'
 export { declaresDarkStyles } from '../declares-dark-styles.js'
 export { decodeWords } from '../decode-words.js'
@@ -44,6 +44,13 @@ export {
   serializeQuery,
   validateQuery,
 } from '../email-query.js'
+export {
+  ALL_EMAIL_RENDERINGS,
+  CONTENT_BOX,
+  EMAIL_RENDERINGS,
+  type EmailRendering,
+  headerStrip,
+} from '../email-renderings.js'
 export { escapeHtml } from '../escape-html.js'
 export { type EmailEvidence, emailEvidence, type MatcherCall, slug, withEvidence } from '../evidence.js'
 export {
@@ -87,4 +94,5 @@ export { timeScale } from '../time-scale.js'
 export { generateCertificate, type TlsCertificate } from '../tls/generate-certificate.js'
 export { webUiNotice } from '../web-ui-notice.js'
 export { webUiUrl } from '../web-ui-url.js'
+export { matchesPattern, wildcard } from '../wildcard.js'
 export { WorkerBudgetExceeded, WorkerPool, type WorkerTaskOptions } from '../worker-pool.js'

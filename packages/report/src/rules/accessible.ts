@@ -26,10 +26,13 @@ export const accessible = defineGateRule<AccessibleRule>({
     where: WHERE,
   },
   evaluate(report, rule) {
-    const least = IMPACTS.indexOf(rule.impact ?? 'minor')
     return contentCheckViolations(report, rule, 'accessibility', 'toBeAccessible', (result) =>
       result.violations
-        .filter((v) => IMPACTS.indexOf(v.impact as (typeof IMPACTS)[number]) >= least)
+        .filter(
+          (v) =>
+            IMPACTS.indexOf(v.impact as (typeof IMPACTS)[number]) >=
+            IMPACTS.indexOf((rule.impact ?? result.impact) as (typeof IMPACTS)[number]),
+        )
         .map(
           (v) =>
             `${v.impact} ${v.id}: ${v.help} (${v.elements} element${v.elements === 1 ? '' : 's'}; ${v.helpUrl})`,
