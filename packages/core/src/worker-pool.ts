@@ -123,7 +123,6 @@ class PoolWorker {
       workerData: options.workerData,
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     })
-    this.#worker.unref()
     this.#worker.on('message', (message: Record<string, unknown>) => this.#onMessage(message))
     const died = (error: Error) => {
       if (this.#dead) return
@@ -135,6 +134,8 @@ class PoolWorker {
     }
     this.#worker.on('error', died)
     this.#worker.on('exit', () => died(new Error('the worker thread exited')))
+    // Held while it starts and while it works (a caller is waiting), let go while idle: an idle pool never
+    // keeps a process alive (a script that checked one email still exits).
   }
 
   get busy(): boolean {
@@ -142,6 +143,7 @@ class PoolWorker {
   }
 
   run(task: Task): void {
+    this.#worker.ref()
     this.#task = task
     this.#timer = setTimeout(() => {
       const running = this.#task
@@ -164,6 +166,7 @@ class PoolWorker {
   #onMessage(message: Record<string, unknown>): void {
     if (message.ready) {
       this.ready = true
+      this.#worker.unref()
       this.onIdle(this)
       return
     }
@@ -175,6 +178,7 @@ class PoolWorker {
     }
     clearTimeout(this.#timer)
     this.#task = undefined
+    this.#worker.unref()
     if ('error' in message) task.reject(new Error(String(message.error)))
     else task.resolve(message.result)
     this.onIdle(this)
