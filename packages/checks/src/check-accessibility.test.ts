@@ -72,6 +72,17 @@ describeWith(chromium)('checkAccessibility (axe-core in Chromium)', () => {
     ])
   })
 
+  it('checks emails asked for at once one after another on one page, none seeing the other', async () => {
+    const [bad, good, bad2] = await Promise.all([
+      checkAccessibility(await fixture('inaccessible-email.eml')),
+      checkAccessibility(await fixture('accessible-email.eml', { app })),
+      checkAccessibility(await fixture('inaccessible-email.eml')),
+    ])
+    expect(good?.violations).toEqual([])
+    expect(bad?.violations.map((v) => v.id)).toEqual(bad2?.violations.map((v) => v.id))
+    expect(bad?.violations).toHaveLength(5)
+  })
+
   it("runs none of the email's scripts and fetches none of its images", async () => {
     const email = await captured(
       `From: a@example.com\r\nTo: b@inbox.test\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<html lang="en"><body><img src="${app}/pixel.png" alt="pixel"><p>Hi</p><script>document.body.dataset.ran = 'yes'</script><img src="x" onerror="document.body.dataset.ran = 'yes'" alt="x"></body></html>\r\n`,

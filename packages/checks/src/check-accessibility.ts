@@ -56,7 +56,8 @@ export async function checkAccessibility(
   }
   const document = renderEmailHtml(email, { scheme: 'light' })
   const found = await emailPage('axe-core', document, { width: 800, height: 600 }, timeout, async (page) => {
-    await page.evaluate(axeSource as string)
+    // Injected once per page: the page is reused, and replacing its document keeps its globals.
+    if ((await page.evaluate('typeof axe')) === 'undefined') await page.evaluate(axeSource as string)
     const settings = {
       rules: Object.fromEntries(Object.entries(rules).map(([id, enabled]) => [id, { enabled }])),
     }

@@ -11,8 +11,8 @@ let browser: Promise<Browser> | undefined
 
 /**
  * Opens an email's document (renderEmailHtml's) in this process's Chromium (launched on first use, headless;
- * `CHROMIUM_PATH` or the system's), with scripts blocked and every request refused, runs `use` on a page of
- * its own and closes it.
+ * `CHROMIUM_PATH` or the system's), with scripts blocked and every request refused, and runs `use` on the
+ * page: one page per process, one check at a time, the document replaced for each.
  * Fails with a {@link CheckError} naming `checker` when Chromium cannot start, crashes, or `use` takes
  * longer than `timeout`.
  *
@@ -26,15 +26,36 @@ export async function emailPage<T>(
   timeout: number,
   use: (page: Page) => Promise<T>,
 ): Promise<T> {
+  // One page for the process, one check at a time on it: opening a page per check cost more than axe did.
+  const turn = queue.then(() => onSharedPage(checker, document, viewport, timeout, use))
+  queue = turn.catch(() => {})
+  return turn
+}
+
+let queue: Promise<unknown> = Promise.resolve()
+let shared: Promise<Page> | undefined
+
+async function onSharedPage<T>(
+  checker: string,
+  document: RenderEmailHtmlResult,
+  viewport: { width: number; height: number },
+  timeout: number,
+  use: (page: Page) => Promise<T>,
+): Promise<T> {
   const running = await launched(checker)
   let timer: NodeJS.Timeout | undefined
   let page: Page | undefined
   try {
-    // One context for the process (every request refused), a page of its own for each check.
-    page = await (await context(running)).newPage()
+    shared ??= (async () => (await context(running)).newPage())()
+    page = await shared
+    if (page.isClosed()) {
+      shared = (async () => (await context(running)).newPage())()
+      page = await shared
+    }
     await page.setViewportSize(viewport)
     const opened = page
     const work = (async () => {
+      // The whole document is replaced: nothing of the previous email stays.
       await opened.setContent(withPolicy(document), { waitUntil: 'load', timeout })
       return use(opened)
     })()
@@ -52,11 +73,13 @@ export async function emailPage<T>(
     })
     return await Promise.race([work, timedOut])
   } catch (error) {
+    // A page that failed or is still busy is not reused.
+    shared = undefined
+    await page?.close().catch(() => {})
     if (error instanceof CheckError) throw error
     throw new CheckError(checker, `${checker} failed in Chromium: ${errorDetail(error)}`, { cause: error })
   } finally {
     clearTimeout(timer)
-    await page?.close().catch(() => {})
   }
 }
 
@@ -136,5 +159,6 @@ function safely(get: () => string): string | undefined {
 export async function closeCheckBrowser(): Promise<void> {
   const running = browser
   browser = undefined
+  shared = undefined
   await (await running?.catch(() => undefined))?.close()
 }
