@@ -95,7 +95,7 @@ describe('resolveClients', () => {
 
   it('names an unknown client and lists the known ones', () => {
     expect(() => resolveClients(['gmial'])).toThrowError(
-      /Invalid email client: "gmial"\. Expected a family \(aol, apple-mail, fastmail,.*gmail.*\), a caniemail name/,
+      /Invalid email client: "gmial"\. Expected "gmail" \(did you mean it\?\), or a family \(aol, apple-mail, fastmail,.*gmail.*\), a family-platform/,
     )
   })
 })

@@ -126,6 +126,31 @@ export async function checkCompatibility(
   }
 }
 
+const FAMILIES = [...new Set(CLIENTS.map((c) => c.split('.')[0] as string))]
+
+// "Did you mean …" for a near miss: the family or name fewest edits away, when it is close.
+function closest(name: string): string {
+  const distance = (a: string, b: string) => {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i]
+      for (let j = 1; j <= b.length; j++)
+        row[j] = Math.min(
+          (previous[j] ?? 0) + 1,
+          (row[j - 1] ?? 0) + 1,
+          (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        )
+      previous = row
+    }
+    return previous[b.length] ?? Number.POSITIVE_INFINITY
+  }
+  const [best] = [...FAMILIES, ...CLIENTS]
+    .slice(0, 200)
+    .map((candidate) => ({ candidate, d: distance(name.slice(0, 40), candidate) }))
+    .sort((a, b) => a.d - b.d)
+  return best && best.d <= 2 ? `"${best.candidate}" (did you mean it?), or ` : ''
+}
+
 /** caniemail's names for what a user wrote: names, globs, families (`gmail`) and dashed names (`outlook-windows`). */
 export function resolveClients(clients: readonly EmailClientName[]): string[] {
   const names = new Set<string>()
@@ -142,7 +167,7 @@ export function resolveClients(clients: readonly EmailClientName[]): string[] {
       throw new InvalidArgumentError(
         'email client',
         asked,
-        `a family (${[...new Set(CLIENTS.map((c) => c.split('.')[0]))].join(', ')}), a caniemail name (${CLIENTS.slice(0, 4).join(', ')}, …; all: ${CLIENTS.join(', ')}), or a glob such as "*.ios"`,
+        `${closest(name)}a family (${FAMILIES.join(', ')}), a family-platform (outlook-windows, apple-mail-ios), a caniemail name (${CLIENTS.join(', ')}), or a glob such as "*.ios"`,
       )
     for (const m of matched) names.add(m)
   }

@@ -23,18 +23,22 @@ export interface StartDaemonOptions {
   /** How long the program may take to become ready, in ms, before the time scale. */
   startTimeout: number
   env?: NodeJS.ProcessEnv
+  /** A directory of the program's own (its config, its database), removed once it has stopped. */
+  files?: string
 }
 
 // The program runs under a small watchdog that holds a pipe from this process: when this process ends in any
 // way (even SIGKILL), the pipe closes and the watchdog stops the program. Nothing is left running.
 const WATCHDOG = `
 const { spawn } = require('node:child_process')
-const [command, ...args] = JSON.parse(process.argv[1])
+const { command, args, files } = JSON.parse(process.argv[1])
+// The program's files go when it has stopped, however the process that started it ended (even SIGKILL).
+const removeFiles = () => { if (files) try { require('node:fs').rmSync(files, { recursive: true, force: true }) } catch {} }
 // Its own process group: the program's helpers (rspamd forks several) go with it, even when it was killed.
 const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true })
 const group = (signal) => { try { process.kill(-child.pid, signal) } catch {} }
 child.on('error', (e) => { process.stderr.write('cannot start ' + command + ': ' + e.message + '\\n'); process.exit(127) })
-child.on('exit', (code, signal) => { group('SIGKILL'); process.exit(code ?? (signal ? 128 : 1)) })
+child.on('exit', (code, signal) => { group('SIGKILL'); removeFiles(); process.exit(code ?? (signal ? 128 : 1)) })
 const stop = () => { group('SIGTERM'); setTimeout(() => group('SIGKILL'), 3000).unref() }
 process.stdin.on('end', stop); process.stdin.on('error', stop); process.stdin.resume()
 process.on('SIGTERM', stop); process.on('SIGINT', stop)
@@ -53,7 +57,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<StartedD
   const lines: string[] = []
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-e', WATCHDOG, JSON.stringify([options.command, ...options.args])],
+    ['-e', WATCHDOG, JSON.stringify({ command: options.command, args: options.args, files: options.files })],
     { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env },
   )
   const keep = (chunk: Buffer) => {

@@ -88,9 +88,7 @@ const offlineConfig = (configDir: string): Record<string, string> => ({
 export async function startRspamd(options: RspamdOptions = {}): Promise<StartedRspamd> {
   const dns: StartedLoopbackDns = await startLoopbackDns(options.dns)
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-rspamd-'))
-  // The watchdog stops the program however this process ends; its files go when this process exits.
   const removeFiles = () => rmSync(dir, { recursive: true, force: true })
-  process.once('exit', removeFiles)
   try {
     const port = await freePort()
     for (const sub of ['override.d', 'local.d', 'db', 'run', 'log']) mkdirSync(join(dir, sub))
@@ -140,6 +138,8 @@ export async function startRspamd(options: RspamdOptions = {}): Promise<StartedR
         ...(asRoot ? ['-u', 'root', '-g', 'root', '-i'] : []),
       ],
       install: 'Debian/Ubuntu: apt-get install rspamd; macOS: brew install rspamd',
+      // The watchdog removes them when the program stops, however this process ends.
+      files: dir,
       startTimeout: options.startTimeout ?? 60_000,
       ready: async () =>
         (await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(2000) })).ok,
@@ -149,7 +149,6 @@ export async function startRspamd(options: RspamdOptions = {}): Promise<StartedR
       stopped ??= (async () => {
         await daemon.stop()
         await dns.stop()
-        process.off('exit', removeFiles)
         removeFiles()
       })()
       return stopped
@@ -163,7 +162,6 @@ export async function startRspamd(options: RspamdOptions = {}): Promise<StartedR
     }
   } catch (error) {
     await dns.stop()
-    process.off('exit', removeFiles)
     removeFiles()
     throw error
   }

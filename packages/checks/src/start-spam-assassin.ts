@@ -51,9 +51,7 @@ export const ENVELOPE_HEADER = 'X-Mailwright-Envelope-From'
 export async function startSpamAssassin(options: SpamAssassinOptions = {}): Promise<StartedSpamAssassin> {
   const dns: StartedLoopbackDns = await startLoopbackDns(options.dns)
   const dir = mkdtempSync(join(tmpdir(), 'mailwright-spamd-'))
-  // The watchdog stops the program however this process ends; its files go when this process exits.
   const removeFiles = () => rmSync(dir, { recursive: true, force: true })
-  process.once('exit', removeFiles)
   try {
     const port = await freePort()
     const site = join(dir, 'site')
@@ -107,6 +105,8 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
         ...(process.getuid?.() === 0 ? ['--username=nobody'] : []),
       ],
       install: 'Debian/Ubuntu: apt-get install spamd spamc; macOS: brew install spamassassin',
+      // The watchdog removes them when the program stops, however this process ends.
+      files: dir,
       startTimeout: options.startTimeout ?? 120_000,
       ready: async () => (await spamdRequest(`127.0.0.1:${port}`, 'PING', undefined, 2000)).status === 'PONG',
     })
@@ -115,7 +115,6 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
       stopped ??= (async () => {
         await daemon.stop()
         await dns.stop()
-        process.off('exit', removeFiles)
         removeFiles()
       })()
       return stopped
@@ -129,7 +128,6 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
     }
   } catch (error) {
     await dns.stop()
-    process.off('exit', removeFiles)
     removeFiles()
     throw error
   }

@@ -37,7 +37,10 @@ export const EMAIL_RENDERINGS: Record<
 /** Every rendering, in the order the evidence lists them. */
 export const ALL_EMAIL_RENDERINGS = Object.keys(EMAIL_RENDERINGS) as EmailRendering[]
 
-/** The rendered email under a strip of its headers, as one page to screenshot (text escaped, no scripts). */
+/**
+ * The rendered email under a strip of its headers, as one page to screenshot (text escaped, no scripts). The
+ * strip is as wide as the picture (its text wraps), so no band of another colour shows beside a dark one.
+ */
 export function headerStrip(email: CapturedEmail, png: Buffer, rendering: string): string {
   const who = (a: { name?: string; address: string }) => (a.name ? `${a.name} <${a.address}>` : a.address)
   const rows: Array<[string, string]> = [
@@ -48,7 +51,7 @@ export function headerStrip(email: CapturedEmail, png: Buffer, rendering: string
     ['Rendering', `${rendering} (Chromium; not a screenshot of a real client)`],
   ]
   return `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">
-<div id="mailwright-evidence" style="display:inline-block;font:13px/1.4 system-ui,sans-serif;color:#111">
+<div id="mailwright-evidence" style="display:inline-block;width:${Math.max(320, png.readUInt32BE(16))}px;font:13px/1.4 system-ui,sans-serif;color:#111">
 <table style="border-collapse:collapse;background:#f3f4f6;width:100%;border-bottom:1px solid #d1d5db">
 ${rows.map(([k, v]) => `<tr><th style="text-align:left;padding:2px 8px;color:#555;font-weight:600;white-space:nowrap">${k}</th><td style="padding:2px 8px;overflow-wrap:anywhere">${escapeHtml(v)}</td></tr>`).join('\n')}
 </table>

@@ -292,7 +292,7 @@ describe('content-check rules', () => {
       [
         'client-compatibility',
         '"Newsletter" → a+1@inbox.test',
-        'display:flex is not supported by outlook.windows (https://www.caniemail.com/features/css-display-flex/)',
+        'not supported by outlook.windows: display:flex (https://www.caniemail.com/features/css-display-flex/)',
       ],
       [
         'working-links',

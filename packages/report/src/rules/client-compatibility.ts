@@ -17,7 +17,7 @@ export const clientCompatibility = defineGateRule<ClientCompatibilityRule>({
     return contentCheckViolations(report, rule, 'compatibility', 'toBeCompatibleWith', (result) =>
       [...result.unsupported, ...(result.failOnPartial ? result.partial : [])].map(
         (f) =>
-          `${f.feature} is not${result.unsupported.includes(f) ? '' : ' fully'} supported by ${f.clients.join(', ')} (${f.url})`,
+          `${result.unsupported.includes(f) ? 'not supported' : 'partly supported'} by ${f.clients.join(', ')}: ${f.feature} (${f.url})`,
       ),
     )
   },

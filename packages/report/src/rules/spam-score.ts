@@ -31,7 +31,8 @@ export const spamScore = defineGateRule<SpamScoreRule>({
         .slice(0, 5)
         .map((s) => `${s.name} ${s.score > 0 ? '+' : ''}${s.score}`)
         .join(', ')
-      return [`${spam.checker} scored ${spam.score}, not below ${below}${top ? ` (${top})` : ''}`]
+      const filter = spam.checker === 'spamassassin' ? 'SpamAssassin' : spam.checker
+      return [`${filter} scored ${spam.score}, not below ${below}${top ? ` (${top})` : ''}`]
     })
   },
 })
