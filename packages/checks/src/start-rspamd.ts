@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type DnsResolver, freePort } from '@mailwright/core'
+import type { DnsResolver } from '@mailwright/core'
 import { startDaemon } from './start-daemon.js'
-import { type StartedLoopbackDns, startLoopbackDns } from './start-loopback-dns.js'
+import { type StartedOfflineFilter, startOfflineFilter } from './start-offline-filter.js'
 
 /** Options of {@link startRspamd}. */
 export interface RspamdOptions {
@@ -21,15 +20,7 @@ export interface RspamdOptions {
 }
 
 /** A running rspamd, offline, on 127.0.0.1; stops with the process that started it. */
-export interface StartedRspamd extends AsyncDisposable {
-  /** Its normal worker: `http://127.0.0.1:<port>` (`POST /checkv2`). */
-  readonly url: string
-  /** The names it tried to look up (the loopback DNS answered them). */
-  readonly dnsQueries: readonly string[]
-  /** Resolves when it has exited (stopped, or crashed). */
-  readonly exited: Promise<number | null>
-  stop(): Promise<void>
-}
+export type StartedRspamd = StartedOfflineFilter
 
 /**
  * The modules Mailwright turns off because they need the network: blocklists, reputation and hash
@@ -86,11 +77,7 @@ const offlineConfig = (configDir: string): Record<string, string> => ({
  * const result = await checkSpam(email, { url: rspamd.url })
  */
 export async function startRspamd(options: RspamdOptions = {}): Promise<StartedRspamd> {
-  const dns: StartedLoopbackDns = await startLoopbackDns(options.dns)
-  const dir = mkdtempSync(join(tmpdir(), 'mailwright-rspamd-'))
-  const removeFiles = () => rmSync(dir, { recursive: true, force: true })
-  try {
-    const port = await freePort()
+  return startOfflineFilter('rspamd', options.dns, async ({ dir, dns, port }) => {
     for (const sub of ['override.d', 'local.d', 'db', 'run', 'log']) mkdirSync(join(dir, sub))
     const configDir = options.configDir ?? '/etc/rspamd'
     for (const [file, text] of Object.entries(offlineConfig(configDir)))
@@ -144,25 +131,6 @@ export async function startRspamd(options: RspamdOptions = {}): Promise<StartedR
       ready: async () =>
         (await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(2000) })).ok,
     })
-    let stopped: Promise<void> | undefined
-    const stop = () => {
-      stopped ??= (async () => {
-        await daemon.stop()
-        await dns.stop()
-        removeFiles()
-      })()
-      return stopped
-    }
-    return {
-      url: `http://127.0.0.1:${port}`,
-      dnsQueries: dns.queries,
-      exited: daemon.exited,
-      stop,
-      [Symbol.asyncDispose]: stop,
-    }
-  } catch (error) {
-    await dns.stop()
-    removeFiles()
-    throw error
-  }
+    return { url: `http://127.0.0.1:${port}`, daemon }
+  })
 }

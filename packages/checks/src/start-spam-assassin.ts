@@ -1,10 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type DnsResolver, freePort } from '@mailwright/core'
+import type { DnsResolver } from '@mailwright/core'
 import { spamdRequest } from './spamd-request.js'
 import { startDaemon } from './start-daemon.js'
-import { type StartedLoopbackDns, startLoopbackDns } from './start-loopback-dns.js'
+import { type StartedOfflineFilter, startOfflineFilter } from './start-offline-filter.js'
 
 /** Options of {@link startSpamAssassin}. */
 export interface SpamAssassinOptions {
@@ -19,14 +18,7 @@ export interface SpamAssassinOptions {
 }
 
 /** A running spamd, offline, on 127.0.0.1; stops with the process that started it. */
-export interface StartedSpamAssassin extends AsyncDisposable {
-  /** `spamd://127.0.0.1:<port>`. */
-  readonly url: string
-  readonly dnsQueries: readonly string[]
-  /** Resolves when it has exited (stopped, or crashed). */
-  readonly exited: Promise<number | null>
-  stop(): Promise<void>
-}
+export type StartedSpamAssassin = StartedOfflineFilter
 
 /** What SpamAssassin cannot check offline: the rules Mailwright's settings turn off. */
 export const SPAMASSASSIN_OFFLINE_DISABLED = [
@@ -49,11 +41,7 @@ export const ENVELOPE_HEADER = 'X-Mailwright-Envelope-From'
  * const result = await checkSpam(email, { checker: 'spamassassin', url: spamd.url })
  */
 export async function startSpamAssassin(options: SpamAssassinOptions = {}): Promise<StartedSpamAssassin> {
-  const dns: StartedLoopbackDns = await startLoopbackDns(options.dns)
-  const dir = mkdtempSync(join(tmpdir(), 'mailwright-spamd-'))
-  const removeFiles = () => rmSync(dir, { recursive: true, force: true })
-  try {
-    const port = await freePort()
+  return startOfflineFilter('spamd', options.dns, async ({ dir, dns, port }) => {
     const site = join(dir, 'site')
     mkdirSync(site)
     mkdirSync(join(dir, 'home'))
@@ -110,25 +98,6 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
       startTimeout: options.startTimeout ?? 120_000,
       ready: async () => (await spamdRequest(`127.0.0.1:${port}`, 'PING', undefined, 2000)).status === 'PONG',
     })
-    let stopped: Promise<void> | undefined
-    const stop = () => {
-      stopped ??= (async () => {
-        await daemon.stop()
-        await dns.stop()
-        removeFiles()
-      })()
-      return stopped
-    }
-    return {
-      url: `spamd://127.0.0.1:${port}`,
-      dnsQueries: dns.queries,
-      exited: daemon.exited,
-      stop,
-      [Symbol.asyncDispose]: stop,
-    }
-  } catch (error) {
-    await dns.stop()
-    removeFiles()
-    throw error
-  }
+    return { url: `spamd://127.0.0.1:${port}`, daemon }
+  })
 }
