@@ -10,7 +10,7 @@ import {
   type SpamSymbol,
   scaledTimeout,
 } from '@mailwright/core'
-import { errorDetail } from '@mailwright/core/internal'
+import { errorDetail, spamFilterName } from '@mailwright/core/internal'
 import { spamFilterUrl } from './spam-filter-url.js'
 import { spamdRequest } from './spamd-request.js'
 import { RSPAMD_OFFLINE_DISABLED } from './start-rspamd.js'
@@ -19,7 +19,6 @@ import { ENVELOPE_HEADER, SPAMASSASSIN_OFFLINE_DISABLED } from './start-spam-ass
 // rspamd's stock actions (https://rspamd.com/doc/configuration/metrics.html): from 6 it adds a spam header,
 // which is where receivers file it as spam; `required_score` in its answer is the reject score (15).
 const RSPAMD_SPAM_SCORE = 6
-const NAMES: Record<SpamChecker, string> = { rspamd: 'rspamd', spamassassin: 'SpamAssassin' }
 // rspamd answers in milliseconds; a body bigger than this is refused by its default max_message (50 MB).
 const MAX_ANSWER = 4 * 1024 * 1024
 
@@ -44,7 +43,7 @@ export async function checkSpam(
     throw new InvalidArgumentError('spam checker', checker, "'rspamd' or 'spamassassin'")
   if (options.timeout !== undefined && !(options.timeout > 0))
     throw new InvalidArgumentError('spam check timeout', options.timeout, 'a number of milliseconds above 0')
-  const name = NAMES[checker]
+  const name = spamFilterName(checker)
   const url = await spamFilterUrl(checker, options.url, context)
   const timeout = options.timeout ?? scaledTimeout(30_000)
   const client = await connectingClient(context)

@@ -46,12 +46,8 @@ async function onSharedPage<T>(
   let timer: NodeJS.Timeout | undefined
   let page: Page | undefined
   try {
-    shared ??= (async () => (await context(running)).newPage())()
+    if (!shared || (await shared).isClosed()) shared = context(running).then((made) => made.newPage())
     page = await shared
-    if (page.isClosed()) {
-      shared = (async () => (await context(running)).newPage())()
-      page = await shared
-    }
     await page.setViewportSize(viewport)
     const opened = page
     const work = (async () => {

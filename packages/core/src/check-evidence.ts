@@ -17,7 +17,7 @@ export function checkEvidence(results: readonly ContentCheckResult[]): string {
     switch (result.kind) {
       case 'spam':
         sections.push([
-          `Spam score: ${result.score} from ${spamFilterName(result)} (${result.action}), spam from ${result.threshold}`,
+          `Spam score: ${result.score} from ${spamFilterName(result.checker)} (${result.action}), spam from ${result.threshold}`,
           ...spamDetails(result).map((l) => `  ${l}`),
         ])
         break

@@ -1,4 +1,4 @@
-import type { SpamCheckOptions, SpamCheckResult } from '../content-checks.js'
+import type { SpamChecker, SpamCheckOptions, SpamCheckResult } from '../content-checks.js'
 import { InvalidArgumentError } from '../invalid-argument-error.js'
 import { currentCheckContext, runContentCheck } from '../run-content-check.js'
 import { formatMatcherMessage, show } from './format-matcher-message.js'
@@ -69,8 +69,8 @@ export async function toHaveSpamScore(
         matcher: 'toHaveSpamScore',
         isNot: this.isNot,
         args: Object.keys(options).length ? show(options) : '',
-        expected: `a spam score below ${limit}${below === undefined ? ` (${spamFilterName(result)}'s spam threshold)` : ''}`,
-        received: `${result.score} from ${spamFilterName(result)} (${result.action})`,
+        expected: `a spam score below ${limit}${below === undefined ? ` (${spamFilterName(result.checker)}'s spam threshold)` : ''}`,
+        received: `${result.score} from ${spamFilterName(result.checker)} (${result.action})`,
         details: spamDetails(result),
         email,
       }),
@@ -78,8 +78,8 @@ export async function toHaveSpamScore(
 }
 
 /** The filter as its makers write it: rspamd, SpamAssassin. */
-export function spamFilterName(result: SpamCheckResult): string {
-  return result.checker === 'spamassassin' ? 'SpamAssassin' : 'rspamd'
+export function spamFilterName(checker: SpamChecker): string {
+  return checker === 'spamassassin' ? 'SpamAssassin' : 'rspamd'
 }
 
 /** The rules that fired and what was not checked, as a failure lists them. */

@@ -1,3 +1,5 @@
+import type { SpamChecker } from '@mailwright/core'
+import { spamFilterName } from '@mailwright/core/internal'
 import { contentCheckViolations, defineGateRule, type EmailFilter, REQUIRE, WHERE } from '../gate-rule.js'
 
 /** `{ "rule": "spam-score", "below"?: 5, "require"?: true, "where"?: { … } }` */
@@ -31,8 +33,9 @@ export const spamScore = defineGateRule<SpamScoreRule>({
         .slice(0, 5)
         .map((s) => `${s.name} ${s.score > 0 ? '+' : ''}${s.score}`)
         .join(', ')
-      const filter = spam.checker === 'spamassassin' ? 'SpamAssassin' : spam.checker
-      return [`${filter} scored ${spam.score}, not below ${below}${top ? ` (${top})` : ''}`]
+      return [
+        `${spamFilterName(spam.checker as SpamChecker)} scored ${spam.score}, not below ${below}${top ? ` (${top})` : ''}`,
+      ]
     })
   },
 })
