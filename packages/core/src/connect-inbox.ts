@@ -7,6 +7,7 @@ import type { InboxBackend, WaitRequest, WaitResult } from './inbox-backend.js'
 import { type InboxFromBackendOptions, inboxFromBackend } from './inbox-from-backend.js'
 import { InboxServerError } from './inbox-server-error.js'
 import type { NearMiss } from './near-miss.js'
+import { attemptFromJson, type SmtpAttempt, type SmtpAttemptJson, type SmtpFault } from './smtp-fault.js'
 import { webUiUrl } from './web-ui-url.js'
 
 /** Options of {@link connectInbox}. */
@@ -49,10 +50,30 @@ export function httpInbox(base: string, address: string, options: ConnectInboxOp
 }
 
 class HttpInboxBackend implements InboxBackend {
+  // Addresses given faults: only their disposal costs a request.
+  readonly #faulted = new Set<string>()
+
   constructor(
     private readonly base: string,
     private readonly codes: CodeOptions | undefined,
   ) {}
+
+  async simulate(address: string, fault: SmtpFault): Promise<void> {
+    this.#faulted.add(address)
+    await request(this.base, `${inboxPath(address)}/faults`, { method: 'POST', body: fault })
+  }
+
+  async attempts(address: string): Promise<SmtpAttempt[]> {
+    const body = (await request(this.base, `${inboxPath(address)}/attempts`, { method: 'GET' })) as {
+      attempts: SmtpAttemptJson[]
+    }
+    return body.attempts.map(attemptFromJson)
+  }
+
+  async release(address: string): Promise<void> {
+    if (!this.#faulted.delete(address)) return
+    await request(this.base, `${inboxPath(address)}/faults`, { method: 'DELETE' })
+  }
 
   async wait(req: WaitRequest, signal: AbortSignal): Promise<WaitResult> {
     const body = (await request(this.base, '/api/wait', {
@@ -100,6 +121,10 @@ class HttpInboxBackend implements InboxBackend {
       ),
     )
   }
+}
+
+function inboxPath(address: string): string {
+  return `/api/inboxes/${encodeURIComponent(address)}`
 }
 
 async function request(

@@ -1,6 +1,7 @@
 import type { CapturedEmail } from './captured-email.js'
 import type { EmailQuery } from './email-query.js'
 import type { NearMiss } from './near-miss.js'
+import type { SmtpAttempt, SmtpFault } from './smtp-fault.js'
 
 /** One wait, as a back end receives it. */
 export interface WaitRequest {
@@ -34,7 +35,14 @@ export interface InboxBackend {
    * is new then, so a back end whose listing is costly (Graph) need not look further back.
    */
   list(address: string, query: EmailQuery, since?: Date): Promise<CapturedEmail[]>
-  /** Called once when the inbox is disposed. */
+  /**
+   * Adds a fault for the address (checked by the caller with `resolveFault(fault, 'inbox')`; a back end
+   * that takes it over a wire checks it again). A back end that controls no SMTP server leaves it out.
+   */
+  simulate?(address: string, fault: SmtpFault): Promise<void>
+  /** The address's SMTP attempts, oldest first; present exactly when `simulate` is. */
+  attempts?(address: string): Promise<SmtpAttempt[]>
+  /** Called once when the inbox is disposed (and must end the address's faults). */
   release?(address: string): Promise<void>
   /** Where the address's emails open in a web UI, when the back end has one (a timeout prints it). */
   viewUrl?(address: string): string

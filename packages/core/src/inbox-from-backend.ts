@@ -1,6 +1,7 @@
 import type { CapturedEmail } from './captured-email.js'
 import { type EmailQuery, validateQuery } from './email-query.js'
 import { EmailTimeoutError } from './email-timeout-error.js'
+import { FaultsUnsupportedError } from './faults-unsupported-error.js'
 import {
   DEFAULT_NO_EMAIL_WINDOW,
   DEFAULT_WAIT_TIMEOUT,
@@ -11,6 +12,7 @@ import {
 import type { InboxBackend } from './inbox-backend.js'
 import { InboxDisposedError } from './inbox-disposed-error.js'
 import { InvalidArgumentError } from './invalid-argument-error.js'
+import { resolveFault, type SmtpAttempt, type SmtpFault } from './smtp-fault.js'
 import { scaledTimeout } from './time-scale.js'
 import { UnexpectedEmailError } from './unexpected-email-error.js'
 
@@ -110,6 +112,24 @@ class BackendInbox implements Inbox {
         email: email.describe(),
       })
     }
+  }
+
+  get canSimulate(): boolean {
+    return typeof this.#backend.simulate === 'function' && typeof this.#backend.attempts === 'function'
+  }
+
+  async simulate(fault: SmtpFault): Promise<void> {
+    this.#assertOpen()
+    // Checked here too, so a mistake throws at the test's own line, with its stack.
+    resolveFault(fault, 'inbox')
+    if (!this.#backend.simulate) throw new FaultsUnsupportedError(this.address, 'simulate')
+    await this.#backend.simulate(this.address, fault)
+  }
+
+  async attempts(): Promise<SmtpAttempt[]> {
+    this.#assertOpen()
+    if (!this.#backend.attempts) throw new FaultsUnsupportedError(this.address, 'attempts')
+    return this.#backend.attempts(this.address)
   }
 
   async dispose(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { CapturedEmail } from './captured-email.js'
 import type { EmailQuery } from './email-query.js'
+import type { SmtpAttempt, SmtpFault } from './smtp-fault.js'
 
 /** Options of the waiting calls. */
 export interface WaitOptions {
@@ -45,6 +46,29 @@ export interface Inbox extends AsyncDisposable {
    * during the whole window; rejects with UnexpectedEmailError as soon as one does.
    */
   expectNoEmail(query?: EmailQuery, options?: ExpectNoEmailOptions): Promise<void>
-  /** Cancels pending waits and releases the inbox. */
+  /**
+   * Whether this inbox can {@link Inbox.simulate} faults and list {@link Inbox.attempts}: true for the
+   * Mailwright capture inbox (in process or over HTTP), false for real mailboxes and containers.
+   */
+  readonly canSimulate: boolean
+  /**
+   * Makes the capture inbox's SMTP server misbehave for this address only: a reply at a stage, a delay, a
+   * dropped connection, greylisting, an Office 365 preset. Faults add up in the order given, each acting
+   * on `times` attempts, and end when the inbox is disposed (with its test). Other addresses, and so
+   * parallel tests, are never affected. Throws FaultsUnsupportedError where {@link Inbox.canSimulate} is false.
+   *
+   * @example
+   * await inbox.simulate({ preset: 'office365-throttling', times: 2 })
+   * await app.signup(inbox.address)                       // the app must retry twice
+   * await inbox.waitForEmail({ subject: /Verify/ })
+   * await expect(inbox).toHaveBeenAttempted({ times: 3 })
+   */
+  simulate(fault: SmtpFault): Promise<void>
+  /**
+   * Every SMTP transaction that named this address so far, refused and dropped ones included, oldest
+   * first: what the application tried, when, and what it was told.
+   */
+  attempts(): Promise<SmtpAttempt[]>
+  /** Cancels pending waits and releases the inbox (and ends its faults). */
   dispose(): Promise<void>
 }

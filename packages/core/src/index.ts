@@ -73,6 +73,7 @@ export type { EmailRendering } from './email-renderings.js'
 export { EmailTimeoutError } from './email-timeout-error.js'
 export { exchangeSpamVerdict, type SpamVerdict } from './exchange-spam-verdict.js'
 export type { CodeOptions } from './extract-codes.js'
+export { FaultsUnsupportedError } from './faults-unsupported-error.js'
 export { freePort } from './free-port.js'
 export type { ExpectNoEmailOptions, Inbox, WaitOptions } from './inbox.js'
 export { InboxDisposedError } from './inbox-disposed-error.js'
@@ -89,6 +90,7 @@ export {
 export type { MatcherResult, MatcherState } from './matchers/matcher-result.js'
 export type { ToBounceOptions } from './matchers/to-bounce.js'
 export type { AttachmentExpectation } from './matchers/to-have-attachment.js'
+export type { ToHaveBeenAttemptedOptions } from './matchers/to-have-been-attempted.js'
 export type { ToHaveLinkOptions } from './matchers/to-have-link.js'
 export type { DkimExpectation } from './matchers/to-have-passed-dkim.js'
 export type { DmarcExpectation } from './matchers/to-have-passed-dmarc.js'
@@ -97,6 +99,17 @@ export type { ToReceiveEmailOptions } from './matchers/to-receive-email.js'
 export type { NearMiss } from './near-miss.js'
 export { type EmailMeta, type ParseEmailOptions, parseEmail } from './parse-email.js'
 export { PatternTimeoutError } from './pattern-timeout-error.js'
+export {
+  type AttemptOutcome,
+  FAULT_PRESET_NAMES,
+  type FaultPresetName,
+  type FaultStage,
+  OFFICE365_REPLIES,
+  type ResolvedFault,
+  resolveFault,
+  type SmtpAttempt,
+  type SmtpFault,
+} from './smtp-fault.js'
 export type { SmtpExplanation } from './submission/explain-smtp-reply.js'
 export type { MailTransport, OutgoingEmail, SendResult } from './submission/mail-transport.js'
 export { SmtpSubmissionError } from './submission/smtp-submission-error.js'

@@ -16,11 +16,14 @@ import {
   validateQuery,
 } from '@mailwright/core/internal'
 import { type EmailStore, type StoredEmail, sliceClock } from './email-store.js'
+import type { SmtpFaults } from './smtp-faults.js'
 import { serveWebUi } from './web-ui.js'
 
 /** What the HTTP API needs from the running server. */
 export interface HttpApiContext {
   store: EmailStore
+  /** Simulated faults and the attempts they act on. */
+  faults: SmtpFaults
   createAddress(name?: string): string
   ready(): boolean
   smtp(): { host: string; port: number }
@@ -212,6 +215,11 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
           'GET /api/emails/:id/attachments/:index',
           'POST /api/wait',
           'GET /api/events',
+          'GET /api/faults',
+          'GET /api/inboxes/:address/faults',
+          'POST /api/inboxes/:address/faults',
+          'DELETE /api/inboxes/:address/faults',
+          'GET /api/inboxes/:address/attempts',
         ],
         ...identity(context),
       }),
@@ -255,6 +263,41 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
       const texts = await inWindow(found, gone.signal, (email) => store.json(email, includeRaw))
       return sendJsonList(res, texts, (text) => text)
     })
+  }
+  if (path === '/api/faults') {
+    return route(method, ['GET'], () =>
+      sendJson(res, 200, { server: context.faults.serverFaults().map((f) => f.description) }),
+    )
+  }
+  const inbox = /^\/api\/inboxes\/([^/]+)\/(faults|attempts)$/.exec(path)
+  if (inbox) {
+    const address = decodePathSegment(inbox[1] as string, 'address')
+    if (!/^[^\s@]{1,64}@[^\s@]{1,253}$/.test(address))
+      throw badParameter('address', address, 'an email address such as test+k3f9x2ab@inbox.test')
+    const { faults } = context
+    if (inbox[2] === 'attempts') {
+      return route(method, ['GET'], () => sendJson(res, 200, { address, attempts: faults.attempts(address) }))
+    }
+    if (method === 'DELETE') return sendJson(res, 200, { address, cleared: faults.clear(address) })
+    if (method === 'POST') {
+      const body = await readJson(req)
+      let added: string
+      try {
+        added = faults.add(address, body).description
+      } catch (error) {
+        if (error instanceof InvalidArgumentError)
+          throw new HttpError(400, error.code, error.detail, error.parameter)
+        throw error
+      }
+      return sendJson(res, 201, {
+        address,
+        added,
+        faults: faults.faults(address).map((f) => f.description),
+      })
+    }
+    return route(method, ['GET'], () =>
+      sendJson(res, 200, { address, faults: faults.faults(address).map((f) => f.description) }),
+    )
   }
   if (path === '/api/wait') return route(method, ['POST'], () => handleWait(context, req, res))
   if (path === '/api/events') return route(method, ['GET'], () => handleEvents(context, url, req, res))

@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net'
-import type { EmailEnvelope } from '@mailwright/core'
+import type { EmailEnvelope, ResolvedFault } from '@mailwright/core'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js'
 import type { EmailStore } from './email-store.js'
+import type { AttemptEnd, FaultAction, SmtpFaults } from './smtp-faults.js'
 
 /** AUTH settings of the capture's SMTP listener. */
 export interface SmtpAuthOptions {
@@ -27,6 +28,8 @@ export interface SmtpListenerOptions {
   maxClients: number
   /** The time a connection has to deliver its next message (or quit) before it is answered 421 and closed. */
   sessionTimeoutMs: number
+  /** Simulated faults, and the record of every attempt. */
+  faults: SmtpFaults
 }
 
 type SmtpError = Error & { responseCode?: number }
@@ -36,7 +39,7 @@ type SmtpError = Error & { responseCode?: number }
  * without parsing anything; bodies are parsed later, when a test asks.
  */
 export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpServer {
-  const { store, maxMessageSize } = options
+  const { store: storeOf, maxMessageSize, faults } = options
   const auth = options.auth
   const serverOptions: SMTPServerOptions = {
     name: options.hostname,
@@ -53,34 +56,79 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
       callback()
     },
     disabledCommands: auth === false ? ['AUTH'] : [],
-    onAuth(credentials, _session, callback) {
-      const users = auth ? auth.users : undefined
-      const secret = credentials.method === 'XOAUTH2' ? credentials.accessToken : credentials.password
-      const user = credentials.username ?? ''
-      if (users && users[user] !== secret) {
-        const error: SmtpError = new Error(
-          `5.7.8 Authentication failed for ${JSON.stringify(user)}: unknown user or wrong ${credentials.method === 'XOAUTH2' ? 'token' : 'password'}`,
-        )
-        error.responseCode = 535
-        return callback(error)
-      }
-      callback(null, { user })
+    onAuth(credentials, session, callback) {
+      const fault = faults.sessionFault('auth')
+      if (fault)
+        return server.act(session.id, fault, session.remoteAddress, {
+          proceed: () => authenticate(credentials, callback),
+          refuse: (code, text) => callback(smtpError(code, text)),
+        })
+      authenticate(credentials, callback)
+    },
+    onMailFrom(_address, session, callback) {
+      const fault = faults.sessionFault('mail')
+      if (!fault) return callback()
+      server.act(session.id, fault, session.remoteAddress, {
+        proceed: () => callback(),
+        refuse: (code, text) => callback(smtpError(code, text)),
+      })
+    },
+    onRcptTo(address, session, callback) {
+      const recipient = address.address
+      const fault = faults.recipient(
+        {
+          id: session.id,
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          clientAddress: session.remoteAddress,
+        },
+        recipient,
+      )
+      if (!fault) return callback()
+      const end = (ended: AttemptEnd) => faults.endRecipient(session.id, recipient, ended)
+      server.act(session.id, fault, session.remoteAddress, {
+        proceed: () => callback(),
+        refuse: (code, text) => {
+          end({ outcome: 'refused', stage: 'rcpt', reply: `${code} ${text}` })
+          callback(smtpError(code, text))
+        },
+        drop: () => end({ outcome: 'dropped', stage: 'rcpt' }),
+      })
+    },
+    onClose(session) {
+      faults.endTransaction(session.id, { outcome: 'abandoned', stage: 'rcpt' })
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
+      const fault = faults.transactionFault(session.id, 'message')
+      const refused = (code: number, text: string) => {
+        faults.endTransaction(session.id, { outcome: 'refused', stage: 'message', reply: `${code} ${text}` })
+        callback(smtpError(code, text))
+      }
+      // A drop acts on the message's first bytes (mid-DATA), or at its end when it has none: no reply then.
+      let dropping = false
+      const drop = () => {
+        if (dropping || !fault?.fault.drop) return
+        dropping = true
+        server.act(session.id, fault, session.remoteAddress, {
+          proceed: () => {},
+          refuse: () => {},
+          drop: () => faults.endTransaction(session.id, { outcome: 'dropped', stage: 'message' }),
+        })
+      }
       stream.on('data', (chunk: Buffer) => {
+        drop()
         // Past the limit the rest is drained, not kept, so an oversized message cannot grow memory.
         if (!stream.sizeExceeded) chunks.push(chunk)
       })
       // A client that goes away mid-DATA destroys the stream with an error: nothing is stored.
       stream.on('error', () => {})
       stream.on('end', () => {
+        drop()
+        if (dropping) return
         if (stream.sizeExceeded) {
-          return callback(
-            smtpError(
-              552,
-              `5.3.4 Message exceeds the maximum size of ${maxMessageSize} bytes; nothing was captured. Send a smaller message or raise the limit (maxMessageSize / --max-size)`,
-            ),
+          return refused(
+            552,
+            `5.3.4 Message exceeds the maximum size of ${maxMessageSize} bytes; nothing was captured. Send a smaller message or raise the limit (maxMessageSize / --max-size)`,
           )
         }
         // None for most messages: the store's shared empty list is used then.
@@ -91,22 +139,48 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
         const bare = findBareLineEnding(raw)
         if (bare) {
           if (options.bareLineEndings === 'reject') {
-            return callback(
-              smtpError(
-                550,
-                `5.6.0 Bare ${bare.kind} at byte ${bare.offset} of the message; SMTP requires CRLF line endings (RFC 5321 2.3.8), so nothing was captured. Fix the sender, or start the inbox with bareLineEndings: 'accept' (mailwright serve --accept-bare-lf)`,
-              ),
+            return refused(
+              550,
+              `5.6.0 Bare ${bare.kind} at byte ${bare.offset} of the message; SMTP requires CRLF line endings (RFC 5321 2.3.8), so nothing was captured. Fix the sender, or start the inbox with bareLineEndings: 'accept' (mailwright serve --accept-bare-lf)`,
             )
           }
           warnings = [
             `bare ${bare.kind} at byte ${bare.offset}: accepted because bareLineEndings is 'accept'`,
           ]
         }
-        const email = store.add(raw, envelopeOf(session), warnings)
-        server.delivered(session.id)
-        callback(null, `2.0.0 Captured as ${email.id}`)
+        const store = () => {
+          const email = storeOf.add(raw, envelopeOf(session), warnings)
+          server.delivered(session.id)
+          const text = `2.0.0 Captured as ${email.id}`
+          faults.endTransaction(session.id, {
+            outcome: 'delivered',
+            stage: 'message',
+            reply: `250 ${text}`,
+            emailId: email.id,
+          })
+          callback(null, text)
+        }
+        if (!fault) return store()
+        // Stored only with the reply: a test's wait sees the email when the client is told it was taken.
+        server.act(session.id, fault, session.remoteAddress, { proceed: store, refuse: refused })
       })
     },
+  }
+  function authenticate(
+    credentials: Parameters<NonNullable<SMTPServerOptions['onAuth']>>[0],
+    callback: Parameters<NonNullable<SMTPServerOptions['onAuth']>>[2],
+  ) {
+    const users = auth ? auth.users : undefined
+    const secret = credentials.method === 'XOAUTH2' ? credentials.accessToken : credentials.password
+    const user = credentials.username ?? ''
+    if (users && users[user] !== secret) {
+      const error: SmtpError = new Error(
+        `5.7.8 Authentication failed for ${JSON.stringify(user)}: unknown user or wrong ${credentials.method === 'XOAUTH2' ? 'token' : 'password'}`,
+      )
+      error.responseCode = 535
+      return callback(error)
+    }
+    callback(null, { user })
   }
   if (options.tls) {
     serverOptions.key = options.tls.key
@@ -123,12 +197,28 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
 // else is smtp-server's own connection handling.
 interface ConnectionInternals {
   id: string
+  session: { envelope?: { rcptTo: unknown[] } }
+  _socket?: Socket
   _setListeners(callback: () => void): void
   connectionReady(): void
   on(event: string, listener: (arg: unknown) => void): void
   once(event: string, listener: () => void): void
-  send(code: number, text: string): void
+  send(code: number, text: string, context?: false): void
   close(): void
+  handler_EHLO: CommandHandler
+  handler_HELO: CommandHandler
+  handler_DATA: CommandHandler
+  handler_RSET: CommandHandler
+}
+
+/** What {@link CaptureSmtpServer.act} does once a fault's delay has passed. */
+export interface FaultOutcome {
+  /** The normal reply (a fault that only delays). */
+  proceed(): void
+  /** The fault's reply instead. */
+  refuse(code: number, text: string): void
+  /** Called just before the connection is cut (a `drop`). */
+  drop?(): void
 }
 interface ServerInternals {
   connections: Set<unknown>
@@ -136,9 +226,12 @@ interface ServerInternals {
   _onClientConnect(data: unknown): void
 }
 
+type CommandHandler = (command: Buffer, callback: () => void) => void
+
 /** smtp-server, greeting at once, with a connection limit, a session deadline and a graceful shut-down. */
 export class CaptureSmtpServer extends SMTPServer {
-  readonly #limits: { maxClients: number; sessionTimeoutMs: number; hostname: string }
+  readonly #limits: SmtpListenerOptions
+  readonly #connections = new Map<string, ConnectionInternals>()
   readonly #deadlines = new Map<
     string,
     { connection: ConnectionInternals; timer: NodeJS.Timeout; deadline: number }
@@ -157,6 +250,31 @@ export class CaptureSmtpServer extends SMTPServer {
     if (entry) entry.deadline = performance.now() + this.#limits.sessionTimeoutMs
   }
 
+  /**
+   * Carries out a simulated fault on a session: waits its delay, then cuts the connection, gives its reply
+   * or the normal one. Nothing happens once the client has gone.
+   */
+  act(sessionId: string, action: FaultAction, clientAddress: string, outcome: FaultOutcome): void {
+    if (!action) {
+      outcome.proceed()
+      return
+    }
+    const { fault } = action
+    const run = () => {
+      const connection = this.#connections.get(sessionId)
+      if (!connection) return
+      if (fault.drop) {
+        outcome.drop?.()
+        connection._socket?.destroy()
+        return
+      }
+      if (fault.reply) outcome.refuse(fault.reply.code, replyText(fault, clientAddress))
+      else outcome.proceed()
+    }
+    if (fault.delayMs > 0) setTimeout(run, fault.delayMs).unref()
+    else run()
+  }
+
   /** Answers every open session 421 4.3.2 and closes it (a server going away, RFC 5321 3.8). */
   shutDown(): void {
     for (const connection of (this as unknown as ServerInternals).connections as Set<ConnectionInternals>) {
@@ -168,9 +286,49 @@ export class CaptureSmtpServer extends SMTPServer {
   }
 
   // A 421 says why the server ends the session (RFC 5321 3.8), then the connection closes.
-  #hangUp(connection: ConnectionInternals, text: string): void {
-    connection.send(421, text)
+  #hangUp(connection: ConnectionInternals, text: string, code = 421): void {
+    connection.send(code, text, false)
     connection.close()
+  }
+
+  // The stages smtp-server has no hook for (EHLO, the DATA command) and the transaction's end by RSET.
+  #watch(connection: ConnectionInternals): void {
+    const { faults } = this.#limits
+    const ehlo = connection.handler_EHLO
+    const helo = connection.handler_HELO
+    const data = connection.handler_DATA
+    const rset = connection.handler_RSET
+    const clientAddress = connection._socket?.remoteAddress ?? ''
+    const greeting =
+      (original: CommandHandler): CommandHandler =>
+      (command, callback) =>
+        this.act(connection.id, faults.sessionFault('ehlo'), clientAddress, {
+          proceed: () => original.call(connection, command, callback),
+          refuse: (code, text) => {
+            connection.send(code, text, false)
+            callback()
+          },
+        })
+    connection.handler_EHLO = greeting(ehlo)
+    connection.handler_HELO = greeting(helo)
+    connection.handler_DATA = (command, callback) => {
+      // Without recipients smtp-server answers 503 itself.
+      if (!connection.session.envelope?.rcptTo.length) return data.call(connection, command, callback)
+      const end = (ended: AttemptEnd) => faults.endTransaction(connection.id, ended)
+      this.act(connection.id, faults.transactionFault(connection.id, 'data'), clientAddress, {
+        proceed: () => data.call(connection, command, callback),
+        refuse: (code, text) => {
+          end({ outcome: 'refused', stage: 'data', reply: `${code} ${text}` })
+          connection.send(code, text, false)
+          callback()
+        },
+        drop: () => end({ outcome: 'dropped', stage: 'data' }),
+      })
+    }
+    connection.handler_RSET = (command, callback) => {
+      faults.endTransaction(connection.id, { outcome: 'abandoned', stage: 'rcpt' })
+      rset.call(connection, command, callback)
+    }
   }
 
   // A client that trickles a byte now and then never trips the idle timeout; this deadline ends it.
@@ -206,9 +364,12 @@ export class CaptureSmtpServer extends SMTPServer {
       socketOptions as never,
     ) as unknown as ConnectionInternals
     self.connections.add(connection)
+    this.#connections.set(connection.id, connection)
+    this.#watch(connection)
     connection.on('error', (error) => self._onError(error))
     connection.on('connect', (data) => self._onClientConnect(data))
     connection.once('close', () => {
+      this.#connections.delete(connection.id)
       clearTimeout(this.#deadlines.get(connection.id)?.timer)
       this.#deadlines.delete(connection.id)
     })
@@ -221,8 +382,14 @@ export class CaptureSmtpServer extends SMTPServer {
         )
         return
       }
-      this.#arm(connection)
-      connection.connectionReady()
+      const clientAddress = (socket as Socket).remoteAddress ?? ''
+      this.act(connection.id, this.#limits.faults.sessionFault('connect'), clientAddress, {
+        proceed: () => {
+          this.#arm(connection)
+          connection.connectionReady()
+        },
+        refuse: (code, text) => this.#hangUp(connection, text, code),
+      })
     })
   }
 }
@@ -245,6 +412,10 @@ function envelopeOf(session: Parameters<NonNullable<SMTPServerOptions['onData']>
 // long as the email is kept: such a slice is copied out.
 function ownBytes(chunk: Buffer): Buffer {
   return chunk.buffer.byteLength > 2 * chunk.length + 4096 ? Buffer.from(chunk) : chunk
+}
+
+function replyText(fault: ResolvedFault, clientAddress: string): string {
+  return (fault.reply?.text ?? '').replaceAll('{clientAddress}', clientAddress.replace(/^::ffff:/, ''))
 }
 
 function smtpError(code: number, message: string): SmtpError {

@@ -5,7 +5,9 @@ import {
   type Inbox,
   type InboxProvider,
   InvalidArgumentError,
+  type ResolvedFault,
   type SendingProfile,
+  type SmtpFault,
 } from '@mailwright/core'
 import { generateCertificate, type TlsCertificate, webUiUrl } from '@mailwright/core/internal'
 import {
@@ -17,6 +19,7 @@ import {
 import type { SMTPServer } from 'smtp-server'
 import { EmailStore, type RetentionOptions, type StoreStats } from './email-store.js'
 import { createHttpApi } from './http-api.js'
+import { SmtpFaults } from './smtp-faults.js'
 import { type CaptureSmtpServer, createSmtpListener, type SmtpAuthOptions } from './smtp-listener.js'
 
 const WARM_UP_DELAY_MS = 100
@@ -89,6 +92,12 @@ export interface InboxServerOptions {
    * Default 5 minutes.
    */
   sessionTimeoutMs?: number
+  /**
+   * Server-wide faults, for exploring an application by hand: they act on every session and every
+   * address, at any stage (the greeting, EHLO, AUTH and MAIL FROM included), so they would break tests
+   * running in parallel. Tests use `inbox.simulate()` instead. Default none.
+   */
+  faults?: SmtpFault[]
 }
 
 /** Options of {@link StartedInboxServer.createInbox}. */
@@ -115,6 +124,8 @@ export interface StartedInboxServer extends AsyncDisposable {
   provider(): InboxProvider
   /** The store's counters, and how many addresses were handed out (`createInbox`, `POST /api/inboxes`). */
   stats(): StoreStats & { addresses: number }
+  /** The server-wide faults in force (`faults`), as described when it started. */
+  readonly faults: readonly ResolvedFault[]
   stop(): Promise<void>
 }
 
@@ -162,8 +173,10 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     return address
   }
 
+  const faults = new SmtpFaults(options.faults)
   const smtpServer = createSmtpListener({
     store,
+    faults,
     hostname,
     maxMessageSize,
     tls,
@@ -181,6 +194,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
       let hosts: string[] = []
       httpServer = createHttpApi({
         store,
+        faults,
         createAddress,
         domain,
         ready: () => ready,
@@ -209,6 +223,13 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
   const backend: InboxBackend = {
     wait: (request, signal) => store.wait(request, signal),
     list: (address, query) => store.list(address, query),
+    simulate: async (address, fault) => {
+      faults.add(address, fault)
+    },
+    attempts: async (address) => faults.attempts(address),
+    release: async (address) => {
+      faults.clear(address)
+    },
     ...(store.webUi
       ? { viewUrl: (address: string) => webUiUrl(store.webUi as string, { inbox: address }) }
       : {}),
@@ -240,6 +261,7 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
       createInbox: async (name) => inboxFromBackend(createAddress(name), backend),
     }),
     stats: () => ({ ...store.stats(), addresses: usedIds.size }),
+    faults: faults.serverFaults(),
     stop,
     [Symbol.asyncDispose]: stop,
   }

@@ -16,6 +16,7 @@ import { toBeSentTo } from './to-be-sent-to.js'
 import { type ToBounceOptions, toBounce } from './to-bounce.js'
 import { toContainText } from './to-contain-text.js'
 import { type AttachmentExpectation, toHaveAttachment } from './to-have-attachment.js'
+import { type ToHaveBeenAttemptedOptions, toHaveBeenAttempted } from './to-have-been-attempted.js'
 import { toHaveHeader } from './to-have-header.js'
 import { type ToHaveLinkOptions, toHaveLink } from './to-have-link.js'
 import { toHavePassedArc } from './to-have-passed-arc.js'
@@ -55,6 +56,7 @@ export const emailMatchers: EmailMatcherImplementations = {
   toBeJunk,
   toReceiveEmail,
   toBounce,
+  toHaveBeenAttempted,
   toHaveSpamScore,
   toBeCompatibleWith,
   toHaveWorkingLinks,
@@ -91,6 +93,11 @@ export type EmailMatcherImplementations = {
     options?: ToReceiveEmailOptions,
   ): Promise<MatcherResult>
   toBounce(this: MatcherState, received: unknown, options?: ToBounceOptions): Promise<MatcherResult>
+  toHaveBeenAttempted(
+    this: MatcherState,
+    received: unknown,
+    expected?: ToHaveBeenAttemptedOptions,
+  ): Promise<MatcherResult>
   toHaveSpamScore(
     this: MatcherState,
     received: unknown,
@@ -116,7 +123,7 @@ export type EmailMatcherImplementations = {
 
 /**
  * The matchers as a user calls them, for module augmentation in the runners (`R` is the runner's return
- * type; `toReceiveEmail`, `toBounce` and the content checks are always awaited).
+ * type; `toReceiveEmail`, `toBounce`, `toHaveBeenAttempted` and the content checks are always awaited).
  */
 export interface EmailMatchers<R = unknown> {
   toBeSentFrom(expected: AddressExpectation): R
@@ -136,6 +143,7 @@ export interface EmailMatchers<R = unknown> {
   toBeJunk(): R
   toReceiveEmail(query?: EmailQuery, options?: ToReceiveEmailOptions): Promise<R>
   toBounce(options?: ToBounceOptions): Promise<R>
+  toHaveBeenAttempted(expected?: ToHaveBeenAttemptedOptions): Promise<R>
   toHaveSpamScore(options?: ToHaveSpamScoreOptions): Promise<R>
   toBeCompatibleWith(clients?: readonly EmailClientName[], options?: CompatibilityCheckOptions): Promise<R>
   toHaveWorkingLinks(options?: LinkCheckOptions): Promise<R>

@@ -1,5 +1,6 @@
 import type { CapturedEmail } from '../captured-email.js'
 import type { ContentCheckResult } from '../content-checks.js'
+import type { Inbox } from '../inbox.js'
 import { MailwrightError } from '../mailwright-error.js'
 
 /** What a matcher returns: the shape both Vitest's and Playwright's `expect.extend` take. */
@@ -45,6 +46,28 @@ export function assertEmail(received: unknown, matcher: string): CapturedEmail {
     )
   }
   return candidate as CapturedEmail
+}
+
+/** Checks that an inbox matcher got an inbox; like {@link assertEmail}, a Promise is named as a missing `await`. */
+export function assertInbox(received: unknown, matcher: string): Inbox {
+  if (isPromiseLike(received)) {
+    throw new MailwrightError(
+      'NOT_AN_INBOX',
+      `expect(inbox).${matcher}() received a Promise, not an inbox. Did you forget \`await\`? Write \`const inbox = await connectInbox(…)\` first, or use the \`inbox\` fixture.`,
+    )
+  }
+  const candidate = received as Partial<Inbox> | null
+  if (
+    !candidate ||
+    typeof candidate.waitForEmail !== 'function' ||
+    typeof candidate.expectNoEmail !== 'function'
+  ) {
+    throw new MailwrightError(
+      'NOT_AN_INBOX',
+      `expect(inbox).${matcher}() needs an inbox (the \`inbox\` fixture, createInbox() or connectInbox()), but received ${describeValue(received)}.`,
+    )
+  }
+  return candidate as Inbox
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

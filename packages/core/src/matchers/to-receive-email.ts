@@ -1,11 +1,9 @@
 import { describeQuery, type EmailQuery } from '../email-query.js'
 import { EmailTimeoutError } from '../email-timeout-error.js'
-import type { Inbox } from '../inbox.js'
-import { MailwrightError } from '../mailwright-error.js'
 import { formatNearMisses } from '../near-miss.js'
 import { UnexpectedEmailError } from '../unexpected-email-error.js'
 import { formatMatcherMessage, show } from './format-matcher-message.js'
-import { describeValue, isPromiseLike, type MatcherResult, type MatcherState } from './matcher-result.js'
+import { assertInbox, type MatcherResult, type MatcherState } from './matcher-result.js'
 
 /** Options of {@link toReceiveEmail}. */
 export interface ToReceiveEmailOptions {
@@ -30,7 +28,7 @@ export async function toReceiveEmail(
   query: EmailQuery = {},
   options: ToReceiveEmailOptions = {},
 ): Promise<MatcherResult> {
-  const inbox = assertInbox(received)
+  const inbox = assertInbox(received, 'toReceiveEmail')
   const args = Object.keys(options).length
     ? `${show(query)}, ${show(options)}`
     : Object.keys(query).length
@@ -90,25 +88,4 @@ export async function toReceiveEmail(
         }),
     }
   }
-}
-
-function assertInbox(received: unknown): Inbox {
-  if (isPromiseLike(received)) {
-    throw new MailwrightError(
-      'NOT_AN_INBOX',
-      'expect(inbox).toReceiveEmail() received a Promise, not an inbox. Did you forget `await`? Write `const inbox = await connectInbox(…)` first, or use the `inbox` fixture.',
-    )
-  }
-  const candidate = received as Partial<Inbox> | null
-  if (
-    !candidate ||
-    typeof candidate.waitForEmail !== 'function' ||
-    typeof candidate.expectNoEmail !== 'function'
-  ) {
-    throw new MailwrightError(
-      'NOT_AN_INBOX',
-      `expect(inbox).toReceiveEmail() needs an inbox (the \`inbox\` fixture, createInbox() or connectInbox()), but received ${describeValue(received)}.`,
-    )
-  }
-  return candidate as Inbox
 }
