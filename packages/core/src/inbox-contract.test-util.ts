@@ -162,6 +162,28 @@ export function inboxContract(
       await inbox.dispose()
     })
 
+    it('simulates a fault where it runs the SMTP server, and says it cannot elsewhere', async () => {
+      const inbox = await subject.provider.createInbox('faults')
+      if (!inbox.canSimulate) {
+        // A real mailbox or a container: a clear refusal, never a fault silently not applied.
+        await expect(inbox.simulate({ reply: '451 4.7.1 Later' })).rejects.toHaveProperty(
+          'name',
+          'FaultsUnsupportedError',
+        )
+        await expect(inbox.attempts()).rejects.toHaveProperty('code', 'FAULTS_UNSUPPORTED')
+        return
+      }
+      await inbox.simulate({ reply: '451 4.7.1 Later', times: 1 })
+      await expect(send({ to: inbox.address, subject: 'Refused' })).rejects.toMatchObject({
+        responseCode: 451,
+        response: '451 4.7.1 Later',
+      })
+      await send({ to: inbox.address, subject: 'Accepted' })
+      await inbox.waitForEmail({ subject: 'Accepted' }, { timeout: 10_000 })
+      expect((await inbox.attempts()).map((a) => a.outcome)).toEqual(['refused', 'delivered'])
+      await inbox.dispose()
+    })
+
     it('hands each email to one wait only, and counts with waitForEmails', async () => {
       const inbox = await subject.provider.createInbox('count')
       const three = inbox.waitForEmails(3, { subject: /^Batch/ }, { timeout: 10_000 })

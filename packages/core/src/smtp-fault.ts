@@ -226,7 +226,7 @@ function describeFault(fault: ResolvedFault): string {
   const what = fault.drop
     ? 'connection dropped'
     : fault.greylistMs !== undefined
-      ? `greylisted for ${fault.greylistMs} ms with "${fault.reply?.code} ${fault.reply?.text}"`
+      ? `greylisted for ${fault.greylistMs} ms`
       : fault.reply
         ? `"${fault.reply.code} ${fault.reply.text}"`
         : 'normal reply'

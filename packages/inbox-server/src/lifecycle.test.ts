@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { EmailStore } from './email-store.js'
 import { createHttpApi } from './http-api.js'
 import { RawSmtpClient } from './raw-smtp-client.test-util.js'
+import { SmtpFaults } from './smtp-faults.js'
 import { startInboxServer } from './start-inbox-server.js'
 
 // Raw HTTP over a socket, so a test can send a partial request or keep a connection open.
@@ -62,6 +63,7 @@ describe('after the stop (found in review)', () => {
     const store = new EmailStore()
     const api = createHttpApi({
       store,
+      faults: new SmtpFaults(),
       createAddress: () => 'a@inbox.test',
       domain: 'inbox.test',
       ready: () => true,
@@ -154,6 +156,7 @@ describe('limits a client cannot outlast', () => {
     const store = new EmailStore()
     const api = createHttpApi({
       store,
+      faults: new SmtpFaults(),
       createAddress: () => 'a@inbox.test',
       domain: 'inbox.test',
       ready: () => true,

@@ -8,6 +8,8 @@ import { SmtpReplyReader } from '@mailwright/core/internal'
 export class RawSmtpClient {
   readonly #socket: Socket
   readonly #replies: SmtpReplyReader
+  /** The server's first reply: its greeting, or a refusal. */
+  greeting = ''
 
   private constructor(socket: Socket) {
     this.#socket = socket
@@ -26,7 +28,7 @@ export class RawSmtpClient {
       socket.once('error', reject)
     })
     const client = new RawSmtpClient(socket)
-    await client.reply()
+    client.greeting = await client.reply()
     return client
   }
 
