@@ -7,6 +7,7 @@ import {
   type Inbox,
   OFFICE365_REPLIES,
 } from '@mailwright/core'
+import { explainSmtpReply } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer/lib/mailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -174,6 +175,21 @@ describe('an inbox fault, seen by nodemailer', () => {
     expect(
       attempts.filter((a) => a.outcome === 'refused').every((a) => a.at.getTime() - first < retryAfter),
     ).toBe(true)
+  })
+})
+
+describe('Office 365 presets', () => {
+  // The Office 365 emulator refuses with the same texts (OFFICE365_REPLIES): an application's handling of
+  // them, and Mailwright's explanation, is the same in the sandbox as in staging.
+  it.each([
+    ['office365-throttling', 'Server busy (throttled)'],
+    ['office365-concurrency', 'Too many concurrent connections'],
+    ['office365-quota', 'Recipient quota exceeded'],
+  ] as const)('%s is explained as Exchange Online\'s "%s"', async (preset, title) => {
+    const inbox = server.createInbox()
+    await inbox.simulate({ preset, times: 1 })
+    const error = await failure(inbox.address)
+    expect(explainSmtpReply(error.response ?? '')?.title).toBe(title)
   })
 })
 

@@ -2,6 +2,7 @@
 // (smtp.office365.com:587) and of the tenant's MX endpoint (port 25) is one small function of the tenant
 // model and the session's facts, tested directly (submission-policy.test.ts). The wire — framing, STARTTLS,
 // sockets — is submission-listener.ts. Replies are the documented and published texts.
+import { OFFICE365_REPLIES } from '@mailwright/core'
 import { smtpAuthDisabledFor, type TenantModel, tenantMailboxFor } from './tenant-model.js'
 import type { TokenClaims } from './token-issuer.js'
 
@@ -128,9 +129,7 @@ export function basicAuthRefusal(
  * for it: Microsoft counts connections that submit ("sender thread limit exceeded").
  */
 export function concurrentSendersRefusal(sending: number, tenant: TenantModel): Reply | undefined {
-  return sending > tenant.maxConnections
-    ? '432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded'
-    : undefined
+  return sending > tenant.maxConnections ? OFFICE365_REPLIES.concurrency : undefined
 }
 
 /** MAIL FROM before EHLO, or without AUTH on the submission endpoint (530 carries the earlier 535). */
@@ -274,13 +273,13 @@ export function submissionVerdict(
   if (options.recipientsToday + options.recipients > tenant.recipientQuota)
     return {
       action: 'refuse',
-      reply: '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException',
+      reply: OFFICE365_REPLIES.quota,
     }
   if (options.minute.length >= tenant.ratePerMinute) {
     if (tenant.rateMode === 'reject')
       return {
         action: 'refuse',
-        reply: `451 4.7.500 Server busy. Please try again later from [${options.remote}]. (AS761)`,
+        reply: throttled(options.remote),
       }
     // Documented: "Any excess in message submissions is throttled and successively carried over".
     return { action: 'accept', delayMs: Math.max(0, 60_000 - (options.now - (options.minute[0] as number))) }
@@ -294,7 +293,11 @@ export function mxVerdict(
   options: { raw: Buffer; minute: readonly number[]; ip: string },
 ): Reply | undefined {
   if (options.raw.length > tenant.maxSize) return '552 5.3.4 Message size exceeds fixed maximum message size'
-  if (options.minute.length >= tenant.mxRatePerMinute)
-    return `451 4.7.500 Server busy. Please try again later from [${options.ip}]. (AS761)`
+  if (options.minute.length >= tenant.mxRatePerMinute) return throttled(options.ip)
   return undefined
+}
+
+// The capture inbox's `office365-throttling` fault gives the same reply: one text for both.
+function throttled(clientAddress: string): Reply {
+  return OFFICE365_REPLIES.throttling.replace('{clientAddress}', clientAddress)
 }
