@@ -9,11 +9,14 @@ import { MailwrightError } from './mailwright-error.js'
 export class InvalidArgumentError extends MailwrightError {
   readonly parameter: string
   readonly value: unknown
+  /** What would have been accepted, as the message words it. */
+  readonly expected: string
 
   constructor(parameter: string, value: unknown, expected: string, options?: ErrorOptions) {
     super('INVALID_ARGUMENT', `Invalid ${parameter}: ${describeValue(value)}. Expected ${expected}.`, options)
     this.parameter = parameter
     this.value = value
+    this.expected = expected
   }
 }
 

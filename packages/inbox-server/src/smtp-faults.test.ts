@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import {
   connectInbox,
+  defineConfig,
   type EmailMatchers,
   emailMatchers,
   type Inbox,
   OFFICE365_REPLIES,
+  startWorkerContext,
 } from '@mailwright/core'
 import { explainSmtpReply } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
@@ -269,6 +271,31 @@ describe('attempts', () => {
       /Received: attempt 2 \d+ ms after attempt 1[\s\S]*simulated: "421 4.7.0 Try later" at RCPT TO, 1 time/,
     )
     await expect(expect(inbox).not.toHaveBeenAttempted()).rejects.toThrow(/not at least 1 attempt/)
+  })
+})
+
+describe("an environment's faults (mailwright.config.ts)", () => {
+  it('are given to every inbox of the environment as it is made, each counting its own times', async () => {
+    await using worker = await startWorkerContext({
+      config: defineConfig({
+        environments: {
+          sandbox: { inbox: { type: 'local' }, faults: [{ reply: '451 4.7.1 Try again later', times: 1 }] },
+        },
+      }),
+    })
+    const smtp = worker.inboxProvider.smtp
+    const local = nodemailer.createTransport({ ...smtp, tls: { rejectUnauthorized: false } })
+    for (const name of ['first', 'second']) {
+      const inbox = await worker.inboxProvider.createInbox(name)
+      const refused = await local
+        .sendMail({ from: 'a@example.com', to: inbox.address, subject: name, text: 'x' })
+        .catch((e: SmtpFailure) => e)
+      expect((refused as SmtpFailure).response).toBe('451 4.7.1 Try again later')
+      await local.sendMail({ from: 'a@example.com', to: inbox.address, subject: name, text: 'x' })
+      await inbox.waitForEmail({ subject: name })
+      await expect(inbox).toHaveBeenAttempted({ times: 2, last: 'delivered' })
+    }
+    local.close()
   })
 })
 

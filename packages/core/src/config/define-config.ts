@@ -1,5 +1,6 @@
 import type { DnsRecords } from '../auth/dns-resolver.js'
 import type { ChecksConfig } from '../content-checks.js'
+import type { SmtpFault } from '../smtp-fault.js'
 import type { MailwrightPlugin } from './define-plugin.js'
 import type { EnvReference } from './env.js'
 import type { RecipientRule } from './recipient-guard.js'
@@ -75,6 +76,15 @@ export interface EnvironmentConfig {
    * `@mailwright/checks`; see docs/content-checks.md.
    */
   checks?: ChecksConfig
+  /**
+   * Faults every inbox of this environment gets as its test starts, before the test's own
+   * (`inbox.simulate()`): a whole suite run against a capture inbox that greylists, or throttles like
+   * Office 365. Each inbox counts `times` for itself. Needs the capture inbox; see docs/faults.md.
+   *
+   * @example
+   * flaky: { inbox: { type: 'local' }, faults: [{ preset: 'office365-throttling', times: 1 }] }
+   */
+  faults?: SmtpFault[]
 }
 
 /** The whole configuration. */

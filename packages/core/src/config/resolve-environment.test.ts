@@ -162,6 +162,27 @@ describe('resolveEnvironment', () => {
     }
   })
 
+  it("keeps an environment's faults, and names a wrong one with what would do", async () => {
+    const faults = [{ preset: 'office365-throttling' as const, times: 1 }]
+    const resolved = await resolveEnvironment(
+      defineConfig({ environments: { sandbox: { inbox: { type: 'local' }, faults } } }),
+      { env: {} },
+    )
+    expect(resolved.faults).toEqual(faults)
+    const error = await resolveEnvironment(
+      defineConfig({
+        environments: {
+          sandbox: { inbox: { type: 'local' }, faults: [{ stage: 'ehlo', reply: '421 4.7.0 No' }] },
+        },
+      }),
+      { env: {} },
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).detail).toMatch(
+      /^mailwright\.config: environments\.sandbox\.faults\[0\]\.stage is "ehlo"\. Expected one of rcpt, data, message for an inbox's fault: before RCPT TO/,
+    )
+  })
+
   it('takes an empty MAILWRIGHT_ENV or name as unset', async () => {
     const config = { environments: { sandbox: { inbox: { type: 'local' as const } } } }
     expect((await resolveEnvironment(config, { env: { MAILWRIGHT_ENV: '' } })).name).toBe('sandbox')

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net'
 import type { ChecksConfig } from '../content-checks.js'
+import { InvalidArgumentError } from '../invalid-argument-error.js'
+import { resolveFault, type SmtpFault } from '../smtp-fault.js'
 import { scaledTimeout } from '../time-scale.js'
 import { checkChecksConfig } from './check-checks-config.js'
 import { ConfigError } from './config-error.js'
@@ -38,6 +40,8 @@ export interface ResolvedEnvironment {
   timeouts: { email: number; noEmail: number }
   /** How the content checks run here (`checks` of the config, checked). */
   checks: ChecksConfig
+  /** Faults each inbox gets as its test starts (`faults` of the config, checked). */
+  faults: SmtpFault[]
   /** Every secret this environment holds, for redaction. */
   secrets: Secret[]
 }
@@ -145,6 +149,7 @@ export async function resolveEnvironment(
       )
   }
   const checks = checkChecksConfig(chosen.checks, `${base}.checks`)
+  const faults = checkFaults(chosen.faults, `${base}.faults`)
   return {
     name,
     sandbox,
@@ -154,8 +159,32 @@ export async function resolveEnvironment(
     allowRecipients,
     timeouts,
     checks,
+    faults,
     secrets,
   }
+}
+
+function checkFaults(faults: unknown, key: string): SmtpFault[] {
+  if (faults === undefined) return []
+  if (!Array.isArray(faults))
+    throw new ConfigError(
+      key,
+      `is ${JSON.stringify(faults)}`,
+      'Give a list of faults, e.g. [{ greylist: { retryAfter: 5000 } }].',
+    )
+  faults.forEach((fault, i) => {
+    try {
+      resolveFault(fault, 'inbox', `${key}[${i}]`)
+    } catch (error) {
+      if (!(error instanceof InvalidArgumentError)) throw error
+      throw new ConfigError(
+        error.parameter,
+        `is ${JSON.stringify(error.value)}`,
+        error.detail.replace(/^Invalid [^:]+: .*?\. /, ''),
+      )
+    }
+  })
+  return faults as SmtpFault[]
 }
 
 function typeOf(section: unknown): string {

@@ -3,6 +3,7 @@ import { checkContextOf, useCheckContext } from '../run-content-check.js'
 import { environmentTransport } from '../submission/environment-transport.js'
 import type { MailTransport } from '../submission/mail-transport.js'
 import { trackBounces } from '../submission/track-bounces.js'
+import { ConfigError } from './config-error.js'
 import type { MailwrightConfig } from './define-config.js'
 import { environmentInboxProvider } from './environment-inbox-provider.js'
 import { loadConfig } from './load-config.js'
@@ -55,7 +56,10 @@ export async function startWorkerContext(options: WorkerContextOptions = {}): Pr
   useCheckContext(checkContextOf(environment))
   const run =
     options.runs?.[environment.name] ?? (environment.inbox.type === 'local' ? options.localRun : undefined)
-  const inboxProvider = await environmentInboxProvider(environment, { run })
+  const inboxProvider = withEnvironmentFaults(
+    await environmentInboxProvider(environment, { run }),
+    environment,
+  )
   const close = async () => {
     await inboxProvider.close?.()
   }
@@ -70,4 +74,23 @@ export async function startWorkerContext(options: WorkerContextOptions = {}): Pr
     close,
     [Symbol.asyncDispose]: close,
   }
+}
+
+// The environment's faults, given to each inbox as it is made, so each counts its own `times`.
+function withEnvironmentFaults(provider: InboxProvider, environment: ResolvedEnvironment): InboxProvider {
+  if (environment.faults.length === 0) return provider
+  const createInbox = provider.createInbox.bind(provider)
+  // The provider itself, its other members untouched (some are getters or hold private state).
+  provider.createInbox = async (name) => {
+    const inbox = await createInbox(name)
+    if (!inbox.canSimulate)
+      throw new ConfigError(
+        `environments.${environment.name}.faults`,
+        `is set, but this environment's inbox (${provider.description ?? environment.inbox.type}) runs no SMTP server Mailwright controls`,
+        'Give faults only to environments whose inbox is the capture inbox (type local or http).',
+      )
+    for (const fault of environment.faults) await inbox.simulate(fault)
+    return inbox
+  }
+  return provider
 }
