@@ -141,6 +141,62 @@ console.log(info.response)`
     await cli.exited
   })
 
+  it('misbehaves for every session with --fault, and says so loudly', async () => {
+    const cli = startCli([
+      'serve',
+      '--smtp-port',
+      '0',
+      '--http-port',
+      '0',
+      '--no-tls',
+      '--fault',
+      'greylist:0s',
+      '--fault',
+      'data:451 4.3.0 Try DATA again',
+      '--fault',
+      '{"stage":"message","preset":"office365-quota","times":1}',
+    ])
+    const smtp = await untilOutput(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
+    await untilOutput(() => cli.output().match(/Stop with Ctrl\+C/))
+    expect(cli.output()).toContain(
+      [
+        '  !!! FAULTS ON: every SMTP session and every address gets these, in order (--fault):',
+        '  !!!   1. greylisted for 0 ms at RCPT TO',
+        '  !!!   2. "451 4.3.0 Try DATA again" at DATA',
+        '  !!!   3. "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException" at the end of the message, 1 time',
+      ].join('\n'),
+    )
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: Number(smtp[1]),
+      ignoreTLS: true,
+    })
+    const replies: string[] = []
+    for (const _ of [1, 2, 3]) {
+      await transport
+        .sendMail({ from: 'a@example.com', to: 'anyone@inbox.test', subject: 'x', text: 'x' })
+        .catch((error: { response: string }) => replies.push(error.response))
+    }
+    expect(replies).toEqual([
+      '451 4.7.1 Greylisted: this is a first attempt; please try again later',
+      '451 4.3.0 Try DATA again',
+      '451 4.3.0 Try DATA again',
+    ])
+    cli.child.kill('SIGTERM')
+    await cli.exited
+  })
+
+  it('refuses a --fault it cannot read, naming it', async () => {
+    const bad = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--fault', 'rcpt:250 OK'])
+    await bad.exited
+    expect(bad.output()).toMatch(
+      /--fault rcpt:250 OK: Invalid faults\[0\]\.reply: "250 OK"\. Expected a 4xx or 5xx SMTP reply/,
+    )
+    const worse = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--fault', 'sometimes'])
+    await worse.exited
+    expect(worse.output()).toMatch(/--fault "sometimes" is not a fault; use a preset \(office365-throttling/)
+  })
+
   it('stops on SIGINT too', async () => {
     const cli = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--no-tls', '--auth', 'off'])
     await untilOutput(() => cli.output().match(/SMTP .*\(no STARTTLS, AUTH off\)/))

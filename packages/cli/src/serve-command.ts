@@ -1,6 +1,15 @@
 import { existsSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { loadConfig, MailwrightError, resolveEnvironment } from '@mailwright/core'
+import {
+  FAULT_PRESET_NAMES,
+  type FaultPresetName,
+  type FaultStage,
+  InvalidArgumentError,
+  loadConfig,
+  MailwrightError,
+  resolveEnvironment,
+  type SmtpFault,
+} from '@mailwright/core'
 import { sendingProfileOf } from '@mailwright/core/internal'
 import { type InboxServerOptions, startInboxServer, writeCaFile } from '@mailwright/inbox-server'
 import { parseCommandArgs } from './parse-command-args.js'
@@ -49,6 +58,14 @@ Options:
   --sender-ip <ip>       judge SPF/DKIM/DMARC as if mail came from this production IP (turns verdicts on)
   --sender-helo <name>   the production HELO name for SPF (default: what the client said)
   --dns <system|file>    DNS for verdicts: the system resolver, or a .json records / BIND zone file
+  --fault <fault>        make the SMTP server misbehave for EVERY session and address (repeatable; for
+                         trying an application by hand: tests running against it will fail). One of:
+                           office365-throttling | office365-concurrency | office365-quota
+                           greylist:<duration>             e.g. greylist:30s
+                           <stage>:<reply>                 e.g. "rcpt:451 4.7.1 Try again later"
+                           <stage>:drop | <stage>:delay=<duration>
+                           a JSON fault                    e.g. '{"stage":"mail","reply":"421 4.3.2 Busy","times":3}'
+                         stages: connect, ehlo, auth, mail, rcpt, data, message. Tests use inbox.simulate()
   -h, --help             show this help
 `
 
@@ -81,6 +98,10 @@ export async function serveCommand(
     options.sendingProfile = sendingProfileOf(environment)
   }
   const server = await startInboxServer(options).catch(async (error: Error & { value?: unknown }) => {
+    if (error instanceof InvalidArgumentError && error.parameter.startsWith('faults['))
+      throw new UsageError(
+        `mailwright serve: --fault ${values.fault?.[Number(/\[(\d+)\]/.exec(error.parameter)?.[1])] ?? ''}: ${error.detail}`,
+      )
     if ((error.cause as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') throw error
     throw new MailwrightError('PORT_IN_USE', await portTaken(options, error.value as number))
   })
@@ -134,6 +155,14 @@ export async function serveCommand(
     const dns = values.dns ?? (typeof options.sendingProfile.dns === 'string' ? 'system' : 'the config')
     io.out(`  Verdicts  SPF/DKIM/DMARC as sent from ${options.sendingProfile.ip} (DNS: ${dns})`)
   }
+  if (server.faults.length) {
+    // Loud on purpose: a server that refuses mail on purpose must never be mistaken for a broken one.
+    io.out('')
+    io.out('  !!! FAULTS ON: every SMTP session and every address gets these, in order (--fault):')
+    server.faults.forEach((fault, i) => io.out(`  !!!   ${i + 1}. ${fault.description}`))
+    io.out('  !!! Tests running against this server will fail; they simulate faults per inbox instead.')
+    io.out('')
+  }
   io.out('Stop with Ctrl+C.')
   return { stop }
 }
@@ -166,6 +195,7 @@ const OPTIONS = {
   'sender-ip': { type: 'string' },
   'sender-helo': { type: 'string' },
   dns: { type: 'string' },
+  fault: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -192,6 +222,7 @@ function toOptions(values: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>):
   }
   const profile = sendingProfileOption('mailwright serve', values)
   if (profile) options.sendingProfile = profile
+  if (values.fault?.length) options.faults = values.fault.map(faultOption)
   if (values['no-tls']) options.tls = false
   else if (values['tls-cert'] || values['tls-key']) {
     if (!values['tls-cert'] || !values['tls-key']) {
@@ -223,6 +254,30 @@ function toOptions(values: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>):
     options.auth = { required: mode === 'required', users: users ? Object.fromEntries(users) : undefined }
   }
   return options
+}
+
+// The shorthand of --fault, or a JSON fault; each is checked by the server as it starts.
+function faultOption(text: string): SmtpFault {
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(text) as SmtpFault
+    } catch (error) {
+      throw new UsageError(`mailwright serve: --fault ${text}: not JSON (${(error as Error).message}).`)
+    }
+  }
+  if ((FAULT_PRESET_NAMES as readonly string[]).includes(text)) return { preset: text as FaultPresetName }
+  const [, stage, what] = /^([a-z]+):(.*)$/.exec(text) ?? []
+  if (stage === 'greylist') {
+    const retryAfter = parseDuration(what ?? '')
+    if (retryAfter !== undefined) return { greylist: { retryAfter } }
+  } else if (stage && what === 'drop') return { stage: stage as FaultStage, drop: true }
+  else if (stage && what?.startsWith('delay=')) {
+    const delay = parseDuration(what.slice('delay='.length))
+    if (delay !== undefined) return { stage: stage as FaultStage, delay }
+  } else if (stage && what) return { stage: stage as FaultStage, reply: what }
+  throw new UsageError(
+    `mailwright serve: --fault ${JSON.stringify(text)} is not a fault; use a preset (${FAULT_PRESET_NAMES.join(', ')}), greylist:<duration>, <stage>:<reply>, <stage>:drop, <stage>:delay=<duration> or a JSON fault (mailwright serve --help).`,
+  )
 }
 
 function whole(text: string | undefined, flag: string): number | undefined {
