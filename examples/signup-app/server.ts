@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Secret } from '@mailwright/core'
 import { office365NodemailerOptions } from '@mailwright/office365'
 import nodemailer from 'nodemailer'
+import type { SendMailOptions } from 'nodemailer/lib/mailer'
 
 const port = Number(process.env.PORT ?? 3000)
 const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`
@@ -40,6 +41,32 @@ const transport = nodemailer.createTransport({
   port: smtpPort,
   ...(dkim ? { dkim } : {}),
 })
+
+// Mail servers say "not now" (greylisting, Office 365 throttling) or drop a connection: those sends are
+// retried with a growing pause. A 5xx is final: the user is told at once instead.
+const attempts = Number(process.env.MAIL_ATTEMPTS ?? 4)
+const retryDelayMs = Number(process.env.MAIL_RETRY_DELAY_MS ?? 500)
+
+class SendFailed extends Error {}
+
+async function sendWithRetry(message: SendMailOptions): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await transport.sendMail(message)
+      return
+    } catch (error) {
+      const { responseCode, response } = error as { responseCode?: number; response?: string }
+      const permanent = responseCode !== undefined && responseCode >= 500
+      if (permanent || attempt >= attempts)
+        throw new SendFailed(
+          permanent
+            ? `the mail server refused it (${response}). Check the address.`
+            : `the mail server did not take it after ${attempts} attempts (${response ?? (error as Error).message}). Try again later.`,
+        )
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)))
+    }
+  }
+}
 
 interface User {
   email: string
@@ -98,14 +125,28 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     }
     users.set(email.toLowerCase(), user)
     const link = `${appUrl}/verify?token=${user.token}`
-    await transport.sendMail({
+    const sent = await sendWithRetry({
       from,
       to: email,
       subject: 'Verify your email address',
       text: `Welcome!\n\nYour verification code is ${user.code}.\nOr open ${link}\n`,
       // A whole document with its language: screen readers read it right (the content checks ask for it).
       html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Verify your email address</title></head><body><p>Welcome!</p><p>Your verification code is <strong>${user.code}</strong>.</p><p><a href="${link}">Verify email</a></p></body></html>`,
+    }).catch((error: unknown) => {
+      if (error instanceof SendFailed) return error
+      throw error
     })
+    if (sent instanceof SendFailed) {
+      users.delete(email.toLowerCase())
+      return send(
+        res,
+        502,
+        page(
+          'Sign up',
+          `<p role="alert">We could not send the verification email to ${escapeHtml(email)}: ${escapeHtml(sent.message)}</p>`,
+        ),
+      )
+    }
     return send(
       res,
       200,
@@ -134,7 +175,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     // The same answer for known and unknown addresses, so the form does not reveal who has an account.
     if (user) {
       user.resetCode = String(randomInt(100000, 1000000))
-      await transport.sendMail({
+      await sendWithRetry({
         from,
         to: user.email,
         subject: 'Reset your password',

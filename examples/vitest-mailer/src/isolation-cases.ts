@@ -14,7 +14,21 @@ export function isolationCases(file: string): void {
       if ((process.env.MAILWRIGHT_ENV ?? 'sandbox') === 'sandbox')
         expect(inject('mailwrightInboxUrl')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       const token = `${file}${i}-${Math.random().toString(36).slice(2, 8)}`
+      // Every third test's mail server refuses it for good: had that fault reached another test's address,
+      // the other test's send would fail too, and its attempts would name the fault.
+      if (inbox.canSimulate && i % 3 === 0) {
+        await inbox.simulate({ reply: `550 5.7.1 Refused for ${token}` })
+        await expect(mailer.sendPasswordReset(inbox.address, token)).rejects.toThrow(
+          `550 5.7.1 Refused for ${token}`,
+        )
+        await expect(inbox).toHaveBeenAttempted({ times: 1, last: 'refused' })
+        return
+      }
       await mailer.sendPasswordReset(inbox.address, token)
+      if (inbox.canSimulate) {
+        await expect(inbox).toHaveBeenAttempted({ times: 1, last: 'delivered' })
+        expect((await inbox.attempts())[0]?.fault).toBeUndefined()
+      }
       const email = await inbox.waitForEmail({ subject: 'Reset' })
       expect(email.text).toContain(token)
       await expect(inbox).not.toReceiveEmail({}, { within: 50 })

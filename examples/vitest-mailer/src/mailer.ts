@@ -2,13 +2,21 @@ import { readFileSync } from 'node:fs'
 import { Secret } from '@mailwright/core'
 import { office365NodemailerOptions } from '@mailwright/office365'
 import nodemailer from 'nodemailer'
+import type { SendMailOptions } from 'nodemailer/lib/mailer'
 
 /** Where the mailer sends: the SMTP settings an app reads from its environment. */
 export interface MailerOptions {
   host?: string
   port?: number
   from?: string
+  /** Sends tried before giving up on a server that says "later" (4xx) or drops the connection. Default 4. */
+  attempts?: number
+  /** The pause before the first retry, doubled for each next one. Default 500 ms. */
+  retryDelayMs?: number
 }
+
+/** A send the mailer gave up on; `message` is what the application tells its user. */
+export class DeliveryFailed extends Error {}
 
 /**
  * The example application's mailer: welcome, password-reset and invoice emails through nodemailer, to the
@@ -29,9 +37,30 @@ export function createMailer(options: MailerOptions = {}) {
     : // The sandbox inbox offers STARTTLS with a certificate made at start-up.
       nodemailer.createTransport({ host, port, tls: { rejectUnauthorized: false } })
   const from = options.from ?? '"Acme" <no-reply@acme.test>'
+  const attempts = options.attempts ?? 4
+  const retryDelayMs = options.retryDelayMs ?? 500
+  // Greylisting, throttling and dropped connections pass on a later try; a 5xx never does.
+  const send = async (message: SendMailOptions) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transport.sendMail(message)
+      } catch (error) {
+        const { responseCode, response } = error as { responseCode?: number; response?: string }
+        if (responseCode !== undefined && responseCode >= 500)
+          throw new DeliveryFailed(
+            `We could not email ${String(message.to)}: ${response}. Check the address.`,
+          )
+        if (attempt >= attempts)
+          throw new DeliveryFailed(
+            `We could not email ${String(message.to)} after ${attempts} tries (${response ?? (error as Error).message}). Please try again later.`,
+          )
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)))
+      }
+    }
+  }
   return {
     sendWelcome(to: string, name: string) {
-      return transport.sendMail({
+      return send({
         from,
         to,
         replyTo: 'support@acme.test',
@@ -45,7 +74,7 @@ export function createMailer(options: MailerOptions = {}) {
       })
     },
     sendPasswordReset(to: string, code: string) {
-      return transport.sendMail({
+      return send({
         from,
         to,
         subject: 'Reset your password',
@@ -54,7 +83,7 @@ export function createMailer(options: MailerOptions = {}) {
       })
     },
     sendNewsletter(to: string) {
-      return transport.sendMail({
+      return send({
         from,
         to,
         subject: 'The Acme newsletter',
@@ -64,7 +93,7 @@ export function createMailer(options: MailerOptions = {}) {
     },
     /** The promotion marketing wrote: everything a spam filter dislikes. */
     sendPromotion(to: string) {
-      return transport.sendMail({
+      return send({
         from,
         to,
         subject: 'URGENT!!! YOU HAVE WON $1,000,000 CLAIM NOW',
@@ -72,7 +101,7 @@ export function createMailer(options: MailerOptions = {}) {
       })
     },
     sendInvoice(to: string, number: string, pdf: Buffer) {
-      return transport.sendMail({
+      return send({
         from: '"Acme Billing" <billing@acme.test>',
         to,
         subject: `Invoice ${number}`,

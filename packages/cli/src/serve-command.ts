@@ -159,7 +159,7 @@ export async function serveCommand(
     // Loud on purpose: a server that refuses mail on purpose must never be mistaken for a broken one.
     io.out('')
     io.out('  !!! FAULTS ON: every SMTP session and every address gets these, in order (--fault):')
-    server.faults.forEach((fault, i) => io.out(`  !!!   ${i + 1}. ${fault.description}`))
+    for (const [i, fault] of server.faults.entries()) io.out(`  !!!   ${i + 1}. ${fault.description}`)
     io.out('  !!! Tests running against this server will fail; they simulate faults per inbox instead.')
     io.out('')
   }

@@ -49,8 +49,8 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
     expect(one.shard).toEqual({ current: 1, total: 2 })
     expect(two.shard).toEqual({ current: 2, total: 2 })
     const keys = [...one.tests, ...two.tests].map((t) => t.key)
-    expect(keys).toHaveLength(75)
-    expect(new Set(keys).size).toBe(75)
+    expect(keys).toHaveLength(79)
+    expect(new Set(keys).size).toBe(79)
     const signup = [...one.tests, ...two.tests].find((t) => t.title.startsWith('sign-up sends'))
     expect(signup).toMatchObject({ environment: 'sandbox', project: 'sandbox', status: 'passed' })
     const [email] = signup?.emails ?? []
@@ -104,17 +104,17 @@ describe('the email report of the Playwright example, sharded in two, and mailwr
       '--junit',
       join(dir, 'merged.xml'),
     ])
-    expect(readReport(merged).tests).toHaveLength(75)
+    expect(readReport(merged).tests).toHaveLength(79)
     expect(readReport(merged).shard).toBeUndefined()
     // One summary and one JUnit file for the whole sharded run.
     expect(readFileSync(join(dir, 'merged.md'), 'utf8')).toMatch(
       /^## Mailwright: email checks\n\n\d+ tests touched email · 0 failed/,
     )
     expect(readFileSync(join(dir, 'merged.xml'), 'utf8')).toContain(
-      '<testsuites name="mailwright" tests="75" failures="0"',
+      '<testsuites name="mailwright" tests="79" failures="0"',
     )
     expect(result.output).toContain(
-      '75 tests from 2 reports; rules: no-failed-email-assertions, dmarc-pass, max-size, spam-score, client-compatibility, working-links, accessible',
+      '79 tests from 2 reports; rules: no-failed-email-assertions, dmarc-pass, max-size, spam-score, client-compatibility, working-links, accessible',
     )
     expect(result.output).toContain('mailwright gate: no violations.')
     expect(result.code).toBe(0)
