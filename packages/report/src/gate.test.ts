@@ -200,6 +200,12 @@ describe('evaluateGate', () => {
         detail: 'links differs: sandbox saw /start; staging saw /begin',
       },
     ])
+    // A test skipped in one environment (a simulated fault in staging, say) saw nothing to compare.
+    const skipped = test({ environment: 'staging', status: 'skipped', emails: [] })
+    expect(evaluateGate(report([sandbox, skipped]), policy(rule))).toEqual([])
+    expect(
+      evaluateGate(report([{ ...sandbox, status: 'skipped', emails: [] }, staging]), policy(rule)),
+    ).toEqual([])
   })
 })
 

@@ -10,7 +10,10 @@ export interface SameAcrossEnvironmentsRule {
   compare?: Array<(typeof COMPARABLE)[number]>
 }
 
-/** A test that ran in the first environment and in another saw the same subjects, senders or link paths. */
+/**
+ * A test that ran in the first environment and in another saw the same subjects, senders or link paths. A
+ * test skipped in either ran in only one of them: there is nothing to compare.
+ */
 export const sameAcrossEnvironments = defineGateRule<SameAcrossEnvironmentsRule>({
   rule: 'same-across-environments',
   description:
@@ -46,10 +49,10 @@ export const sameAcrossEnvironments = defineGateRule<SameAcrossEnvironmentsRule>
     const out: GateViolation[] = []
     for (const [key, envs] of byKey) {
       const base = envs.get(reference)
-      if (!base) continue
+      if (!base || base.status === 'skipped') continue
       for (const env of others) {
         const other = envs.get(env)
-        if (!other) continue
+        if (!other || other.status === 'skipped') continue
         for (const field of compare) {
           const a = facts(base.emails, field)
           const b = facts(other.emails, field)
