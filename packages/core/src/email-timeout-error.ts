@@ -1,6 +1,7 @@
 import { describeQuery, type EmailQuery } from './email-query.js'
 import { MailwrightError } from './mailwright-error.js'
 import { formatNearMisses, type NearMiss } from './near-miss.js'
+import { describeAttempts, type SmtpAttempt } from './smtp-fault.js'
 
 /**
  * A wait ended before enough matching emails arrived. `nearMisses` lists what did arrive: for this
@@ -17,6 +18,8 @@ export class EmailTimeoutError extends MailwrightError {
   readonly expected: number
   readonly received: number
   readonly nearMisses: readonly NearMiss[]
+  /** The SMTP attempts for the address, when some did not get through (the capture inbox records them). */
+  readonly attempts: readonly SmtpAttempt[]
 
   constructor(details: {
     address: string
@@ -27,18 +30,27 @@ export class EmailTimeoutError extends MailwrightError {
     nearMisses: readonly NearMiss[]
     /** The inbox's page in the capture's web UI, when it has one. */
     viewUrl?: string
+    /** The address's SMTP attempts; named in the message when one was refused, dropped or abandoned. */
+    attempts?: readonly SmtpAttempt[]
   }) {
+    const attempts = details.attempts ?? []
+    const failed = attempts.some((a) => a.outcome !== 'delivered')
     const what =
       details.expected === 1
         ? `No email matching ${describeQuery(details.query)}`
         : `Only ${details.received} of ${details.expected} emails matching ${describeQuery(details.query)}`
     const misses = formatNearMisses(details.nearMisses)
-    const advice = misses
-      ? 'Check the address the application sent to and the query, or raise { timeout }.'
-      : 'Nothing at all arrived for this address, and nothing matching went elsewhere: check that the application under test sends to this inbox server (its SMTP host and port) and to this address, or raise { timeout }.'
+    const tried = failed
+      ? `\nThe application's attempts for this address did not all get through:\n${describeAttempts(attempts).join('\n')}\n`
+      : ''
+    const advice = failed
+      ? 'A simulated fault (inbox.simulate) or the capture refused them: check that the application retries as it should, or that the fault is the one the test means.'
+      : misses
+        ? 'Check the address the application sent to and the query, or raise { timeout }.'
+        : 'Nothing at all arrived for this address, and nothing matching went elsewhere: check that the application under test sends to this inbox server (its SMTP host and port) and to this address, or raise { timeout }.'
     super(
       'EMAIL_TIMEOUT',
-      `${what} arrived at ${details.address} within ${details.timeoutMs} ms.\n${misses ? `\n${misses}\n` : ''}\n${advice}${details.viewUrl ? `\nWatch the inbox: ${details.viewUrl}` : ''}`,
+      `${what} arrived at ${details.address} within ${details.timeoutMs} ms.\n${misses ? `\n${misses}\n` : ''}${tried}\n${advice}${details.viewUrl ? `\nWatch the inbox: ${details.viewUrl}` : ''}`,
     )
     this.address = details.address
     this.query = details.query
@@ -46,5 +58,6 @@ export class EmailTimeoutError extends MailwrightError {
     this.expected = details.expected
     this.received = details.received
     this.nearMisses = details.nearMisses
+    this.attempts = attempts
   }
 }

@@ -79,7 +79,10 @@ class BackendInbox implements Inbox {
     const timeoutMs = checkMs('timeout', options.timeout ?? this.#timeout)
     const result = await this.#wait(checked, count, timeoutMs)
     if (result.status === 'timeout') {
+      // What the application tried tells a timeout from a refusal: asked only when the wait failed.
+      const attempts = await this.#backend.attempts?.(this.address).catch(() => undefined)
       throw new EmailTimeoutError({
+        ...(attempts ? { attempts } : {}),
         address: this.address,
         query: checked,
         timeoutMs,

@@ -263,6 +263,18 @@ export interface SmtpAttempt {
   emailId?: string
 }
 
+/** The attempts as lines, with the time since the first: `2. +1012 ms  delivered  250 2.0.0 Captured as …`. */
+export function describeAttempts(attempts: readonly SmtpAttempt[]): string[] {
+  const first = attempts[0]?.at.getTime() ?? 0
+  return attempts.map((attempt, i) => {
+    const offset = `+${attempt.at.getTime() - first} ms`
+    const where = attempt.outcome === 'delivered' ? '' : ` at ${STAGE_NAMES[attempt.stage]}`
+    const reply = attempt.reply ? `  ${attempt.reply}` : ''
+    const fault = attempt.fault ? `  (simulated: ${attempt.fault})` : ''
+    return `  ${i + 1}. ${offset.padEnd(10)} ${attempt.outcome}${where}${reply}${fault}`
+  })
+}
+
 /** An attempt as JSON (the HTTP API's form): dates as ISO strings. */
 export type SmtpAttemptJson = Omit<SmtpAttempt, 'at' | 'endedAt'> & { at: string; endedAt: string }
 

@@ -4,6 +4,7 @@ import {
   connectInbox,
   defineConfig,
   type EmailMatchers,
+  EmailTimeoutError,
   emailMatchers,
   type Inbox,
   OFFICE365_REPLIES,
@@ -259,6 +260,18 @@ describe('attempts', () => {
     await expect(inbox).toHaveBeenAttempted({ times: 2, last: 'refused' })
     await expect(expect(inbox).toHaveBeenAttempted({ times: 3 })).rejects.toThrow(
       /Expected: 3 attempts to .*\nReceived: 2 attempts\n\nAttempts:\n {2}1\. \+0 ms +abandoned at RCPT TO\n {2}2\. \+\d+ ms +refused at the end of the message {2}550 5\.6\.0 Bare LF/,
+    )
+  })
+
+  it('names the refused attempts when a wait times out, so a fault is not mistaken for a silent app', async () => {
+    const inbox = server.createInbox()
+    await inbox.simulate({ reply: '550 5.1.1 No such user here' })
+    await failure(inbox.address, 'refused for good')
+    const error = await inbox.waitForEmail({}, { timeout: 50 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(EmailTimeoutError)
+    expect((error as EmailTimeoutError).attempts.map((a) => a.outcome)).toEqual(['refused'])
+    expect((error as Error).message).toMatch(
+      /The application's attempts for this address did not all get through:\n {2}1\. \+0 ms +refused at RCPT TO {2}550 5\.1\.1 No such user here {2}\(simulated: "550 5\.1\.1 No such user here" at RCPT TO\)\n\nA simulated fault \(inbox\.simulate\)/,
     )
   })
 

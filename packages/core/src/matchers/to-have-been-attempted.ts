@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../invalid-argument-error.js'
-import { type AttemptOutcome, type SmtpAttempt, stageName } from '../smtp-fault.js'
+import { type AttemptOutcome, describeAttempts, type SmtpAttempt } from '../smtp-fault.js'
 import { formatMatcherMessage, show } from './format-matcher-message.js'
 import { assertInbox, type MatcherResult, type MatcherState } from './matcher-result.js'
 
@@ -74,18 +74,6 @@ export async function toHaveBeenAttempted(
             ],
       }),
   }
-}
-
-/** The attempts as lines, with the time since the first: `2. +1012 ms  delivered  250 2.0.0 Captured as …`. */
-export function describeAttempts(attempts: readonly SmtpAttempt[]): string[] {
-  const first = attempts[0]?.at.getTime() ?? 0
-  return attempts.map((attempt, i) => {
-    const offset = `+${attempt.at.getTime() - first} ms`
-    const where = attempt.outcome === 'delivered' ? '' : ` at ${stageName(attempt.stage)}`
-    const reply = attempt.reply ? `  ${attempt.reply}` : ''
-    const fault = attempt.fault ? `  (simulated: ${attempt.fault})` : ''
-    return `  ${i + 1}. ${offset.padEnd(10)} ${attempt.outcome}${where}${reply}${fault}`
-  })
 }
 
 function count(n: number): string {

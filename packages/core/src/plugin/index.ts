@@ -22,9 +22,9 @@ export { EmailFeed } from '../email-feed.js'
 export { inboxAddress } from '../inbox-address.js'
 export type { InboxBackend, WaitRequest, WaitResult } from '../inbox-backend.js'
 export { type InboxFromBackendOptions, inboxFromBackend } from '../inbox-from-backend.js'
-export { describeAttempts } from '../matchers/to-have-been-attempted.js'
 export {
   attemptFromJson,
+  describeAttempts,
   INBOX_FAULT_STAGES,
   type SmtpAttemptJson,
   stageName,
