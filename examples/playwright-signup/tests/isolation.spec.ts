@@ -20,6 +20,8 @@ for (let i = 0; i < 50; i++) {
             ]
           : [['delivered', '250']],
       )
+      // A fault names itself on the attempt it acted on, and only there.
+      expect(attempts.map((a) => a.fault !== undefined)).toEqual(faulted ? [true, false] : [false])
       if (faulted) expect(attempts[0]?.reply).toBe(`451 4.7.1 Later, isolation ${i}`)
     }
     const email = await inbox.waitForEmail({ subject: /Verify/ })

@@ -29,6 +29,8 @@ export function isolationCases(file: string): void {
               ]
             : [['delivered', '250']],
         )
+        // A fault names itself on the attempt it acted on, and only there.
+        expect(attempts.map((a) => a.fault !== undefined)).toEqual(faulted ? [true, false] : [false])
         if (faulted) expect(attempts[0]?.reply).toBe(`451 4.7.1 Later, ${token}`)
       }
       const email = await inbox.waitForEmail({ subject: 'Reset' })

@@ -34,14 +34,17 @@ export class EmailTimeoutError extends MailwrightError {
     attempts?: readonly SmtpAttempt[]
   }) {
     const attempts = details.attempts ?? []
-    const failed = attempts.some((a) => a.outcome !== 'delivered')
+    // Named only when the last attempt did not get through: a refusal the application retried past is no
+    // reason for this timeout.
+    const last = attempts.at(-1)
+    const failed = last !== undefined && last.outcome !== 'delivered' && last.outcome !== 'pending'
     const what =
       details.expected === 1
         ? `No email matching ${describeQuery(details.query)}`
         : `Only ${details.received} of ${details.expected} emails matching ${describeQuery(details.query)}`
     const misses = formatNearMisses(details.nearMisses)
     const tried = failed
-      ? `\nThe application's attempts for this address did not all get through:\n${describeAttempts(attempts).join('\n')}\n`
+      ? `\nThe application's last attempt for this address did not get through:\n${describeAttempts(attempts.slice(-20)).join('\n')}${attempts.length > 20 ? `\n  (the last 20 of ${attempts.length} attempts: inbox.attempts() has all)` : ''}\n`
       : ''
     const advice = failed
       ? 'A simulated fault (inbox.simulate) or the capture refused them: check that the application retries as it should, or that the fault is the one the test means.'

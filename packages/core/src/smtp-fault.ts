@@ -22,11 +22,11 @@ const ALL_STAGES: readonly FaultStage[] = ['connect', 'ehlo', 'auth', 'mail', 'r
  * - replies and their causes: https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online
  * - the limits behind them: https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits
  */
-export const OFFICE365_REPLIES = {
+export const OFFICE365_REPLIES = Object.freeze({
   throttling: '451 4.7.500 Server busy. Please try again later from [{clientAddress}]. (AS761)',
   concurrency: '432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded',
   quota: '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException',
-} as const
+} as const)
 
 /** A named fault: Office 365's throttling (a 4xx after the message), concurrency limit (4xx at DATA) and quota (5xx after the message). */
 export type FaultPresetName = 'office365-throttling' | 'office365-concurrency' | 'office365-quota'
@@ -39,7 +39,9 @@ const PRESETS: Record<FaultPresetName, { stage: FaultStage; reply: string }> = {
   'office365-quota': { stage: 'message', reply: OFFICE365_REPLIES.quota },
 }
 /** The preset names, for messages and the CLI. */
-export const FAULT_PRESET_NAMES = Object.keys(PRESETS) as FaultPresetName[]
+export const FAULT_PRESET_NAMES: readonly FaultPresetName[] = Object.freeze(
+  Object.keys(PRESETS) as FaultPresetName[],
+)
 
 /**
  * What a mail server does wrong, deterministically, for one inbox (`inbox.simulate(fault)`), a whole
@@ -112,8 +114,11 @@ export function resolveFault(fault: unknown, scope: 'inbox' | 'server', name = '
   }
   let preset: { stage: FaultStage; reply: string } | undefined
   if (given.preset !== undefined) {
-    preset = PRESETS[given.preset as FaultPresetName]
-    if (!preset || !Object.hasOwn(PRESETS, given.preset as string))
+    preset =
+      typeof given.preset === 'string' && Object.hasOwn(PRESETS, given.preset)
+        ? PRESETS[given.preset as FaultPresetName]
+        : undefined
+    if (!preset)
       throw new InvalidArgumentError(
         `${name}.preset`,
         given.preset,
@@ -139,6 +144,8 @@ export function resolveFault(fault: unknown, scope: 'inbox' | 'server', name = '
     const retryAfter = (given.greylist as { retryAfter?: unknown } | null)?.retryAfter
     if (
       typeof given.greylist !== 'object' ||
+      given.greylist === null ||
+      Object.keys(given.greylist).some((key) => key !== 'retryAfter') ||
       typeof retryAfter !== 'number' ||
       !Number.isFinite(retryAfter) ||
       retryAfter < 0 ||
@@ -155,6 +162,18 @@ export function resolveFault(fault: unknown, scope: 'inbox' | 'server', name = '
     preset?.reply ??
     (greylistMs !== undefined ? GREYLIST_REPLY : undefined)) as string | undefined
   const reply = replyText === undefined ? undefined : parseReply(replyText, `${name}.reply`)
+  if (greylistMs !== undefined && !INBOX_FAULT_STAGES.includes(stage))
+    throw new InvalidArgumentError(
+      `${name}.stage`,
+      stage,
+      `one of ${INBOX_FAULT_STAGES.join(', ')} for greylisting, which remembers each recipient`,
+    )
+  if (greylistMs !== undefined && reply && reply.code >= 500)
+    throw new InvalidArgumentError(
+      `${name}.reply`,
+      given.reply,
+      'a 4xx reply for greylisting: a 5xx would tell the sender never to retry',
+    )
   if (drop && given.reply !== undefined)
     throw new InvalidArgumentError(
       `${name}.drop`,
@@ -200,10 +219,16 @@ function parseReply(text: unknown, name: string): { code: number; text: string }
       text,
       'a 4xx or 5xx SMTP reply on one line of printable ASCII, e.g. "451 4.7.1 Try again later" (at most 400 characters of text)',
     )
-  return {
-    code: Number(match[1]),
-    text: match[2] ?? (Number(match[1]) < 500 ? 'Try again later' : 'Refused'),
-  }
+  const code = Number(match[1])
+  // An enhanced status code must be of the reply's class (RFC 3463): "451 5.7.1" says two things.
+  const enhanced = /^([245])\.\d{1,3}\.\d{1,3}\b/.exec(match[2] ?? '')?.[1]
+  if (enhanced && enhanced !== String(code)[0])
+    throw new InvalidArgumentError(
+      name,
+      text,
+      `an enhanced status code of the reply's class (${String(code)[0]}.x.x after ${code}, RFC 3463)`,
+    )
+  return { code, text: match[2] ?? (code < 500 ? 'Try again later' : 'Refused') }
 }
 
 const STAGE_NAMES: Record<FaultStage, string> = {
@@ -235,18 +260,19 @@ function describeFault(fault: ResolvedFault): string {
   return `${what} ${at}${delay}${times}`
 }
 
-/** How an attempt ended. */
-export type AttemptOutcome = 'delivered' | 'refused' | 'dropped' | 'abandoned'
+/** How an attempt ended; `pending` while its transaction is still going on. */
+export type AttemptOutcome = 'delivered' | 'refused' | 'dropped' | 'abandoned' | 'pending'
 
 /**
  * One SMTP transaction that named an inbox's address (from its `RCPT TO`), whatever came of it:
- * `delivered` (the message was captured), `refused` (a 4xx/5xx, from a fault or not), `dropped` (the server
- * cut the connection, a fault) or `abandoned` (the client reset, quit or went away first).
+ * `delivered` (the message was captured), `refused` (a 4xx/5xx, from a fault or not, a 421 closing the
+ * session included), `dropped` (a fault cut the connection), `abandoned` (the client reset the transaction,
+ * quit or went away first), or `pending` (still going on).
  */
 export interface SmtpAttempt {
   /** When the client named the address (its `RCPT TO`). */
   at: Date
-  /** The attempt's end: the reply, the drop, or the client leaving. */
+  /** The attempt's end: the reply, the drop, or the client leaving; its start while pending. */
   endedAt: Date
   outcome: AttemptOutcome
   /** The stage the attempt ended at. */
@@ -257,7 +283,7 @@ export interface SmtpAttempt {
   mailFrom: string
   /** The client's IP address. */
   clientAddress: string
-  /** The simulated fault that acted on this attempt, as described when it was added. */
+  /** The simulated fault that acted on this attempt (once it acted), as described when it was added. */
   fault?: string
   /** The captured email's id, when delivered. */
   emailId?: string

@@ -278,8 +278,10 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
     if (inbox[2] === 'attempts') {
       return route(method, ['GET'], () => sendJson(res, 200, { address, attempts: faults.attempts(address) }))
     }
-    if (method === 'DELETE') return sendJson(res, 200, { address, cleared: faults.clear(address) })
-    if (method === 'POST') {
+    return route(method, ['GET', 'POST', 'DELETE'], async () => {
+      if (method === 'DELETE') return sendJson(res, 200, { address, cleared: faults.clear(address) })
+      if (method === 'GET')
+        return sendJson(res, 200, { address, faults: faults.faults(address).map((f) => f.description) })
       const body = await readJson(req)
       let added: string
       try {
@@ -289,15 +291,8 @@ async function handle(context: HttpApiContext, req: IncomingMessage, res: Server
           throw new HttpError(400, error.code, error.detail, error.parameter)
         throw error
       }
-      return sendJson(res, 201, {
-        address,
-        added,
-        faults: faults.faults(address).map((f) => f.description),
-      })
-    }
-    return route(method, ['GET'], () =>
-      sendJson(res, 200, { address, faults: faults.faults(address).map((f) => f.description) }),
-    )
+      sendJson(res, 201, { address, added, faults: faults.faults(address).map((f) => f.description) })
+    })
   }
   if (path === '/api/wait') return route(method, ['POST'], () => handleWait(context, req, res))
   if (path === '/api/events') return route(method, ['GET'], () => handleEvents(context, url, req, res))

@@ -159,7 +159,8 @@ describe('an inbox fault, seen by nodemailer', () => {
       replies.push(error.response ?? '')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    expect(replies.length).toBeGreaterThanOrEqual(2)
+    // How many refusals depends on how fast the machine sends; when the first acceptance came does not.
+    expect(replies.length).toBeGreaterThanOrEqual(1)
     expect(new Set(replies)).toEqual(
       new Set(['451 4.7.1 Greylisted: this is a first attempt; please try again later']),
     )
@@ -271,7 +272,7 @@ describe('attempts', () => {
     expect(error).toBeInstanceOf(EmailTimeoutError)
     expect((error as EmailTimeoutError).attempts.map((a) => a.outcome)).toEqual(['refused'])
     expect((error as Error).message).toMatch(
-      /The application's attempts for this address did not all get through:\n {2}1\. \+0 ms +refused at RCPT TO {2}550 5\.1\.1 No such user here {2}\(simulated: "550 5\.1\.1 No such user here" at RCPT TO\)\n\nA simulated fault \(inbox\.simulate\)/,
+      /The application's last attempt for this address did not get through:\n {2}1\. \+0 ms +refused at RCPT TO {2}550 5\.1\.1 No such user here {2}\(simulated: "550 5\.1\.1 No such user here" at RCPT TO\)\n\nA simulated fault \(inbox\.simulate\)/,
     )
   })
 
@@ -312,6 +313,85 @@ describe("an environment's faults (mailwright.config.ts)", () => {
   })
 })
 
+describe('transactions that change course (found in review)', () => {
+  it("ends a recipient's attempt when EHLO resets the transaction, so its fault never reaches the next one", async () => {
+    const faulted = server.createInbox()
+    const clean = server.createInbox()
+    await faulted.simulate({ stage: 'message', reply: '554 5.7.1 Not this one' })
+    const client = await RawSmtpClient.open(server.smtp.port)
+    await client.command('EHLO client.test')
+    await client.command('MAIL FROM:<a@example.com>')
+    expect(await client.command(`RCPT TO:<${faulted.address}>`)).toMatch(/^250/)
+    await client.command('EHLO client.test')
+    await client.command('MAIL FROM:<a@example.com>')
+    await client.command(`RCPT TO:<${clean.address}>`)
+    expect(await client.command('DATA')).toMatch(/^354/)
+    expect(await client.command('Subject: clean\r\n\r\nhello\r\n.')).toMatch(/^250 2\.0\.0 Captured as /)
+    await client.quit()
+    expect((await faulted.attempts()).map((a) => [a.outcome, a.stage, a.fault])).toEqual([
+      ['abandoned', 'rcpt', undefined],
+    ])
+    expect((await clean.attempts()).map((a) => [a.outcome, a.fault])).toEqual([['delivered', undefined]])
+    // The fault never acted, so it is still there for the next attempt.
+    expect((await failure(faulted.address)).response).toBe('554 5.7.1 Not this one')
+  })
+
+  it("refuses a whole message to several when one recipient's fault acts at its end; only that one names it", async () => {
+    const faulted = server.createInbox()
+    const other = server.createInbox()
+    await faulted.simulate({ stage: 'message', reply: '451 4.3.0 Later', times: 1 })
+    const error = await transport
+      .sendMail({ from: 'a@example.com', to: [other.address, faulted.address], subject: 'two', text: 'x' })
+      .catch((e: SmtpFailure) => e)
+    expect((error as SmtpFailure).response).toBe('451 4.3.0 Later')
+    expect((await faulted.attempts()).map((a) => [a.outcome, a.fault])).toEqual([
+      ['refused', '"451 4.3.0 Later" at the end of the message, 1 time'],
+    ])
+    expect((await other.attempts()).map((a) => [a.outcome, a.reply, a.fault])).toEqual([
+      ['refused', '451 4.3.0 Later', undefined],
+    ])
+  })
+
+  it('answers a DATA sent again after a refused one with 503, never capturing it unrecorded', async () => {
+    const inbox = server.createInbox()
+    await inbox.simulate({ stage: 'data', reply: '451 4.3.2 Not now', times: 1 })
+    const client = await RawSmtpClient.open(server.smtp.port)
+    await client.command('EHLO client.test')
+    await client.command('MAIL FROM:<a@example.com>')
+    await client.command(`RCPT TO:<${inbox.address}>`)
+    expect(await client.command('DATA')).toBe('451 4.3.2 Not now')
+    expect(await client.command('DATA')).toMatch(/^503 /)
+    await client.quit()
+    expect(await inbox.emails()).toEqual([])
+    expect((await inbox.attempts()).map((a) => a.outcome)).toEqual(['refused'])
+  })
+
+  it('shows an attempt pending while its reply is delayed, and stores nothing when the client leaves first', async () => {
+    const inbox = server.createInbox()
+    await inbox.simulate({ stage: 'message', delay: 60_000 })
+    const client = await RawSmtpClient.open(server.smtp.port)
+    await client.command('EHLO client.test')
+    await client.command('MAIL FROM:<a@example.com>')
+    await client.command(`RCPT TO:<${inbox.address}>`)
+    await client.command('DATA')
+    client.write('Subject: slow\r\n\r\nhello\r\n.\r\n')
+    await expect.poll(async () => (await inbox.attempts())[0]?.stage).toBe('message')
+    expect((await inbox.attempts())[0]?.outcome).toBe('pending')
+    client.destroy()
+    await expect.poll(async () => (await inbox.attempts())[0]?.outcome).toBe('abandoned')
+    expect((await inbox.attempts())[0]?.stage).toBe('message')
+    expect(await inbox.emails()).toEqual([])
+  })
+
+  it('refuses a fault after one that acts on every attempt, which would hide it', async () => {
+    const inbox = server.createInbox()
+    await inbox.simulate({ reply: '550 5.1.1 Gone' })
+    await expect(inbox.simulate({ reply: '451 4.7.1 Later', times: 1 })).rejects.toThrow(
+      /already has ""550 5\.1\.1 Gone" at RCPT TO", which acts on every attempt until the test ends, so no fault after it ever would/,
+    )
+  })
+})
+
 describe('validation', () => {
   it('refuses a stage before RCPT TO for an inbox, saying why and what to use', async () => {
     const inbox = server.createInbox()
@@ -335,6 +415,18 @@ describe('validation', () => {
     )
     await expect(inbox.simulate({ preset: 'office365-slow' as never })).rejects.toThrow(
       /Expected one of office365-throttling, office365-concurrency, office365-quota/,
+    )
+    await expect(inbox.simulate({ preset: ['office365-quota'] as never })).rejects.toThrow(
+      /Invalid fault\.preset/,
+    )
+    await expect(inbox.simulate({ greylist: { retryAfter: 1 }, reply: '550 5.7.1 No' })).rejects.toThrow(
+      /a 4xx reply for greylisting/,
+    )
+    await expect(inbox.simulate({ greylist: { retryAfter: 1, times: 2 } as never })).rejects.toThrow(
+      /Invalid fault\.greylist/,
+    )
+    await expect(inbox.simulate({ reply: '451 5.7.1 Mixed' })).rejects.toThrow(
+      /an enhanced status code of the reply's class \(4\.x\.x after 451, RFC 3463\)/,
     )
   })
 })
@@ -401,6 +493,7 @@ describe('server-wide faults (mailwright serve --fault)', () => {
         { stage: 'connect', reply: '421 4.3.2 Concurrent connections limit exceeded.', times: 1 },
         { stage: 'ehlo', reply: '421 4.7.0 Not now', times: 1 },
         { stage: 'mail', preset: 'office365-concurrency', times: 1 },
+        { stage: 'rcpt', reply: '452 4.5.3 Too many recipients', times: 1 },
       ],
     })
   })
@@ -413,6 +506,7 @@ describe('server-wide faults (mailwright serve --fault)', () => {
       '"421 4.3.2 Concurrent connections limit exceeded." at the greeting, 1 time',
       '"421 4.7.0 Not now" at EHLO, 1 time',
       `"${OFFICE365_REPLIES.concurrency}" at MAIL FROM, 1 time`,
+      '"452 4.5.3 Too many recipients" at RCPT TO, 1 time',
     ])
     const first = await RawSmtpClient.open(wide.smtp.port)
     expect(first.greeting).toBe('421 4.3.2 Concurrent connections limit exceeded.')
@@ -424,6 +518,8 @@ describe('server-wide faults (mailwright serve --fault)', () => {
     expect(await third.command('EHLO client.test')).toMatch(/^250/)
     expect(await third.command('MAIL FROM:<a@example.com>')).toBe(OFFICE365_REPLIES.concurrency)
     expect(await third.command('MAIL FROM:<a@example.com>')).toMatch(/^250/)
+    // The faults before RCPT TO are not the recipients': the RCPT TO one acts on the first.
+    expect(await third.command('RCPT TO:<someone@inbox.test>')).toBe('452 4.5.3 Too many recipients')
     await third.quit()
     const inbox = wide.createInbox()
     const plain = nodemailer.createTransport({

@@ -94,9 +94,6 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
         drop: () => end({ outcome: 'dropped', stage: 'rcpt' }),
       })
     },
-    onClose(session) {
-      faults.endTransaction(session.id, { outcome: 'abandoned', stage: 'rcpt' })
-    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
       const fault = faults.transactionFault(session.id, 'message')
@@ -208,7 +205,9 @@ interface ConnectionInternals {
   handler_EHLO: CommandHandler
   handler_HELO: CommandHandler
   handler_DATA: CommandHandler
-  handler_RSET: CommandHandler
+  _resetSession(): void
+  _closing?: boolean
+  _parser?: { isClosed: boolean }
 }
 
 /** What {@link CaptureSmtpServer.act} does once a fault's delay has passed. */
@@ -232,6 +231,7 @@ type CommandHandler = (command: Buffer, callback: () => void) => void
 export class CaptureSmtpServer extends SMTPServer {
   readonly #limits: SmtpListenerOptions
   readonly #connections = new Map<string, ConnectionInternals>()
+  readonly #delays = new Map<string, Set<NodeJS.Timeout>>()
   readonly #deadlines = new Map<
     string,
     { connection: ConnectionInternals; timer: NodeJS.Timeout; deadline: number }
@@ -252,7 +252,8 @@ export class CaptureSmtpServer extends SMTPServer {
 
   /**
    * Carries out a simulated fault on a session: waits its delay, then cuts the connection, gives its reply
-   * or the normal one. Nothing happens once the client has gone.
+   * or the normal one. Nothing happens once the client has gone; the delay counts neither against the
+   * session's deadline nor its idle timeout (the server is the one taking its time).
    */
   act(sessionId: string, action: FaultAction, clientAddress: string, outcome: FaultOutcome): void {
     if (!action) {
@@ -262,17 +263,50 @@ export class CaptureSmtpServer extends SMTPServer {
     const { fault } = action
     const run = () => {
       const connection = this.#connections.get(sessionId)
-      if (!connection) return
+      if (!connection || connection._closing || connection._socket?.destroyed) return
       if (fault.drop) {
         outcome.drop?.()
+        this.#limits.faults.endTransaction(sessionId, { outcome: 'dropped' })
+        // Commands the client already pipelined must not run on a connection being cut.
+        if (connection._parser) connection._parser.isClosed = true
         connection._socket?.destroy()
         return
       }
       if (fault.reply) outcome.refuse(fault.reply.code, replyText(fault, clientAddress))
       else outcome.proceed()
     }
-    if (fault.delayMs > 0) setTimeout(run, fault.delayMs).unref()
-    else run()
+    if (fault.delayMs <= 0) {
+      run()
+      return
+    }
+    const connection = this.#connections.get(sessionId)
+    const deadline = this.#deadlines.get(sessionId)
+    if (deadline) deadline.deadline = Math.max(deadline.deadline, performance.now()) + fault.delayMs
+    connection?._socket?.setTimeout(0)
+    const timer = setTimeout(() => {
+      this.#delays.get(sessionId)?.delete(timer)
+      connection?._socket?.setTimeout(this.#idleTimeoutMs)
+      run()
+    }, fault.delayMs)
+    timer.unref()
+    const timers = this.#delays.get(sessionId) ?? new Set()
+    timers.add(timer)
+    this.#delays.set(sessionId, timers)
+  }
+
+  // smtp-server's idle timeout of a socket (its `socketTimeout` option, 60 s by default).
+  get #idleTimeoutMs(): number {
+    return (this.options as { socketTimeout?: number }).socketTimeout ?? 60_000
+  }
+
+  // The connection is gone: its bookkeeping and pending fault delays go with it.
+  #closed(connection: ConnectionInternals): void {
+    this.#connections.delete(connection.id)
+    clearTimeout(this.#deadlines.get(connection.id)?.timer)
+    this.#deadlines.delete(connection.id)
+    for (const timer of this.#delays.get(connection.id) ?? []) clearTimeout(timer)
+    this.#delays.delete(connection.id)
+    this.#limits.faults.endTransaction(connection.id, { outcome: 'abandoned' })
   }
 
   /** Answers every open session 421 4.3.2 and closes it (a server going away, RFC 5321 3.8). */
@@ -287,17 +321,19 @@ export class CaptureSmtpServer extends SMTPServer {
 
   // A 421 says why the server ends the session (RFC 5321 3.8), then the connection closes.
   #hangUp(connection: ConnectionInternals, text: string, code = 421): void {
+    this.#limits.faults.endTransaction(connection.id, { outcome: 'refused', reply: `${code} ${text}` })
     connection.send(code, text, false)
     connection.close()
   }
 
-  // The stages smtp-server has no hook for (EHLO, the DATA command) and the transaction's end by RSET.
+  // The stages smtp-server has no hook for (EHLO, the DATA command), and every reset of the transaction
+  // (RSET, EHLO, HELO, STARTTLS, the end of a message), which ends its open attempts.
   #watch(connection: ConnectionInternals): void {
     const { faults } = this.#limits
     const ehlo = connection.handler_EHLO
     const helo = connection.handler_HELO
     const data = connection.handler_DATA
-    const rset = connection.handler_RSET
+    const reset = connection._resetSession
     const clientAddress = connection._socket?.remoteAddress ?? ''
     const greeting =
       (original: CommandHandler): CommandHandler =>
@@ -320,14 +356,15 @@ export class CaptureSmtpServer extends SMTPServer {
         refuse: (code, text) => {
           end({ outcome: 'refused', stage: 'data', reply: `${code} ${text}` })
           connection.send(code, text, false)
+          // The transaction is over (RFC 5321 3.3): a DATA sent again gets 503, never a message unrecorded.
+          connection._resetSession()
           callback()
         },
-        drop: () => end({ outcome: 'dropped', stage: 'data' }),
       })
     }
-    connection.handler_RSET = (command, callback) => {
-      faults.endTransaction(connection.id, { outcome: 'abandoned', stage: 'rcpt' })
-      rset.call(connection, command, callback)
+    connection._resetSession = () => {
+      faults.endTransaction(connection.id, { outcome: 'abandoned' })
+      reset.call(connection)
     }
   }
 
@@ -368,11 +405,8 @@ export class CaptureSmtpServer extends SMTPServer {
     this.#watch(connection)
     connection.on('error', (error) => self._onError(error))
     connection.on('connect', (data) => self._onClientConnect(data))
-    connection.once('close', () => {
-      this.#connections.delete(connection.id)
-      clearTimeout(this.#deadlines.get(connection.id)?.timer)
-      this.#deadlines.delete(connection.id)
-    })
+    // SMTPConnection emits no 'close' of its own: the socket's is the end of the connection.
+    socket.once('close', () => this.#closed(connection))
     connection._setListeners(() => {
       // smtp-server checks maxClients in the init() this greeting-at-once path replaces.
       if (self.connections.size > this.#limits.maxClients) {

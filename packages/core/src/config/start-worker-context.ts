@@ -83,12 +83,14 @@ function withEnvironmentFaults(provider: InboxProvider, environment: ResolvedEnv
   // The provider itself, its other members untouched (some are getters or hold private state).
   provider.createInbox = async (name) => {
     const inbox = await createInbox(name)
-    if (!inbox.canSimulate)
+    if (!inbox.canSimulate) {
+      await inbox.dispose()
       throw new ConfigError(
         `environments.${environment.name}.faults`,
         `is set, but this environment's inbox (${provider.description ?? environment.inbox.type}) runs no SMTP server Mailwright controls`,
         'Give faults only to environments whose inbox is the capture inbox (type local or http).',
       )
+    }
     for (const fault of environment.faults) await inbox.simulate(fault)
     return inbox
   }

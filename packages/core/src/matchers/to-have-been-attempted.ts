@@ -13,7 +13,7 @@ export interface ToHaveBeenAttemptedOptions {
   minInterval?: number
 }
 
-const OUTCOMES: readonly AttemptOutcome[] = ['delivered', 'refused', 'dropped', 'abandoned']
+const OUTCOMES: readonly AttemptOutcome[] = ['delivered', 'refused', 'dropped', 'abandoned', 'pending']
 
 /**
  * Asserts what the application tried: how many SMTP transactions named the inbox's address (refused and
@@ -96,14 +96,18 @@ function checkOptions(options: ToHaveBeenAttemptedOptions): void {
       )
   }
   if (options.times !== undefined && (!Number.isInteger(options.times) || options.times < 0))
-    throw new InvalidArgumentError('times', options.times, 'a whole number >= 0')
+    throw new InvalidArgumentError('options.times', options.times, 'a whole number >= 0')
   if (options.last !== undefined && !OUTCOMES.includes(options.last))
-    throw new InvalidArgumentError('last', options.last, `one of ${OUTCOMES.join(', ')}`)
+    throw new InvalidArgumentError('options.last', options.last, `one of ${OUTCOMES.join(', ')}`)
   if (
     options.minInterval !== undefined &&
     (typeof options.minInterval !== 'number' ||
       !Number.isFinite(options.minInterval) ||
       options.minInterval < 0)
   )
-    throw new InvalidArgumentError('minInterval', options.minInterval, 'a number of milliseconds >= 0')
+    throw new InvalidArgumentError(
+      'options.minInterval',
+      options.minInterval,
+      'a number of milliseconds >= 0',
+    )
 }
