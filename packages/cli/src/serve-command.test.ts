@@ -152,9 +152,9 @@ console.log(info.response)`
       '--fault',
       'greylist:0s',
       '--fault',
-      'data:451 4.3.0 Try DATA again',
+      '{"stage":"data","reply":"451 4.3.0 Try DATA again","times":1}',
       '--fault',
-      '{"stage":"message","preset":"office365-quota","times":1}',
+      'office365-quota',
     ])
     const smtp = await untilOutput(() => cli.output().match(/SMTP {2}127\.0\.0\.1:(\d+)/))
     await untilOutput(() => cli.output().match(/Stop with Ctrl\+C/))
@@ -162,8 +162,8 @@ console.log(info.response)`
       [
         '  !!! FAULTS ON: every SMTP session and every address gets these, in order (--fault):',
         '  !!!   1. greylisted for 0 ms at RCPT TO',
-        '  !!!   2. "451 4.3.0 Try DATA again" at DATA',
-        '  !!!   3. "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException" at the end of the message, 1 time',
+        '  !!!   2. "451 4.3.0 Try DATA again" at DATA, 1 time',
+        '  !!!   3. "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException" at the end of the message',
       ].join('\n'),
     )
     const transport = nodemailer.createTransport({
@@ -180,7 +180,7 @@ console.log(info.response)`
     expect(replies).toEqual([
       '451 4.7.1 Greylisted: this is a first attempt; please try again later',
       '451 4.3.0 Try DATA again',
-      '451 4.3.0 Try DATA again',
+      '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException',
     ])
     cli.child.kill('SIGTERM')
     await cli.exited
@@ -191,6 +191,11 @@ console.log(info.response)`
     await bad.exited
     expect(bad.output()).toMatch(
       /--fault rcpt:250 OK: Invalid faults\[0\]\.reply: "250 OK"\. Expected a 4xx or 5xx SMTP reply/,
+    )
+    const unitless = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--fault', 'rcpt:delay=1500'])
+    await unitless.exited
+    expect(unitless.output()).toMatch(
+      /--fault "rcpt:delay=1500" is not a fault;.*durations with a unit: 1500ms, 30s/,
     )
     const worse = startCli(['serve', '--smtp-port', '0', '--http-port', '0', '--fault', 'sometimes'])
     await worse.exited

@@ -61,7 +61,7 @@ Options:
   --fault <fault>        make the SMTP server misbehave for EVERY session and address (repeatable; for
                          trying an application by hand: tests running against it will fail). One of:
                            office365-throttling | office365-concurrency | office365-quota
-                           greylist:<duration>             e.g. greylist:30s
+                           greylist:<duration>             e.g. greylist:30s (durations take a unit: ms, s, m)
                            <stage>:<reply>                 e.g. "rcpt:451 4.7.1 Try again later"
                            <stage>:drop | <stage>:delay=<duration>
                            a JSON fault                    e.g. '{"stage":"mail","reply":"421 4.3.2 Busy","times":3}'
@@ -266,17 +266,19 @@ function faultOption(text: string): SmtpFault {
     }
   }
   if ((FAULT_PRESET_NAMES as readonly string[]).includes(text)) return { preset: text as FaultPresetName }
-  const [, stage, what] = /^([a-z]+):(.*)$/.exec(text) ?? []
+  const [, stage, what] = /^([A-Za-z_]+):(.*)$/.exec(text) ?? []
+  // A bare number would be seconds to parseDuration but milliseconds in a JSON fault: a unit is required.
+  const withUnit = (value: string) => (/^\d+(\.\d+)?$/.test(value) ? undefined : parseDuration(value))
   if (stage === 'greylist') {
-    const retryAfter = parseDuration(what ?? '')
+    const retryAfter = withUnit(what ?? '')
     if (retryAfter !== undefined) return { greylist: { retryAfter } }
   } else if (stage && what === 'drop') return { stage: stage as FaultStage, drop: true }
   else if (stage && what?.startsWith('delay=')) {
-    const delay = parseDuration(what.slice('delay='.length))
+    const delay = withUnit(what.slice('delay='.length))
     if (delay !== undefined) return { stage: stage as FaultStage, delay }
   } else if (stage && what) return { stage: stage as FaultStage, reply: what }
   throw new UsageError(
-    `mailwright serve: --fault ${JSON.stringify(text)} is not a fault; use a preset (${FAULT_PRESET_NAMES.join(', ')}), greylist:<duration>, <stage>:<reply>, <stage>:drop, <stage>:delay=<duration> or a JSON fault (mailwright serve --help).`,
+    `mailwright serve: --fault ${JSON.stringify(text)} is not a fault; use a preset (${FAULT_PRESET_NAMES.join(', ')}), greylist:<duration>, <stage>:<reply>, <stage>:drop, <stage>:delay=<duration> (durations with a unit: 1500ms, 30s) or a JSON fault (mailwright serve --help).`,
   )
 }
 

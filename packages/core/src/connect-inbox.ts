@@ -7,7 +7,7 @@ import type { InboxBackend, WaitRequest, WaitResult } from './inbox-backend.js'
 import { type InboxFromBackendOptions, inboxFromBackend } from './inbox-from-backend.js'
 import { InboxServerError } from './inbox-server-error.js'
 import type { NearMiss } from './near-miss.js'
-import { attemptFromJson, type SmtpAttempt, type SmtpAttemptJson, type SmtpFault } from './smtp-fault.js'
+import { attemptFromJson, type InboxFault, type SmtpAttempt, type SmtpAttemptJson } from './smtp-fault.js'
 import { webUiUrl } from './web-ui-url.js'
 
 /** Options of {@link connectInbox}. */
@@ -58,7 +58,7 @@ class HttpInboxBackend implements InboxBackend {
     private readonly codes: CodeOptions | undefined,
   ) {}
 
-  async simulate(address: string, fault: SmtpFault): Promise<void> {
+  async simulate(address: string, fault: InboxFault): Promise<void> {
     this.#faulted.add(address)
     await request(this.base, `${inboxPath(address)}/faults`, { method: 'POST', body: fault })
   }

@@ -37,20 +37,23 @@ export class EmailTimeoutError extends MailwrightError {
     // Named only when the last attempt did not get through: a refusal the application retried past is no
     // reason for this timeout.
     const last = attempts.at(-1)
-    const failed = last !== undefined && last.outcome !== 'delivered' && last.outcome !== 'pending'
+    const failed = last !== undefined && last.outcome !== 'delivered'
+    const pending = last?.outcome === 'pending'
     const what =
       details.expected === 1
         ? `No email matching ${describeQuery(details.query)}`
         : `Only ${details.received} of ${details.expected} emails matching ${describeQuery(details.query)}`
     const misses = formatNearMisses(details.nearMisses)
     const tried = failed
-      ? `\nThe application's last attempt for this address did not get through:\n${describeAttempts(attempts.slice(-20)).join('\n')}${attempts.length > 20 ? `\n  (the last 20 of ${attempts.length} attempts: inbox.attempts() has all)` : ''}\n`
+      ? `\nThe application's last attempt for this address ${pending ? 'is still going on' : 'did not get through'}:\n${describeAttempts(attempts.slice(-20)).join('\n')}${attempts.length > 20 ? `\n  (the last 20 of ${attempts.length} attempts: inbox.attempts() has all)` : ''}\n`
       : ''
-    const advice = failed
-      ? 'A simulated fault (inbox.simulate) or the capture refused them: check that the application retries as it should, or that the fault is the one the test means.'
-      : misses
-        ? 'Check the address the application sent to and the query, or raise { timeout }.'
-        : 'Nothing at all arrived for this address, and nothing matching went elsewhere: check that the application under test sends to this inbox server (its SMTP host and port) and to this address, or raise { timeout }.'
+    const advice = pending
+      ? 'The server is still holding its reply (a simulated delay?) or the client is still sending: raise { timeout }, or shorten the delay.'
+      : failed
+        ? 'A simulated fault (inbox.simulate), a refusal of the capture or the client leaving ended it: check that the application retries as it should, or that the fault is the one the test means.'
+        : misses
+          ? 'Check the address the application sent to and the query, or raise { timeout }.'
+          : 'Nothing at all arrived for this address, and nothing matching went elsewhere: check that the application under test sends to this inbox server (its SMTP host and port) and to this address, or raise { timeout }.'
     super(
       'EMAIL_TIMEOUT',
       `${what} arrived at ${details.address} within ${details.timeoutMs} ms.\n${misses ? `\n${misses}\n` : ''}${tried}\n${advice}${details.viewUrl ? `\nWatch the inbox: ${details.viewUrl}` : ''}`,

@@ -1,7 +1,7 @@
 import type { CapturedEmail } from './captured-email.js'
 import type { EmailQuery } from './email-query.js'
 import type { NearMiss } from './near-miss.js'
-import type { SmtpAttempt, SmtpFault } from './smtp-fault.js'
+import type { InboxFault, SmtpAttempt } from './smtp-fault.js'
 
 /** One wait, as a back end receives it. */
 export interface WaitRequest {
@@ -39,7 +39,7 @@ export interface InboxBackend {
    * Adds a fault for the address (checked by the caller with `resolveFault(fault, 'inbox')`; a back end
    * that takes it over a wire checks it again). A back end that controls no SMTP server leaves it out.
    */
-  simulate?(address: string, fault: SmtpFault): Promise<void>
+  simulate?(address: string, fault: InboxFault): Promise<void>
   /** The address's SMTP attempts, oldest first; present exactly when `simulate` is. */
   attempts?(address: string): Promise<SmtpAttempt[]>
   /** Called once when the inbox is disposed (and must end the address's faults). */

@@ -12,7 +12,14 @@ import {
 import type { InboxBackend } from './inbox-backend.js'
 import { InboxDisposedError } from './inbox-disposed-error.js'
 import { InvalidArgumentError } from './invalid-argument-error.js'
-import { resolveFault, type SmtpAttempt, type SmtpFault } from './smtp-fault.js'
+import {
+  faultNeverActsError,
+  hidingFault,
+  type InboxFault,
+  type ResolvedFault,
+  resolveFault,
+  type SmtpAttempt,
+} from './smtp-fault.js'
 import { scaledTimeout } from './time-scale.js'
 import { UnexpectedEmailError } from './unexpected-email-error.js'
 
@@ -47,6 +54,7 @@ class BackendInbox implements Inbox {
   readonly #backend: InboxBackend
   readonly #delivered = new Set<string>()
   readonly #pending = new Set<AbortController>()
+  readonly #faults: ResolvedFault[] = []
   readonly #createdAt: Date
   readonly #timeout: number
   readonly #noEmailWindow: number
@@ -121,12 +129,16 @@ class BackendInbox implements Inbox {
     return typeof this.#backend.simulate === 'function' && typeof this.#backend.attempts === 'function'
   }
 
-  async simulate(fault: SmtpFault): Promise<void> {
+  async simulate(fault: InboxFault): Promise<void> {
     this.#assertOpen()
-    // Checked here too, so a mistake throws at the test's own line, with its stack.
-    resolveFault(fault, 'inbox')
+    // Checked here too, so a mistake throws at the test's own line, with its stack; every fault of this
+    // address comes through this inbox (an environment's too), so one that could never act is caught here.
+    const resolved = resolveFault(fault, 'inbox')
+    const hiding = hidingFault(this.#faults, resolved)
+    if (hiding) throw faultNeverActsError(this.address, fault, hiding)
     if (!this.#backend.simulate) throw new FaultsUnsupportedError(this.address, 'simulate')
     await this.#backend.simulate(this.address, fault)
+    this.#faults.push(resolved)
   }
 
   async attempts(): Promise<SmtpAttempt[]> {

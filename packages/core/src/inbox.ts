@@ -1,6 +1,6 @@
 import type { CapturedEmail } from './captured-email.js'
 import type { EmailQuery } from './email-query.js'
-import type { SmtpAttempt, SmtpFault } from './smtp-fault.js'
+import type { InboxFault, SmtpAttempt } from './smtp-fault.js'
 
 /** Options of the waiting calls. */
 export interface WaitOptions {
@@ -63,7 +63,7 @@ export interface Inbox extends AsyncDisposable {
    * await inbox.waitForEmail({ subject: /Verify/ })
    * await expect(inbox).toHaveBeenAttempted({ times: 3 })
    */
-  simulate(fault: SmtpFault): Promise<void>
+  simulate(fault: InboxFault): Promise<void>
   /**
    * Every SMTP transaction that named this address so far, refused and dropped ones included, oldest
    * first: what the application tried, when, and what it was told.

@@ -104,6 +104,7 @@ export {
   FAULT_PRESET_NAMES,
   type FaultPresetName,
   type FaultStage,
+  type InboxFault,
   OFFICE365_REPLIES,
   type ResolvedFault,
   resolveFault,

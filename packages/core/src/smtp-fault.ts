@@ -77,6 +77,12 @@ export interface SmtpFault {
   times?: number
 }
 
+/**
+ * A fault for one inbox (`inbox.simulate`, an environment's `faults`): an {@link SmtpFault} at a stage where
+ * the server knows the recipient.
+ */
+export type InboxFault = Omit<SmtpFault, 'stage'> & { stage?: 'rcpt' | 'data' | 'message' }
+
 /** A fault checked and normalized: what the capture inbox applies. */
 export interface ResolvedFault {
   stage: FaultStage
@@ -126,8 +132,15 @@ export function resolveFault(fault: unknown, scope: 'inbox' | 'server', name = '
       )
   }
   const stage = (given.stage ?? preset?.stage ?? 'rcpt') as FaultStage
-  if (!ALL_STAGES.includes(stage))
-    throw new InvalidArgumentError(`${name}.stage`, given.stage, `one of ${ALL_STAGES.join(', ')}`)
+  if (!ALL_STAGES.includes(stage)) {
+    const allowed = scope === 'inbox' ? INBOX_FAULT_STAGES : ALL_STAGES
+    const near = allowed.find((s) => String(given.stage).toLowerCase().startsWith(s))
+    throw new InvalidArgumentError(
+      `${name}.stage`,
+      given.stage,
+      `one of ${allowed.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`,
+    )
+  }
   if (scope === 'inbox' && !INBOX_FAULT_STAGES.includes(stage))
     throw new InvalidArgumentError(
       `${name}.stage`,
@@ -217,7 +230,7 @@ function parseReply(text: unknown, name: string): { code: number; text: string }
     throw new InvalidArgumentError(
       name,
       text,
-      'a 4xx or 5xx SMTP reply on one line of printable ASCII, e.g. "451 4.7.1 Try again later" (at most 400 characters of text)',
+      'a 4xx or 5xx SMTP reply code (400–459, 500–559) and its text on one line of printable ASCII, e.g. "451 4.7.1 Try again later" (at most 400 characters of text)',
     )
   const code = Number(match[1])
   // An enhanced status code must be of the reply's class (RFC 3463): "451 5.7.1" says two things.
@@ -229,6 +242,44 @@ function parseReply(text: unknown, name: string): { code: number; text: string }
       `an enhanced status code of the reply's class (${String(code)[0]}.x.x after ${code}, RFC 3463)`,
     )
   return { code, text: match[2] ?? (code < 500 ? 'Try again later' : 'Refused') }
+}
+
+/**
+ * The earlier fault that keeps `fault` from ever acting, if one does: a fault without `times` acts on
+ * every attempt from RCPT TO on (so no later one is ever chosen there), on every session at its own stage,
+ * and a refusal or drop without `times` before the fault's stage keeps every session from reaching it.
+ *
+ * @example
+ * hidingFault([resolveFault({ reply: '550 5.1.1 Gone' }, 'inbox')], resolveFault({ reply: '451 4.7.1 Later' }, 'inbox'))
+ */
+export function hidingFault(
+  earlier: readonly ResolvedFault[],
+  fault: ResolvedFault,
+): ResolvedFault | undefined {
+  const order = (stage: FaultStage) => ALL_STAGES.indexOf(stage)
+  const recipientStage = (stage: FaultStage) => INBOX_FAULT_STAGES.includes(stage)
+  return earlier.find(
+    (e) =>
+      e.times === undefined &&
+      e.greylistMs === undefined &&
+      ((recipientStage(e.stage) && recipientStage(fault.stage)) ||
+        e.stage === fault.stage ||
+        ((e.drop || e.reply !== undefined) && order(e.stage) < order(fault.stage))),
+  )
+}
+
+/** The error for a fault that {@link hidingFault} says could never act. */
+export function faultNeverActsError(
+  where: string,
+  hidden: unknown,
+  hiding: ResolvedFault,
+  name = 'fault',
+): InvalidArgumentError {
+  return new InvalidArgumentError(
+    name,
+    hidden,
+    `a fault that can act: ${where} already has ${hiding.description}, which acts on every attempt, so this one never would. Give the earlier one times (an environment's faults come before a test's own), or leave one out`,
+  )
 }
 
 const STAGE_NAMES: Record<FaultStage, string> = {
@@ -294,7 +345,12 @@ export function describeAttempts(attempts: readonly SmtpAttempt[]): string[] {
   const first = attempts[0]?.at.getTime() ?? 0
   return attempts.map((attempt, i) => {
     const offset = `+${attempt.at.getTime() - first} ms`
-    const where = attempt.outcome === 'delivered' ? '' : ` at ${STAGE_NAMES[attempt.stage]}`
+    const where =
+      attempt.outcome === 'delivered'
+        ? ''
+        : attempt.outcome === 'dropped' && attempt.stage === 'message'
+          ? ' mid-DATA'
+          : ` at ${STAGE_NAMES[attempt.stage]}`
     const reply = attempt.reply ? `  ${attempt.reply}` : ''
     const fault = attempt.fault ? `  (simulated: ${attempt.fault})` : ''
     return `  ${i + 1}. ${offset.padEnd(10)} ${attempt.outcome}${where}${reply}${fault}`

@@ -13,6 +13,7 @@ import {
 import { explainSmtpReply } from '@mailwright/core/internal'
 import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer/lib/mailer'
+import SMTPConnection from 'nodemailer/lib/smtp-connection'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRun, describeWith } from '../../core/src/requirement.test-util.js'
 import { RawSmtpClient } from './raw-smtp-client.test-util.js'
@@ -272,7 +273,7 @@ describe('attempts', () => {
     expect(error).toBeInstanceOf(EmailTimeoutError)
     expect((error as EmailTimeoutError).attempts.map((a) => a.outcome)).toEqual(['refused'])
     expect((error as Error).message).toMatch(
-      /The application's last attempt for this address did not get through:\n {2}1\. \+0 ms +refused at RCPT TO {2}550 5\.1\.1 No such user here {2}\(simulated: "550 5\.1\.1 No such user here" at RCPT TO\)\n\nA simulated fault \(inbox\.simulate\)/,
+      /The application's last attempt for this address did not get through:\n {2}1\. \+0 ms +refused at RCPT TO {2}550 5\.1\.1 No such user here {2}\(simulated: "550 5\.1\.1 No such user here" at RCPT TO\)\n\nA simulated fault \(inbox\.simulate\), a refusal of the capture or the client leaving ended it/,
     )
   })
 
@@ -383,11 +384,35 @@ describe('transactions that change course (found in review)', () => {
     expect(await inbox.emails()).toEqual([])
   })
 
+  it('ends the attempt of a client that leaves over STARTTLS, and names a pending one on a timeout', async () => {
+    const inbox = server.createInbox()
+    await inbox.simulate({ stage: 'message', delay: 60_000 })
+    // One connection, upgraded with STARTTLS, that goes away while the server holds its reply.
+    const client = new SMTPConnection({
+      host: server.smtp.host,
+      port: server.smtp.port,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+      socketTimeout: 60_000,
+    })
+    client.on('error', () => {})
+    await new Promise<void>((resolve, reject) => client.connect((e) => (e ? reject(e) : resolve())))
+    client.send({ from: 'a@example.com', to: [inbox.address] }, 'Subject: slow\r\n\r\nx\r\n', () => {})
+    await expect.poll(async () => (await inbox.attempts())[0]?.stage).toBe('message')
+    const error = await inbox.waitForEmail({}, { timeout: 50 }).catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(
+      /The application's last attempt for this address is still going on:\n {2}1\. \+0 ms +pending at the end of the message[\s\S]*The server is still holding its reply \(a simulated delay\?\)/,
+    )
+    client.close()
+    await expect.poll(async () => (await inbox.attempts())[0]?.outcome).toBe('abandoned')
+    expect(await inbox.emails()).toEqual([])
+  })
+
   it('refuses a fault after one that acts on every attempt, which would hide it', async () => {
     const inbox = server.createInbox()
     await inbox.simulate({ reply: '550 5.1.1 Gone' })
     await expect(inbox.simulate({ reply: '451 4.7.1 Later', times: 1 })).rejects.toThrow(
-      /already has ""550 5\.1\.1 Gone" at RCPT TO", which acts on every attempt until the test ends, so no fault after it ever would/,
+      /already has "550 5\.1\.1 Gone" at RCPT TO, which acts on every attempt, so this one never would\. Give the earlier one times/,
     )
   })
 })
@@ -395,7 +420,7 @@ describe('transactions that change course (found in review)', () => {
 describe('validation', () => {
   it('refuses a stage before RCPT TO for an inbox, saying why and what to use', async () => {
     const inbox = server.createInbox()
-    await expect(inbox.simulate({ stage: 'connect', reply: '421 4.3.2 Busy' })).rejects.toThrow(
+    await expect(inbox.simulate({ stage: 'connect' as never, reply: '421 4.3.2 Busy' })).rejects.toThrow(
       /Invalid fault\.stage: "connect"\. Expected one of rcpt, data, message for an inbox's fault: before RCPT TO the server cannot know whose mail a session carries/,
     )
   })
@@ -424,6 +449,9 @@ describe('validation', () => {
     )
     await expect(inbox.simulate({ greylist: { retryAfter: 1, times: 2 } as never })).rejects.toThrow(
       /Invalid fault\.greylist/,
+    )
+    await expect(inbox.simulate({ stage: 'RCPT' as never, reply: '451 x' })).rejects.toThrow(
+      /Expected one of rcpt, data, message \(did you mean "rcpt"\?\)/,
     )
     await expect(inbox.simulate({ reply: '451 5.7.1 Mixed' })).rejects.toThrow(
       /an enhanced status code of the reply's class \(4\.x\.x after 451, RFC 3463\)/,
@@ -499,6 +527,17 @@ describe('server-wide faults (mailwright serve --fault)', () => {
   })
   afterAll(async () => {
     await wide.stop()
+  })
+
+  it('refuses one that could never act, behind a refusal without times', async () => {
+    await expect(
+      startInboxServer({
+        httpPort: false,
+        faults: [{ stage: 'connect', reply: '421 4.3.2 Busy' }, { greylist: { retryAfter: 1000 } }],
+      }),
+    ).rejects.toThrow(
+      /Invalid faults\[1\]: .*Expected a fault that can act: the server already has "421 4\.3\.2 Busy" at the greeting, which acts on every attempt/,
+    )
   })
 
   it('act at the greeting, EHLO and MAIL FROM, once each, in any session', async () => {

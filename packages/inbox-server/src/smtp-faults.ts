@@ -7,7 +7,7 @@ import {
   type SmtpAttempt,
   type SmtpFault,
 } from '@mailwright/core'
-import { INBOX_FAULT_STAGES } from '@mailwright/core/plugin'
+import { faultNeverActsError, hidingFault, INBOX_FAULT_STAGES } from '@mailwright/core/plugin'
 
 /** A fault in force, with what it has done so far. */
 interface ActiveFault {
@@ -55,7 +55,10 @@ export class SmtpFaults {
 
   constructor(serverFaults: readonly SmtpFault[] = []) {
     serverFaults.forEach((fault, i) => {
-      this.#server.push({ fault: resolveFault(fault, 'server', `faults[${i}]`), used: 0 })
+      const resolved = resolveFault(fault, 'server', `faults[${i}]`)
+      const hiding = hidingFault(this.serverFaults(), resolved)
+      if (hiding) throw faultNeverActsError('the server', fault, hiding, `faults[${i}]`)
+      this.#server.push({ fault: resolved, used: 0 })
     })
   }
 
@@ -71,13 +74,11 @@ export class SmtpFaults {
   add(address: string, fault: SmtpFault): ResolvedFault {
     const resolved = resolveFault(fault, 'inbox')
     const entry = this.#entry(address)
-    const forever = entry.faults.find((a) => inForce(a) && a.fault.times === undefined && !a.fault.greylistMs)
-    if (forever)
-      throw new InvalidArgumentError(
-        'fault',
-        fault,
-        `a fault that can act: ${address} already has "${forever.fault.description}", which acts on every attempt until the test ends, so no fault after it ever would. Give the earlier one times (an environment's faults come first), or clear the address's faults`,
-      )
+    const hiding = hidingFault(
+      entry.faults.map((a) => a.fault),
+      resolved,
+    )
+    if (hiding) throw faultNeverActsError(address, fault, hiding)
     if (entry.faults.length >= MAX_FAULTS_PER_ADDRESS)
       throw new InvalidArgumentError(
         'fault',

@@ -65,6 +65,10 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
         })
       authenticate(credentials, callback)
     },
+    // smtp-server's own end of a connection, whatever socket it ended on (STARTTLS replaces the first).
+    onClose(session) {
+      server.closed(session.id)
+    },
     onMailFrom(_address, session, callback) {
       const fault = faults.sessionFault('mail')
       if (!fault) return callback()
@@ -207,6 +211,7 @@ interface ConnectionInternals {
   handler_DATA: CommandHandler
   _resetSession(): void
   _closing?: boolean
+  _closed?: boolean
   _parser?: { isClosed: boolean }
 }
 
@@ -263,7 +268,7 @@ export class CaptureSmtpServer extends SMTPServer {
     const { fault } = action
     const run = () => {
       const connection = this.#connections.get(sessionId)
-      if (!connection || connection._closing || connection._socket?.destroyed) return
+      if (!connection || connection._closing || connection._closed || connection._socket?.destroyed) return
       if (fault.drop) {
         outcome.drop?.()
         this.#limits.faults.endTransaction(sessionId, { outcome: 'dropped' })
@@ -299,14 +304,14 @@ export class CaptureSmtpServer extends SMTPServer {
     return (this.options as { socketTimeout?: number }).socketTimeout ?? 60_000
   }
 
-  // The connection is gone: its bookkeeping and pending fault delays go with it.
-  #closed(connection: ConnectionInternals): void {
-    this.#connections.delete(connection.id)
-    clearTimeout(this.#deadlines.get(connection.id)?.timer)
-    this.#deadlines.delete(connection.id)
-    for (const timer of this.#delays.get(connection.id) ?? []) clearTimeout(timer)
-    this.#delays.delete(connection.id)
-    this.#limits.faults.endTransaction(connection.id, { outcome: 'abandoned' })
+  /** The connection is gone: its bookkeeping, pending fault delays and open attempts go with it. */
+  closed(sessionId: string): void {
+    this.#connections.delete(sessionId)
+    clearTimeout(this.#deadlines.get(sessionId)?.timer)
+    this.#deadlines.delete(sessionId)
+    for (const timer of this.#delays.get(sessionId) ?? []) clearTimeout(timer)
+    this.#delays.delete(sessionId)
+    this.#limits.faults.endTransaction(sessionId, { outcome: 'abandoned' })
   }
 
   /** Answers every open session 421 4.3.2 and closes it (a server going away, RFC 5321 3.8). */
@@ -405,8 +410,9 @@ export class CaptureSmtpServer extends SMTPServer {
     this.#watch(connection)
     connection.on('error', (error) => self._onError(error))
     connection.on('connect', (data) => self._onClientConnect(data))
-    // SMTPConnection emits no 'close' of its own: the socket's is the end of the connection.
-    socket.once('close', () => this.#closed(connection))
+    // SMTPConnection emits no 'close' of its own; onClose is its end, and this the socket's, for one that
+    // closes before smtp-server took it over (a refusal at the greeting).
+    socket.once('close', () => this.closed(connection.id))
     connection._setListeners(() => {
       // smtp-server checks maxClients in the init() this greeting-at-once path replaces.
       if (self.connections.size > this.#limits.maxClients) {

@@ -1,6 +1,6 @@
 import type { DnsRecords } from '../auth/dns-resolver.js'
 import type { ChecksConfig } from '../content-checks.js'
-import type { SmtpFault } from '../smtp-fault.js'
+import type { InboxFault } from '../smtp-fault.js'
 import type { MailwrightPlugin } from './define-plugin.js'
 import type { EnvReference } from './env.js'
 import type { RecipientRule } from './recipient-guard.js'
@@ -84,7 +84,7 @@ export interface EnvironmentConfig {
    * @example
    * flaky: { inbox: { type: 'local' }, faults: [{ preset: 'office365-throttling', times: 1 }] }
    */
-  faults?: SmtpFault[]
+  faults?: InboxFault[]
 }
 
 /** The whole configuration. */

@@ -172,7 +172,7 @@ describe('resolveEnvironment', () => {
     const error = await resolveEnvironment(
       defineConfig({
         environments: {
-          sandbox: { inbox: { type: 'local' }, faults: [{ stage: 'ehlo', reply: '421 4.7.0 No' }] },
+          sandbox: { inbox: { type: 'local' }, faults: [{ stage: 'ehlo' as never, reply: '421 4.7.0 No' }] },
         },
       }),
       { env: {} },

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import type { ChecksConfig } from '../content-checks.js'
 import { InvalidArgumentError } from '../invalid-argument-error.js'
-import { resolveFault, type SmtpFault } from '../smtp-fault.js'
+import { type InboxFault, resolveFault } from '../smtp-fault.js'
 import { scaledTimeout } from '../time-scale.js'
 import { checkChecksConfig } from './check-checks-config.js'
 import { ConfigError } from './config-error.js'
@@ -41,7 +41,7 @@ export interface ResolvedEnvironment {
   /** How the content checks run here (`checks` of the config, checked). */
   checks: ChecksConfig
   /** Faults each inbox gets as its test starts (`faults` of the config, checked). */
-  faults: SmtpFault[]
+  faults: InboxFault[]
   /** Every secret this environment holds, for redaction. */
   secrets: Secret[]
 }
@@ -164,7 +164,7 @@ export async function resolveEnvironment(
   }
 }
 
-function checkFaults(faults: unknown, key: string): SmtpFault[] {
+function checkFaults(faults: unknown, key: string): InboxFault[] {
   if (faults === undefined) return []
   if (!Array.isArray(faults))
     throw new ConfigError(
@@ -184,7 +184,7 @@ function checkFaults(faults: unknown, key: string): SmtpFault[] {
       )
     }
   })
-  return faults as SmtpFault[]
+  return faults as InboxFault[]
 }
 
 function typeOf(section: unknown): string {

@@ -51,7 +51,7 @@ export async function toHaveBeenAttempted(
   }
   const args = Object.keys(expected).length ? show(expected) : ''
   const wanted = [
-    expected.times === undefined ? 'at least 1 attempt' : count(expected.times),
+    `${expected.times === undefined ? 'at least 1 attempt' : count(expected.times)} to ${inbox.address}`,
     ...(expected.last ? [`the last ${expected.last}`] : []),
     ...(expected.minInterval !== undefined ? [`at least ${expected.minInterval} ms apart`] : []),
   ]
@@ -65,7 +65,7 @@ export async function toHaveBeenAttempted(
         matcher: 'toHaveBeenAttempted',
         isNot: this.isNot,
         args,
-        expected: `${wanted.join(', ')} to ${inbox.address}`,
+        expected: wanted.join(', '),
         received: pass ? `${count(attempts.length)}` : failures.join(', '),
         details: attempts.length
           ? ['Attempts:', ...describeAttempts(attempts)]

@@ -25,6 +25,8 @@ export { type InboxFromBackendOptions, inboxFromBackend } from '../inbox-from-ba
 export {
   attemptFromJson,
   describeAttempts,
+  faultNeverActsError,
+  hidingFault,
   INBOX_FAULT_STAGES,
   type SmtpAttemptJson,
   stageName,
