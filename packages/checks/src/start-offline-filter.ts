@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type DnsResolver, freePort } from '@mailwright/core'
-import type { StartedDaemon } from './start-daemon.js'
+import type { StartedDaemon } from '@mailwright/core/internal'
 import { type StartedLoopbackDns, startLoopbackDns } from './start-loopback-dns.js'
 
 /** A spam filter running offline on 127.0.0.1; stops with the process that started it. */

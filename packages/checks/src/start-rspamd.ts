@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DnsResolver } from '@mailwright/core'
-import { startDaemon } from './start-daemon.js'
+import { CheckError, type DnsResolver } from '@mailwright/core'
+import { startDaemon } from '@mailwright/core/internal'
 import { type StartedOfflineFilter, startOfflineFilter } from './start-offline-filter.js'
 
 /** Options of {@link startRspamd}. */
@@ -110,7 +110,9 @@ export async function startRspamd(options: RspamdOptions = {}): Promise<StartedR
     )
     const asRoot = process.getuid?.() === 0
     const daemon = await startDaemon({
-      checker: 'rspamd',
+      name: 'rspamd',
+      error: (message, options) => new CheckError('rspamd', message, options),
+      orElse: 'turn the check off',
       command: options.command ?? 'rspamd',
       args: [
         '-f',

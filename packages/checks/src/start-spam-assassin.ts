@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DnsResolver } from '@mailwright/core'
+import { CheckError, type DnsResolver } from '@mailwright/core'
+import { startDaemon } from '@mailwright/core/internal'
 import { spamdRequest } from './spamd-request.js'
-import { startDaemon } from './start-daemon.js'
 import { type StartedOfflineFilter, startOfflineFilter } from './start-offline-filter.js'
 
 /** Options of {@link startSpamAssassin}. */
@@ -76,7 +76,9 @@ export async function startSpamAssassin(options: SpamAssassinOptions = {}): Prom
       ].join('\n'),
     )
     const daemon = await startDaemon({
-      checker: 'SpamAssassin',
+      name: 'SpamAssassin',
+      error: (message, options) => new CheckError('SpamAssassin', message, options),
+      orElse: 'turn the check off',
       command: options.command ?? 'spamd',
       args: [
         `--listen=127.0.0.1:${port}`,

@@ -79,6 +79,7 @@ export {
   renderEmailHtml,
 } from '../render-email-html.js'
 export { checkContextOf, currentCheckContext, useCheckContext } from '../run-content-check.js'
+export { type StartDaemonOptions, type StartedDaemon, startDaemon } from '../start-daemon.js'
 export { environmentTransport } from '../submission/environment-transport.js'
 export {
   explainSmtpReply,
