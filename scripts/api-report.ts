@@ -28,6 +28,7 @@ export const PUBLIC_ENTRIES: ReadonlyArray<{ pkg: string; entry: string; report:
   { pkg: 'testcontainers', entry: 'plugin', report: 'testcontainers-plugin' },
   { pkg: 'report', entry: 'index', report: 'report' },
   { pkg: 'checks', entry: 'index', report: 'checks' },
+  { pkg: 'postgres-store', entry: 'index', report: 'postgres-store' },
   { pkg: 'playwright', entry: 'index', report: 'playwright' },
   { pkg: 'playwright', entry: 'config', report: 'playwright-config' },
   { pkg: 'playwright', entry: 'global-setup', report: 'playwright-global-setup' },
