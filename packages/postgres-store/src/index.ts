@@ -1,5 +1,11 @@
 export { type MigrateResult, migrate, SCHEMA_VERSION } from './migrate.js'
 export {
+  type EmailNotice,
+  type LoggedEmail,
+  type LogSubscription,
+  PostgresEmailLog,
+} from './postgres-email-log.js'
+export {
   type PostgresClusterOptions,
   type StartedPostgresCluster,
   startPostgresCluster,
