@@ -3,6 +3,8 @@ export {
   type EmailNotice,
   type LoggedEmail,
   type LogSubscription,
+  type NamespaceOptions,
+  NamespaceQuotaError,
   PostgresEmailLog,
 } from './postgres-email-log.js'
 export {

@@ -96,4 +96,31 @@ describeWith({
     await admin.end()
     await subscription.close()
   })
+
+  it('keeps a namespace to its limits with a clear error, and opens it only to its own token', async () => {
+    const url = await cluster.createDatabase('namespaces')
+    const log = new PostgresEmailLog(pool(url))
+    await migrate(pools.at(-1) as pg.Pool)
+    await log.defineNamespace('ci-run-1', { token: 'a-token-of-run-1-secret', maxEmails: 2, maxBytes: 1000 })
+    await log.append('ci-run-1', { raw: raw('one'), envelope: envelope(['a@inbox.test']) })
+    await expect(
+      log.append('ci-run-1', { raw: Buffer.alloc(2000, 0x41), envelope: envelope(['a@inbox.test']) }),
+    ).rejects.toThrow(
+      /Namespace "ci-run-1" is full: it holds \d+ bytes and this email has 2000, over its limit \(maxBytes 1000\)\. Nothing was stored/,
+    )
+    await log.append('ci-run-1', { raw: raw('two'), envelope: envelope(['a@inbox.test']) })
+    await expect(
+      log.append('ci-run-1', { raw: raw('three'), envelope: envelope(['a@inbox.test']) }),
+    ).rejects.toThrow(
+      'Namespace "ci-run-1" is full: it holds 2 emails, its limit (maxEmails 2). Nothing was stored.',
+    )
+    expect((await log.emailsTo('ci-run-1', 'a@inbox.test')).length).toBe(2)
+    expect(await log.authorize('ci-run-1', 'a-token-of-run-1-secret')).toBe(true)
+    expect(await log.authorize('ci-run-1', 'a-token-of-run-2-secret')).toBe(false)
+    expect(await log.authorize('ci-run-2', 'a-token-of-run-1-secret')).toBe(false)
+    await expect(log.defineNamespace('CI Run', {})).rejects.toThrow(/Invalid namespace: "CI Run"/)
+    await expect(log.defineNamespace('ci-run-3', { token: 'short' })).rejects.toThrow(
+      /Invalid token: "\[redacted\]"\. Expected a secret of at least 16 characters/,
+    )
+  })
 })

@@ -1,6 +1,31 @@
-import { randomBytes } from 'node:crypto'
-import type { EmailEnvelope } from '@mailwright/core'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { type EmailEnvelope, InvalidArgumentError, MailwrightError } from '@mailwright/core'
 import pg from 'pg'
+
+/** A namespace's settings: who may use it over HTTP, and how much it may hold. */
+export interface NamespaceOptions {
+  /** The bearer token of the HTTP API for this namespace; kept only as its SHA-256. */
+  token?: string
+  /** Most emails it holds; an append past it is refused. */
+  maxEmails?: number
+  /** Most bytes of raw email it holds; an append past it is refused. */
+  maxBytes?: number
+}
+
+/** An append refused because its namespace is full. */
+export class NamespaceQuotaError extends MailwrightError {
+  readonly namespace: string
+
+  constructor(namespace: string, what: string) {
+    super(
+      'NAMESPACE_QUOTA',
+      `Namespace ${JSON.stringify(namespace)} is full: ${what}. Nothing was stored. Delete its old emails, raise its limit, or give each CI run a namespace of its own.`,
+    )
+    this.namespace = namespace
+  }
+}
+
+const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,62}$/
 
 /** An email as the log keeps it: the raw bytes, the envelope, and where it stands in the log. */
 export interface LoggedEmail {
@@ -53,11 +78,47 @@ export class PostgresEmailLog {
     this.#pool = pool
   }
 
+  /** Makes a namespace, or changes its token and limits (a limit left out is removed). */
+  async defineNamespace(name: string, options: NamespaceOptions = {}): Promise<void> {
+    checkNamespace(name)
+    for (const key of ['maxEmails', 'maxBytes'] as const) {
+      const value = options[key]
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
+        throw new InvalidArgumentError(key, value, 'a whole number >= 1')
+    }
+    if (options.token !== undefined && (typeof options.token !== 'string' || options.token.length < 16))
+      throw new InvalidArgumentError('token', '[redacted]', 'a secret of at least 16 characters')
+    await this.#pool.query(
+      `INSERT INTO mailwright_namespaces (name, token_sha256, max_emails, max_bytes) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET token_sha256 = $2, max_emails = $3, max_bytes = $4`,
+      [
+        name,
+        options.token ? sha256(options.token) : null,
+        options.maxEmails ?? null,
+        options.maxBytes ?? null,
+      ],
+    )
+  }
+
+  /**
+   * Whether a bearer token opens the namespace: its own token, compared in constant time. A namespace
+   * without a token, or one that does not exist, opens to none.
+   */
+  async authorize(name: string, token: string): Promise<boolean> {
+    const { rows } = await this.#pool.query<{ token_sha256: Buffer | null }>(
+      'SELECT token_sha256 FROM mailwright_namespaces WHERE name = $1',
+      [name],
+    )
+    const stored = rows[0]?.token_sha256
+    return stored ? timingSafeEqual(stored, sha256(token)) : false
+  }
+
   /** Commits an email and its recipients in the namespace (made if new), notifying every subscriber. */
   async append(
     namespace: string,
     email: { raw: Buffer; envelope: EmailEnvelope; warnings?: string[] },
   ): Promise<{ seq: number; id: string; receivedAt: Date }> {
+    checkNamespace(namespace)
     const rcptTo = [...new Set(email.envelope.rcptTo.map((r) => r.toLowerCase()))]
     const id = randomBytes(9).toString('base64url')
     const client = await this.#pool.connect()
@@ -67,6 +128,31 @@ export class PostgresEmailLog {
         'INSERT INTO mailwright_namespaces (name) VALUES ($1) ON CONFLICT (name) DO NOTHING',
         [namespace],
       )
+      // The namespace's row is locked to the end of the transaction: appends to it take turns at the limit.
+      const limits = await client.query<{ max_emails: number | null; max_bytes: string | null }>(
+        'SELECT max_emails, max_bytes FROM mailwright_namespaces WHERE name = $1 FOR UPDATE',
+        [namespace],
+      )
+      const maxEmails = limits.rows[0]?.max_emails ?? null
+      const maxBytes = limits.rows[0]?.max_bytes ?? null
+      if (maxEmails !== null || maxBytes !== null) {
+        const held = await client.query<{ emails: string; bytes: string | null }>(
+          'SELECT count(*) AS emails, sum(size) AS bytes FROM mailwright_emails WHERE namespace = $1',
+          [namespace],
+        )
+        const emails = Number(held.rows[0]?.emails ?? 0)
+        const bytes = Number(held.rows[0]?.bytes ?? 0)
+        if (maxEmails !== null && emails + 1 > maxEmails)
+          throw new NamespaceQuotaError(
+            namespace,
+            `it holds ${emails} emails, its limit (maxEmails ${maxEmails})`,
+          )
+        if (maxBytes !== null && bytes + email.raw.length > Number(maxBytes))
+          throw new NamespaceQuotaError(
+            namespace,
+            `it holds ${bytes} bytes and this email has ${email.raw.length}, over its limit (maxBytes ${maxBytes})`,
+          )
+      }
       const inserted = await client.query<{ seq: string; received_at: Date }>(
         `INSERT INTO mailwright_emails (id, namespace, envelope, size, raw, warnings)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq, received_at`,
@@ -199,6 +285,19 @@ export class PostgresEmailLog {
     )
     return Number(rows[0]?.seq ?? 0)
   }
+}
+
+function checkNamespace(name: string): void {
+  if (typeof name !== 'string' || !NAMESPACE.test(name))
+    throw new InvalidArgumentError(
+      'namespace',
+      name,
+      'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit (at most 63), e.g. ci-run-4711',
+    )
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest()
 }
 
 interface EmailRow {
