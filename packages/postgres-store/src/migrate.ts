@@ -20,7 +20,7 @@ const MIGRATIONS: readonly Migration[] = [
         created_at timestamptz NOT NULL DEFAULT now(),
         max_emails integer,
         max_bytes bigint,
-        max_age_seconds integer
+        max_age_ms bigint
       );
       CREATE TABLE mailwright_emails (
         seq bigserial PRIMARY KEY,

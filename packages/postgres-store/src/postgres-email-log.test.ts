@@ -123,4 +123,22 @@ describeWith({
       /Invalid token: "\[redacted\]"\. Expected a secret of at least 16 characters/,
     )
   })
+
+  it("expires each namespace's emails past its maxAgeMs, with their recipients, and no other's", async () => {
+    const url = await cluster.createDatabase('retention')
+    const log = new PostgresEmailLog(pool(url))
+    await migrate(pools.at(-1) as pg.Pool)
+    await log.defineNamespace('short', { maxAgeMs: 60_000 })
+    await log.append('short', { raw: raw('old'), envelope: envelope(['a@inbox.test']) })
+    await log.append('kept', { raw: raw('kept'), envelope: envelope(['a@inbox.test']) })
+    expect(await log.expire()).toBe(0)
+    // As of two minutes from now, the short namespace's email is past its age; the other has no limit.
+    expect(await log.expire(new Date(Date.now() + 120_000))).toBe(1)
+    expect(await log.emailsTo('short', 'a@inbox.test')).toEqual([])
+    expect((await log.emailsTo('kept', 'a@inbox.test')).length).toBe(1)
+    const left = await (pools.at(-1) as pg.Pool).query(
+      "SELECT count(*)::int AS n FROM mailwright_recipients WHERE namespace = 'short'",
+    )
+    expect(left.rows[0]?.n).toBe(0)
+  })
 })

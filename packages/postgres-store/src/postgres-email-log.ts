@@ -10,6 +10,8 @@ export interface NamespaceOptions {
   maxEmails?: number
   /** Most bytes of raw email it holds; an append past it is refused. */
   maxBytes?: number
+  /** How long its emails are kept, in ms: older ones go at the next {@link PostgresEmailLog.expire}. */
+  maxAgeMs?: number
 }
 
 /** An append refused because its namespace is full. */
@@ -81,7 +83,7 @@ export class PostgresEmailLog {
   /** Makes a namespace, or changes its token and limits (a limit left out is removed). */
   async defineNamespace(name: string, options: NamespaceOptions = {}): Promise<void> {
     checkNamespace(name)
-    for (const key of ['maxEmails', 'maxBytes'] as const) {
+    for (const key of ['maxEmails', 'maxBytes', 'maxAgeMs'] as const) {
       const value = options[key]
       if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
         throw new InvalidArgumentError(key, value, 'a whole number >= 1')
@@ -89,13 +91,15 @@ export class PostgresEmailLog {
     if (options.token !== undefined && (typeof options.token !== 'string' || options.token.length < 16))
       throw new InvalidArgumentError('token', '[redacted]', 'a secret of at least 16 characters')
     await this.#pool.query(
-      `INSERT INTO mailwright_namespaces (name, token_sha256, max_emails, max_bytes) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (name) DO UPDATE SET token_sha256 = $2, max_emails = $3, max_bytes = $4`,
+      `INSERT INTO mailwright_namespaces (name, token_sha256, max_emails, max_bytes, max_age_ms)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET token_sha256 = $2, max_emails = $3, max_bytes = $4, max_age_ms = $5`,
       [
         name,
         options.token ? sha256(options.token) : null,
         options.maxEmails ?? null,
         options.maxBytes ?? null,
+        options.maxAgeMs ?? null,
       ],
     )
   }
@@ -111,6 +115,20 @@ export class PostgresEmailLog {
     )
     const stored = rows[0]?.token_sha256
     return stored ? timingSafeEqual(stored, sha256(token)) : false
+  }
+
+  /**
+   * Deletes the emails older than their namespace's `maxAgeMs` (as of `now`), with their recipients. Any
+   * replica may run it; each email goes once. How many went.
+   */
+  async expire(now: Date = new Date()): Promise<number> {
+    const { rowCount } = await this.#pool.query(
+      `DELETE FROM mailwright_emails e USING mailwright_namespaces n
+       WHERE e.namespace = n.name AND n.max_age_ms IS NOT NULL
+         AND e.received_at < $1::timestamptz - n.max_age_ms * interval '1 millisecond'`,
+      [now],
+    )
+    return rowCount ?? 0
   }
 
   /** Commits an email and its recipients in the namespace (made if new), notifying every subscriber. */
