@@ -292,11 +292,6 @@ const STAGE_NAMES: Record<FaultStage, string> = {
   message: 'the end of the message',
 }
 
-/** How a stage reads in messages: `RCPT TO`, `the end of the message`, … */
-export function stageName(stage: FaultStage): string {
-  return STAGE_NAMES[stage]
-}
-
 function describeFault(fault: ResolvedFault): string {
   const at = fault.stage === 'message' && fault.drop ? 'mid-DATA' : `at ${STAGE_NAMES[fault.stage]}`
   const what = fault.drop

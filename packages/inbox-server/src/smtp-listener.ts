@@ -3,7 +3,7 @@ import type { EmailEnvelope, ResolvedFault } from '@mailwright/core'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js'
 import type { EmailStore } from './email-store.js'
-import type { AttemptEnd, FaultAction, SmtpFaults } from './smtp-faults.js'
+import type { FaultAction, SmtpFaults } from './smtp-faults.js'
 
 /** AUTH settings of the capture's SMTP listener. */
 export interface SmtpAuthOptions {
@@ -88,14 +88,16 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
         recipient,
       )
       if (!fault) return callback()
-      const end = (ended: AttemptEnd) => faults.endRecipient(session.id, recipient, ended)
       server.act(session.id, fault, session.remoteAddress, {
         proceed: () => callback(),
         refuse: (code, text) => {
-          end({ outcome: 'refused', stage: 'rcpt', reply: `${code} ${text}` })
+          faults.endRecipient(session.id, recipient, {
+            outcome: 'refused',
+            stage: 'rcpt',
+            reply: `${code} ${text}`,
+          })
           callback(smtpError(code, text))
         },
-        drop: () => end({ outcome: 'dropped', stage: 'rcpt' }),
       })
     },
     onData(stream, session, callback) {
@@ -113,7 +115,6 @@ export function createSmtpListener(options: SmtpListenerOptions): CaptureSmtpSer
         server.act(session.id, fault, session.remoteAddress, {
           proceed: () => {},
           refuse: () => {},
-          drop: () => faults.endTransaction(session.id, { outcome: 'dropped', stage: 'message' }),
         })
       }
       stream.on('data', (chunk: Buffer) => {
@@ -221,8 +222,6 @@ export interface FaultOutcome {
   proceed(): void
   /** The fault's reply instead. */
   refuse(code: number, text: string): void
-  /** Called just before the connection is cut (a `drop`). */
-  drop?(): void
 }
 interface ServerInternals {
   connections: Set<unknown>
@@ -270,7 +269,7 @@ export class CaptureSmtpServer extends SMTPServer {
       const connection = this.#connections.get(sessionId)
       if (!connection || connection._closing || connection._closed || connection._socket?.destroyed) return
       if (fault.drop) {
-        outcome.drop?.()
+        // Every attempt of the session goes with the connection, each at the stage it reached.
         this.#limits.faults.endTransaction(sessionId, { outcome: 'dropped' })
         // Commands the client already pipelined must not run on a connection being cut.
         if (connection._parser) connection._parser.isClosed = true
@@ -355,11 +354,14 @@ export class CaptureSmtpServer extends SMTPServer {
     connection.handler_DATA = (command, callback) => {
       // Without recipients smtp-server answers 503 itself.
       if (!connection.session.envelope?.rcptTo.length) return data.call(connection, command, callback)
-      const end = (ended: AttemptEnd) => faults.endTransaction(connection.id, ended)
       this.act(connection.id, faults.transactionFault(connection.id, 'data'), clientAddress, {
         proceed: () => data.call(connection, command, callback),
         refuse: (code, text) => {
-          end({ outcome: 'refused', stage: 'data', reply: `${code} ${text}` })
+          faults.endTransaction(connection.id, {
+            outcome: 'refused',
+            stage: 'data',
+            reply: `${code} ${text}`,
+          })
           connection.send(code, text, false)
           // The transaction is over (RFC 5321 3.3): a DATA sent again gets 503, never a message unrecorded.
           connection._resetSession()

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, MailwrightError } from '@mailwright/core'
+import { freePort, InvalidArgumentError, MailwrightError } from '@mailwright/core'
 import { type StartedDaemon, startDaemon } from '@mailwright/core/internal'
 import pg from 'pg'
 
@@ -105,9 +105,10 @@ export async function startPostgresCluster(
     port,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
-        throw new MailwrightError(
-          'POSTGRES',
-          `Database name ${JSON.stringify(name)}: use lower-case letters, digits and _.`,
+        throw new InvalidArgumentError(
+          'name',
+          name,
+          'lower-case letters, digits and _, starting with a letter or _',
         )
       const client = new pg.Client({ connectionString: url })
       await client.connect()

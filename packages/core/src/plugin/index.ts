@@ -22,12 +22,4 @@ export { EmailFeed } from '../email-feed.js'
 export { inboxAddress } from '../inbox-address.js'
 export type { InboxBackend, WaitRequest, WaitResult } from '../inbox-backend.js'
 export { type InboxFromBackendOptions, inboxFromBackend } from '../inbox-from-backend.js'
-export {
-  attemptFromJson,
-  describeAttempts,
-  faultNeverActsError,
-  hidingFault,
-  INBOX_FAULT_STAGES,
-  type SmtpAttemptJson,
-  stageName,
-} from '../smtp-fault.js'
+export { faultNeverActsError, hidingFault, INBOX_FAULT_STAGES } from '../smtp-fault.js'
